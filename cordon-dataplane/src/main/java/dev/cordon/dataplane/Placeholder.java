@@ -1,0 +1,1 @@
+package dev.cordon.dataplane; final class Placeholder {}

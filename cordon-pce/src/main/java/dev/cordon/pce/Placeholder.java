@@ -1,0 +1,1 @@
+package dev.cordon.pce; final class Placeholder {}

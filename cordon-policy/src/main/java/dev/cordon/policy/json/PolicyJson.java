@@ -1,0 +1,172 @@
+package dev.cordon.policy.json;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import dev.cordon.policy.model.PolicyDocument;
+import dev.cordon.policy.validate.PolicyException;
+import dev.cordon.policy.validate.ValidationError;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * JSON in the exact shapes of API.md: snake_case names, absent fields stay absent, unknown fields are rejected
+ * with a message naming the field, where it was, and what is allowed there.
+ */
+public final class PolicyJson {
+    private static final ObjectMapper MAPPER = configure(new ObjectMapper());
+
+    private PolicyJson() {}
+
+    /** Applies Cordon's JSON conventions to a mapper (the PCE uses the same for its API). */
+    public static ObjectMapper configure(ObjectMapper m) {
+        return m.setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+    }
+
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    /** Reads a policy document; a scenario file (an object with a {@code policy} field) yields its policy. */
+    public static PolicyDocument readDocument(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new PolicyException(List.of(new ValidationError("file_not_found",
+                    "No such file: " + file + ". Give the path of a policy document (JSON).")));
+        } catch (IOException e) {
+            throw new PolicyException(List.of(new ValidationError("file_unreadable",
+                    "Cannot read " + file + ": " + e.getMessage())));
+        }
+        return readDocument(text);
+    }
+
+    public static PolicyDocument readDocument(String text) {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new PolicyException(List.of(describe(e, "policy document")));
+        }
+        if (root == null || !root.isObject()) {
+            throw new PolicyException(List.of(new ValidationError("invalid_document",
+                    "A policy document is a JSON object with labels, label_groups, workloads, ip_lists, services,"
+                            + " rule_sets and firewall_settings.")));
+        }
+        if (root.has("policy") && root.get("policy").isObject() && !root.has("rule_sets")) {
+            root = root.get("policy"); // a scenario file wraps its policy document
+        }
+        return read(root, PolicyDocument.class, "policy document");
+    }
+
+    /** Converts a JSON tree to a model type, turning Jackson's complaints into {@link PolicyException}s. */
+    public static <T> T read(JsonNode node, Class<T> type, String what) {
+        try {
+            return MAPPER.treeToValue(node, type);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new PolicyException(List.of(describe(e, what)));
+        }
+    }
+
+    public static <T> T read(String json, Class<T> type, String what) {
+        try {
+            return MAPPER.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new PolicyException(List.of(describe(e, what)));
+        }
+    }
+
+    public static String write(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    public static String writePretty(Object value) {
+        try {
+            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    public static JsonNode tree(Object value) {
+        return MAPPER.valueToTree(value);
+    }
+
+    /** Turns a Jackson failure into a stable token and a message that says where and how to fix it. */
+    public static ValidationError describe(Exception e, String what) {
+        if (e instanceof UnrecognizedPropertyException u) {
+            String known = u.getKnownPropertyIds() == null ? "" : u.getKnownPropertyIds().stream()
+                    .map(Object::toString).sorted().collect(Collectors.joining(", "));
+            return new ValidationError("unknown_field", "Unknown field '" + u.getPropertyName() + "' at "
+                    + path(u) + " in the " + what + ": remove it or fix its spelling (allowed here: " + known + ").");
+        }
+        if (e instanceof ValueInstantiationException v && v.getCause() != null) {
+            return new ValidationError("invalid_value", "Invalid value at " + path(v) + " in the " + what + ": "
+                    + v.getCause().getMessage() + ".");
+        }
+        if (e instanceof InvalidFormatException f) {
+            String cause = f.getCause() != null ? f.getCause().getMessage() : ("'" + f.getValue() + "' is not a "
+                    + f.getTargetType().getSimpleName().toLowerCase());
+            return new ValidationError("invalid_value", "Invalid value at " + path(f) + " in the " + what + ": "
+                    + cause + ".");
+        }
+        if (e instanceof MismatchedInputException m) {
+            String target = m.getTargetType() == null ? "another type" : typeName(m.getTargetType());
+            return new ValidationError("invalid_value", "Wrong type at " + path(m) + " in the " + what
+                    + ": expected " + target + ".");
+        }
+        if (e instanceof JsonParseException p) {
+            return new ValidationError("invalid_json", "The " + what + " is not valid JSON (line "
+                    + p.getLocation().getLineNr() + ", column " + p.getLocation().getColumnNr() + "): "
+                    + p.getOriginalMessage() + ".");
+        }
+        if (e instanceof JsonMappingException m) {
+            return new ValidationError("invalid_value", "Invalid " + what + " at " + path(m) + ": "
+                    + m.getOriginalMessage());
+        }
+        return new ValidationError("invalid_json", "The " + what + " could not be read: " + e.getMessage());
+    }
+
+    private static String typeName(Class<?> c) {
+        if (List.class.isAssignableFrom(c)) return "a JSON array";
+        if (c == String.class) return "a string";
+        if (c == Integer.class || c == int.class || c == Long.class || c == long.class) return "a number";
+        if (c == Boolean.class || c == boolean.class) return "true or false";
+        return "a JSON object";
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                if (sb.length() > 0) sb.append('.');
+                sb.append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                sb.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return sb.length() == 0 ? "the top level" : sb.toString();
+    }
+}

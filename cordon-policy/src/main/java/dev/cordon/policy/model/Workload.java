@@ -1,0 +1,87 @@
+package dev.cordon.policy.model;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+
+/**
+ * A workload: a managed host (it has a VEN) or an unmanaged one (a set of addresses with labels).
+ * {@code firewallCoexistence} and {@code agent} are computed by the PCE and carried through unchanged.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Workload(String href, String name, String hostname, String description, List<Ref> labels,
+                       List<Interface> interfaces, EnforcementMode enforcementMode, Boolean managed, Ven ven,
+                       String osType, FirewallCoexistenceStatus firewallCoexistence, JsonNode agent,
+                       String externalDataSet, String externalDataReference,
+                       String createdAt, String updatedAt, Ref createdBy, Ref updatedBy) {
+    public Workload {
+        labels = Lists.copy(labels);
+        interfaces = Lists.copy(interfaces);
+    }
+
+    public static Workload managed(String href, String name, List<Ref> labels, List<Interface> interfaces,
+                                   EnforcementMode mode, String venType, String osType) {
+        return new Workload(href, name, name, null, labels, interfaces, mode, true, new Ven(null, venType), osType,
+                null, null, null, null, null, null, null, null);
+    }
+
+    public static Workload unmanaged(String href, String name, List<Ref> labels, List<Interface> interfaces) {
+        return new Workload(href, name, name, null, labels, interfaces, null, false, null, null,
+                null, null, null, null, null, null, null, null);
+    }
+
+    @JsonIgnore
+    public boolean isManaged() {
+        return Boolean.TRUE.equals(managed);
+    }
+
+    /** The mode the engine uses: unmanaged workloads enforce nothing; a managed one without a mode is idle. */
+    @JsonIgnore
+    public EnforcementMode effectiveMode() {
+        if (!isManaged()) {
+            return EnforcementMode.IDLE;
+        }
+        return enforcementMode == null ? EnforcementMode.IDLE : enforcementMode;
+    }
+
+    @JsonIgnore
+    public boolean isEndpoint() {
+        return ven != null && ven.isEndpoint();
+    }
+
+    public List<Ref> labelsOrEmpty() {
+        return Lists.orEmpty(labels);
+    }
+
+    public List<Interface> interfacesOrEmpty() {
+        return Lists.orEmpty(interfaces);
+    }
+
+    /** Name for messages: the name, else the hostname, else the href. */
+    @JsonIgnore
+    public String display() {
+        if (name != null && !name.isBlank()) {
+            return name;
+        }
+        return hostname != null ? hostname : href;
+    }
+
+    public Workload withLabels(List<Ref> newLabels) {
+        return new Workload(href, name, hostname, description, newLabels, interfaces, enforcementMode, managed, ven,
+                osType, firewallCoexistence, agent, externalDataSet, externalDataReference, createdAt, updatedAt,
+                createdBy, updatedBy);
+    }
+
+    public Workload withInterfaces(List<Interface> newInterfaces) {
+        return new Workload(href, name, hostname, description, labels, newInterfaces, enforcementMode, managed, ven,
+                osType, firewallCoexistence, agent, externalDataSet, externalDataReference, createdAt, updatedAt,
+                createdBy, updatedBy);
+    }
+
+    public Workload withEnforcementMode(EnforcementMode mode) {
+        return new Workload(href, name, hostname, description, labels, interfaces, mode, managed, ven,
+                osType, firewallCoexistence, agent, externalDataSet, externalDataReference, createdAt, updatedAt,
+                createdBy, updatedBy);
+    }
+}

@@ -1,0 +1,1 @@
+package dev.cordon.ven; final class Placeholder {}
