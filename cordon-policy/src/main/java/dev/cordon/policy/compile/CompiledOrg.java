@@ -1,7 +1,519 @@
 package dev.cordon.policy.compile;
 
-/** Being written. */
+import dev.cordon.policy.membership.ActorSelector;
+import dev.cordon.policy.membership.AddrRanges;
+import dev.cordon.policy.membership.Hrefs;
+import dev.cordon.policy.membership.LabelExpression;
+import dev.cordon.policy.membership.LabelIndex;
+import dev.cordon.policy.membership.Resolved;
+import dev.cordon.policy.membership.RuleScope;
+import dev.cordon.policy.model.CoexistenceEntry;
+import dev.cordon.policy.model.EnforcementMode;
+import dev.cordon.policy.model.Interface;
+import dev.cordon.policy.model.IpTablesRule;
+import dev.cordon.policy.model.Ref;
+import dev.cordon.policy.model.Rule;
+import dev.cordon.policy.model.RuleSet;
+import dev.cordon.policy.model.ServicePort;
+import dev.cordon.policy.model.Statement;
+import dev.cordon.policy.model.Workload;
+import dev.cordon.policy.validate.PolicyException;
+import inet.ipaddr.IPAddressString;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Every managed workload's firewall policy, computed per <em>policy class</em>, with incremental updates.
+ *
+ * <p>Design. Each rule scope has two address sets, named by their definition (actors + scope restriction), so a
+ * workload's new address changes set members, never rule text. A set's members are a bit set over workloads
+ * (computed from the {@link LabelIndex} by intersections) plus IP-list ranges. A workload's <em>class key</em> is
+ * its mode, its coexistence state, the rule scopes whose provider set holds it (its inbound), those whose consumer
+ * set holds it (its outbound), and its custom iptables rules. Workloads with equal keys share one compiled
+ * {@link PolicyClass}; 100,000 workloads typically form a few hundred classes. A {@link FirewallPolicy} is
+ * assembled per workload on demand from its class and the materialised sets.
+ *
+ * <p>Invariants: outputs never depend on document order (entries sort by precedence then href; sets by id); an
+ * incremental update ({@link #relabel}, {@link #addRule}) leaves exactly the state a full compile of the changed
+ * document would produce (a property test holds it to that). Mutators are synchronised; readers see a consistent
+ * state between mutations.
+ */
 public final class CompiledOrg {
-    public FirewallPolicy policyOf(String workloadHref) { throw new UnsupportedOperationException("being written"); }
-    public Coexistence coexistenceOf(String workloadHref) { throw new UnsupportedOperationException("being written"); }
+    private final Resolved base;
+    private final Workload[] workloads;
+    private final int[][] labels;
+    private final String[] labelKeys;
+    private final BigInteger[][] addressKeys;
+    private final LabelIndex index;
+    private final AddressIndex addressIndex;
+    private final List<CoexistenceEntry> coexistenceEntries;
+    private final List<RuleScope> scopes = new ArrayList<>();
+    private final List<SetState> providerSets = new ArrayList<>();
+    private final List<SetState> consumerSets = new ArrayList<>();
+    private final Map<String, SetState> sets = new HashMap<>();
+    private final Map<String, AddressIndex.Cover> coverCache = new HashMap<>();
+    private final List<CustomRule> customs = new ArrayList<>();
+    private final ClassKey[] keys;
+    private final CoexistenceResolver.Result[] coexistence;
+    private final Map<ClassKey, PolicyClass> classes = new HashMap<>();
+    private final Map<ClassKey, Integer> classMembers = new HashMap<>();
+    private final Map<String, AddressSet> materialized = new ConcurrentHashMap<>();
+
+    CompiledOrg(Resolved r) {
+        this.base = r;
+        int n = r.workloadCount();
+        workloads = new Workload[n];
+        labels = new int[n][];
+        addressKeys = new BigInteger[n][];
+        labelKeys = r.labelKeys();
+        for (int w = 0; w < n; w++) {
+            workloads[w] = r.workload(w);
+            labels[w] = r.workloadLabels(w);
+            addressKeys[w] = keysOf(workloads[w]);
+        }
+        index = r.index().copy();
+        addressIndex = new AddressIndex(addressKeys);
+        coexistenceEntries = r.document().coexistenceOrEmpty();
+        for (RuleScope s : r.ruleScopes()) register(s);
+        for (RuleSet rs : r.document().ruleSetsOrEmpty()) {
+            if (!rs.isEnabled()) continue;
+            for (IpTablesRule ipt : rs.ipTablesRulesOrEmpty()) {
+                if (ipt.isEnabled()) customs.add(customRule(rs, ipt));
+            }
+        }
+        customs.sort(Comparator.comparing((CustomRule c) -> c.rule.href(), Hrefs.NATURAL));
+        coexistence = new CoexistenceResolver.Result[n];
+        keys = new ClassKey[n];
+        for (int w = 0; w < n; w++) coexistence[w] = resolveCoexistence(w);
+        computeAllKeys();
+    }
+
+    // ---- reading ----
+
+    /** The firewall policy of a managed workload (version 0; the caller stamps the version). */
+    public FirewallPolicy policyOf(String workloadHref) {
+        int w = indexOf(workloadHref);
+        synchronized (this) {
+            ClassKey key = keys[w];
+            if (key == null) {
+                throw new PolicyException("unmanaged_workload", "Workload " + workloads[w].display()
+                        + " is unmanaged: it has no VEN, so it has no firewall policy. Only managed workloads do.");
+            }
+            PolicyClass cls = classes.get(key);
+            List<AddressSet> setList = new ArrayList<>();
+            for (String id : cls.setIds()) setList.add(materialize(id));
+            return FirewallPolicy.of(new WorkloadRef(workloads[w].href(), workloads[w].display()), 0, key.mode(),
+                    key.coexistence(), setList, cls.inbound(), cls.outbound(), cls.custom(), List.of());
+        }
+    }
+
+    public synchronized Coexistence coexistenceOf(String workloadHref) {
+        return coexistence[indexOf(workloadHref)].state();
+    }
+
+    /** The policy class a workload belongs to, or {@code null} for unmanaged workloads. */
+    public synchronized PolicyClass classOf(String workloadHref) {
+        ClassKey k = keys[indexOf(workloadHref)];
+        return k == null ? null : classes.get(k);
+    }
+
+    /** Warnings for the operator, e.g. coexistence asked for on an OS that cannot do it. Sorted. */
+    public synchronized List<String> warnings() {
+        TreeSet<String> out = new TreeSet<>();
+        for (CoexistenceResolver.Result r : coexistence) {
+            if (r != null && r.warning() != null) out.add(r.warning());
+        }
+        return List.copyOf(out);
+    }
+
+    /** Figures for benchmarks and operators. */
+    public record Stats(int workloads, int managed, int classes, int sets, long setMembers, long entries,
+                        double entriesPerWorkload, int maxEntriesPerWorkload) {}
+
+    public synchronized Stats stats() {
+        Set<String> used = new HashSet<>();
+        long entries = 0;
+        int max = 0;
+        int managed = 0;
+        for (ClassKey k : keys) {
+            if (k == null) continue;
+            managed++;
+            PolicyClass c = classes.get(k);
+            int e = c.inbound().size() + c.outbound().size();
+            entries += e;
+            max = Math.max(max, e);
+        }
+        for (PolicyClass c : classes.values()) used.addAll(c.setIds());
+        long members = 0;
+        for (String id : used) {
+            SetState s = sets.get(id);
+            for (int w = s.members.nextSetBit(0); w >= 0; w = s.members.nextSetBit(w + 1)) {
+                members += addressKeys[w].length;
+            }
+            members += s.ranges().intervalCount();
+        }
+        return new Stats(workloads.length, managed, classes.size(), used.size(), members, entries,
+                managed == 0 ? 0 : (double) entries / managed, max);
+    }
+
+    // ---- incremental updates ----
+
+    /** Gives a workload new labels and updates every membership, class and set it affects. */
+    public synchronized void relabel(String workloadHref, List<Ref> newLabels) {
+        int w = indexOf(workloadHref);
+        int[] nl = newLabels.stream().map(r -> base.labelId(r.href())).filter(x -> x != null)
+                .mapToInt(Integer::intValue).distinct().sorted().toArray();
+        index.relabel(w, labels[w], nl, labelKeys);
+        labels[w] = nl;
+        workloads[w] = workloads[w].withLabels(newLabels);
+        for (SetState s : sets.values()) {
+            boolean in = s.contains(w, this);
+            if (in != s.members.get(w)) {
+                s.members.set(w, in);
+                materialized.remove(s.id);
+            }
+        }
+        for (CustomRule c : customs) c.members.set(w, c.contains(w, this));
+        coexistence[w] = resolveCoexistence(w);
+        setKey(w, keyOf(w));
+    }
+
+    /** Adds a rule to a rule set of the document and updates the workloads it concerns. */
+    public synchronized void addRule(String ruleSetHref, Rule rule, boolean denyRule) {
+        RuleSet rs = base.document().ruleSetsOrEmpty().stream().filter(x -> x.href().equals(ruleSetHref))
+                .findFirst().orElseThrow(() -> new PolicyException("unknown_rule_set",
+                        "No rule set " + ruleSetHref + " in this policy."));
+        if (!rs.isEnabled() || !rule.isEnabled()) return;
+        List<RuleScope> added = base.ruleScopesOf(rs, rule, denyRule, scopes.size());
+        BitSet affected = new BitSet();
+        for (RuleScope s : added) {
+            register(s);
+            SetState p = providerSets.get(s.id());
+            SetState c = consumerSets.get(s.id());
+            affected.or(p.members);
+            affected.or(p.cover().any());
+            affected.or(c.members);
+            affected.or(c.cover().any());
+        }
+        for (int w = affected.nextSetBit(0); w >= 0; w = affected.nextSetBit(w + 1)) {
+            if (keys[w] == null || keys[w].mode() == EnforcementMode.IDLE) continue;
+            ClassKey k = keys[w];
+            IntList in = IntList.of(k.inbound());
+            IntList out = IntList.of(k.outbound());
+            for (RuleScope s : added) {
+                addSide(in, s.id(), providerSets.get(s.id()), w);
+                addSide(out, s.id(), consumerSets.get(s.id()), w);
+            }
+            setKey(w, new ClassKey(k.mode(), k.coexistence(), in.toArray(), out.toArray(), k.custom()));
+        }
+    }
+
+    // ---- internals ----
+
+    private int indexOf(String href) {
+        Integer w = base.workloadIndex(href);
+        if (w == null) {
+            throw new PolicyException("unknown_workload", "No workload " + href + " in this policy.");
+        }
+        return w;
+    }
+
+    private static BigInteger[] keysOf(Workload w) {
+        List<BigInteger> out = new ArrayList<>();
+        for (Interface itf : w.interfacesOrEmpty()) {
+            String c = AddrRanges.canonical(itf.address());
+            if (c != null) out.add(AddrRanges.key(new IPAddressString(c).getAddress()));
+        }
+        return out.toArray(new BigInteger[0]);
+    }
+
+    private void register(RuleScope s) {
+        scopes.add(s);
+        providerSets.add(set(s.providerSetDefinition(), s.providers(), s.scope()));
+        consumerSets.add(set(s.consumerSetDefinition(), s.consumers(), s.intraScope() ? s.scope() : null));
+    }
+
+    private SetState set(String definition, ActorSelector sel, LabelExpression restrict) {
+        String id = "s" + sha(definition).substring(0, 12);
+        return sets.computeIfAbsent(id, k -> {
+            BitSet m = sel.members(index);
+            if (restrict != null && !restrict.isAll()) m.and(restrict.members(index));
+            return new SetState(k, definition, sel, restrict == null || restrict.isAll() ? null : restrict, m);
+        });
+    }
+
+    private CustomRule customRule(RuleSet rs, IpTablesRule ipt) {
+        ActorSelector receivers = base.selector(ipt.actorsOrEmpty());
+        List<LabelExpression> scopeList = base.scopeExpressions(rs);
+        CustomRule c = new CustomRule(rs, ipt, receivers, scopeList, new BitSet());
+        BitSet inScope = new BitSet();
+        for (LabelExpression e : scopeList) inScope.or(e.members(index));
+        BitSet m = receivers.members(index);
+        m.and(inScope);
+        c.members.or(m);
+        return c;
+    }
+
+    private CoexistenceResolver.Result resolveCoexistence(int w) {
+        Workload wl = workloads[w];
+        if (!wl.isManaged()) return null;
+        Set<String> hrefs = new HashSet<>();
+        for (int l : labels[w]) hrefs.add(base.label(l).href());
+        return CoexistenceResolver.resolve(wl, hrefs, coexistenceEntries);
+    }
+
+    private void computeAllKeys() {
+        int n = workloads.length;
+        IntList[] in = new IntList[n];
+        IntList[] out = new IntList[n];
+        IntList[] custom = new IntList[n];
+        for (int w = 0; w < n; w++) {
+            if (enforces(w)) {
+                in[w] = new IntList();
+                out[w] = new IntList();
+                custom[w] = new IntList();
+            }
+        }
+        for (RuleScope s : scopes) {
+            collect(in, s.id(), providerSets.get(s.id()));
+            collect(out, s.id(), consumerSets.get(s.id()));
+        }
+        for (int c = 0; c < customs.size(); c++) {
+            BitSet m = customs.get(c).members;
+            for (int w = m.nextSetBit(0); w >= 0; w = m.nextSetBit(w + 1)) {
+                if (custom[w] != null) custom[w].add(c);
+            }
+        }
+        for (int w = 0; w < n; w++) {
+            if (!workloads[w].isManaged()) continue;
+            setKey(w, in[w] == null ? idleKey(w)
+                    : new ClassKey(workloads[w].effectiveMode(), coexistence[w].state(), in[w].toArray(),
+                    out[w].toArray(), custom[w].toArray()));
+        }
+    }
+
+    private boolean enforces(int w) {
+        return workloads[w].isManaged() && workloads[w].effectiveMode() != EnforcementMode.IDLE;
+    }
+
+    private ClassKey idleKey(int w) {
+        return new ClassKey(EnforcementMode.IDLE, coexistence[w].state(), new int[0], new int[0], new int[0]);
+    }
+
+    /** Appends scope {@code s} (with its "local addresses only" flag) to each workload the set holds. */
+    private void collect(IntList[] lists, int s, SetState set) {
+        BitSet m = set.members;
+        for (int w = m.nextSetBit(0); w >= 0; w = m.nextSetBit(w + 1)) {
+            if (lists[w] != null) lists[w].add(s << 1);
+        }
+        AddressIndex.Cover cover = set.cover();
+        BitSet any = cover.any();
+        for (int w = any.nextSetBit(0); w >= 0; w = any.nextSetBit(w + 1)) {
+            if (lists[w] != null && !m.get(w)) lists[w].add((s << 1) | (cover.full().get(w) ? 0 : 1));
+        }
+    }
+
+    private void addSide(IntList list, int s, SetState set, int w) {
+        if (set.members.get(w)) list.add(s << 1);
+        else if (set.cover().any().get(w)) list.add((s << 1) | (set.cover().full().get(w) ? 0 : 1));
+    }
+
+    private ClassKey keyOf(int w) {
+        if (!workloads[w].isManaged()) return null;
+        if (!enforces(w)) return idleKey(w);
+        IntList in = new IntList();
+        IntList out = new IntList();
+        for (RuleScope s : scopes) {
+            addSide(in, s.id(), providerSets.get(s.id()), w);
+            addSide(out, s.id(), consumerSets.get(s.id()), w);
+        }
+        IntList custom = new IntList();
+        for (int c = 0; c < customs.size(); c++) {
+            if (customs.get(c).members.get(w)) custom.add(c);
+        }
+        return new ClassKey(workloads[w].effectiveMode(), coexistence[w].state(), in.toArray(), out.toArray(),
+                custom.toArray());
+    }
+
+    private void setKey(int w, ClassKey key) {
+        ClassKey old = keys[w];
+        if (old != null && classMembers.merge(old, -1, Integer::sum) == 0) {
+            classMembers.remove(old);
+            classes.remove(old);
+        }
+        keys[w] = key;
+        if (key != null) {
+            classMembers.merge(key, 1, Integer::sum);
+            classes.computeIfAbsent(key, this::compileClass);
+        }
+    }
+
+    private static final Comparator<PolicyEntry> ENTRY_ORDER = Comparator
+            .comparing(PolicyEntry::action)
+            .thenComparing(PolicyEntry::rule, Hrefs.NATURAL)
+            .thenComparing(PolicyEntry::peerSet, Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparing(PolicyEntry::localSet, Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparingInt(PolicyEntry::proto)
+            .thenComparing(PolicyEntry::port, Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparing(PolicyEntry::toPort, Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparing(PolicyEntry::icmpType, Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparing(PolicyEntry::icmpCode, Comparator.nullsFirst(Comparator.naturalOrder()));
+
+    private PolicyClass compileClass(ClassKey key) {
+        List<PolicyEntry> in = entries(key.inbound(), true);
+        List<PolicyEntry> out = entries(key.outbound(), false);
+        TreeSet<String> setIds = new TreeSet<>();
+        for (List<PolicyEntry> l : List.of(in, out)) {
+            for (PolicyEntry e : l) {
+                setIds.add(e.peerSet());
+                if (e.localSet() != null) setIds.add(e.localSet());
+            }
+        }
+        List<CustomStatement> custom = new ArrayList<>();
+        for (int c : key.custom()) {
+            CustomRule cr = customs.get(c);
+            int version = "6".equals(cr.rule.ipVersion()) ? 6 : 4;
+            for (Statement st : cr.rule.statementsOrEmpty()) {
+                custom.add(new CustomStatement(st.tableName(), st.chainName(), st.parameters(), version,
+                        cr.rule.href()));
+            }
+        }
+        return new PolicyClass(key, in, out, List.copyOf(setIds), custom);
+    }
+
+    private List<PolicyEntry> entries(int[] encoded, boolean inbound) {
+        List<PolicyEntry> out = new ArrayList<>();
+        for (int e : encoded) {
+            int s = e >>> 1;
+            boolean local = (e & 1) == 1;
+            RuleScope rs = scopes.get(s);
+            String peer = inbound ? consumerSets.get(s).id : providerSets.get(s).id;
+            String own = !local ? null : inbound ? providerSets.get(s).id : consumerSets.get(s).id;
+            Action action = switch (rs.kind()) {
+                case OVERRIDE_DENY -> Action.OVERRIDE_DENY;
+                case ALLOW -> Action.ALLOW;
+                case DENY -> Action.DENY;
+            };
+            boolean stateless = rs.kind() == RuleScope.Kind.ALLOW && rs.rule().isStateless();
+            for (ServicePort sp : rs.ports()) {
+                int proto = sp.proto() == null ? ServicePort.ALL : sp.proto();
+                boolean ported = proto == ServicePort.TCP || proto == ServicePort.UDP || proto == 132;
+                boolean icmp = proto == ServicePort.ICMP || proto == ServicePort.ICMPV6;
+                out.add(new PolicyEntry(action, peer, own, proto,
+                        ported ? sp.port() : null,
+                        ported && sp.port() != null && sp.toPort() != null && !sp.toPort().equals(sp.port())
+                                ? sp.toPort() : null,
+                        icmp ? sp.icmpType() : null, icmp ? sp.icmpCode() : null, stateless,
+                        rs.rule().href(), rs.ruleSet().href()));
+            }
+        }
+        out.sort(ENTRY_ORDER);
+        List<PolicyEntry> dedup = new ArrayList<>(out.size());
+        for (PolicyEntry e : out) {
+            if (dedup.isEmpty() || !dedup.get(dedup.size() - 1).equals(e)) dedup.add(e);
+        }
+        return List.copyOf(dedup);
+    }
+
+    /** The members of a set as merged CIDR blocks; cached until a membership change touches the set. */
+    private AddressSet materialize(String id) {
+        return materialized.computeIfAbsent(id, k -> {
+            SetState s = sets.get(k);
+            List<BigInteger> ks = new ArrayList<>();
+            for (int w = s.members.nextSetBit(0); w >= 0; w = s.members.nextSetBit(w + 1)) {
+                ks.addAll(Arrays.asList(addressKeys[w]));
+            }
+            AddrRanges all = AddrRanges.ofKeys(ks).union(s.selector.addresses());
+            return new AddressSet(k, s.definition, all.v4Cidrs(), all.v6Cidrs());
+        });
+    }
+
+    private static String sha(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A named address set: its selector, optional scope restriction, and current workload members. */
+    private final class SetState {
+        final String id;
+        final String definition;
+        final ActorSelector selector;
+        final LabelExpression restrict;
+        final BitSet members;
+
+        SetState(String id, String definition, ActorSelector selector, LabelExpression restrict, BitSet members) {
+            this.id = id;
+            this.definition = definition;
+            this.selector = selector;
+            this.restrict = restrict;
+            this.members = members;
+        }
+
+        boolean contains(int w, CompiledOrg org) {
+            return selector.containsWorkload(w, org.labels[w], org.workloads[w].isManaged(), org.labelKeys)
+                    && (restrict == null || restrict.matches(org.labels[w], org.labelKeys));
+        }
+
+        AddressIndex.Cover cover() {
+            AddrRanges r = selector.addresses();
+            if (r.isEmpty()) return AddressIndex.Cover.NONE;
+            return coverCache.computeIfAbsent(r.toString(), k -> addressIndex.cover(r));
+        }
+
+        AddrRanges ranges() {
+            return selector.addresses();
+        }
+    }
+
+    /** A custom iptables rule and the workloads that receive it. */
+    private record CustomRule(RuleSet ruleSet, IpTablesRule rule, ActorSelector receivers,
+                              List<LabelExpression> scopes, BitSet members) {
+        boolean contains(int w, CompiledOrg org) {
+            if (!receivers.containsWorkload(w, org.labels[w], org.workloads[w].isManaged(), org.labelKeys)) {
+                return false;
+            }
+            for (LabelExpression e : scopes) {
+                if (e.matches(org.labels[w], org.labelKeys)) return true;
+            }
+            return false;
+        }
+    }
+
+    /** A growable int array. */
+    private static final class IntList {
+        private int[] a = new int[8];
+        private int n;
+
+        static IntList of(int[] values) {
+            IntList l = new IntList();
+            for (int v : values) l.add(v);
+            return l;
+        }
+
+        void add(int v) {
+            if (n == a.length) a = Arrays.copyOf(a, n * 2);
+            a[n++] = v;
+        }
+
+        int[] toArray() {
+            return Arrays.copyOf(a, n);
+        }
+    }
 }

@@ -2,7 +2,11 @@ package dev.cordon.policy.compile;
 
 import dev.cordon.policy.membership.Resolved;
 
-/** Being written. */
+/** Compiles every workload of a resolved document into firewall policies (see {@link CompiledOrg}). */
 public final class Compiler {
-    public static CompiledOrg compile(Resolved r) { throw new UnsupportedOperationException("being written"); }
+    private Compiler() {}
+
+    public static CompiledOrg compile(Resolved r) {
+        return new CompiledOrg(r);
+    }
 }

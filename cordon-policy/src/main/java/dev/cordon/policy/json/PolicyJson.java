@@ -1,5 +1,7 @@
 package dev.cordon.policy.json;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.PropertyAccessor;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -33,6 +35,8 @@ public final class PolicyJson {
 
     /** Applies Cordon's JSON conventions to a mapper (the PCE uses the same for its API). */
     public static ObjectMapper configure(ObjectMapper m) {
+        // Model records offer helpers such as isManaged(); only record components are JSON properties.
+        m.setVisibility(PropertyAccessor.IS_GETTER, JsonAutoDetect.Visibility.NONE);
         return m.setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)

@@ -41,12 +41,10 @@ public record Actor(String actors, Ref label, Ref labelGroup, Ref workload, Ref 
         return new Actor(null, null, null, null, Ref.of(href), null);
     }
 
-    @JsonIgnore
     public boolean isExcluded() {
         return Boolean.TRUE.equals(exclusion);
     }
 
-    @JsonIgnore
     public boolean isAms() {
         return AMS.equals(actors);
     }

@@ -1,6 +1,5 @@
 package dev.cordon.policy.model;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
@@ -18,7 +17,6 @@ public record CoexistenceEntry(Boolean illumioPrimary, List<Ref> scope, String w
         scope = Lists.copy(scope);
     }
 
-    @JsonIgnore
     public boolean isPrimary() {
         return Boolean.TRUE.equals(illumioPrimary);
     }

@@ -14,7 +14,6 @@ public record IpRange(String fromIp, String toIp, Boolean exclusion, String desc
         return new IpRange(fromIp, null, true, null);
     }
 
-    @JsonIgnore
     public boolean isExclusion() {
         return Boolean.TRUE.equals(exclusion);
     }

@@ -1,6 +1,5 @@
 package dev.cordon.policy.model;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
@@ -18,7 +17,6 @@ public record IpTablesRule(String href, Boolean enabled, String description, Lis
         return new IpTablesRule(href, true, null, actors, ipVersion, statements, null, null, null, null, null, null);
     }
 
-    @JsonIgnore
     public boolean isEnabled() {
         return enabled == null || enabled;
     }

@@ -1,6 +1,5 @@
 package dev.cordon.policy.model;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
@@ -32,22 +31,18 @@ public record Rule(String href, Boolean enabled, String description, List<Actor>
                 null, null, null, null, null, null, null, null, null);
     }
 
-    @JsonIgnore
     public boolean isEnabled() {
         return enabled == null || enabled;
     }
 
-    @JsonIgnore
     public boolean isUnscopedConsumers() {
         return Boolean.TRUE.equals(unscopedConsumers);
     }
 
-    @JsonIgnore
     public boolean isStateless() {
         return Boolean.TRUE.equals(stateless);
     }
 
-    @JsonIgnore
     public boolean isOverride() {
         return Boolean.TRUE.equals(override);
     }

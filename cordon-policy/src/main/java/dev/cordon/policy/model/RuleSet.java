@@ -1,6 +1,5 @@
 package dev.cordon.policy.model;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
@@ -26,7 +25,6 @@ public record RuleSet(String href, String name, Boolean enabled, String descript
                 null, null, null, null, null, null);
     }
 
-    @JsonIgnore
     public boolean isEnabled() {
         return enabled == null || enabled;
     }
@@ -48,7 +46,6 @@ public record RuleSet(String href, String name, Boolean enabled, String descript
     }
 
     /** True when the scopes mean All: no scopes, or only empty expressions. */
-    @JsonIgnore
     public boolean isScopeAll() {
         return scopesOrEmpty().isEmpty() || scopesOrEmpty().stream().anyMatch(List::isEmpty);
     }

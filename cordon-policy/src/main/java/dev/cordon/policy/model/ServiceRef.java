@@ -14,7 +14,6 @@ public record ServiceRef(String href, Integer proto, Integer port, Integer toPor
         return new ServiceRef(null, proto, port, toPort, null, null);
     }
 
-    @JsonIgnore
     public boolean isInline() {
         return href == null;
     }

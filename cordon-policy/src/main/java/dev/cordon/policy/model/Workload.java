@@ -31,7 +31,6 @@ public record Workload(String href, String name, String hostname, String descrip
                 null, null, null, null, null, null, null, null);
     }
 
-    @JsonIgnore
     public boolean isManaged() {
         return Boolean.TRUE.equals(managed);
     }
@@ -45,7 +44,6 @@ public record Workload(String href, String name, String hostname, String descrip
         return enforcementMode == null ? EnforcementMode.IDLE : enforcementMode;
     }
 
-    @JsonIgnore
     public boolean isEndpoint() {
         return ven != null && ven.isEndpoint();
     }
