@@ -1,1 +1,41 @@
-package dev.cordon.cli; public class Main { public static void main(String[] a){ System.out.println("cordon"); } }
+package dev.cordon.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code cordon} command: one runnable jar for the engine, the server, the agent, the demo and benchmarks. */
+@Command(name = "cordon", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Label-based micro-segmentation for Linux hosts.",
+        subcommands = {PolicyCommand.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Examples:",
+                "  cordon policy validate policy.json",
+                "  cordon policy check policy.json --from prod-web --to dev-web --port 9997 --proto tcp",
+                "  cordon demo", "",
+                "Exit codes: 0 success, 1 failure, 2 bad input (the message says what to fix)."})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the CLI and returns its exit code (tests call this in-process). */
+    public static int run(String... args) {
+        return Cli.commandLine(new Main()).execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Prints the version from the jar manifest (or "dev" when run from classes). */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"cordon " + (v == null ? "0.1.0-dev" : v)};
+        }
+    }
+}

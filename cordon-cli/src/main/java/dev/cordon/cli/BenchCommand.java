@@ -1,0 +1,46 @@
+package dev.cordon.cli;
+
+import dev.cordon.policy.gen.CompileBench;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code cordon bench ...}: the benchmarks; each prints one JSON line per measure. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks. Each prints one JSON line per measure, with ratios against a baseline measured"
+                + " in the same run. Results and commands are collected in docs/benchmarks.md.",
+        subcommands = {BenchCommand.CompileBenchCommand.class})
+final class BenchCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "compile", mixinStandardHelpOptions = true,
+            description = "Generate a realistic org and measure load, index, full compile, one relabel, one added"
+                    + " rule and peak heap.",
+            footer = {"", "Example:", "  cordon bench compile --workloads 100000 --rules 10000 --seed 1"})
+    static final class CompileBenchCommand implements Callable<Integer> {
+        @Option(names = "--workloads", defaultValue = "10000", description = "Number of workloads (default ${DEFAULT-VALUE}).")
+        int workloads;
+
+        @Option(names = "--rules", defaultValue = "1000", description = "Number of rules (default ${DEFAULT-VALUE}).")
+        int rules;
+
+        @Option(names = "--seed", defaultValue = "1", description = "Random seed (default ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Override
+        public Integer call() {
+            if (workloads < 1 || rules < 4) {
+                throw new Cli.UserError("bad_size: use --workloads >= 1 and --rules >= 4.");
+            }
+            CompileBench.run(workloads, rules, seed, System.out);
+            return Cli.OK;
+        }
+    }
+}

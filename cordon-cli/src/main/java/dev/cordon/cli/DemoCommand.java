@@ -1,0 +1,88 @@
+package dev.cordon.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cordon.policy.Engine;
+import dev.cordon.policy.conflict.Conflict;
+import dev.cordon.policy.decide.Decision;
+import dev.cordon.policy.decide.EndDecision;
+import dev.cordon.policy.decide.Flow;
+import dev.cordon.policy.decide.RuleRef;
+import dev.cordon.policy.json.PolicyJson;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code cordon demo}: loads the example org Cordon ships (a three-tier shop in prod and dev) and prints the verdict
+ * table: for each flow the verdict at each end and the rule that decided it, then the rule conflicts.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "The guided demonstration: the shipped example policy's verdict table with the deciding rules.")
+final class DemoCommand implements Callable<Integer> {
+    static final String EXAMPLE = "/examples/shop.json";
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        String text;
+        try (InputStream in = DemoCommand.class.getResourceAsStream(EXAMPLE)) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        JsonNode scenario = PolicyJson.mapper().readTree(text);
+        Engine engine = Engine.of(PolicyJson.readDocument(text));
+        out.println("Cordon demo: " + scenario.path("description").asText());
+        out.println();
+        out.printf("%-14s %-14s %-9s %-8s %-20s %-20s %s%n", "FROM", "TO", "SERVICE", "VERDICT", "SOURCE END",
+                "DESTINATION END", "DECIDING RULE");
+        int mismatches = 0;
+        for (JsonNode c : scenario.path("checks")) {
+            String from = c.path("from").asText();
+            String to = c.path("to").asText();
+            int port = c.path("port").asInt();
+            Flow flow = new Flow(PolicyCommand.address(engine, from, "from"), PolicyCommand.address(engine, to, "to"),
+                    PolicyCommand.protocol(c.path("proto").asText()), port);
+            Decision d = engine.explain(flow);
+            String verdict = d.allowed() ? "allowed" : "BLOCKED";
+            if (!verdict.equalsIgnoreCase(c.path("expect").asText())) mismatches++;
+            RuleRef rule = d.decidingRule();
+            out.printf("%-14s %-14s %-9s %-8s %-20s %-20s %s%n", shortName(from), shortName(to),
+                    port + "/" + c.path("proto").asText(), verdict, end(d.source()), end(d.destination()),
+                    rule == null ? "(mode default)" : rule.kind() + " " + tail(rule.href()) + " (" + rule.ruleSetName() + ")");
+            out.printf("%-14s   why: %s%n", "", c.path("why").asText());
+        }
+        out.println();
+        out.println("Rule conflicts:");
+        for (Conflict c : engine.conflicts()) {
+            out.printf("  %s: %s vs %s, e.g. %s -> %s port %s%n", c.kind().wire(), tail(c.rule().href()),
+                    tail(c.conflictingRule().href()), c.exampleFlow().src(), c.exampleFlow().dst(),
+                    c.exampleFlow().port() == null ? "any" : c.exampleFlow().port());
+        }
+        out.println();
+        out.println("Try: ./cordon policy check <file> --from shop-web-prod --to shop-db-prod --port 5432 --proto tcp");
+        if (mismatches > 0) {
+            spec.commandLine().getErr().println(mismatches + " verdicts differ from the example's expectations");
+            return Cli.FAILED;
+        }
+        return Cli.OK;
+    }
+
+    private static String shortName(String s) {
+        return s.startsWith("shop-") ? s.substring(5) : s;
+    }
+
+    private static String end(EndDecision e) {
+        return e.verdict().wire() + (e.workload() == null ? "" : "");
+    }
+
+    private static String tail(String href) {
+        int i = href.indexOf("/rule_sets/");
+        return i < 0 ? href : href.substring(i + 1);
+    }
+}
