@@ -40,6 +40,10 @@ public final class ConflictFinder {
                 case OVERRIDE_DENY -> overrides.add(b);
             }
         }
+        Comparator<Box> canonical = Comparator.comparing(Box::href, Hrefs.NATURAL).thenComparing(Box::scope);
+        allows.sort(canonical);
+        denies.sort(canonical);
+        overrides.sort(canonical);
         Map<String, Conflict> found = new TreeMap<>();
         for (Box a : allows) {
             for (Box o : overrides) {
@@ -82,9 +86,9 @@ public final class ConflictFinder {
         if (i == minus.size()) return box.point(preferred);
         Box q = minus.get(i);
         Box[] pieces = {
-            new Box(box.href, box.src.minus(q.src), box.dst, box.ports),
-            new Box(box.href, box.src.intersect(q.src), box.dst.minus(q.dst), box.ports),
-            new Box(box.href, box.src.intersect(q.src), box.dst.intersect(q.dst), box.ports.minus(q.ports)),
+            new Box(box.href, box.scope, box.src.minus(q.src), box.dst, box.ports),
+            new Box(box.href, box.scope, box.src.intersect(q.src), box.dst.minus(q.dst), box.ports),
+            new Box(box.href, box.scope, box.src.intersect(q.src), box.dst.intersect(q.dst), box.ports.minus(q.ports)),
         };
         for (Box piece : pieces) {
             Point p = witness(piece, minus, i + 1, preferred, budget);
@@ -110,7 +114,7 @@ public final class ConflictFinder {
         }
         AddrRanges srcSet = AddrRanges.ofKeys(src).union(s.consumers().addresses());
         AddrRanges dstSet = AddrRanges.ofKeys(dst).union(s.providers().addresses());
-        return new Box(s.rule().href(), srcSet, dstSet, PortSpace.of(s.ports()));
+        return new Box(s.rule().href(), s.scopeCanonical(), srcSet, dstSet, PortSpace.of(s.ports()));
     }
 
     private static List<BigInteger> workloadKeys(Resolved r) {
@@ -124,13 +128,13 @@ public final class ConflictFinder {
 
     private record Point(String src, String dst, int proto, Integer port) {}
 
-    private record Box(String href, AddrRanges src, AddrRanges dst, PortSpace ports) {
+    private record Box(String href, String scope, AddrRanges src, AddrRanges dst, PortSpace ports) {
         boolean isEmpty() {
             return src.isEmpty() || dst.isEmpty() || ports.isEmpty();
         }
 
         Box intersect(Box o) {
-            return new Box(href, src.intersect(o.src), dst.intersect(o.dst), ports.intersect(o.ports));
+            return new Box(href, scope, src.intersect(o.src), dst.intersect(o.dst), ports.intersect(o.ports));
         }
 
         /** A concrete flow in the box, preferring workload addresses over range ends. */
