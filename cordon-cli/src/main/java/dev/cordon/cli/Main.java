@@ -20,9 +20,20 @@ public final class Main implements Runnable {
         System.exit(run(args));
     }
 
-    /** Runs the CLI and returns its exit code (tests call this in-process). */
+    /** Runs the CLI and returns its exit code. */
     public static int run(String... args) {
         return Cli.commandLine(new Main()).execute(args);
+    }
+
+    /** Runs the CLI with the given output streams (tests call this in-process). */
+    public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+        CommandLine cl = Cli.commandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
     }
 
     @Override

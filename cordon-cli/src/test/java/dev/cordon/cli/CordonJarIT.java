@@ -1,0 +1,54 @@
+package dev.cordon.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cordon.policy.json.PolicyJson;
+import dev.cordon.policy.testing.Scenarios;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The runnable jar itself, as the README and the acceptance command use it. */
+class CordonJarIT {
+
+    private static String[] run(String... args) throws Exception {
+        String jar = System.getProperty("cordon.jar");
+        assertThat(jar).as("system property cordon.jar").isNotNull();
+        List<String> cmd = new ArrayList<>(List.of("java", "-jar", jar));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(false).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new String[] {String.valueOf(p.exitValue()), out, err};
+    }
+
+    @Test
+    void acceptanceCheckPrintsAnAllowedDecisionNamingSecRule1() throws Exception {
+        String[] r = run("policy", "check", Scenarios.folder().resolve("seed-precedence.json").toString(),
+                "--from", "prod-web", "--to", "dev-web", "--port", "9997", "--proto", "tcp", "--json");
+        assertThat(r[0]).as(r[2]).isEqualTo("0");
+        JsonNode d = PolicyJson.mapper().readTree(r[1]);
+        assertThat(d.path("allowed").asBoolean()).isTrue();
+        assertThat(r[1]).contains("/orgs/1/sec_policy/draft/rule_sets/1/sec_rules/1");
+    }
+
+    @Test
+    void demoRunsFromTheJar() throws Exception {
+        String[] r = run("demo");
+        assertThat(r[0]).as(r[2]).isEqualTo("0");
+        assertThat(r[1]).contains("DECIDING RULE");
+    }
+
+    @Test
+    void benchCompilePrintsOneJsonLinePerMeasure() throws Exception {
+        String[] r = run("bench", "compile", "--workloads", "2000", "--rules", "200");
+        assertThat(r[0]).as(r[2]).isEqualTo("0");
+        List<String> measures = new ArrayList<>();
+        for (String line : r[1].split("\n")) measures.add(PolicyJson.mapper().readTree(line).path("measure").asText());
+        assertThat(measures).contains("load", "index", "full_compile", "relabel_one_workload", "add_one_rule", "peak_heap");
+    }
+}
