@@ -1,1 +1,0 @@
-package dev.cordon.dataplane; final class Placeholder {}
