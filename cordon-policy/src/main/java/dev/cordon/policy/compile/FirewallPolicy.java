@@ -13,8 +13,8 @@ import java.util.List;
  * What a VEN receives: the neutral, dataplane-free firewall policy of one workload. The VEN does no label logic;
  * it renders this into iptables/ipset. Entries are in precedence order (override deny, allow, deny); the default
  * for traffic no entry decides follows {@code enforcementMode}. {@code hash} is a content hash over everything
- * but {@code version} and {@code hash}, so a provision that does not change this workload's policy does not make
- * its VEN re-apply.
+ * but {@code version} and {@code hash} (set members through their digests), so a provision that does not change this
+ * workload's policy does not make its VEN re-apply.
  */
 @JsonPropertyOrder({"workload", "version", "hash", "enforcement_mode", "coexistence", "sets", "inbound", "outbound",
         "custom_iptables", "control_plane"})
@@ -34,7 +34,8 @@ public record FirewallPolicy(WorkloadRef workload, long version, String hash, En
     public static FirewallPolicy of(WorkloadRef workload, long version, EnforcementMode mode, Coexistence coexistence,
                                     List<AddressSet> sets, List<PolicyEntry> inbound, List<PolicyEntry> outbound,
                                     List<CustomStatement> custom, List<Endpoint> controlPlane) {
-        FirewallPolicy unhashed = new FirewallPolicy(workload, 0, "", mode, coexistence, sets, inbound, outbound,
+        List<AddressSet> stubs = sets.stream().map(AddressSet::stub).toList();
+        FirewallPolicy unhashed = new FirewallPolicy(workload, 0, "", mode, coexistence, stubs, inbound, outbound,
                 custom, controlPlane);
         return new FirewallPolicy(workload, version, contentHash(unhashed), mode, coexistence, sets, inbound,
                 outbound, custom, controlPlane);
