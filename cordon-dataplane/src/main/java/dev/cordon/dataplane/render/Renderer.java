@@ -24,7 +24,9 @@ import java.util.TreeSet;
  * <p>Layout (DESIGN.md "Dataplane layout"): {@code CORDON-INPUT}/{@code -OUTPUT}/{@code -FORWARD} in filter hold,
  * in order, loopback and control-plane passes (and IPv6 neighbour discovery, without which IPv6 stops working),
  * {@code ESTABLISHED,RELATED} pass, override-deny, allow, deny, the jump to each custom chain, and the default by
- * mode. "Pass" is RETURN when primary, ACCEPT otherwise.
+ * mode. "Pass" is RETURN when primary, ACCEPT otherwise. {@code CORDON-FORWARD} (routed traffic, not this host's
+ * own) applies the mode's default only when exclusive; in coexistence it passes routed traffic on to the other
+ * firewalls (container engines own that path).
  *
  * <p>Per-packet cost does not grow with the number of rules: every entry with one protocol, a port (or a small
  * range) and no local-address restriction becomes members {@code peer,proto:port} of one {@code hash:net,port}
@@ -211,7 +213,11 @@ public final class Renderer {
         for (String c : List.of("INPUT", "OUTPUT", "FORWARD")) {
             List<String> rules = filter.get("CORDON-" + c);
             if (filterCustom.containsKey(c)) rules.add("-j " + customChain("filter", c));
-            if (dflt == null) {
+            if (c.equals("FORWARD") && policy.coexistence() != Coexistence.EXCLUSIVE) {
+                // Routed traffic is not this host's own: in coexistence it belongs to the other firewalls
+                // (containers, routers), so Cordon only passes it on.
+                rules.add("-j " + pass);
+            } else if (dflt == null) {
                 rules.add(LOG);
                 rules.add("-j " + pass);
             } else {
