@@ -1,0 +1,242 @@
+package dev.cordon.pce;
+
+import dev.cordon.pce.api.Routes;
+import dev.cordon.pce.api.labels.LabelChecks;
+import dev.cordon.pce.api.objects.Kind;
+import dev.cordon.pce.api.objects.ObjectService;
+import dev.cordon.pce.api.objects.PolicyObjectChecks;
+import dev.cordon.pce.api.objects.VersionedReads;
+import dev.cordon.pce.api.rulesets.NestedRules;
+import dev.cordon.pce.api.rulesets.RuleSetChecks;
+import dev.cordon.pce.api.workloads.WorkloadChecks;
+import dev.cordon.pce.api.workloads.WorkloadView;
+import dev.cordon.pce.auth.AccessControl;
+import dev.cordon.pce.auth.Principal;
+import dev.cordon.pce.events.Events;
+import dev.cordon.pce.explain.PolicyCheck;
+import dev.cordon.pce.provision.PolicyService;
+import dev.cordon.pce.store.Store;
+import dev.cordon.pce.tls.SelfSignedTls;
+import dev.cordon.pce.ven.VenService;
+import io.javalin.Javalin;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+
+/**
+ * The PCE server: the REST API, the VEN protocol, and the store behind them.
+ *
+ * <pre>
+ *   PceServer pce = new PceServer(new PceServer.Config(Path.of("/var/lib/cordon"), null, "0.0.0.0", 8443, false));
+ *   pce.start();            // HTTPS with a self-signed certificate in the data dir
+ *   pce.port();             // the bound port (useful with port 0)
+ *   pce.stop();
+ * </pre>
+ *
+ * <p>Wiring only: every collaborator is built here, once, from the {@link Config}; routes are declared in
+ * {@link Routes}. On first start the store gets org 1 with its built-ins and policy version 1, and the owner's API
+ * key is written to {@code <data>/owner-api-key} (mode 0600, one line {@code auth_username:secret}).
+ */
+public final class PceServer implements AutoCloseable {
+    /**
+     * How to run the PCE. {@code jdbcUrl} null means an H2 file in {@code dataDir}; a {@code jdbc:postgresql:} URL
+     * selects PostgreSQL. {@code plainHttp} is allowed only on a loopback host. The clock is injected so tests control
+     * time; {@code heartbeatTimeout} is how long a VEN may stay silent before it is reported.
+     */
+    public record Config(Path dataDir, String jdbcUrl, String host, int port, boolean plainHttp, Clock clock,
+                         Duration heartbeatTimeout) {
+        public Config {
+            Objects.requireNonNull(dataDir, "dataDir: give the directory for the database, key and certificate");
+            if (host == null || host.isBlank()) host = "0.0.0.0";
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("Port " + port + " is out of range: use 0-65535 (0 picks a free port).");
+            }
+            if (plainHttp && !isLoopback(host)) {
+                throw new IllegalArgumentException("Plain HTTP is allowed only on a loopback address; " + host
+                        + " is not one. Drop the plain-HTTP option (HTTPS is the default) or listen on 127.0.0.1.");
+            }
+            if (clock == null) clock = Clock.systemUTC();
+            if (heartbeatTimeout == null || heartbeatTimeout.isNegative() || heartbeatTimeout.isZero()) {
+                heartbeatTimeout = Duration.ofMinutes(10);
+            }
+        }
+
+        public Config(Path dataDir, String jdbcUrl, String host, int port, boolean plainHttp) {
+            this(dataDir, jdbcUrl, host, port, plainHttp, Clock.systemUTC(), Duration.ofMinutes(10));
+        }
+
+        public Config withClock(Clock c) {
+            return new Config(dataDir, jdbcUrl, host, port, plainHttp, c, heartbeatTimeout);
+        }
+
+        public Config withHeartbeatTimeout(Duration d) {
+            return new Config(dataDir, jdbcUrl, host, port, plainHttp, clock, d);
+        }
+
+        private static boolean isLoopback(String host) {
+            try {
+                return InetAddress.getByName(host).isLoopbackAddress();
+            } catch (UnknownHostException e) {
+                return false;
+            }
+        }
+    }
+
+    private final Config config;
+    private final PrintStream out;
+    private Store store;
+    private Javalin app;
+    private VenService vens;
+    private ServerConnector tlsConnector;
+    private SelfSignedTls tls;
+
+    public PceServer(Config config) {
+        this(config, System.out);
+    }
+
+    /** {@code out} receives the one-time notice of where the owner's API key was written. */
+    public PceServer(Config config, PrintStream out) {
+        this.config = config;
+        this.out = out;
+    }
+
+    public synchronized PceServer start() {
+        if (app != null) throw new IllegalStateException("The PCE is already started.");
+        try {
+            Files.createDirectories(config.dataDir());
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot create the data directory " + config.dataDir() + ": " + e.getMessage(), e);
+        }
+        Clock clock = config.clock();
+        store = Store.open(config.dataDir(), config.jdbcUrl());
+        Events events = new Events(store, clock);
+        AccessControl access = new AccessControl(store, events, clock);
+        PolicyService policy = new PolicyService(store, events, clock);
+        ObjectService objects = new ObjectService(store, events, clock, policy::liveChanged);
+        objects.register(Kind.LABEL, new LabelChecks(store, policy));
+        objects.register(Kind.WORKLOAD, new WorkloadChecks(store, policy));
+        for (Kind k : new Kind[] {Kind.LABEL_GROUP, Kind.IP_LIST, Kind.SERVICE, Kind.FIREWALL_SETTINGS}) {
+            objects.register(k, new PolicyObjectChecks(store, policy, k));
+        }
+        objects.register(Kind.RULE_SET, new RuleSetChecks(store, policy, access, clock));
+        vens = new VenService(store, events, policy, objects, clock, config.heartbeatTimeout());
+        firstStart(access, policy);
+
+        VersionedReads reads = new VersionedReads(store, policy);
+        Routes routes = new Routes(access, objects, reads, new NestedRules(store, objects, reads, clock), policy,
+                new PolicyCheck(policy), events, vens, new WorkloadView(policy, vens), store);
+        if (!config.plainHttp()) tls = SelfSignedTls.ensure(config.dataDir(), config.host(), clock);
+        app = Javalin.create(cfg -> {
+            cfg.showJavalinBanner = false;
+            cfg.http.asyncTimeout = 0;
+            cfg.http.maxRequestSize = 16L * 1024 * 1024;
+            if (tls != null) {
+                cfg.jetty.addConnector((server, httpConfig) -> {
+                    SslContextFactory.Server ssl = new SslContextFactory.Server();
+                    ssl.setKeyStorePath(tls.keystore().toString());
+                    ssl.setKeyStorePassword(tls.password());
+                    ssl.setKeyStoreType("PKCS12");
+                    HttpConfiguration https = new HttpConfiguration(httpConfig);
+                    https.addCustomizer(new SecureRequestCustomizer(false));
+                    ServerConnector c = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
+                            new HttpConnectionFactory(https));
+                    c.setHost(config.host());
+                    c.setPort(config.port());
+                    tlsConnector = c;
+                    return c;
+                });
+            }
+        });
+        routes.register(app);
+        if (tls != null) app.start();
+        else app.start(config.host(), config.port());
+        return this;
+    }
+
+    private void firstStart(AccessControl access, PolicyService policy) {
+        if (store.orgExists(1)) return;
+        store.writeVoid(() -> {
+            store.createOrg(1, "Default", dev.cordon.pce.api.Json.now(config.clock()));
+            policy.initOrg(1, Principal.SYSTEM);
+            String line = access.bootstrapOwner();
+            Path key = ownerKeyFile();
+            try {
+                Files.deleteIfExists(key);
+                Files.createFile(key);
+                try {
+                    Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+                } catch (UnsupportedOperationException e) {
+                    // not a POSIX file system
+                }
+                Files.writeString(key, line + "\n");
+            } catch (IOException e) {
+                throw new IllegalStateException("Cannot write the owner's API key to " + key + ": " + e.getMessage(), e);
+            }
+        });
+        out.println("Cordon PCE: the owner's API key (auth_username:secret) was written to " + ownerKeyFile().toAbsolutePath());
+    }
+
+    /** The port the server listens on (the real one when the config asked for 0). */
+    public int port() {
+        if (tlsConnector != null) return tlsConnector.getLocalPort();
+        return app.port();
+    }
+
+    /** {@code https://host:port} or {@code http://host:port}; a wildcard host is shown as 127.0.0.1. */
+    public String baseUrl() {
+        String h = config.host().equals("0.0.0.0") || config.host().equals("::") ? "127.0.0.1" : config.host();
+        if (h.contains(":")) h = "[" + h + "]";
+        return (tlsConnector != null ? "https://" : "http://") + h + ":" + port();
+    }
+
+    public Path ownerKeyFile() {
+        return config.dataDir().resolve("owner-api-key");
+    }
+
+    /** The PEM certificate clients should trust, or null with plain HTTP. */
+    public Path certificateFile() {
+        return tls == null ? null : tls.certificate();
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    /** VEN-side operations (housekeeping, counts) for tests and benchmarks. */
+    public VenService vens() {
+        return vens;
+    }
+
+    public synchronized void stop() {
+        if (app != null) {
+            app.stop();
+            app = null;
+        }
+        if (vens != null) {
+            vens.close();
+            vens = null;
+        }
+        if (store != null) {
+            store.close();
+            store = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

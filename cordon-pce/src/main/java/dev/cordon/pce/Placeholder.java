@@ -1,1 +1,0 @@
-package dev.cordon.pce; final class Placeholder {}

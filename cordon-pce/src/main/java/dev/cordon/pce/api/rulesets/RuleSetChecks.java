@@ -1,0 +1,121 @@
+package dev.cordon.pce.api.rulesets;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cordon.pce.api.ApiException;
+import dev.cordon.pce.api.Json;
+import dev.cordon.pce.api.objects.Kind;
+import dev.cordon.pce.api.objects.ObjectService;
+import dev.cordon.pce.api.objects.PolicyObjectChecks;
+import dev.cordon.pce.auth.AccessControl;
+import dev.cordon.pce.auth.Principal;
+import dev.cordon.pce.provision.PolicyService;
+import dev.cordon.pce.store.Store;
+import dev.cordon.policy.model.Actor;
+import dev.cordon.policy.model.PolicyDocument;
+import dev.cordon.policy.model.Rule;
+import dev.cordon.policy.model.RuleSet;
+import dev.cordon.policy.validate.ValidationError;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Rule sets: nested rules get hrefs under their rule set ({@code .../rule_sets/5/sec_rules/12}) and timestamps; a
+ * rule set is saved only when its references exist and the engine finds no error in it (custom iptables statements
+ * included); and a rule set manager may write only within its scopes (SPEC §5, see {@link RuleSetAccess}).
+ */
+public final class RuleSetChecks implements ObjectService.Checks {
+    static final List<String> NESTED = List.of("rules", "deny_rules", "ip_tables_rules");
+
+    private final Store store;
+    private final PolicyService policy;
+    private final AccessControl access;
+    private final Clock clock;
+
+    public RuleSetChecks(Store store, PolicyService policy, AccessControl access, Clock clock) {
+        this.store = store;
+        this.policy = policy;
+        this.access = access;
+        this.clock = clock;
+    }
+
+    /** The URL segment and href segment of each nested list: rules live under sec_rules. */
+    static String segment(String field) {
+        return field.equals("rules") ? "sec_rules" : field;
+    }
+
+    @Override
+    public void prepare(int org, ObjectNode node, JsonNode old, Principal by) {
+        String rsHref = node.get("href").asText();
+        String now = Json.now(clock);
+        for (String field : NESTED) {
+            JsonNode list = node.get(field);
+            if (list == null || list.isNull()) {
+                node.set(field, Json.array());
+                continue;
+            }
+            if (!list.isArray()) continue; // the model check reports the wrong type
+            Set<String> known = new HashSet<>();
+            if (old != null) old.path(field).forEach(r -> known.add(r.path("href").asText()));
+            for (JsonNode r : (ArrayNode) list) {
+                if (!r.isObject()) continue;
+                ObjectNode rule = (ObjectNode) r;
+                String href = Json.text(rule, "href");
+                if (href == null || !known.contains(href)) {
+                    rule.put("href", rsHref + "/" + segment(field) + "/" + store.next(org, "rule"));
+                    rule.put("created_at", now);
+                    rule.set("created_by", by.ref());
+                }
+                if (!rule.has("created_at")) rule.put("created_at", now);
+                rule.put("updated_at", now);
+                rule.set("updated_by", by.ref());
+            }
+        }
+        if (!node.has("scopes") || node.get("scopes").isNull()) node.set("scopes", Json.array().add(Json.array()));
+        if (!node.has("enabled")) node.put("enabled", true);
+    }
+
+    @Override
+    public void validate(int org, Object obj, Object old, Principal by) {
+        RuleSet rs = (RuleSet) obj;
+        RuleSet before = (RuleSet) old;
+        PolicyObjectChecks.requireName(rs.name(), Kind.RULE_SET);
+        RuleSetAccess.check(store, access, org, by, rs, before);
+        PolicyObjectChecks.uniqueName(store, org, Kind.RULE_SET, rs.name(), rs.href());
+        for (Rule r : rs.denyRulesOrEmpty()) {
+            if (r.stateless() != null) {
+                throw ApiException.invalid("invalid_deny_rule", "Deny rule " + r.href() + " carries 'stateless', which"
+                        + " only allow rules have: remove it.");
+            }
+        }
+        for (Rule r : rs.rulesOrEmpty()) {
+            if (r.override() != null) {
+                throw ApiException.invalid("invalid_allow_rule", "Allow rule " + r.href() + " carries 'override', which"
+                        + " only deny rules have: put it under deny_rules.");
+            }
+        }
+        PolicyObjectChecks.requireReferences(store, org, "rule set", rs.href(), rs);
+        PolicyDocument draft = policy.document(org, "draft");
+        List<RuleSet> sets = new ArrayList<>();
+        for (RuleSet s : draft.ruleSetsOrEmpty()) if (!Objects.equals(s.href(), rs.href())) sets.add(s);
+        sets.add(rs);
+        List<ValidationError> errors = RuleSetValidation.validate(draft.withRuleSets(sets), rs);
+        if (!errors.isEmpty()) throw ApiException.invalid(errors);
+    }
+
+    @Override
+    public void beforeDelete(int org, Object old, Principal by) {
+        RuleSetAccess.check(store, access, org, by, null, (RuleSet) old);
+    }
+
+    static boolean usesIpListProvider(RuleSet rs) {
+        for (Rule r : rs.rulesOrEmpty()) for (Actor a : r.providersOrEmpty()) if (a.ipList() != null) return true;
+        for (Rule r : rs.denyRulesOrEmpty()) for (Actor a : r.providersOrEmpty()) if (a.ipList() != null) return true;
+        return false;
+    }
+}

@@ -1,0 +1,89 @@
+package dev.cordon.pce.api.workloads;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cordon.pce.api.ApiException;
+import dev.cordon.pce.api.Json;
+import dev.cordon.pce.api.objects.Kind;
+import dev.cordon.pce.api.objects.ObjectService;
+import dev.cordon.pce.api.objects.PolicyObjectChecks;
+import dev.cordon.pce.auth.Principal;
+import dev.cordon.pce.provision.PolicyService;
+import dev.cordon.pce.store.Store;
+import dev.cordon.policy.model.Interface;
+import dev.cordon.policy.model.Ref;
+import dev.cordon.policy.model.Workload;
+import inet.ipaddr.IPAddressString;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Workloads created through the API are unmanaged; {@code managed}, {@code ven}, {@code agent} and
+ * {@code firewall_coexistence} are the PCE's (VEN activation, computed status) and are ignored in bodies. A workload
+ * carries at most one label per key, has valid interface addresses, and cannot be deleted while a rule names it or
+ * while its VEN is paired.
+ */
+public final class WorkloadChecks implements ObjectService.Checks {
+    public static final List<String> READ_ONLY = List.of("agent", "firewall_coexistence", "firewall_coexistence_warning", "managed", "ven");
+    private final Store store;
+    private final PolicyService policy;
+
+    public WorkloadChecks(Store store, PolicyService policy) {
+        this.store = store;
+        this.policy = policy;
+    }
+
+    @Override
+    public void prepare(int org, ObjectNode node, JsonNode old, Principal by) {
+        node.remove(READ_ONLY);
+        if (old == null) {
+            node.put("managed", false);
+        } else {
+            for (String f : List.of("managed", "ven")) {
+                if (old.has(f)) node.set(f, old.get(f));
+            }
+        }
+        if (!node.has("hostname") && node.hasNonNull("name")) node.set("hostname", node.get("name"));
+        if (!node.has("name") && node.hasNonNull("hostname")) node.set("name", node.get("hostname"));
+    }
+
+    @Override
+    public void validate(int org, Object obj, Object old, Principal by) {
+        Workload w = (Workload) obj;
+        if ((w.name() == null || w.name().isBlank()) && (w.hostname() == null || w.hostname().isBlank())) {
+            throw ApiException.invalid("workload_name_required", "A workload needs a name or a hostname.");
+        }
+        PolicyObjectChecks.requireReferences(store, org, "workload", w.href(), w);
+        Map<String, String> keys = new HashMap<>();
+        for (Ref r : w.labelsOrEmpty()) {
+            String key = Json.text(Json.parse(store.get(org, Kind.LABEL.kind(), r.href()).orElseThrow()), "key");
+            String prev = keys.put(key, r.href());
+            if (prev != null && !prev.equals(r.href())) {
+                throw ApiException.invalid("workload_label_key_duplicate", "Workload '" + w.display() + "' has two"
+                        + " labels of key '" + key + "' (" + prev + ", " + r.href() + "): keep one per key.");
+            }
+        }
+        for (Interface i : w.interfacesOrEmpty()) {
+            if (i.address() == null || !new IPAddressString(i.address()).isIPAddress()) {
+                throw ApiException.invalid("invalid_interface_address", "Workload '" + w.display() + "' interface '"
+                        + i.name() + "' has address '" + i.address() + "', which is not an IPv4 or IPv6 address.");
+            }
+        }
+    }
+
+    @Override
+    public void beforeDelete(int org, Object old, Principal by) {
+        Workload w = (Workload) old;
+        if (w.isManaged()) {
+            throw ApiException.invalid("workload_managed", "Workload '" + w.display() + "' is managed by a VEN:"
+                    + " unpair the VEN (DELETE " + (w.ven() == null ? "its VEN" : w.ven().href()) + ") instead.");
+        }
+        List<String> users = PolicyObjectChecks.usersOf(store, policy, org, w.href());
+        users.removeIf(u -> u.equals(w.href()));
+        if (!users.isEmpty()) {
+            throw ApiException.invalid("workload_in_use", "Workload '" + w.display() + "' is named by "
+                    + String.join(", ", users) + ": remove those references first.");
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.cordon.pce.api.workloads;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cordon.pce.api.Json;
+import dev.cordon.pce.provision.PolicyService;
+import dev.cordon.pce.ven.VenService;
+import dev.cordon.policy.compile.Coexistence;
+import dev.cordon.policy.compile.CoexistenceResolver;
+import dev.cordon.policy.model.CoexistenceEntry;
+import dev.cordon.policy.model.Ref;
+import dev.cordon.policy.model.Workload;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A workload as the API shows it: the stored object plus two computed, read-only fields: {@code firewall_coexistence}
+ * from the active firewall settings ({@code {"illumio_primary": bool}}, or null when exclusive), and for managed
+ * workloads {@code agent.status} from the VEN's heartbeats.
+ */
+public final class WorkloadView {
+    private final PolicyService policy;
+    private final VenService vens;
+
+    public WorkloadView(PolicyService policy, VenService vens) {
+        this.policy = policy;
+        this.vens = vens;
+    }
+
+    public ObjectNode view(int org, JsonNode stored) {
+        ObjectNode n = ((ObjectNode) stored).deepCopy();
+        Workload w = Json.convert(n, Workload.class, "workload");
+        List<CoexistenceEntry> entries = policy.activeSnapshot(org).coexistenceOrEmpty();
+        Set<String> labels = new HashSet<>();
+        for (Ref r : w.labelsOrEmpty()) labels.add(r.href());
+        if (w.isManaged()) {
+            CoexistenceResolver.Result r = CoexistenceResolver.resolve(w, labels, entries);
+            if (r.state() == Coexistence.EXCLUSIVE) n.putNull("firewall_coexistence");
+            else n.putObject("firewall_coexistence").put("illumio_primary", r.state() == Coexistence.PRIMARY);
+            if (r.warning() != null) n.put("firewall_coexistence_warning", r.warning());
+            if (w.ven() != null && w.ven().href() != null) n.set("agent", vens.agentStatus(org, w.ven().href()));
+        } else {
+            n.putNull("firewall_coexistence");
+        }
+        return n;
+    }
+}

@@ -1,0 +1,325 @@
+package dev.cordon.pce.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Query;
+
+/**
+ * The PCE's persistence: JDBI over a HikariCP pool, schema by Flyway (the same migrations on H2 and PostgreSQL).
+ *
+ * <p>Design: every API object is stored as its JSON text in one table keyed by (org, kind, href), with the columns
+ * the API filters on ({@code name}, {@code hostname}, label {@code key}/{@code value}, external data, and a
+ * kind-specific {@code lookup} such as an API key's username) copied out and indexed. Provisioned versions are
+ * immutable rows holding a whole policy document.
+ *
+ * <p>Writes are serialised: {@link #write(Supplier)} takes one lock and runs the use case in one transaction, so
+ * uniqueness checks and multi-row changes (provision, revert) are atomic on one node. Reads run without the lock.
+ * Inside {@code write} every store method uses the transaction's handle (kept in a thread-local).
+ */
+public final class Store implements AutoCloseable {
+    private final HikariDataSource dataSource;
+    private final Jdbi jdbi;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final ThreadLocal<Handle> current = new ThreadLocal<>();
+    private final boolean postgres;
+
+    private Store(HikariDataSource ds, boolean postgres) {
+        this.dataSource = ds;
+        this.jdbi = Jdbi.create(ds);
+        this.postgres = postgres;
+    }
+
+    /** Opens (and migrates) the database: PostgreSQL for a {@code jdbc:postgresql:} URL, else an H2 file in dataDir. */
+    public static Store open(Path dataDir, String jdbcUrl) {
+        String url = jdbcUrl;
+        if (url == null || url.isBlank()) {
+            url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("cordon")
+                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+        } else if (!url.startsWith("jdbc:postgresql:") && !url.startsWith("jdbc:h2:")) {
+            throw new IllegalArgumentException("Unsupported database URL '" + url
+                    + "': give a jdbc:postgresql://host:port/db URL, or none for the H2 file in the data directory.");
+        }
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(url);
+        hc.setMaximumPoolSize(10);
+        hc.setPoolName("cordon-pce");
+        HikariDataSource ds = new HikariDataSource(hc);
+        try {
+            Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+        } catch (RuntimeException e) {
+            ds.close();
+            throw e;
+        }
+        return new Store(ds, url.startsWith("jdbc:postgresql:"));
+    }
+
+    public boolean isPostgres() {
+        return postgres;
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+
+    /** Runs a use case under the write lock in one transaction; nested calls join the outer one. */
+    public <T> T write(Supplier<T> work) {
+        if (current.get() != null) {
+            return work.get();
+        }
+        writeLock.lock();
+        try {
+            return jdbi.inTransaction(h -> {
+                current.set(h);
+                try {
+                    return work.get();
+                } finally {
+                    current.remove();
+                }
+            });
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    public void writeVoid(Runnable work) {
+        write(() -> {
+            work.run();
+            return null;
+        });
+    }
+
+    private <T> T with(Function<Handle, T> f) {
+        Handle h = current.get();
+        if (h != null) {
+            return f.apply(h);
+        }
+        return jdbi.withHandle(f::apply);
+    }
+
+    // ---- orgs and counters ----
+
+    public boolean orgExists(int org) {
+        return with(h -> h.createQuery("SELECT COUNT(*) FROM orgs WHERE id = :id").bind("id", org)
+                .mapTo(Integer.class).one() > 0);
+    }
+
+    public void createOrg(int org, String name, String createdAt) {
+        with(h -> h.createUpdate("INSERT INTO orgs (id, name, created_at) VALUES (:id, :name, :at)")
+                .bind("id", org).bind("name", name).bind("at", createdAt).execute());
+    }
+
+    /** The next value of a named counter (ids for hrefs, event sequence); must run inside {@link #write}. */
+    public long next(int org, String counter) {
+        return with(h -> {
+            Optional<Long> v = h.createQuery("SELECT next_value FROM counters WHERE org = :org AND name = :n")
+                    .bind("org", org).bind("n", counter).mapTo(Long.class).findOne();
+            if (v.isEmpty()) {
+                h.createUpdate("INSERT INTO counters (org, name, next_value) VALUES (:org, :n, 2)")
+                        .bind("org", org).bind("n", counter).execute();
+                return 1L;
+            }
+            h.createUpdate("UPDATE counters SET next_value = next_value + 1 WHERE org = :org AND name = :n")
+                    .bind("org", org).bind("n", counter).execute();
+            return v.get();
+        });
+    }
+
+    // ---- objects ----
+
+    /** A stored object: its href and JSON body. */
+    public record Row(String href, String body) {}
+
+    /** Filters the API offers on collections; null fields do not filter. {@code name}/{@code hostname} match partially. */
+    public record Filter(String name, String hostname, String key, String value, String externalDataSet,
+                         String externalDataReference) {
+        public static final Filter NONE = new Filter(null, null, null, null, null, null);
+    }
+
+    /** A page of rows and the total number matching. */
+    public record Page(List<Row> rows, long total) {}
+
+    public Optional<String> get(int org, String kind, String href) {
+        return with(h -> h.createQuery("SELECT body FROM objects WHERE org = :org AND kind = :kind AND href = :href")
+                .bind("org", org).bind("kind", kind).bind("href", href).mapTo(String.class).findOne());
+    }
+
+    public Optional<Row> findByLookup(String kind, String lookup) {
+        return with(h -> h.createQuery("SELECT href, body FROM objects WHERE kind = :kind AND lookup = :lookup")
+                .bind("kind", kind).bind("lookup", lookup)
+                .map((rs, ctx) -> new Row(rs.getString(1), rs.getString(2))).findFirst());
+    }
+
+    public List<Row> all(int org, String kind) {
+        return list(org, kind, Filter.NONE, Integer.MAX_VALUE).rows();
+    }
+
+    public Page list(int org, String kind, Filter f, int limit) {
+        StringBuilder where = new StringBuilder(" WHERE org = :org AND kind = :kind");
+        if (f.name() != null) where.append(" AND LOWER(name) LIKE :name ESCAPE '!'");
+        if (f.hostname() != null) where.append(" AND LOWER(hostname) LIKE :hostname ESCAPE '!'");
+        if (f.key() != null) where.append(" AND label_key = :key");
+        if (f.value() != null) where.append(" AND label_value = :value");
+        if (f.externalDataSet() != null) where.append(" AND ext_set = :ext_set");
+        if (f.externalDataReference() != null) where.append(" AND ext_ref = :ext_ref");
+        return with(h -> {
+            Query count = bindFilter(h.createQuery("SELECT COUNT(*) FROM objects" + where), org, kind, f);
+            long total = count.mapTo(Long.class).one();
+            Query q = bindFilter(h.createQuery("SELECT href, body FROM objects" + where + " ORDER BY href"), org, kind, f);
+            List<Row> rows = new ArrayList<>();
+            if (limit > 0) {
+                q.setMaxRows(limit);
+                rows = q.map((rs, ctx) -> new Row(rs.getString(1), rs.getString(2))).list();
+            }
+            return new Page(rows, total);
+        });
+    }
+
+    private static Query bindFilter(Query q, int org, String kind, Filter f) {
+        q.bind("org", org).bind("kind", kind);
+        if (f.name() != null) q.bind("name", like(f.name()));
+        if (f.hostname() != null) q.bind("hostname", like(f.hostname()));
+        if (f.key() != null) q.bind("key", f.key());
+        if (f.value() != null) q.bind("value", f.value());
+        if (f.externalDataSet() != null) q.bind("ext_set", f.externalDataSet());
+        if (f.externalDataReference() != null) q.bind("ext_ref", f.externalDataReference());
+        return q;
+    }
+
+    private static String like(String s) {
+        String escaped = s.toLowerCase(Locale.ROOT).replace("!", "!!").replace("%", "!%").replace("_", "!_");
+        return "%" + escaped + "%";
+    }
+
+    /** Inserts or replaces an object; the indexed columns are read from its JSON. */
+    public void put(int org, String kind, String href, JsonNode body, String lookup) {
+        String text = body.toString();
+        with(h -> {
+            int n = h.createUpdate("UPDATE objects SET name = :name, hostname = :hostname, label_key = :key,"
+                            + " label_value = :value, ext_set = :ext_set, ext_ref = :ext_ref, lookup = :lookup,"
+                            + " body = :body WHERE org = :org AND kind = :kind AND href = :href")
+                    .bindMap(columns(body)).bind("lookup", lookup).bind("body", text)
+                    .bind("org", org).bind("kind", kind).bind("href", href).execute();
+            if (n == 0) {
+                h.createUpdate("INSERT INTO objects (org, kind, href, name, hostname, label_key, label_value, ext_set,"
+                                + " ext_ref, lookup, body) VALUES (:org, :kind, :href, :name, :hostname, :key, :value,"
+                                + " :ext_set, :ext_ref, :lookup, :body)")
+                        .bindMap(columns(body)).bind("lookup", lookup).bind("body", text)
+                        .bind("org", org).bind("kind", kind).bind("href", href).execute();
+            }
+            return null;
+        });
+    }
+
+    private static java.util.Map<String, Object> columns(JsonNode body) {
+        java.util.Map<String, Object> m = new java.util.HashMap<>();
+        m.put("name", text(body, "name"));
+        m.put("hostname", text(body, "hostname"));
+        m.put("key", text(body, "key"));
+        m.put("value", text(body, "value"));
+        m.put("ext_set", text(body, "external_data_set"));
+        m.put("ext_ref", text(body, "external_data_reference"));
+        return m;
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    public boolean delete(int org, String kind, String href) {
+        return with(h -> h.createUpdate("DELETE FROM objects WHERE org = :org AND kind = :kind AND href = :href")
+                .bind("org", org).bind("kind", kind).bind("href", href).execute()) > 0;
+    }
+
+    public void deleteKind(int org, String kind) {
+        with(h -> h.createUpdate("DELETE FROM objects WHERE org = :org AND kind = :kind")
+                .bind("org", org).bind("kind", kind).execute());
+    }
+
+    // ---- policy versions ----
+
+    /** One provisioned version: an immutable snapshot of the policy document and who made it, when and why. */
+    public record Version(int org, long version, String description, String createdAt, String createdBy,
+                          int workloadsAffected, String objectCounts, String document) {}
+
+    public void insertVersion(Version v) {
+        with(h -> h.createUpdate("INSERT INTO policy_versions (org, version, description, created_at, created_by,"
+                        + " workloads_affected, object_counts, document) VALUES (:org, :version, :description,"
+                        + " :createdAt, :createdBy, :workloadsAffected, :objectCounts, :document)")
+                .bindMethods(v).execute());
+    }
+
+    public long latestVersion(int org) {
+        return with(h -> h.createQuery("SELECT MAX(version) FROM policy_versions WHERE org = :org").bind("org", org)
+                .mapTo(Long.class).findOne().orElse(0L));
+    }
+
+    public Optional<Version> version(int org, long version) {
+        return with(h -> h.createQuery("SELECT org, version, description, created_at, created_by, workloads_affected,"
+                        + " object_counts, document FROM policy_versions WHERE org = :org AND version = :v")
+                .bind("org", org).bind("v", version)
+                .map((rs, ctx) -> new Version(rs.getInt(1), rs.getLong(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getInt(6), rs.getString(7), rs.getString(8))).findOne());
+    }
+
+    /** Versions newest first, without their documents. */
+    public List<Version> versions(int org, int limit) {
+        return with(h -> h.createQuery("SELECT org, version, description, created_at, created_by, workloads_affected,"
+                        + " object_counts FROM policy_versions WHERE org = :org ORDER BY version DESC")
+                .bind("org", org).setMaxRows(limit)
+                .map((rs, ctx) -> new Version(rs.getInt(1), rs.getLong(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getInt(6), rs.getString(7), null)).list());
+    }
+
+    public long versionCount(int org) {
+        return with(h -> h.createQuery("SELECT COUNT(*) FROM policy_versions WHERE org = :org").bind("org", org)
+                .mapTo(Long.class).one());
+    }
+
+    // ---- events ----
+
+    public void insertEvent(int org, long seq, String type, String severity, String ts, String body) {
+        with(h -> h.createUpdate("INSERT INTO events (org, seq, event_type, severity, ts, body)"
+                        + " VALUES (:org, :seq, :type, :severity, :ts, :body)")
+                .bind("org", org).bind("seq", seq).bind("type", type).bind("severity", severity).bind("ts", ts)
+                .bind("body", body).execute());
+    }
+
+    /** Events newest first; null filters do not filter; timestamps compare as RFC 3339 UTC text. */
+    public Page events(int org, String type, String severity, String from, String to, int limit) {
+        StringBuilder where = new StringBuilder(" WHERE org = :org");
+        if (type != null) where.append(" AND event_type = :type");
+        if (severity != null) where.append(" AND severity = :severity");
+        if (from != null) where.append(" AND ts >= :from");
+        if (to != null) where.append(" AND ts <= :to");
+        return with(h -> {
+            Function<Query, Query> bind = q -> {
+                q.bind("org", org);
+                if (type != null) q.bind("type", type);
+                if (severity != null) q.bind("severity", severity);
+                if (from != null) q.bind("from", from);
+                if (to != null) q.bind("to", to);
+                return q;
+            };
+            long total = bind.apply(h.createQuery("SELECT COUNT(*) FROM events" + where)).mapTo(Long.class).one();
+            Query q = bind.apply(h.createQuery("SELECT seq, body FROM events" + where + " ORDER BY seq DESC"));
+            q.setMaxRows(Math.max(limit, 1));
+            List<Row> rows = limit <= 0 ? List.of()
+                    : q.map((rs, ctx) -> new Row(Long.toString(rs.getLong(1)), rs.getString(2))).list();
+            return new Page(rows, total);
+        });
+    }
+}

@@ -1,0 +1,55 @@
+package dev.cordon.pce.ven;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cordon.pce.api.ApiException;
+import dev.cordon.pce.api.objects.ObjectService;
+import dev.cordon.pce.api.objects.PolicyObjectChecks;
+import dev.cordon.pce.api.objects.Refs;
+import dev.cordon.pce.auth.Principal;
+import dev.cordon.pce.store.Store;
+import dev.cordon.policy.model.Ref;
+
+/** Pairing profiles: a name, existing labels, and key limits that are "unlimited" or positive numbers. */
+final class PairingProfileChecks implements ObjectService.Checks {
+    private final Store store;
+
+    PairingProfileChecks(Store store) {
+        this.store = store;
+    }
+
+    @Override
+    public void prepare(int org, ObjectNode node, JsonNode old, Principal by) {
+        if (!node.has("enforcement_mode")) node.put("enforcement_mode", "idle");
+        if (!node.has("ven_type")) node.put("ven_type", "server");
+        if (!node.has("enabled")) node.put("enabled", true);
+        if (!node.has("key_lifespan")) node.put("key_lifespan", "unlimited");
+        if (!node.has("allowed_uses_per_key")) node.put("allowed_uses_per_key", "unlimited");
+    }
+
+    @Override
+    public void validate(int org, Object obj, Object old, Principal by) {
+        PairingProfile p = (PairingProfile) obj;
+        PolicyObjectChecks.requireName(p.name(), VenService.PAIRING_PROFILE);
+        if (!"server".equals(p.venType()) && !"endpoint".equals(p.venType())) {
+            throw ApiException.invalid("invalid_ven_type", "ven_type is server or endpoint, not '" + p.venType() + "'.");
+        }
+        limit(p.keyLifespan(), "key_lifespan", "seconds");
+        limit(p.allowedUsesPerKey(), "allowed_uses_per_key", "uses");
+        if (p.labels() != null) {
+            for (Ref r : p.labels()) {
+                if (!PolicyObjectChecks.exists(store, org, new Refs.Reference("labels", r.href()))) {
+                    throw ApiException.invalid("unknown_reference", "Pairing profile '" + p.name() + "' names label '"
+                            + r.href() + "', which does not exist.");
+                }
+            }
+        }
+    }
+
+    private static void limit(JsonNode v, String field, String unit) {
+        if (v == null || v.isNull() || (v.isTextual() && v.asText().equals("unlimited"))) return;
+        if (v.canConvertToInt() && v.isIntegralNumber() && v.asInt() > 0) return;
+        throw ApiException.invalid("invalid_" + field, field + " is \"unlimited\" or a positive number of " + unit
+                + ", not " + v + ".");
+    }
+}

@@ -1,0 +1,533 @@
+package dev.cordon.pce.ven;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cordon.pce.api.ApiException;
+import dev.cordon.pce.api.Json;
+import dev.cordon.pce.api.objects.Kind;
+import dev.cordon.pce.api.objects.ObjectService;
+import dev.cordon.pce.auth.Principal;
+import dev.cordon.pce.auth.Secrets;
+import dev.cordon.pce.events.Events;
+import dev.cordon.pce.provision.PolicyService;
+import dev.cordon.pce.store.Store;
+import dev.cordon.policy.Engine;
+import dev.cordon.policy.compile.Endpoint;
+import dev.cordon.policy.compile.FirewallPolicy;
+import inet.ipaddr.IPAddressString;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The VEN side of the PCE: pairing keys, activation, agent tokens, the policy long poll, heartbeats, agent events,
+ * VEN status, and the missed-heartbeat housekeeping.
+ *
+ * <p>Long polls hold no thread: a poll whose VEN already has the current policy parks a {@link CompletableFuture}
+ * in {@link #waiting}; a scheduler completes it with "no change" when its wait ends. Every change that may alter
+ * compiled policy (provision, restore, label or workload write) triggers one re-check pass on a single thread; passes
+ * coalesce, so a burst of changes costs one pass. Each pass takes the active {@link Engine} (cached per active
+ * version and live generation; {@code compileAll} is cached inside it) and completes every waiter whose policy hash
+ * changed. Compiled policies with the control plane added are cached per (engine, workload, endpoint).
+ *
+ * <p>Agent tokens are {@code <id>.<secret>}; only a salted hash is stored. A verified token is remembered in memory
+ * until its VEN is suspended or unpaired, so thousands of polling VENs do not each cost a database read. Heartbeat
+ * state lives in memory and reaches the database only when it changes.
+ */
+public final class VenService implements AutoCloseable {
+    public static final Kind PAIRING_PROFILE =
+            new Kind("pairing_profile", "pairing_profiles", PairingProfile.class, "pairing profile", false, false);
+    public static final String VEN = "ven";
+    static final String PAIRING_KEY = "pairing_key";
+    static final String AGENT_TOKEN = "agent_token";
+    private static final Logger LOG = LoggerFactory.getLogger(VenService.class);
+
+    private final Store store;
+    private final Events events;
+    private final PolicyService policy;
+    private final Clock clock;
+    private final Duration heartbeatTimeout;
+    private final Map<String, Agent> tokens = new ConcurrentHashMap<>();
+    private final Map<Waiter, Boolean> waiting = new ConcurrentHashMap<>();
+    private final Map<String, Heartbeat> heartbeats = new ConcurrentHashMap<>();
+    private final Set<String> missed = ConcurrentHashMap.newKeySet();
+    private final Map<String, FirewallPolicy> compiled = new ConcurrentHashMap<>();
+    private volatile Engine compiledFor;
+    private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(1, daemon("cordon-ven-timer"));
+    private final ExecutorService recheck = Executors.newSingleThreadExecutor(daemon("cordon-ven-recheck"));
+    private final AtomicBoolean recheckQueued = new AtomicBoolean();
+
+    /** An authenticated VEN. */
+    public record Agent(int org, String venHref, String workloadHref, String hostname) {}
+
+    private record Waiter(Agent agent, String knownHash, Endpoint endpoint, CompletableFuture<FirewallPolicy> future) {}
+
+    /** The last heartbeat of a VEN. */
+    record Heartbeat(Instant at, String appliedHash, String syncState, JsonNode health) {}
+
+    public VenService(Store store, Events events, PolicyService policy, ObjectService objects, Clock clock,
+                      Duration heartbeatTimeout) {
+        this.store = store;
+        this.events = events;
+        this.policy = policy;
+        this.clock = clock;
+        this.heartbeatTimeout = heartbeatTimeout;
+        objects.register(PAIRING_PROFILE, new PairingProfileChecks(store));
+        policy.onChange(this::policyChanged);
+        long every = Math.max(1, Math.min(30, heartbeatTimeout.toSeconds() / 4));
+        timers.scheduleWithFixedDelay(this::checkHeartbeatsQuietly, every, every, TimeUnit.SECONDS);
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    @Override
+    public void close() {
+        timers.shutdownNow();
+        recheck.shutdownNow();
+        waiting.keySet().forEach(w -> w.future().complete(null));
+    }
+
+    // ---- pairing keys and activation ----
+
+    /** {@code POST /orgs/{org}/pairing_profiles/{id}/pairing_key} → {@code {"activation_code"}}. */
+    public ObjectNode pairingKey(int org, String profileHref, Principal by) {
+        return store.write(() -> {
+            JsonNode p = Json.parse(store.get(org, PAIRING_PROFILE.kind(), profileHref)
+                    .orElseThrow(() -> ApiException.notFound("No pairing profile " + profileHref + ".")));
+            if (!p.path("enabled").asBoolean(true)) {
+                throw ApiException.invalid("pairing_profile_disabled", "Pairing profile " + profileHref
+                        + " is disabled: enable it (PUT {\"enabled\": true}) to generate keys.");
+            }
+            String code = Secrets.random(24);
+            String href = profileHref + "/pairing_keys/" + store.next(org, PAIRING_KEY);
+            ObjectNode key = Json.object().put("href", href).put("pairing_profile", profileHref)
+                    .put("created_at", Json.now(clock));
+            JsonNode life = p.get("key_lifespan");
+            if (life != null && life.isIntegralNumber()) {
+                key.put("expires_at", Json.format(clock.instant().plusSeconds(life.asLong())));
+            }
+            JsonNode uses = p.get("allowed_uses_per_key");
+            if (uses != null && uses.isIntegralNumber()) key.put("uses_left", uses.asInt());
+            store.put(org, PAIRING_KEY, href, key, Secrets.hash("activation", code));
+            events.record(org, "pairing_profile.create_pairing_key", "info", "success", by.eventActor(),
+                    List.of(Events.created(href, key)), Json.object().put("pairing_profile", profileHref));
+            return Json.object().put("activation_code", code);
+        });
+    }
+
+    /** {@code POST /api/v2/ven/activate}: a managed workload and its VEN, with the profile's labels and mode. */
+    public ObjectNode activate(JsonNode body, String srcIp) {
+        if (body == null || !body.isObject()) {
+            throw ApiException.invalid("invalid_body", "Activation takes a JSON object with activation_code and hostname.");
+        }
+        Json.onlyFields(body, Set.of("activation_code", "hostname", "interfaces", "os_type", "ven_type", "version", "name"),
+                "activation request");
+        String code = Json.text(body, "activation_code");
+        String hostname = Json.text(body, "hostname");
+        if (code == null) throw ApiException.unauthorized("Missing activation_code: generate a pairing key first.");
+        if (hostname == null || hostname.isBlank()) {
+            throw ApiException.invalid("hostname_required", "Activation needs the host's hostname.");
+        }
+        ArrayNode interfaces = Json.array();
+        for (JsonNode i : body.path("interfaces")) {
+            String addr = Json.text(i, "address");
+            if (addr == null || !new IPAddressString(addr).isIPAddress()) {
+                throw ApiException.invalid("invalid_interface_address", "Interface '" + Json.text(i, "name")
+                        + "' has address '" + addr + "', which is not an IPv4 or IPv6 address.");
+            }
+            ObjectNode n = interfaces.addObject().put("name", Json.text(i, "name")).put("address", addr);
+            if (i.has("cidr_block")) n.set("cidr_block", i.get("cidr_block"));
+        }
+        String token;
+        ObjectNode result;
+        try {
+            Activated a = store.write(() -> doActivate(code, hostname, interfaces, body));
+            token = a.token();
+            result = a.result();
+        } catch (ApiException e) {
+            if (e.status() == 401) {
+                events.record(1, "request.authentication_failed", "warning", "failure",
+                        Json.object().set("system", Json.object()), List.of(),
+                        Json.object().put("reason", e.errors().get(0).message()).put("src_ip", srcIp));
+            }
+            throw e;
+        }
+        policy.liveChanged();
+        result.put("agent_token", token);
+        return result;
+    }
+
+    private record Activated(ObjectNode result, String token) {}
+
+    private Activated doActivate(String code, String hostname, ArrayNode interfaces, JsonNode body) {
+        Optional<Store.Row> keyRow = store.findByLookup(PAIRING_KEY, Secrets.hash("activation", code));
+        if (keyRow.isEmpty()) throw ApiException.unauthorized("Unknown activation code: generate a new pairing key.");
+        ObjectNode key = (ObjectNode) Json.parse(keyRow.get().body());
+        String keyHref = keyRow.get().href();
+        int org = Integer.parseInt(keyHref.split("/")[2]);
+        String expires = Json.text(key, "expires_at");
+        if (expires != null && expires.compareTo(Json.now(clock)) < 0) {
+            throw ApiException.unauthorized("This activation code expired at " + expires + ": generate a new pairing key.");
+        }
+        if (key.has("uses_left") && key.get("uses_left").asInt() <= 0) {
+            throw ApiException.unauthorized("This activation code has been used as often as its pairing profile"
+                    + " allows: generate a new pairing key.");
+        }
+        JsonNode profile = Json.parse(store.get(org, PAIRING_PROFILE.kind(), Json.text(key, "pairing_profile"))
+                .orElseThrow(() -> ApiException.unauthorized("The pairing profile of this code was deleted.")));
+        if (!profile.path("enabled").asBoolean(true)) {
+            throw ApiException.unauthorized("The pairing profile of this activation code is disabled.");
+        }
+        if (key.has("uses_left")) key.put("uses_left", key.get("uses_left").asInt() - 1);
+        store.put(org, PAIRING_KEY, keyHref, key, Secrets.hash("activation", code));
+
+        String now = Json.now(clock);
+        String venHref = "/orgs/" + org + "/vens/" + UUID.randomUUID();
+        String workloadHref = "/orgs/" + org + "/workloads/" + UUID.randomUUID();
+        String venType = Optional.ofNullable(Json.text(body, "ven_type")).orElse(Json.text(profile, "ven_type"));
+        if (!"server".equals(venType) && !"endpoint".equals(venType)) {
+            throw ApiException.invalid("invalid_ven_type", "ven_type is server or endpoint, not '" + venType + "'.");
+        }
+        ObjectNode by = Json.ref(venHref);
+        ObjectNode w = Json.object().put("href", workloadHref)
+                .put("name", Optional.ofNullable(Json.text(body, "name")).orElse(hostname)).put("hostname", hostname);
+        w.set("labels", profile.has("labels") ? profile.get("labels") : Json.array());
+        w.set("interfaces", interfaces);
+        w.put("enforcement_mode", Json.text(profile, "enforcement_mode"));
+        w.put("managed", true);
+        w.set("ven", Json.ref(venHref).put("ven_type", venType));
+        w.put("os_type", Optional.ofNullable(Json.text(body, "os_type")).orElse("linux"));
+        w.put("created_at", now).put("updated_at", now);
+        w.set("created_by", by);
+        w.set("updated_by", by);
+        Json.convert(w, dev.cordon.policy.model.Workload.class, "workload");
+        store.put(org, Kind.WORKLOAD.kind(), workloadHref, w, null);
+
+        ObjectNode ven = Json.object().put("href", venHref).put("name", hostname).put("hostname", hostname)
+                .put("status", "active").put("ven_type", venType).put("version", Json.text(body, "version"))
+                .put("os_type", w.get("os_type").asText());
+        ven.set("workload", Json.ref(workloadHref));
+        ven.set("pairing_profile", Json.ref(Json.text(key, "pairing_profile")));
+        ven.putNull("last_heartbeat_on");
+        ven.putArray("conditions");
+        ven.put("created_at", now).put("updated_at", now);
+        store.put(org, VEN, venHref, ven, null);
+
+        String tokenId = Secrets.random(8);
+        String secret = Secrets.random(32);
+        String salt = Secrets.random(16);
+        store.put(org, AGENT_TOKEN, venHref + "/token", Json.object().put("ven", venHref).put("salt", salt)
+                .put("hash", Secrets.hash(salt, secret)), tokenId);
+
+        ObjectNode actor = Json.object();
+        actor.putObject("agent").put("href", venHref).put("hostname", hostname);
+        events.record(org, "agent.activate", "info", "success", actor,
+                List.of(Events.created(venHref, ven), Events.created(workloadHref, w)),
+                Json.object().put("pairing_key", keyHref));
+        ObjectNode result = Json.object();
+        result.set("ven", Json.ref(venHref));
+        result.set("workload", Json.ref(workloadHref));
+        return new Activated(result, tokenId + "." + secret);
+    }
+
+    // ---- agent authentication ----
+
+    /** Authenticates {@code Authorization: Bearer <agent_token>}; 401 for unknown, suspended or unpaired VENs. */
+    public Agent authenticate(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            throw ApiException.unauthorized("VEN requests carry Authorization: Bearer <agent_token> from activation.");
+        }
+        String token = authorization.substring(7).trim();
+        Agent known = tokens.get(token);
+        if (known != null) return known;
+        int dot = token.indexOf('.');
+        Optional<Store.Row> row = dot <= 0 ? Optional.empty() : store.findByLookup(AGENT_TOKEN, token.substring(0, dot));
+        if (row.isEmpty()) throw ApiException.unauthorized("Unknown agent token: the VEN is not paired; activate it again.");
+        JsonNode t = Json.parse(row.get().body());
+        if (!Secrets.matches(Json.text(t, "salt"), token.substring(dot + 1), Json.text(t, "hash"))) {
+            throw ApiException.unauthorized("Wrong agent token: activate the VEN again.");
+        }
+        String venHref = Json.text(t, "ven");
+        int org = Integer.parseInt(venHref.split("/")[2]);
+        JsonNode ven = Json.parse(store.get(org, VEN, venHref)
+                .orElseThrow(() -> ApiException.unauthorized("This VEN was unpaired: activate it again.")));
+        if (!"active".equals(Json.text(ven, "status"))) {
+            throw ApiException.unauthorized("This VEN is " + Json.text(ven, "status") + ": an admin must set its status"
+                    + " to active (PUT " + venHref + ").");
+        }
+        Agent a = new Agent(org, venHref, ven.path("workload").path("href").asText(), Json.text(ven, "hostname"));
+        tokens.put(token, a);
+        return a;
+    }
+
+    // ---- policy long poll ----
+
+    /** The VEN's policy now; completes with null when the known hash is current and the wait ends. */
+    public CompletableFuture<FirewallPolicy> poll(Agent agent, String knownHash, int waitSeconds, Endpoint endpoint) {
+        FirewallPolicy now = policyFor(agent, endpoint);
+        if (!now.hash().equals(knownHash) || waitSeconds <= 0) {
+            return CompletableFuture.completedFuture(now.hash().equals(knownHash) ? null : now);
+        }
+        Waiter w = new Waiter(agent, knownHash, endpoint, new CompletableFuture<>());
+        waiting.put(w, Boolean.TRUE);
+        w.future().whenComplete((p, e) -> waiting.remove(w));
+        timers.schedule(() -> w.future().complete(null), waitSeconds, TimeUnit.SECONDS);
+        // a change between the first check and registering must not be missed
+        FirewallPolicy again = policyFor(agent, endpoint);
+        if (!again.hash().equals(knownHash)) w.future().complete(again);
+        return w.future();
+    }
+
+    /** The workload's compiled policy from the active version, with the PCE as its control-plane endpoint. */
+    public FirewallPolicy policyFor(Agent agent, Endpoint endpoint) {
+        Engine engine = policy.activeEngine(agent.org());
+        if (engine != compiledFor) {
+            synchronized (compiled) {
+                if (engine != compiledFor) {
+                    compiled.clear();
+                    compiledFor = engine;
+                }
+            }
+        }
+        String key = agent.workloadHref() + "|" + endpoint.address() + "|" + endpoint.port();
+        FirewallPolicy p = compiled.get(key);
+        if (p == null) {
+            long version = policy.activeVersion(agent.org());
+            p = engine.compile(agent.workloadHref(), version).withControlPlane(List.of(endpoint));
+            if (engine == compiledFor) compiled.put(key, p);
+        }
+        return p;
+    }
+
+    private void policyChanged() {
+        if (recheckQueued.compareAndSet(false, true)) {
+            recheck.execute(() -> {
+                recheckQueued.set(false);
+                recheckWaiters();
+            });
+        }
+    }
+
+    private void recheckWaiters() {
+        for (Waiter w : waiting.keySet()) {
+            try {
+                FirewallPolicy p = policyFor(w.agent(), w.endpoint());
+                if (!p.hash().equals(w.knownHash())) w.future().complete(p);
+            } catch (RuntimeException e) {
+                LOG.warn("cannot compile policy for {}: {}", w.agent().workloadHref(), e.getMessage());
+            }
+        }
+    }
+
+    public int waitingCount() {
+        return waiting.size();
+    }
+
+    // ---- heartbeats and agent events ----
+
+    /** {@code {"applied_hash","sync_state":"applied|error|syncing","health":[{"type","severity","message"}]}}. */
+    public void heartbeat(Agent agent, JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw ApiException.invalid("invalid_body", "A heartbeat is a JSON object with applied_hash, sync_state, health.");
+        }
+        Json.onlyFields(body, Set.of("applied_hash", "sync_state", "health"), "heartbeat");
+        String state = Optional.ofNullable(Json.text(body, "sync_state")).orElse("syncing");
+        if (!Set.of("applied", "error", "syncing").contains(state)) {
+            throw ApiException.invalid("invalid_sync_state", "sync_state is applied, error or syncing, not '" + state + "'.");
+        }
+        JsonNode health = body.has("health") && body.get("health").isArray() ? body.get("health") : Json.array();
+        Heartbeat next = new Heartbeat(clock.instant(), Json.text(body, "applied_hash"), state, health);
+        Heartbeat prev = heartbeats.put(agent.venHref(), next);
+        if (prev == null || !java.util.Objects.equals(prev.appliedHash(), next.appliedHash())
+                || !prev.syncState().equals(next.syncState()) || !prev.health().equals(next.health())
+                || missed.contains(agent.venHref())) {
+            persistStatus(agent, next);
+        }
+    }
+
+    private void persistStatus(Agent agent, Heartbeat hb) {
+        store.writeVoid(() -> store.get(agent.org(), VEN, agent.venHref()).ifPresent(b -> {
+            ObjectNode ven = (ObjectNode) Json.parse(b);
+            ven.put("last_heartbeat_on", Json.format(hb.at()));
+            ven.put("security_policy_sync_state", hb.syncState());
+            ven.put("applied_hash", hb.appliedHash());
+            ven.set("agent_health", hb.health());
+            ven.putArray("conditions");
+            store.put(agent.org(), VEN, agent.venHref(), ven, null);
+        }));
+        missed.remove(agent.venHref());
+    }
+
+    /** {@code [{"event_type","status","severity"?,"info"}]} from the VEN into the org's events. */
+    public void agentEvents(Agent agent, JsonNode body) {
+        if (body == null || !body.isArray()) {
+            throw ApiException.invalid("invalid_body", "Agent events are a JSON array of {event_type, status, info}.");
+        }
+        for (JsonNode e : body) {
+            Json.onlyFields(e, Set.of("event_type", "status", "severity", "info", "timestamp"), "agent event");
+            String type = Json.text(e, "event_type");
+            if (type == null || !type.startsWith("agent.")) {
+                throw ApiException.invalid("invalid_event_type", "Agent event types start with 'agent.' (e.g."
+                        + " agent.tampering, agent.refresh_policy); got '" + type + "'.");
+            }
+            String status = Optional.ofNullable(Json.text(e, "status")).orElse("success");
+            if (!status.equals("success") && !status.equals("failure")) {
+                throw ApiException.invalid("invalid_status", "An agent event's status is success or failure.");
+            }
+        }
+        ObjectNode actor = Json.object();
+        actor.putObject("agent").put("href", agent.venHref()).put("hostname", agent.hostname());
+        store.writeVoid(() -> {
+            for (JsonNode e : body) {
+                String status = Optional.ofNullable(Json.text(e, "status")).orElse("success");
+                String severity = Optional.ofNullable(Json.text(e, "severity"))
+                        .orElse(status.equals("failure") || Json.text(e, "event_type").equals("agent.tampering") ? "err" : "info");
+                if (!Events.SEVERITIES.contains(severity)) severity = "info";
+                events.record(agent.org(), Json.text(e, "event_type"), severity, status, actor, List.of(), e.get("info"));
+            }
+        });
+    }
+
+    /** The computed {@code agent} of a managed workload: sync state, last heartbeat, health. */
+    public ObjectNode agentStatus(int org, String venHref) {
+        ObjectNode agent = Json.object();
+        ObjectNode status = agent.putObject("status");
+        Heartbeat hb = heartbeats.get(venHref);
+        JsonNode ven = store.get(org, VEN, venHref).map(Json::parse).orElse(Json.object());
+        status.put("status", Json.text(ven, "status"));
+        if (hb != null) {
+            status.put("security_policy_sync_state", hb.syncState());
+            status.put("last_heartbeat_on", Json.format(hb.at()));
+            status.set("agent_health", hb.health());
+        } else {
+            status.put("security_policy_sync_state", Optional.ofNullable(Json.text(ven, "security_policy_sync_state")).orElse("syncing"));
+            status.set("last_heartbeat_on", ven.path("last_heartbeat_on").isMissingNode() ? Json.MAPPER.nullNode() : ven.get("last_heartbeat_on"));
+            status.set("agent_health", ven.has("agent_health") ? ven.get("agent_health") : Json.array());
+        }
+        status.set("conditions", ven.has("conditions") ? ven.get("conditions") : Json.array());
+        return agent;
+    }
+
+    /** A VEN as the API shows it: stored fields plus the in-memory last heartbeat. */
+    public ObjectNode view(int org, JsonNode stored) {
+        ObjectNode v = ((ObjectNode) stored).deepCopy();
+        Heartbeat hb = heartbeats.get(Json.text(v, "href"));
+        if (hb != null) {
+            v.put("last_heartbeat_on", Json.format(hb.at()));
+            v.put("security_policy_sync_state", hb.syncState());
+            v.put("applied_hash", hb.appliedHash());
+            v.set("agent_health", hb.health());
+        }
+        return v;
+    }
+
+    // ---- admin operations on VENs ----
+
+    /** {@code PUT /orgs/{org}/vens/{uuid}} {@code {"status": "active"|"suspended"}}. */
+    public void update(int org, String venHref, JsonNode body, Principal by) {
+        if (body == null || !body.isObject()) throw ApiException.invalid("invalid_body", "Send {\"status\": \"suspended\"}.");
+        Json.onlyFields(body, Set.of("status", "name", "description"), "VEN");
+        String status = Json.text(body, "status");
+        if (status != null && !status.equals("active") && !status.equals("suspended")) {
+            throw ApiException.invalid("invalid_ven_status", "A VEN's status is active or suspended, not '" + status + "'.");
+        }
+        store.writeVoid(() -> {
+            ObjectNode before = (ObjectNode) Json.parse(store.get(org, VEN, venHref)
+                    .orElseThrow(() -> ApiException.notFound("No VEN " + venHref + ".")));
+            ObjectNode after = before.deepCopy();
+            body.fields().forEachRemaining(e -> after.set(e.getKey(), e.getValue()));
+            after.put("updated_at", Json.now(clock));
+            store.put(org, VEN, venHref, after, null);
+            events.record(org, "ven.update", "info", "success", by.eventActor(),
+                    List.of(Events.updated(venHref, before, after)), null);
+        });
+        forget(venHref);
+    }
+
+    /** Unpairs a VEN: its token stops working and its managed workload goes away. */
+    public void unpair(int org, String venHref, Principal by) {
+        store.writeVoid(() -> {
+            JsonNode ven = Json.parse(store.get(org, VEN, venHref)
+                    .orElseThrow(() -> ApiException.notFound("No VEN " + venHref + ".")));
+            String workload = ven.path("workload").path("href").asText();
+            List<String> users = dev.cordon.pce.api.objects.PolicyObjectChecks.usersOf(store, policy, org, workload);
+            if (!users.isEmpty()) {
+                throw ApiException.invalid("workload_in_use", "The workload of this VEN is named by "
+                        + String.join(", ", users) + ": remove those references first.");
+            }
+            store.delete(org, VEN, venHref);
+            store.delete(org, AGENT_TOKEN, venHref + "/token");
+            JsonNode w = store.get(org, Kind.WORKLOAD.kind(), workload).map(Json::parse).orElse(null);
+            store.delete(org, Kind.WORKLOAD.kind(), workload);
+            events.record(org, "ven.unpair", "info", "success", by.eventActor(),
+                    List.of(Events.deleted(venHref, ven), Events.deleted(workload, w)), null);
+        });
+        forget(venHref);
+        heartbeats.remove(venHref);
+        policy.liveChanged();
+    }
+
+    private void forget(String venHref) {
+        tokens.values().removeIf(a -> a.venHref().equals(venHref));
+    }
+
+    // ---- housekeeping ----
+
+    private void checkHeartbeatsQuietly() {
+        try {
+            checkHeartbeats();
+        } catch (RuntimeException e) {
+            LOG.warn("heartbeat check failed: {}", e.getMessage());
+        }
+    }
+
+    /** Marks active VENs silent for longer than the timeout with a condition and one event per episode. */
+    public int checkHeartbeats() {
+        Instant now = clock.instant();
+        int marked = 0;
+        for (Store.Row r : store.all(1, VEN)) {
+            ObjectNode ven = (ObjectNode) Json.parse(r.body());
+            if (!"active".equals(Json.text(ven, "status")) || ven.path("conditions").size() > 0) continue;
+            Heartbeat hb = heartbeats.get(r.href());
+            String lastText = hb != null ? Json.format(hb.at())
+                    : Optional.ofNullable(Json.text(ven, "last_heartbeat_on")).orElse(Json.text(ven, "created_at"));
+            Instant last = Instant.parse(lastText);
+            if (Duration.between(last, now).compareTo(heartbeatTimeout) <= 0) continue;
+            marked++;
+            store.writeVoid(() -> {
+                ObjectNode cond = Json.object().put("type", "agent.missed_heartbeats")
+                        .put("first_reported_timestamp", Json.format(now)).put("last_heartbeat_on", lastText);
+                ven.putArray("conditions").add(cond);
+                store.put(1, VEN, r.href(), ven, null);
+                missed.add(r.href());
+                ObjectNode actor = Json.object();
+                actor.putObject("agent").put("href", r.href()).put("hostname", Json.text(ven, "hostname"));
+                events.record(1, "agent.missed_heartbeats", "warning", "failure", actor, List.of(),
+                        Json.object().put("last_heartbeat_on", lastText)
+                                .put("timeout_seconds", heartbeatTimeout.toSeconds()));
+            });
+        }
+        return marked;
+    }
+}
