@@ -1,0 +1,233 @@
+package dev.cordon.dataplane.bench;
+
+import dev.cordon.dataplane.Dataplane;
+import dev.cordon.dataplane.exec.CommandResult;
+import dev.cordon.dataplane.exec.CommandRunner;
+import dev.cordon.dataplane.exec.ProcessCommandRunner;
+import dev.cordon.dataplane.iptables.RestoreScript;
+import dev.cordon.dataplane.render.DesiredState;
+import dev.cordon.dataplane.render.Family;
+import dev.cordon.dataplane.render.Renderer;
+import dev.cordon.dataplane.render.SetSpec;
+import dev.cordon.dataplane.render.TableSpec;
+import dev.cordon.dataplane.tamper.TamperReport;
+import dev.cordon.policy.compile.Action;
+import dev.cordon.policy.compile.AddressSet;
+import dev.cordon.policy.compile.Coexistence;
+import dev.cordon.policy.compile.FirewallPolicy;
+import dev.cordon.policy.compile.PolicyEntry;
+import dev.cordon.policy.compile.WorkloadRef;
+import dev.cordon.policy.model.EnforcementMode;
+import java.io.PrintStream;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code cordon bench dataplane --rules N --peers M}: measures the dataplane in two network namespaces it creates
+ * (server and client joined by a veth pair) and always deletes. Prints one JSON line per measure:
+ * render time; apply time against a raw {@code ipset restore} + {@code iptables-restore} of the same text
+ * (ratio); tamper check time (fast and full); TCP connect rate through the applied policy, the matching rule
+ * placed last, against no firewall (ratio). The policy: {@code rules} inbound allow entries, each its own TCP
+ * port and its own peer set, the {@code peers} addresses spread evenly over them. Needs root, iptables, ipset,
+ * iproute2 and python3.
+ */
+public final class DataplaneBench {
+    /** Benchmark options; {@link #defaults()} are the published targets' sizes. */
+    public record Options(int rules, int peers, int repeats, Duration connectFor, PrintStream out) {
+        public Options {
+            if (rules < 1 || peers < rules) {
+                throw new IllegalArgumentException("--rules must be at least 1 and --peers at least --rules (got rules="
+                        + rules + ", peers=" + peers + ")");
+            }
+        }
+
+        public static Options defaults() {
+            return new Options(1000, 100_000, 3, Duration.ofSeconds(3), System.out);
+        }
+    }
+
+    private static final String SERVER = String.join("\n",
+            "import socket", "s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)",
+            "s.bind(('0.0.0.0', int(__import__('sys').argv[1]))); s.listen(4096); print('ready', flush=True)",
+            "while True:", "    c, _ = s.accept()", "    while c.recv(64): pass", "    c.close()");
+    private static final String CLIENT = String.join("\n",
+            "import socket, sys, time", "host, port, secs = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])",
+            "n = 0; end = time.time() + secs", "while time.time() < end:",
+            "    s = socket.create_connection((host, port), timeout=2); s.close(); n += 1",
+            "print(n / secs)");
+
+    private DataplaneBench() {}
+
+    public static void main(String[] args) {
+        Options d = Options.defaults();
+        int rules = d.rules();
+        int peers = d.peers();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (args[i].equals("--rules")) rules = Integer.parseInt(args[i + 1]);
+            if (args[i].equals("--peers")) peers = Integer.parseInt(args[i + 1]);
+        }
+        run(new Options(rules, peers, d.repeats(), d.connectFor(), System.out));
+    }
+
+    /** The benchmark policy: entry i allows tcp/(20000+i) from its own peer set; the client is in the last set. */
+    public static FirewallPolicy policy(int rules, int peers, String client) {
+        List<AddressSet> sets = new ArrayList<>();
+        List<PolicyEntry> in = new ArrayList<>();
+        int per = peers / rules;
+        int next = 0;
+        for (int r = 0; r < rules; r++) {
+            List<String> v4 = new ArrayList<>();
+            int count = r == rules - 1 ? peers - next : per;
+            for (int k = 0; k < count; k++, next++) {
+                int a = 0x0A800000 + next; // 10.128.0.0/9
+                v4.add(((a >>> 24) & 255) + "." + ((a >>> 16) & 255) + "." + ((a >>> 8) & 255) + "." + (a & 255) + "/32");
+            }
+            if (r == rules - 1) v4.set(v4.size() - 1, client + "/32");
+            sets.add(new AddressSet("b" + r, "bench peers " + r, v4, List.of()));
+            in.add(new PolicyEntry(Action.ALLOW, "b" + r, null, 6, 20000 + r, null, null, null, false, "/bench/rules/" + r, "/bench"));
+        }
+        return FirewallPolicy.of(new WorkloadRef("/bench/server", "server"), 1, EnforcementMode.FULL,
+                Coexistence.EXCLUSIVE, sets, in, List.of(), List.of(), List.of());
+    }
+
+    public static void run(Options o) {
+        CommandRunner root = ProcessCommandRunner.host();
+        String id = HexFormat.of().formatHex(new SecureRandom().generateSeed(3));
+        String srv = "cdp-bench-" + id + "-s";
+        String cli = "cdp-bench-" + id + "-c";
+        List<Process> procs = new ArrayList<>();
+        try {
+            sh(root, "ip", "netns", "add", srv);
+            sh(root, "ip", "netns", "add", cli);
+            sh(root, "ip", "-n", srv, "link", "add", "eth0", "type", "veth", "peer", "name", "eth0", "netns", cli);
+            for (String[] ns : new String[][] {{srv, "10.255.0.1"}, {cli, "10.255.0.2"}}) {
+                sh(root, "ip", "-n", ns[0], "link", "set", "lo", "up");
+                sh(root, "ip", "-n", ns[0], "link", "set", "eth0", "up");
+                sh(root, "ip", "-n", ns[0], "addr", "add", ns[1] + "/24", "dev", "eth0");
+            }
+            // The client closes first, so TIME_WAIT sits on the client, where tcp_tw_reuse recycles ports.
+            sh(root, "ip", "netns", "exec", cli, "sysctl", "-q", "-w", "net.ipv4.tcp_tw_reuse=1");
+            CommandRunner server = ProcessCommandRunner.inNamespace(srv);
+            FirewallPolicy policy = policy(o.rules(), o.peers(), "10.255.0.2");
+            int port = 20000 + o.rules() - 1;
+
+            long[] render = new long[Math.max(3, o.repeats())];
+            DesiredState desired = null;
+            for (int i = 0; i < render.length; i++) {
+                long t = System.nanoTime();
+                desired = Renderer.render(policy);
+                desired.text();
+                render[i] = System.nanoTime() - t;
+            }
+            emit(o, "render", "\"ms\":" + ms(median(render)) + ",\"sets\":" + desired.sets().size()
+                    + ",\"set_members\":" + desired.sets().stream().mapToInt(s -> s.members().size()).sum());
+
+            Dataplane dp = Dataplane.create(server);
+            long[] raw = new long[o.repeats()];
+            long[] apply = new long[o.repeats()];
+            long[] reapply = new long[o.repeats()];
+            for (int i = 0; i < o.repeats(); i++) {
+                dp.remove();
+                raw[i] = rawApply(server, desired);
+                dp.remove();
+                long t = System.nanoTime();
+                dp.apply(policy);
+                apply[i] = System.nanoTime() - t;
+                t = System.nanoTime();
+                dp.apply(policy);
+                reapply[i] = System.nanoTime() - t;
+            }
+            emit(o, "apply", "\"ms\":" + ms(median(apply)) + ",\"raw_ms\":" + ms(median(raw)) + ",\"ratio\":"
+                    + ratio(median(apply), median(raw)) + ",\"reapply_ms\":" + ms(median(reapply)) + ",\"target_ratio\":1.2");
+
+            long[] fast = new long[20];
+            for (int i = 0; i < fast.length; i++) {
+                long t = System.nanoTime();
+                TamperReport r = dp.check();
+                fast[i] = System.nanoTime() - t;
+                if (r.tampered()) throw new IllegalStateException("bench: unexpected tampering: " + r.describe());
+            }
+            Arrays.sort(fast);
+            long t = System.nanoTime();
+            dp.checkFull();
+            long full = System.nanoTime() - t;
+            emit(o, "tamper_check", "\"ms\":" + ms(fast[fast.length / 2]) + ",\"p95_ms\":" + ms(fast[fast.length * 95 / 100])
+                    + ",\"full_ms\":" + ms(full) + ",\"target_ms\":50");
+
+            procs.add(startServer(srv, port));
+            double with = connectRate(cli, port, o.connectFor());
+            dp.remove();
+            double without = connectRate(cli, port, o.connectFor());
+            emit(o, "connect_rate", String.format(Locale.ROOT,
+                    "\"per_s\":%.0f,\"no_firewall_per_s\":%.0f,\"ratio\":%.2f,\"target_ratio\":0.5", with, without, with / without));
+        } finally {
+            for (Process p : procs) p.destroyForcibly();
+            root.run("ip", "netns", "del", srv);
+            root.run("ip", "netns", "del", cli);
+        }
+    }
+
+    private static long rawApply(CommandRunner ns, DesiredState desired) {
+        StringBuilder sets = new StringBuilder();
+        for (SetSpec s : desired.sets()) s.appendRestore(sets, s.name());
+        long t = System.nanoTime();
+        check(ns.run(List.of("ipset", "restore"), sets.toString(), Duration.ofMinutes(2)));
+        for (Family f : Family.values()) {
+            for (TableSpec ts : desired.tables(f)) {
+                check(ns.run(List.of(f.restoreCommand(), "-w"), RestoreScript.fresh(ts, desired.coexistence()), Duration.ofMinutes(2)));
+            }
+        }
+        return System.nanoTime() - t;
+    }
+
+    private static Process startServer(String ns, int port) {
+        try {
+            Process p = new ProcessBuilder("ip", "netns", "exec", ns, "python3", "-c", SERVER, String.valueOf(port))
+                    .redirectErrorStream(true).start();
+            String line = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).readLine();
+            if (!"ready".equals(line)) throw new IllegalStateException("bench server did not start: " + line);
+            return p;
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot start the bench server (is python3 installed?)", e);
+        }
+    }
+
+    private static double connectRate(String ns, int port, Duration d) {
+        CommandResult r = ProcessCommandRunner.inNamespace(ns).run(List.of("python3", "-c", CLIENT, "10.255.0.1",
+                String.valueOf(port), String.valueOf(d.toMillis() / 1000.0)), "", d.plusSeconds(30));
+        check(r);
+        return Double.parseDouble(r.stdout().strip());
+    }
+
+    private static void check(CommandResult r) {
+        if (!r.ok()) throw new IllegalStateException("bench: `" + r.commandLine() + "` failed: " + r.stderr().strip());
+    }
+
+    private static void sh(CommandRunner r, String... argv) {
+        check(r.run(argv));
+    }
+
+    private static void emit(Options o, String measure, String fields) {
+        o.out().println("{\"bench\":\"dataplane\",\"measure\":\"" + measure + "\",\"rules\":" + o.rules() + ",\"peers\":"
+                + o.peers() + "," + fields + "}");
+    }
+
+    private static long median(long[] a) {
+        long[] c = a.clone();
+        Arrays.sort(c);
+        return c[c.length / 2];
+    }
+
+    private static String ms(long nanos) {
+        return String.format(Locale.ROOT, "%.1f", nanos / 1e6);
+    }
+
+    private static String ratio(long a, long b) {
+        return String.format(Locale.ROOT, "%.2f", (double) a / b);
+    }
+}
