@@ -1,0 +1,417 @@
+package dev.cordon.pce.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cordon.pce.harness.Api;
+import dev.cordon.pce.harness.Api.Resp;
+import dev.cordon.pce.harness.PceHarness;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The REST API contract (API.md) against a real server; {@link PceApiH2Test} and {@link PceApiPostgresTest} run it
+ * on each database. Tests share one server and make unique names, so they do not depend on order.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class PceApiSuite {
+    protected PceHarness pce;
+    protected Api api;
+
+    protected abstract PceHarness start();
+
+    @BeforeAll
+    void startServer() {
+        pce = start();
+        api = pce.owner;
+    }
+
+    @AfterAll
+    void stopServer() {
+        if (pce != null) pce.close();
+    }
+
+    static String unique(String s) {
+        return s + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    String label(String key, String value) {
+        Resp r = api.post("/orgs/1/labels", Map.of("key", key, "value", value));
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        return r.body().get("href").asText();
+    }
+
+    String workload(String name, String address, String... labels) {
+        Resp r = api.post("/orgs/1/workloads", Map.of("name", name, "hostname", name,
+                "interfaces", List.of(Map.of("name", "eth0", "address", address)),
+                "labels", java.util.Arrays.stream(labels).map(h -> Map.of("href", h)).toList()));
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        return r.body().get("href").asText();
+    }
+
+    String builtIn(String collection, String name) {
+        for (JsonNode n : api.get("/orgs/1/sec_policy/draft/" + collection).body()) {
+            if (name.equals(n.path("name").asText())) return n.get("href").asText();
+        }
+        throw new AssertionError("no built-in " + name);
+    }
+
+    String provision(String description) {
+        Resp r = api.post("/orgs/1/sec_policy", Map.of("update_description", description));
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        return r.body().get("href").asText();
+    }
+
+    @Test
+    void healthAnswersWithoutCredentials() {
+        assertThat(pce.anonymous.get("/health").status()).isEqualTo(200);
+    }
+
+    @Test
+    void firstStartWritesTheOwnerKeyWithMode0600AndSaysWhere() throws Exception {
+        assertThat(pce.printed).contains(pce.server.ownerKeyFile().toAbsolutePath().toString());
+        assertThat(java.nio.file.Files.getPosixFilePermissions(pce.server.ownerKeyFile()))
+                .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+    }
+
+    @Test
+    void missingOrWrongCredentialsAre401AndRecorded() {
+        assertThat(pce.anonymous.get("/orgs/1/labels").status()).isEqualTo(401);
+        Resp wrong = pce.anonymous.as("api_nobody:nothing").get("/orgs/1/labels");
+        assertThat(wrong.status()).isEqualTo(401);
+        assertThat(wrong.token()).isEqualTo("authentication_failed");
+        Resp events = api.get("/orgs/1/events?event_type=request.authentication_failed");
+        assertThat(events.body().size()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void builtInsExistInEveryOrg() {
+        Resp ip = api.get("/orgs/1/sec_policy/active/ip_lists?name=Any");
+        assertThat(ip.body().get(0).get("name").asText()).isEqualTo("Any (0.0.0.0/0 and ::/0)");
+        Resp svc = api.get("/orgs/1/sec_policy/active/services?name=All%20Services");
+        assertThat(svc.body().get(0).get("service_ports").get(0).get("proto").asInt()).isEqualTo(-1);
+        assertThat(svc.body().get(0).get("href").asText()).contains("/sec_policy/active/services/");
+    }
+
+    @Test
+    void labelCrudFollowsTheConventions() {
+        String value = unique("web");
+        Resp created = api.post("/orgs/1/labels", Map.of("key", "role", "value", value,
+                "external_data_set", "tests", "external_data_reference", value));
+        assertThat(created.status()).isEqualTo(201);
+        JsonNode l = created.body();
+        assertThat(l.get("href").asText()).startsWith("/orgs/1/labels/");
+        assertThat(l.get("created_at").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
+        assertThat(l.get("created_by").get("href").asText()).isEqualTo("/users/1");
+        String href = l.get("href").asText();
+
+        assertThat(api.put(href, Map.of("description", "front end")).status()).isEqualTo(204);
+        assertThat(api.get(href).body().get("description").asText()).isEqualTo("front end");
+        assertThat(api.get(href).body().get("value").asText()).isEqualTo(value);
+
+        Resp byValue = api.get("/orgs/1/labels?key=role&value=" + value);
+        assertThat(byValue.body()).hasSize(1);
+        assertThat(byValue.header("X-Total-Count")).isEqualTo("1");
+        assertThat(api.get("/orgs/1/labels?external_data_set=tests&external_data_reference=" + value).body()).hasSize(1);
+
+        assertThat(api.delete(href).status()).isEqualTo(204);
+        assertThat(api.get(href).status()).isEqualTo(404);
+    }
+
+    @Test
+    void duplicateLabelIsRefusedWithTheIllumioToken() {
+        String value = unique("db");
+        label("role", value);
+        Resp dup = api.post("/orgs/1/labels", Map.of("key", "role", "value", value));
+        assertThat(dup.status()).isEqualTo(406);
+        assertThat(dup.token()).isEqualTo("label_key_and_value_must_be_unique");
+        assertThat(dup.body().get(0).get("message").asText()).contains("role=" + value);
+    }
+
+    @Test
+    void unknownFieldsAndBadJsonAre406NotServerErrors() {
+        Resp unknown = api.post("/orgs/1/labels", Map.of("key", "role", "value", unique("x"), "colour", "red"));
+        assertThat(unknown.status()).isEqualTo(406);
+        assertThat(unknown.token()).isEqualTo("unknown_field");
+        assertThat(unknown.body().get(0).get("message").asText()).contains("colour");
+        Resp bad = api.post("/orgs/1/labels", "{not json");
+        assertThat(bad.status()).isEqualTo(406);
+        assertThat(bad.token()).isEqualTo("invalid_json");
+        Resp wrongType = api.post("/orgs/1/labels", Map.of("key", List.of(1), "value", "v"));
+        assertThat(wrongType.status()).isEqualTo(406);
+        Resp array = api.post("/orgs/1/labels", List.of());
+        assertThat(array.status()).isEqualTo(406);
+    }
+
+    @Test
+    void labelKeyIsImmutable() {
+        String href = label("app", unique("crm"));
+        Resp r = api.put(href, Map.of("key", "env"));
+        assertThat(r.status()).isEqualTo(406);
+        assertThat(r.token()).isEqualTo("label_key_immutable");
+    }
+
+    @Test
+    void labelInUseCannotBeDeleted() {
+        String l = label("env", unique("prod"));
+        workload(unique("host"), "10.9.0.1", l);
+        Resp r = api.delete(l);
+        assertThat(r.status()).isEqualTo(406);
+        assertThat(r.token()).isEqualTo("label_in_use");
+    }
+
+    @Test
+    void unknownHrefsAre404AndUnknownPathsToo() {
+        assertThat(api.get("/orgs/1/labels/999999").status()).isEqualTo(404);
+        assertThat(api.get("/orgs/1/workloads/nope").status()).isEqualTo(404);
+        assertThat(api.get("/orgs/7/labels").status()).isEqualTo(404);
+        Resp r = api.get("/orgs/1/no_such_thing");
+        assertThat(r.status()).isEqualTo(404);
+        assertThat(r.token()).isEqualTo("not_found");
+    }
+
+    @Test
+    void collectionsHonourMaxResultsAndReportTheTotal() {
+        String prefix = unique("many");
+        for (int i = 0; i < 3; i++) label("loc", prefix + "-" + i);
+        Resp r = api.get("/orgs/1/labels?key=loc&max_results=2");
+        assertThat(r.body()).hasSize(2);
+        assertThat(Integer.parseInt(r.header("X-Total-Count"))).isGreaterThanOrEqualTo(3);
+        assertThat(api.get("/orgs/1/labels?max_results=-1").status()).isEqualTo(406);
+    }
+
+    @Test
+    void workloadsCreatedByApiAreUnmanagedWithComputedFields() {
+        String name = unique("db-host");
+        String href = workload(name, "10.1.2.3");
+        JsonNode w = api.get(href).body();
+        assertThat(w.get("managed").asBoolean()).isFalse();
+        assertThat(w.has("firewall_coexistence")).isTrue();
+        assertThat(w.get("firewall_coexistence").isNull()).isTrue();
+        assertThat(api.get("/orgs/1/workloads?hostname=" + name.substring(0, 10)).body().size()).isGreaterThanOrEqualTo(1);
+        Resp managed = api.put(href, Map.of("managed", true, "name", name + "-renamed"));
+        assertThat(managed.status()).isEqualTo(204);
+        assertThat(api.get(href).body().get("managed").asBoolean()).isFalse();
+        assertThat(api.get(href).body().get("name").asText()).endsWith("-renamed");
+        Resp badAddress = api.post("/orgs/1/workloads", Map.of("name", unique("x"),
+                "interfaces", List.of(Map.of("name", "eth0", "address", "10.0.0.300"))));
+        assertThat(badAddress.token()).isEqualTo("invalid_interface_address");
+        assertThat(api.delete(href).status()).isEqualTo(204);
+    }
+
+    @Test
+    void externalDataPairIsUniquePerType() {
+        String ref = unique("ref");
+        Map<String, Object> body = Map.of("name", unique("w"), "external_data_set", "cmdb", "external_data_reference", ref);
+        assertThat(api.post("/orgs/1/workloads", body).status()).isEqualTo(201);
+        Resp dup = api.post("/orgs/1/workloads", Map.of("name", unique("w"), "external_data_set", "cmdb",
+                "external_data_reference", ref));
+        assertThat(dup.status()).isEqualTo(406);
+        assertThat(dup.token()).isEqualTo("external_data_reference_in_use");
+        // the same pair on another type is fine
+        assertThat(api.post("/orgs/1/labels", Map.of("key", "app", "value", unique("a"), "external_data_set", "cmdb",
+                "external_data_reference", ref)).status()).isEqualTo(201);
+    }
+
+    @Test
+    void versionedObjectsAreWrittenOnlyInDraft() {
+        Resp r = api.post("/orgs/1/sec_policy/active/ip_lists", Map.of("name", unique("x"),
+                "ip_ranges", List.of(Map.of("from_ip", "10.0.0.0/8"))));
+        assertThat(r.status()).isEqualTo(406);
+        assertThat(r.token()).isEqualTo("policy_version_read_only");
+        Resp ok = api.post("/orgs/1/sec_policy/draft/ip_lists", Map.of("name", unique("corp"),
+                "ip_ranges", List.of(Map.of("from_ip", "10.0.0.0/8"), Map.of("from_ip", "10.1.0.0/16", "exclusion", true))));
+        assertThat(ok.status()).as(ok.toString()).isEqualTo(201);
+        assertThat(ok.body().get("href").asText()).startsWith("/orgs/1/sec_policy/draft/ip_lists/");
+        Resp badRange = api.post("/orgs/1/sec_policy/draft/ip_lists", Map.of("name", unique("bad"),
+                "ip_ranges", List.of(Map.of("from_ip", "10.0.0.0/99"))));
+        assertThat(badRange.status()).isEqualTo(406);
+    }
+
+    @Test
+    void labelGroupsHoldLabelsOfTheirKey() {
+        String web = label("role", unique("web"));
+        String prod = label("env", unique("prod"));
+        Resp ok = api.post("/orgs/1/sec_policy/draft/label_groups", Map.of("name", unique("fronts"), "key", "role",
+                "labels", List.of(Map.of("href", web))));
+        assertThat(ok.status()).as(ok.toString()).isEqualTo(201);
+        Resp mismatch = api.post("/orgs/1/sec_policy/draft/label_groups", Map.of("name", unique("mixed"), "key", "role",
+                "labels", List.of(Map.of("href", prod))));
+        assertThat(mismatch.token()).isEqualTo("label_group_key_mismatch");
+        Resp dangling = api.post("/orgs/1/sec_policy/draft/label_groups", Map.of("name", unique("ghost"), "key", "role",
+                "labels", List.of(Map.of("href", "/orgs/1/labels/987654"))));
+        assertThat(dangling.token()).isEqualTo("unknown_reference");
+    }
+
+    @Test
+    void servicesAndBuiltInsProtection() {
+        Resp svc = api.post("/orgs/1/sec_policy/draft/services", Map.of("name", unique("https"),
+                "service_ports", List.of(Map.of("proto", 6, "port", 443))));
+        assertThat(svc.status()).isEqualTo(201);
+        Resp dupName = api.post("/orgs/1/sec_policy/draft/services", Map.of("name", svc.body().get("name").asText(),
+                "service_ports", List.of(Map.of("proto", 6, "port", 444))));
+        assertThat(dupName.status()).isEqualTo(406);
+        String all = builtIn("services", "All Services");
+        assertThat(api.delete(all).token()).isEqualTo("built_in_object");
+    }
+
+    @Test
+    void ruleSetLifecycleNestedRulesAndProvisioning() {
+        String web = label("role", unique("web"));
+        String db = label("role", unique("db"));
+        String app = label("app", unique("shop"));
+        String any = builtIn("ip_lists", "Any (0.0.0.0/0 and ::/0)");
+        Resp rs = api.post("/orgs/1/sec_policy/draft/rule_sets", Map.of(
+                "name", unique("shop"),
+                "scopes", List.of(List.of(Map.of("label", Map.of("href", app)))),
+                "rules", List.of(Map.of("providers", List.of(Map.of("label", Map.of("href", db))),
+                        "consumers", List.of(Map.of("label", Map.of("href", web))),
+                        "ingress_services", List.of(Map.of("proto", 6, "port", 5432))))));
+        assertThat(rs.status()).as(rs.toString()).isEqualTo(201);
+        String rsHref = rs.body().get("href").asText();
+        String ruleHref = rs.body().get("rules").get(0).get("href").asText();
+        assertThat(ruleHref).startsWith(rsHref + "/sec_rules/");
+
+        Resp deny = api.post(rsHref + "/deny_rules", Map.of(
+                "providers", List.of(Map.of("label", Map.of("href", db))),
+                "consumers", List.of(Map.of("ip_list", Map.of("href", any))),
+                "ingress_services", List.of(Map.of("proto", 6, "port", 22)), "override", true));
+        assertThat(deny.status()).as(deny.toString()).isEqualTo(201);
+        assertThat(deny.body().get("href").asText()).startsWith(rsHref + "/deny_rules/");
+        assertThat(api.get(rsHref + "/deny_rules").body()).hasSize(1);
+        assertThat(api.put(ruleHref, Map.of("description", "db from web")).status()).isEqualTo(204);
+        assertThat(api.get(ruleHref).body().get("description").asText()).isEqualTo("db from web");
+        assertThat(api.get(rsHref).body().get("deny_rules")).hasSize(1);
+
+        Resp pending = api.get("/orgs/1/sec_policy/pending");
+        assertThat(pending.body().get("rule_sets").toString()).contains(rsHref);
+        Resp prov = api.post("/orgs/1/sec_policy", Map.of("update_description", "shop rules"));
+        assertThat(prov.status()).as(prov.toString()).isEqualTo(201);
+        long version = prov.body().get("version").asLong();
+        assertThat(prov.body().get("href").asText()).isEqualTo("/orgs/1/sec_policy/" + version);
+        assertThat(prov.body().get("object_counts").get("rule_sets").asInt()).isGreaterThanOrEqualTo(1);
+        assertThat(prov.body().has("workloads_affected")).isTrue();
+        assertThat(prov.body().get("created_by").get("href").asText()).isEqualTo("/users/1");
+
+        String activeHref = rsHref.replace("/draft/", "/active/");
+        JsonNode active = api.get(activeHref).body();
+        assertThat(active.get("href").asText()).isEqualTo(activeHref);
+        assertThat(api.get(rsHref.replace("/draft/", "/" + version + "/")).status()).isEqualTo(200);
+        assertThat(api.put(activeHref, Map.of("name", "x")).token()).isEqualTo("policy_version_read_only");
+        assertThat(api.get("/orgs/1/sec_policy").header("X-Total-Count")).isNotNull();
+
+        assertThat(api.delete(ruleHref).status()).isEqualTo(204);
+        assertThat(api.get(rsHref).body().get("rules")).isEmpty();
+        assertThat(api.get(activeHref).body().get("rules")).hasSize(1);
+    }
+
+    @Test
+    void nothingPendingCannotBeProvisioned() {
+        api.delete("/orgs/1/sec_policy/pending");
+        Resp r = api.post("/orgs/1/sec_policy", Map.of("update_description", "nothing"));
+        assertThat(r.status()).isEqualTo(406);
+        assertThat(r.token()).isEqualTo("nothing_to_provision");
+    }
+
+    @Test
+    synchronized void changeSubsetMissingADependencyNamesIt() {
+        api.delete("/orgs/1/sec_policy/pending");
+        String ipl = api.post("/orgs/1/sec_policy/draft/ip_lists", Map.of("name", unique("partners"),
+                "ip_ranges", List.of(Map.of("from_ip", "192.0.2.0/24")))).body().get("href").asText();
+        String db = label("role", unique("db"));
+        Resp rs = api.post("/orgs/1/sec_policy/draft/rule_sets", Map.of("name", unique("partners"),
+                "scopes", List.of(List.of(Map.of("label", Map.of("href", db)))),
+                "rules", List.of(Map.of("providers", List.of(Map.of("label", Map.of("href", db))),
+                        "consumers", List.of(Map.of("ip_list", Map.of("href", ipl))),
+                        "ingress_services", List.of(Map.of("proto", 6, "port", 443)), "unscoped_consumers", true))));
+        assertThat(rs.status()).as(rs.toString()).isEqualTo(201);
+        String rsHref = rs.body().get("href").asText();
+        Resp r = api.post("/orgs/1/sec_policy", Map.of("update_description", "only the rule set",
+                "change_subset", Map.of("rule_sets", List.of(Map.of("href", rsHref)))));
+        assertThat(r.status()).isEqualTo(406);
+        assertThat(r.token()).isEqualTo("provision_dependency_missing");
+        assertThat(r.body().get(0).get("message").asText()).contains(ipl);
+        Resp ok = api.post("/orgs/1/sec_policy", Map.of("update_description", "both",
+                "change_subset", Map.of("rule_sets", List.of(Map.of("href", rsHref)), "ip_lists", List.of(Map.of("href", ipl)))));
+        assertThat(ok.status()).as(ok.toString()).isEqualTo(201);
+    }
+
+    @Test
+    synchronized void pendingChangesCanBeRevertedAndVersionsRestored() {
+        api.delete("/orgs/1/sec_policy/pending");
+        String name = unique("temp");
+        String href = api.post("/orgs/1/sec_policy/draft/services", Map.of("name", name,
+                "service_ports", List.of(Map.of("proto", 17, "port", 53)))).body().get("href").asText();
+        assertThat(api.get("/orgs/1/sec_policy/pending").body().get("services").toString()).contains(href);
+        assertThat(api.delete("/orgs/1/sec_policy/pending").status()).isEqualTo(204);
+        assertThat(api.get(href).status()).isEqualTo(404);
+        assertThat(api.get("/orgs/1/events?event_type=sec_policy_pending.delete").body().size()).isGreaterThanOrEqualTo(1);
+
+        String before = provisionSomething();
+        long beforeVersion = Long.parseLong(before.substring(before.lastIndexOf('/') + 1));
+        String svc = api.post("/orgs/1/sec_policy/draft/services", Map.of("name", unique("later"),
+                "service_ports", List.of(Map.of("proto", 6, "port", 8080)))).body().get("href").asText();
+        provision("add later");
+        Resp restored = api.post("/orgs/1/sec_policy/" + beforeVersion + "/restore", Map.of());
+        assertThat(restored.status()).as(restored.toString()).isEqualTo(201);
+        assertThat(restored.body().get("version").asLong()).isGreaterThan(beforeVersion + 1);
+        assertThat(api.get(svc.replace("/draft/", "/active/")).status()).isEqualTo(404);
+        assertThat(api.get(svc).status()).isEqualTo(404);
+        assertThat(api.get("/orgs/1/events?event_type=sec_policy.restore").body().size()).isEqualTo(1);
+    }
+
+    private String provisionSomething() {
+        api.post("/orgs/1/sec_policy/draft/services", Map.of("name", unique("svc"),
+                "service_ports", List.of(Map.of("proto", 6, "port", 9000))));
+        return provision("something");
+    }
+
+    @Test
+    void firewallSettingsAreASingletonReadAndWrittenInDraft() {
+        String l = label("loc", unique("dc1"));
+        Resp get = api.get("/orgs/1/sec_policy/draft/firewall_settings");
+        assertThat(get.body().get("href").asText()).isEqualTo("/orgs/1/sec_policy/draft/firewall_settings");
+        Resp put = api.put("/orgs/1/sec_policy/draft/firewall_settings", Map.of("firewall_coexistence",
+                List.of(Map.of("illumio_primary", true, "scope", List.of(Map.of("href", l)), "workload_mode", "enforced"))));
+        assertThat(put.status()).as(put.toString()).isEqualTo(204);
+        assertThat(api.get("/orgs/1/sec_policy/draft/firewall_settings").body().get("firewall_coexistence")).hasSize(1);
+        assertThat(api.put("/orgs/1/sec_policy/draft/firewall_settings", Map.of("firewall_coexistence",
+                List.of(Map.of("workload_mode", "sometimes")))).token()).isEqualTo("invalid_workload_mode");
+        assertThat(api.get("/orgs/1/sec_policy/active/firewall_settings").body().get("href").asText())
+                .isEqualTo("/orgs/1/sec_policy/active/firewall_settings");
+    }
+
+    @Test
+    void everyWriteRecordsAnEventWithBeforeAndAfter() {
+        String href = label("app", unique("audit"));
+        api.put(href, Map.of("description", "changed"));
+        Resp ev = api.get("/orgs/1/events?event_type=label.update&max_results=1");
+        JsonNode e = ev.body().get(0);
+        assertThat(e.get("created_by").get("user").get("href").asText()).isEqualTo("/users/1");
+        JsonNode change = e.get("resource_changes").get(0);
+        assertThat(change.get("resource").get("href").asText()).isEqualTo(href);
+        assertThat(change.get("before").has("description")).isFalse();
+        assertThat(change.get("after").get("description").asText()).isEqualTo("changed");
+        assertThat(api.get("/orgs/1/events?severity=info&max_results=5").body().size()).isGreaterThan(0);
+        assertThat(api.get("/orgs/1/events?timestamp[gte]=2999-01-01T00:00:00.000Z").body()).isEmpty();
+        assertThat(api.get("/orgs/1/events?timestamp[lte]=2999-01-01T00:00:00.000Z").body().size()).isGreaterThan(0);
+        assertThat(api.get("/orgs/1/events?severity=loud").status()).isEqualTo(406);
+    }
+
+    @Test
+    void exportedDocumentImportsBackIntoDraft() {
+        Resp export = api.get("/orgs/1/sec_policy/active/export");
+        assertThat(export.status()).isEqualTo(200);
+        assertThat(export.body().has("rule_sets")).isTrue();
+        assertThat(export.body().get("ip_lists").toString()).contains("Any (0.0.0.0/0 and ::/0)");
+        Resp bad = api.post("/orgs/1/sec_policy/draft/import", "{\"labels\": [], \"rulez\": []}");
+        assertThat(bad.status()).isEqualTo(406);
+        assertThat(bad.token()).isEqualTo("unknown_field");
+    }
+}

@@ -1,0 +1,62 @@
+package dev.cordon.pce.harness;
+
+import dev.cordon.pce.PceServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Starts the real PCE on 127.0.0.1, port 0, plain HTTP, in a temporary data directory (H2, or a fresh PostgreSQL
+ * database), with a {@link MutableClock}; hands tests an {@link Api} authenticated as the owner.
+ */
+public final class PceHarness implements AutoCloseable {
+    public final PceServer server;
+    public final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    public final Path dataDir;
+    public final Api owner;
+    public final Api anonymous;
+    public final String printed;
+
+    private PceHarness(String jdbcUrl) {
+        try {
+            dataDir = Files.createTempDirectory("cordon-pce-test");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        server = new PceServer(new PceServer.Config(dataDir, jdbcUrl, "127.0.0.1", 0, true)
+                .withClock(clock).withHeartbeatTimeout(Duration.ofMinutes(5)), new PrintStream(out, true)).start();
+        printed = out.toString();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        String base = "http://127.0.0.1:" + server.port();
+        anonymous = new Api(http, base, null);
+        try {
+            owner = anonymous.as(Files.readString(server.ownerKeyFile()).trim());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static PceHarness h2() {
+        return new PceHarness(null);
+    }
+
+    public static PceHarness postgres() {
+        return new PceHarness(Postgres.jdbcUrl());
+    }
+
+    public static PceHarness of(String database) {
+        return database.equals("postgresql") ? postgres() : h2();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}
