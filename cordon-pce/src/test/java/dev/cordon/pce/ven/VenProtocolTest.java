@@ -1,0 +1,186 @@
+package dev.cordon.pce.ven;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cordon.pce.harness.Api;
+import dev.cordon.pce.harness.Api.Resp;
+import dev.cordon.pce.harness.PceHarness;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The VEN protocol of API.md: activation with pairing keys, agent tokens, the policy long poll, heartbeats, events. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class VenProtocolTest {
+    PceHarness pce;
+    Api api;
+
+    @BeforeAll
+    void start() {
+        pce = PceHarness.h2();
+        api = pce.owner;
+    }
+
+    @AfterAll
+    void stop() {
+        pce.close();
+    }
+
+    static String unique(String s) {
+        return s + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    String label(String key, String value) {
+        return api.post("/orgs/1/labels", Map.of("key", key, "value", value)).body().get("href").asText();
+    }
+
+    String profile(Map<String, Object> extra) {
+        Map<String, Object> body = new java.util.HashMap<>(Map.of("name", unique("servers"), "enforcement_mode", "full"));
+        body.putAll(extra);
+        Resp r = api.post("/orgs/1/pairing_profiles", body);
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        return r.body().get("href").asText();
+    }
+
+    String code(String profile) {
+        Resp r = api.post(profile + "/pairing_key", Map.of());
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        return r.body().get("activation_code").asText();
+    }
+
+    Resp activate(String code, String hostname, String address) {
+        return pce.anonymous.post("/ven/activate", Map.of("activation_code", code, "hostname", hostname,
+                "interfaces", List.of(Map.of("name", "eth0", "address", address)), "os_type", "linux",
+                "ven_type", "server", "version", "0.1.0"));
+    }
+
+    Api agent(Resp activation) {
+        return pce.anonymous.withAuthorization("Bearer " + activation.body().get("agent_token").asText());
+    }
+
+    @Test
+    void activationCreatesAManagedWorkloadWithTheProfilesLabelsAndMode() {
+        String role = label("role", unique("web"));
+        String p = profile(Map.of("labels", List.of(Map.of("href", role))));
+        Resp a = activate(code(p), unique("web1"), "10.20.0.1");
+        assertThat(a.status()).as(a.toString()).isEqualTo(201);
+        assertThat(a.body().get("agent_token").asText()).isNotBlank();
+        JsonNode w = api.get(a.body().get("workload").get("href").asText()).body();
+        assertThat(w.get("managed").asBoolean()).isTrue();
+        assertThat(w.get("enforcement_mode").asText()).isEqualTo("full");
+        assertThat(w.get("labels").get(0).get("href").asText()).isEqualTo(role);
+        assertThat(w.get("ven").get("href").asText()).isEqualTo(a.body().get("ven").get("href").asText());
+        assertThat(w.get("agent").get("status").get("security_policy_sync_state").asText()).isEqualTo("syncing");
+        assertThat(api.get("/orgs/1/events?event_type=agent.activate").body().size()).isGreaterThanOrEqualTo(1);
+        assertThat(api.get("/orgs/1/events?event_type=pairing_profile.create_pairing_key").body().size()).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void usedUpOrExpiredPairingKeysAre401() {
+        String once = code(profile(Map.of("allowed_uses_per_key", 1)));
+        assertThat(activate(once, unique("h"), "10.20.1.1").status()).isEqualTo(201);
+        assertThat(activate(once, unique("h"), "10.20.1.2").status()).isEqualTo(401);
+        String shortLived = code(profile(Map.of("key_lifespan", 60)));
+        pce.clock.advance(Duration.ofMinutes(2));
+        assertThat(activate(shortLived, unique("h"), "10.20.1.3").status()).isEqualTo(401);
+        assertThat(activate("not-a-code", unique("h"), "10.20.1.4").status()).isEqualTo(401);
+        assertThat(api.post("/orgs/1/pairing_profiles", Map.of("name", unique("p"), "key_lifespan", -5)).token())
+                .isEqualTo("invalid_key_lifespan");
+    }
+
+    @Test
+    void policyIsServedWithTheControlPlaneAndLongPollsAnswerSoonAfterAProvision() throws Exception {
+        String role = label("role", unique("db"));
+        Resp a = activate(code(profile(Map.of("labels", List.of(Map.of("href", role))))), unique("db1"), "10.20.2.1");
+        Api ven = agent(a);
+        Resp first = ven.get("/ven/policy");
+        assertThat(first.status()).as(first.toString()).isEqualTo(200);
+        JsonNode policy = first.body();
+        assertThat(policy.get("workload").get("href").asText()).isEqualTo(a.body().get("workload").get("href").asText());
+        assertThat(policy.get("control_plane").toString()).contains("\"port\":" + pce.server.port());
+        String hash = policy.get("hash").asText();
+
+        Resp unchanged = ven.get("/ven/policy?known_hash=" + hash + "&wait_seconds=1");
+        assertThat(unchanged.status()).isEqualTo(304);
+
+        CompletableFuture<Resp> poll = CompletableFuture.supplyAsync(() -> ven.get("/ven/policy?known_hash=" + hash + "&wait_seconds=30"));
+        Thread.sleep(300); // let the poll park on the server
+        assertThat(poll).isNotDone();
+        String any = api.get("/orgs/1/sec_policy/draft/ip_lists?name=Any").body().get(0).get("href").asText();
+        Resp rs = api.post("/orgs/1/sec_policy/draft/rule_sets", Map.of("name", unique("db"),
+                "scopes", List.of(List.of()),
+                "rules", List.of(Map.of("providers", List.of(Map.of("label", Map.of("href", role))),
+                        "consumers", List.of(Map.of("ip_list", Map.of("href", any))),
+                        "ingress_services", List.of(Map.of("proto", 6, "port", 5432))))));
+        assertThat(rs.status()).as(rs.toString()).isEqualTo(201);
+        long provisionedAt = System.nanoTime();
+        assertThat(api.post("/orgs/1/sec_policy", Map.of("update_description", "db access")).status()).isEqualTo(201);
+        Resp changed = poll.get(10, TimeUnit.SECONDS);
+        long waitedMs = (System.nanoTime() - provisionedAt) / 1_000_000;
+        assertThat(changed.status()).isEqualTo(200);
+        assertThat(changed.body().get("hash").asText()).isNotEqualTo(hash);
+        assertThat(waitedMs).isLessThan(1000);
+    }
+
+    @Test
+    void heartbeatsSetTheSyncStateAndAgentEventsReachTheOrgEvents() {
+        Resp a = activate(code(profile(Map.of())), unique("app1"), "10.20.3.1");
+        Api ven = agent(a);
+        Resp hb = ven.post("/ven/heartbeat", Map.of("applied_hash", "abc", "sync_state", "applied",
+                "health", List.of(Map.of("type", "iptables", "severity", "info", "message", "ok"))));
+        assertThat(hb.status()).isEqualTo(204);
+        JsonNode status = api.get(a.body().get("workload").get("href").asText()).body().get("agent").get("status");
+        assertThat(status.get("security_policy_sync_state").asText()).isEqualTo("applied");
+        assertThat(status.get("last_heartbeat_on").asText()).isNotBlank();
+        assertThat(ven.post("/ven/heartbeat", Map.of("sync_state", "dancing")).token()).isEqualTo("invalid_sync_state");
+
+        Resp ev = ven.post("/ven/events", List.of(Map.of("event_type", "agent.tampering", "status", "success",
+                "info", Map.of("table", "filter", "change", "foreign rule in INPUT"))));
+        assertThat(ev.status()).isEqualTo(204);
+        JsonNode e = api.get("/orgs/1/events?event_type=agent.tampering").body().get(0);
+        assertThat(e.get("created_by").get("agent").get("href").asText()).isEqualTo(a.body().get("ven").get("href").asText());
+        assertThat(e.get("info").get("table").asText()).isEqualTo("filter");
+        assertThat(ven.post("/ven/events", List.of(Map.of("event_type", "user.login"))).status()).isEqualTo(406);
+    }
+
+    @Test
+    void suspendedOrUnpairedVensAndBadTokensAre401() {
+        Resp a = activate(code(profile(Map.of())), unique("s1"), "10.20.4.1");
+        Api ven = agent(a);
+        String venHref = a.body().get("ven").get("href").asText();
+        assertThat(ven.get("/ven/policy").status()).isEqualTo(200);
+        assertThat(api.put(venHref, Map.of("status", "suspended")).status()).isEqualTo(204);
+        assertThat(ven.get("/ven/policy").status()).isEqualTo(401);
+        assertThat(api.put(venHref, Map.of("status", "active")).status()).isEqualTo(204);
+        assertThat(ven.get("/ven/policy").status()).isEqualTo(200);
+        assertThat(api.put(venHref, Map.of("status", "gone")).token()).isEqualTo("invalid_ven_status");
+        assertThat(api.delete(venHref).status()).isEqualTo(204);
+        assertThat(ven.get("/ven/policy").status()).isEqualTo(401);
+        assertThat(api.get(a.body().get("workload").get("href").asText()).status()).isEqualTo(404);
+        assertThat(pce.anonymous.withAuthorization("Bearer nope.nope").get("/ven/policy").status()).isEqualTo(401);
+        assertThat(pce.anonymous.get("/ven/policy").status()).isEqualTo(401);
+    }
+
+    @Test
+    void silentVensGetAMissedHeartbeatConditionAndEvent() {
+        Resp a = activate(code(profile(Map.of())), unique("quiet"), "10.20.5.1");
+        String venHref = a.body().get("ven").get("href").asText();
+        agent(a).post("/ven/heartbeat", Map.of("sync_state", "applied"));
+        pce.clock.advance(Duration.ofMinutes(6));
+        assertThat(pce.server.vens().checkHeartbeats()).isGreaterThanOrEqualTo(1);
+        JsonNode ven = api.get(venHref).body();
+        assertThat(ven.get("conditions").get(0).get("type").asText()).isEqualTo("agent.missed_heartbeats");
+        assertThat(api.get("/orgs/1/events?event_type=agent.missed_heartbeats").body().toString()).contains(venHref);
+        agent(a).post("/ven/heartbeat", Map.of("sync_state", "applied"));
+        assertThat(api.get(venHref).body().get("conditions")).isEmpty();
+        assertThat(api.get("/orgs/1/vens").header("X-Total-Count")).isNotNull();
+    }
+}
