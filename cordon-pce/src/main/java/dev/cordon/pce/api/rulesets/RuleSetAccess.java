@@ -53,12 +53,12 @@ final class RuleSetAccess {
         }
         if (sourcesOnly || after == null) return;
         if (RuleSetChecks.usesIpListProvider(after) && (before == null || !RuleSetChecks.usesIpListProvider(before)
-                || !Json.tree(after.rulesOrEmpty()).equals(Json.tree(before.rulesOrEmpty())))) {
+                || !Json.MAPPER.valueToTree(after.rulesOrEmpty()).equals(Json.MAPPER.valueToTree(before.rulesOrEmpty())))) {
             throw access.denied(by, "write " + what, "With scope coverage sources_and_destinations you may not use an"
                     + " IP list as a provider (destination) in rule set '" + after.name() + "'.");
         }
         Object beforeCustom = before == null ? List.of() : strip(before);
-        if (!Objects.equals(Json.tree(strip(after)), Json.tree(beforeCustom))) {
+        if (!Objects.equals(strip(after), beforeCustom)) {
             throw access.denied(by, "write " + what, "With scope coverage sources_and_destinations you may not manage"
                     + " custom iptables rules (rule set '" + after.name() + "').");
         }
