@@ -33,7 +33,7 @@ public final class RandomPolicies {
         {"role", "web"}, {"role", "db"}, {"role", "cache"}, {"app", "shop"}, {"app", "crm"},
         {"env", "prod"}, {"env", "dev"}, {"loc", "eu"}, {"loc", "us"}};
     public static final String[] EXTERNAL = {"192.0.2.7", "192.0.2.200", "203.0.113.9", "fd00:99::5"};
-    static final int[] PORTS = {22, 80, 443, 1000, 1005, 1010, 3306, 5432, 8080, 8089};
+    public static final int[] PORTS = {22, 80, 443, 1000, 1005, 1010, 3306, 5432, 8080, 8089};
 
     private RandomPolicies() {}
 
