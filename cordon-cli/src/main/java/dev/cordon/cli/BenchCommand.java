@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks. Each prints one JSON line per measure, with ratios against a baseline measured"
                 + " in the same run. Results and commands are collected in docs/benchmarks.md.",
-        subcommands = {BenchCommand.CompileBenchCommand.class})
+        subcommands = {BenchCommand.CompileBenchCommand.class, BenchCommand.DataplaneBenchCommand.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -40,6 +40,36 @@ final class BenchCommand implements Runnable {
                 throw new Cli.UserError("bad_size: use --workloads >= 1 and --rules >= 4.");
             }
             CompileBench.run(workloads, rules, seed, System.out);
+            return Cli.OK;
+        }
+    }
+
+    @Command(name = "dataplane", mixinStandardHelpOptions = true,
+            description = "In a network namespace it creates: render time, apply time vs raw ipset restore +"
+                    + " iptables-restore of the same text, tamper check time, TCP connect rate through the applied"
+                    + " policy (matching rule last) vs no firewall. Needs root, iptables, ipset, iproute2, python3.",
+            footer = {"", "Example:", "  cordon bench dataplane --rules 1000 --peers 100000"})
+    static final class DataplaneBenchCommand implements Callable<Integer> {
+        @Option(names = "--rules", defaultValue = "1000", description = "Rules (default ${DEFAULT-VALUE}).")
+        int rules;
+
+        @Option(names = "--peers", defaultValue = "100000", description = "Peer addresses (default ${DEFAULT-VALUE}).")
+        int peers;
+
+        @Option(names = "--repeats", defaultValue = "3", description = "Repetitions per timing (default ${DEFAULT-VALUE}).")
+        int repeats;
+
+        @Option(names = "--connect-seconds", defaultValue = "3", description = "Seconds per connect-rate run (default ${DEFAULT-VALUE}).")
+        int connectSeconds;
+
+        @Override
+        public Integer call() {
+            try {
+                dev.cordon.dataplane.bench.DataplaneBench.run(new dev.cordon.dataplane.bench.DataplaneBench.Options(
+                        rules, peers, repeats, java.time.Duration.ofSeconds(connectSeconds), System.out));
+            } catch (IllegalArgumentException e) {
+                throw new Cli.UserError("bad_size: " + e.getMessage());
+            }
             return Cli.OK;
         }
     }

@@ -1,13 +1,20 @@
 package dev.cordon.cli;
 
+import dev.cordon.dataplane.Dataplane;
+import dev.cordon.dataplane.exec.ProcessCommandRunner;
 import dev.cordon.policy.compile.FirewallPolicy;
 
-/** The CLI's door to the dataplane module: rendering and applying go through the same code the VEN uses. */
+/** The CLI's door to the dataplane: rendering and applying go through the same code the VEN uses. */
 final class Dataplanes {
     private Dataplanes() {}
 
+    /** Exactly what the VEN would apply: the ipset part, then each table. */
     static String render(FirewallPolicy policy) {
-        throw new Cli.UserError("not_available: --format iptables needs the dataplane module, which this build lacks;"
-                + " use --format json.", Cli.FAILED);
+        return Dataplane.desired(policy).text();
+    }
+
+    /** A dataplane for the host, or for the named network namespace. */
+    static Dataplane forHost(String netns) {
+        return Dataplane.create(netns == null ? ProcessCommandRunner.host() : ProcessCommandRunner.inNamespace(netns));
     }
 }

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code cordon} command: one runnable jar for the engine, the server, the agent, the demo and benchmarks. */
 @Command(name = "cordon", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Label-based micro-segmentation for Linux hosts.",
-        subcommands = {PolicyCommand.class, DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {PolicyCommand.class, PceCommand.class, DemoCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  cordon policy validate policy.json",
                 "  cordon policy check policy.json --from prod-web --to dev-web --port 9997 --proto tcp",

@@ -29,7 +29,7 @@ import picocli.CommandLine.Parameters;
         description = "Validate, explain, compile and check a policy document (JSON, API.md shapes). A scenario"
                 + " file (an object with a \"policy\" field) is accepted too.",
         subcommands = {PolicyCommand.Validate.class, PolicyCommand.Check.class, PolicyCommand.Compile.class,
-                PolicyCommand.Conflicts.class})
+                PolicyCommand.Conflicts.class, PolicyCommand.Apply.class})
 final class PolicyCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -223,6 +223,55 @@ final class PolicyCommand implements Runnable {
                 out.printf("%s: %s vs %s, e.g. %s -> %s proto %d port %s%n", c.kind().wire(), c.rule().href(),
                         c.conflictingRule().href(), f.src(), f.dst(), f.proto(), f.port() == null ? "any" : f.port());
             }
+            return Cli.OK;
+        }
+    }
+
+    @Command(name = "apply", mixinStandardHelpOptions = true,
+            description = "Enforce a workload's policy on this host (or inside a network namespace) once, through"
+                    + " the same code the VEN uses, and exit: standalone enforcement without a PCE. Needs root.",
+            footer = {"", "Examples:", "  cordon policy apply policy.json --workload prod-web",
+                    "  cordon policy apply policy.json --workload prod-web --netns web1",
+                    "  cordon policy apply policy.json --workload prod-web --remove", "",
+                    "Exit codes: 0 applied, 1 the kernel refused (the previous state stays in force), 2 bad input.",
+                    "--remove takes Cordon's chains, jumps and ipsets away; what exclusive mode removed is not restored."})
+    static final class Apply implements Callable<Integer> {
+        @Parameters(paramLabel = "FILE", description = "The policy document.")
+        Path file;
+
+        @Option(names = "--workload", required = true, description = "Workload name, hostname or href.")
+        String workload;
+
+        @Option(names = "--netns", description = "Enforce inside this network namespace instead of the host.")
+        String netns;
+
+        @Option(names = "--remove", description = "Remove Cordon's state instead of applying.")
+        boolean remove;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Engine engine = engine(file);
+            FirewallPolicy p = engine.compile(workload, 0);
+            dev.cordon.dataplane.Dataplane dp = Dataplanes.forHost(netns);
+            PrintWriter out = spec.commandLine().getOut();
+            String where = netns == null ? "this host" : "network namespace " + netns;
+            try {
+                if (remove) {
+                    dp.remove();
+                    out.println("removed Cordon's chains, jumps and ipsets from " + where);
+                    return Cli.OK;
+                }
+                dp.apply(p);
+            } catch (dev.cordon.dataplane.apply.DataplaneException e) {
+                spec.commandLine().getErr().println("apply_failed: " + e.getMessage());
+                return Cli.FAILED;
+            }
+            out.printf("applied the policy of %s to %s: %s, %s, %d inbound and %d outbound entries, %d sets (hash %s)%n",
+                    p.workload().name(), where, p.enforcementMode().wire(), p.coexistence().wire(), p.inbound().size(),
+                    p.outbound().size(), p.sets().size(), p.hash());
             return Cli.OK;
         }
     }

@@ -1,0 +1,66 @@
+package dev.cordon.cli;
+
+import dev.cordon.pce.PceServer;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code cordon pce}: the policy compute engine (the server). Runs until interrupted. */
+@Command(name = "pce", mixinStandardHelpOptions = true,
+        description = "Run the PCE: the REST API (API.md), the web console, and the VEN endpoints. HTTPS by default"
+                + " with a certificate generated into the data directory on first start.",
+        footer = {"", "Examples:",
+                "  cordon pce                                   # H2 file in ./cordon-data, https://0.0.0.0:8443",
+                "  cordon pce --data /var/lib/cordon --listen 10.0.0.5:8443",
+                "  cordon pce --db-url 'jdbc:postgresql://db:5432/cordon?user=cordon&password=...'",
+                "  cordon pce --listen 127.0.0.1:8080 --plain-http   # plain HTTP, loopback only", "",
+                "First start prints where the owner's API key was written (file mode 0600)."})
+final class PceCommand implements Callable<Integer> {
+    @Option(names = "--data", defaultValue = "cordon-data",
+            description = "Data directory: H2 database, TLS certificate, owner API key (default ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Option(names = "--db-url", description = "A jdbc:postgresql: URL to use PostgreSQL instead of the embedded H2 file.")
+    String dbUrl;
+
+    @Option(names = "--listen", defaultValue = "0.0.0.0:8443", description = "HOST:PORT to listen on (default ${DEFAULT-VALUE}).")
+    String listen;
+
+    @Option(names = "--plain-http", description = "Serve plain HTTP (allowed only on a loopback address).")
+    boolean plainHttp;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        int colon = listen.lastIndexOf(':');
+        if (colon <= 0) throw new Cli.UserError("bad_listen: --listen '" + listen + "': use HOST:PORT, e.g. 0.0.0.0:8443.");
+        String host = listen.substring(0, colon).replace("[", "").replace("]", "");
+        int port;
+        try {
+            port = Integer.parseInt(listen.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new Cli.UserError("bad_listen: --listen '" + listen + "': the port must be a number.");
+        }
+        PceServer server;
+        try {
+            server = new PceServer(new PceServer.Config(data.toAbsolutePath(), dbUrl, host, port, plainHttp)).start();
+        } catch (IllegalArgumentException e) {
+            throw new Cli.UserError("bad_config: " + e.getMessage());
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stop.countDown();
+        }, "cordon-pce-shutdown"));
+        spec.commandLine().getOut().printf("Cordon PCE listening on %s://%s:%d (data in %s); Ctrl-C stops it.%n",
+                plainHttp ? "http" : "https", host, server.port(), data.toAbsolutePath());
+        spec.commandLine().getOut().flush();
+        stop.await();
+        return Cli.OK;
+    }
+}
