@@ -1,0 +1,235 @@
+package dev.cordon.pce.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cordon.pce.PceServer;
+import dev.cordon.pce.api.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * {@code cordon bench pce --vens N}: one PCE (plain HTTP on loopback, H2 in a temporary directory) and N simulated
+ * VENs, each with its own agent token and HTTP connection, long-polling for policy as real VENs do.
+ *
+ * <p>Measures, one JSON line each: activation throughput; the time from the provision request to the last VEN
+ * holding the new policy (p50, p99, max); and heartbeats per second with 64 concurrent senders for five seconds.
+ * The simulated VENs do not apply anything: this measures the PCE, not the dataplane.
+ */
+public final class PceBench {
+    private static final int CONCURRENCY = 64;
+    private final PrintStream out;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(30)).build();
+    private String base;
+    private String auth;
+
+    public PceBench(PrintStream out) {
+        this.out = out;
+    }
+
+    public static void main(String[] args) {
+        run(args.length > 0 ? Integer.parseInt(args[0]) : 1000);
+    }
+
+    /** Runs the benchmark with {@code vens} simulated VENs, printing JSON lines to standard output. */
+    public static void run(int vens) {
+        new PceBench(System.out).bench(vens);
+    }
+
+    public void bench(int vens) {
+        if (vens < 1) throw new IllegalArgumentException("--vens must be at least 1, not " + vens + ".");
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("cordon-bench-pce");
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot create a temporary directory: " + e.getMessage(), e);
+        }
+        PceServer pce = new PceServer(new PceServer.Config(dir, null, "127.0.0.1", 0, true),
+                new PrintStream(new ByteArrayOutputStream()));
+        pce.start();
+        try {
+            base = "http://127.0.0.1:" + pce.port() + "/api/v2";
+            auth = "Basic " + Base64.getEncoder().encodeToString(
+                    Files.readString(pce.ownerKeyFile()).trim().getBytes(StandardCharsets.UTF_8));
+            measure(pce, vens);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            pce.stop();
+            deleteQuietly(dir);
+        }
+    }
+
+    private void measure(PceServer pce, int n) {
+        String label = post("/orgs/1/labels", "{\"key\":\"role\",\"value\":\"bench\"}", auth).get("href").asText();
+        String profile = post("/orgs/1/pairing_profiles", "{\"name\":\"bench\",\"enforcement_mode\":\"full\",\"labels\":[{\"href\":\""
+                + label + "\"}]}", auth).get("href").asText();
+        String code = post(profile + "/pairing_key", "{}", auth).get("activation_code").asText();
+
+        long t0 = System.nanoTime();
+        String[] tokens = new String[n];
+        Semaphore gate = new Semaphore(CONCURRENCY);
+        List<CompletableFuture<Void>> acts = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int idx = i;
+            gate.acquireUninterruptibly();
+            String body = "{\"activation_code\":\"" + code + "\",\"hostname\":\"ven-" + i + "\",\"interfaces\":[{\"name\":\"eth0\","
+                    + "\"address\":\"10." + (i >> 16 & 255) + "." + (i >> 8 & 255) + "." + (i & 255) + "\"}]}";
+            acts.add(send("POST", "/ven/activate", body, null).thenAccept(r -> {
+                gate.release();
+                tokens[idx] = "Bearer " + Json.parse(r.body()).get("agent_token").asText();
+            }));
+        }
+        CompletableFuture.allOf(acts.toArray(CompletableFuture[]::new)).join();
+        double actSeconds = (System.nanoTime() - t0) / 1e9;
+        line("activate", n, Json.object().put("seconds", round(actSeconds)).put("per_second", round(n / actSeconds)));
+
+        String[] hashes = new String[n];
+        List<CompletableFuture<Void>> firsts = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int idx = i;
+            gate.acquireUninterruptibly();
+            firsts.add(send("GET", "/ven/policy", null, tokens[i]).thenAccept(r -> {
+                gate.release();
+                hashes[idx] = Json.parse(r.body()).get("hash").asText();
+            }));
+        }
+        CompletableFuture.allOf(firsts.toArray(CompletableFuture[]::new)).join();
+
+        long[] receivedAt = new long[n];
+        CountDownLatch updated = new CountDownLatch(n);
+        for (int i = 0; i < n; i++) poll(i, tokens, hashes, receivedAt, updated);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (pce.vens().waitingCount() < n && System.nanoTime() < deadline) sleep(20);
+
+        String any = get("/orgs/1/sec_policy/draft/ip_lists?name=Any").get(0).get("href").asText();
+        post("/orgs/1/sec_policy/draft/rule_sets", "{\"name\":\"bench\",\"scopes\":[[]],\"rules\":[{\"providers\":[{\"label\":{\"href\":\""
+                + label + "\"}}],\"consumers\":[{\"ip_list\":{\"href\":\"" + any + "\"}}],\"ingress_services\":[{\"proto\":6,\"port\":443}]}]}", auth);
+        long provisionAt = System.nanoTime();
+        post("/orgs/1/sec_policy", "{\"update_description\":\"bench\"}", auth);
+        boolean all = await(updated, 120);
+        long[] ms = Arrays.stream(receivedAt).filter(t -> t > 0).map(t -> (t - provisionAt) / 1_000_000).sorted().toArray();
+        ObjectNode prov = Json.object().put("all_updated", all).put("updated", ms.length);
+        if (ms.length > 0) {
+            prov.put("p50_ms", ms[ms.length / 2]).put("p99_ms", ms[Math.min(ms.length - 1, (int) (ms.length * 0.99))])
+                    .put("last_ms", ms[ms.length - 1]);
+        }
+        line("provision_to_last_ven", n, prov);
+
+        AtomicLong beats = new AtomicLong();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        List<CompletableFuture<Void>> senders = new ArrayList<>();
+        for (int s = 0; s < CONCURRENCY; s++) senders.add(heartbeats(s, tokens, hashes, end, beats));
+        long hbStart = System.nanoTime();
+        CompletableFuture.allOf(senders.toArray(CompletableFuture[]::new)).join();
+        double hbSeconds = (System.nanoTime() - hbStart) / 1e9;
+        line("heartbeats", n, Json.object().put("senders", CONCURRENCY).put("seconds", round(hbSeconds))
+                .put("per_second", round(beats.get() / hbSeconds)));
+    }
+
+    private void poll(int i, String[] tokens, String[] hashes, long[] receivedAt, CountDownLatch updated) {
+        send("GET", "/ven/policy?known_hash=" + hashes[i] + "&wait_seconds=30", null, tokens[i]).thenAccept(r -> {
+            if (r.statusCode() == 200) {
+                receivedAt[i] = System.nanoTime();
+                hashes[i] = Json.parse(r.body()).get("hash").asText();
+                updated.countDown();
+            } else if (r.statusCode() == 304) {
+                poll(i, tokens, hashes, receivedAt, updated);
+            }
+        });
+    }
+
+    private CompletableFuture<Void> heartbeats(int sender, String[] tokens, String[] hashes, long end, AtomicLong beats) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        beat(sender, sender, tokens, hashes, end, beats, done);
+        return done;
+    }
+
+    private void beat(int sender, int i, String[] tokens, String[] hashes, long end, AtomicLong beats,
+                      CompletableFuture<Void> done) {
+        if (System.nanoTime() >= end) {
+            done.complete(null);
+            return;
+        }
+        int v = i % tokens.length;
+        send("POST", "/ven/heartbeat", "{\"applied_hash\":\"" + hashes[v] + "\",\"sync_state\":\"applied\",\"health\":[]}", tokens[v])
+                .whenComplete((r, e) -> {
+                    if (e == null && r.statusCode() == 204) beats.incrementAndGet();
+                    beat(sender, i + CONCURRENCY, tokens, hashes, end, beats, done);
+                });
+    }
+
+    private CompletableFuture<HttpResponse<String>> send(String method, String path, String body, String authorization) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(90))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) b.header("Content-Type", "application/json");
+        if (authorization != null) b.header("Authorization", authorization);
+        return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private JsonNode post(String path, String body, String authorization) {
+        HttpResponse<String> r = send("POST", path, body, authorization).join();
+        if (r.statusCode() >= 300) throw new IllegalStateException("POST " + path + " → " + r.statusCode() + " " + r.body());
+        return Json.parse(r.body());
+    }
+
+    private JsonNode get(String path) {
+        HttpResponse<String> r = send("GET", path, null, auth).join();
+        if (r.statusCode() != 200) throw new IllegalStateException("GET " + path + " → " + r.statusCode() + " " + r.body());
+        return Json.parse(r.body());
+    }
+
+    private void line(String phase, int vens, ObjectNode fields) {
+        ObjectNode n = Json.object().put("bench", "pce").put("phase", phase).put("vens", vens);
+        n.setAll(fields);
+        out.println(n);
+    }
+
+    private static double round(double d) {
+        return Math.round(d * 10) / 10.0;
+    }
+
+    private static boolean await(CountDownLatch l, int seconds) {
+        try {
+            return l.await(seconds, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary directory left behind is harmless
+        }
+    }
+}
