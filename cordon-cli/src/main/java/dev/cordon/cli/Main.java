@@ -23,7 +23,11 @@ public final class Main implements Runnable {
 
     /** Runs the CLI and returns its exit code. */
     public static int run(String... args) {
-        return Cli.commandLine(new Main()).execute(args);
+        CommandLine cl = Cli.commandLine(new Main());
+        int code = cl.execute(args);
+        cl.getOut().flush();
+        cl.getErr().flush();
+        return code;
     }
 
     /** Runs the CLI with the given output streams (tests call this in-process). */

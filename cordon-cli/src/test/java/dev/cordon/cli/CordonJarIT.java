@@ -51,4 +51,13 @@ class CordonJarIT {
         for (String line : r[1].split("\n")) measures.add(PolicyJson.mapper().readTree(line).path("measure").asText());
         assertThat(measures).contains("load", "index", "full_compile", "relabel_one_workload", "add_one_rule", "peak_heap");
     }
+
+    @Test
+    void compileIptablesPrintsTheIpsetPartThenEachTable() throws Exception {
+        String[] r = run("policy", "compile", Scenarios.folder().resolve("seed-precedence.json").toString(),
+                "--workload", "dev-web", "--format", "iptables");
+        assertThat(r[0]).as(r[2]).isEqualTo("0");
+        assertThat(r[1]).contains("create cordon-").contains("*filter").contains("CORDON-INPUT").contains("COMMIT");
+        assertThat(r[1].indexOf("create cordon-")).isLessThan(r[1].indexOf("*filter"));
+    }
 }
