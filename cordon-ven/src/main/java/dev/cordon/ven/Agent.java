@@ -1,0 +1,510 @@
+package dev.cordon.ven;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cordon.policy.compile.FirewallPolicy;
+import dev.cordon.ven.enforce.AppliedSnapshot;
+import dev.cordon.ven.enforce.EnforcementException;
+import dev.cordon.ven.enforce.Enforcer;
+import dev.cordon.ven.enforce.TamperChange;
+import dev.cordon.ven.host.HostInfo;
+import dev.cordon.ven.host.LegacySettings;
+import dev.cordon.ven.pce.Activation;
+import dev.cordon.ven.pce.ActivationRequest;
+import dev.cordon.ven.pce.AgentEvent;
+import dev.cordon.ven.pce.Health;
+import dev.cordon.ven.pce.Heartbeat;
+import dev.cordon.ven.pce.PceClient;
+import dev.cordon.ven.pce.PceException;
+import dev.cordon.ven.state.Identity;
+import dev.cordon.ven.state.StateDir;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The VEN: keeps the host firewall at the policy the PCE computed for this workload, and tells the PCE how that
+ * is going.
+ *
+ * <p><b>Desired vs actual.</b> The desired state is the newest policy the PCE served; the actual state is what the
+ * {@link Enforcer} read back after its last apply. The agent never edits the firewall piecemeal: it hands a whole
+ * policy to the enforcer, which applies it atomically per table or not at all.
+ *
+ * <p><b>Invariants.</b>
+ * <ol>
+ *   <li>Something is always enforced once anything was: a failed apply leaves the last good policy in force (sync
+ *       state {@code error}, an {@code agent.refresh_policy} failure event carrying the kernel's message); the
+ *       PCE being unreachable changes nothing on the host.</li>
+ *   <li>On start the last good policy from the state directory is re-applied <em>before</em> the PCE is contacted,
+ *       so a restart never opens the host, even while the PCE is down.</li>
+ *   <li>The state directory only ever holds a policy that was applied successfully, written atomically after the
+ *       apply; a crash at any instant leaves either the previous or the new file.</li>
+ *   <li>The long poll sends the hash of the last policy <em>received</em> (applied or refused), so a refused policy
+ *       is not fetched and re-tried in a tight loop; a provision that changes it is fetched at once.</li>
+ *   <li>Tampering is checked every {@code tamperInterval}; a change is repaired by re-applying the snapshot's
+ *       policy and reported as one {@code agent.tampering} event naming each change and whether the repair held.</li>
+ *   <li>Apply, repair and state writes are serialised by one lock, so the tamper watch never compares against a
+ *       snapshot an apply is replacing.</li>
+ * </ol>
+ *
+ * <p><b>Threads.</b> {@link #run()} runs the policy sync on the calling thread and starts two daemons: the tamper
+ * watch and the reporter (heartbeats and events; woken at once by any state change, otherwise every
+ * {@code heartbeatInterval}). Every step is also a public method ({@link #restoreLastGood()},
+ * {@link #ensureActivated()}, {@link #syncOnce()}, {@link #watchOnce()}, {@link #reportOnce()}) so tests drive the
+ * loop step by step with a fake enforcer and a fake PCE, without root and without sleeping.
+ */
+public final class Agent {
+    /** The version this VEN reports at activation. */
+    public static final String VERSION = "0.1.0";
+    static final int MAX_QUEUED_EVENTS = 1000;
+    static final int EVENTS_PER_UPLOAD = 100;
+    private static final Logger log = LoggerFactory.getLogger(Agent.class);
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private final AgentConfig cfg;
+    private final PceClient pce;
+    private final Enforcer enforcer;
+    private final Supplier<HostInfo> host;
+    private final StateDir state;
+    private final Sleeper sleeper;
+
+    private final Object lock = new Object();
+    private final Deque<AgentEvent> outbox = new ArrayDeque<>();
+    private final Semaphore wake = new Semaphore(0);
+    private final List<Thread> daemons = new ArrayList<>();
+    private volatile Identity identity;
+    private volatile FirewallPolicy lastGood;
+    private volatile String receivedHash;
+    private volatile SyncState sync = SyncState.SYNCING;
+    private volatile List<Health> health = List.of();
+    private volatile boolean running;
+    private volatile Thread runner;
+    private boolean legacyChecked;
+    private int pceFailures;
+
+    public Agent(AgentConfig cfg, PceClient pce, Enforcer enforcer, Supplier<HostInfo> host, StateDir state,
+                 Sleeper sleeper) {
+        this.cfg = cfg;
+        this.pce = pce;
+        this.enforcer = enforcer;
+        this.host = host;
+        this.state = state;
+        this.sleeper = sleeper;
+    }
+
+    // ---- the loop ----
+
+    /**
+     * Runs until {@link #stop()}: deprecated-settings notice, last good policy back in force, activation (retried
+     * while the PCE is unreachable), then the sync loop here and the tamper and report loops on daemon threads.
+     *
+     * @throws AgentException when the VEN cannot go on (activation refused, certificate mismatch)
+     */
+    public void run() {
+        running = true;
+        runner = Thread.currentThread();
+        try {
+            checkLegacySettings();
+            restoreLastGood();
+            activateWithRetry();
+            if (!running) return;
+            daemon("cordon-ven-tamper", this::tamperLoop);
+            daemon("cordon-ven-report", this::reportLoop);
+            syncLoop();
+        } finally {
+            running = false;
+            wake.release();
+            for (Thread t : daemons) t.interrupt();
+            for (Thread t : daemons) {
+                try {
+                    t.join(5000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            daemons.clear();
+        }
+    }
+
+    /** Asks {@link #run()} to return; the firewall stays as it is (stopping the VEN never opens the host). */
+    public void stop() {
+        running = false;
+        wake.release();
+        Thread t = runner;
+        if (t != null) t.interrupt();
+        for (Thread d : daemons) d.interrupt();
+    }
+
+    public boolean running() {
+        return running;
+    }
+
+    private void daemon(String name, Runnable body) {
+        Thread t = new Thread(body, name + (cfg.netns() == null ? "" : "-" + cfg.netns()));
+        t.setDaemon(true);
+        daemons.add(t);
+        t.start();
+    }
+
+    private void activateWithRetry() {
+        int failures = 0;
+        while (running) {
+            try {
+                ensureActivated();
+                return;
+            } catch (PceException e) {
+                if (!e.transientFailure()) {
+                    throw new AgentException("activation failed: " + e.getMessage(), e);
+                }
+                failures++;
+                Duration d = cfg.backoff(failures);
+                log.warn("activation: {}; retrying in {} ms", e.getMessage(), d.toMillis());
+                if (!pause(d)) return;
+            }
+        }
+    }
+
+    private void syncLoop() {
+        while (running) {
+            try {
+                syncOnce();
+                if (pceFailures > 0) log.info("the PCE answers again after {} failed polls", pceFailures);
+                pceFailures = 0;
+            } catch (PceException e) {
+                pceFailures++;
+                Duration d = cfg.backoff(pceFailures);
+                if (!running) return;
+                if (e.kind() == PceException.Kind.UNAUTHORIZED || e.kind() == PceException.Kind.CERTIFICATE) {
+                    log.error("policy poll refused: {}; still enforcing policy {}; retrying in {} ms",
+                            e.getMessage(), lastGoodHash(), d.toMillis());
+                } else if (pceFailures == 1 || pceFailures % 10 == 0) {
+                    log.warn("policy poll failed ({} in a row): {}; still enforcing policy {}; retrying in {} ms",
+                            pceFailures, e.getMessage(), lastGoodHash(), d.toMillis());
+                }
+                if (!pause(d)) return;
+            } catch (RuntimeException e) {
+                pceFailures++;
+                log.error("policy sync failed unexpectedly; still enforcing policy {}", lastGoodHash(), e);
+                if (!pause(cfg.backoff(pceFailures))) return;
+            }
+        }
+    }
+
+    private void tamperLoop() {
+        while (running) {
+            try {
+                watchOnce();
+            } catch (RuntimeException e) {
+                log.warn("tamper check failed: {}", e.getMessage());
+            }
+            if (!pause(cfg.tamperInterval())) return;
+        }
+    }
+
+    private void reportLoop() {
+        int failures = 0;
+        while (running) {
+            try {
+                reportOnce();
+                failures = 0;
+            } catch (PceException e) {
+                failures++;
+                if (failures == 1 || failures % 10 == 0) {
+                    log.warn("heartbeat/events failed ({} in a row): {}; {} events queued", failures, e.getMessage(),
+                            queuedEvents());
+                }
+            } catch (RuntimeException e) {
+                failures++;
+                log.warn("reporting failed unexpectedly", e);
+            }
+            Duration wait = failures == 0 ? cfg.heartbeatInterval() : cfg.backoff(failures);
+            try {
+                if (wake.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS)) wake.drainPermits();
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Sleeps through the injected sleeper; false when the agent was stopped meanwhile. */
+    private boolean pause(Duration d) {
+        try {
+            sleeper.sleep(d);
+        } catch (InterruptedException e) {
+            return running;
+        }
+        return running;
+    }
+
+    // ---- the steps ----
+
+    /** Logs, once per agent, that deprecated per-host coexistence settings are ignored (SPEC §8). */
+    public Optional<String> checkLegacySettings() {
+        if (legacyChecked) return Optional.empty();
+        legacyChecked = true;
+        Optional<String> notice = LegacySettings.ignoredNotice(cfg.legacyEnvFiles());
+        notice.ifPresent(log::warn);
+        return notice;
+    }
+
+    /**
+     * Re-applies the last good policy from the state directory, before any contact with the PCE. Returns true
+     * when one was applied.
+     */
+    public boolean restoreLastGood() {
+        Optional<FirewallPolicy> saved = state.lastGoodPolicy();
+        if (saved.isEmpty()) return false;
+        FirewallPolicy p = saved.get();
+        receivedHash = p.hash();
+        synchronized (lock) {
+            try {
+                AppliedSnapshot snap = enforcer.apply(p);
+                state.writeAppliedSnapshot(snap.json());
+                lastGood = p;
+                setSync(SyncState.APPLIED, List.of());
+                log.info("restored the last good policy {} (version {}, {}) from {}", p.hash(), p.version(),
+                        p.coexistence().wire(), state.dir());
+                return true;
+            } catch (EnforcementException e) {
+                log.error("cannot restore the last good policy {} from {}: {}", p.hash(), state.dir(), e.getMessage());
+                setSync(SyncState.ERROR, List.of(new Health("policy_apply", "error", e.getMessage())));
+                enqueue(refreshFailure(p, e));
+                return false;
+            }
+        }
+    }
+
+    /**
+     * Makes sure this VEN is paired: uses the identity in the state directory, or activates with the activation
+     * code (saving the firewall as it was first, for unpair), then stores token and pinned certificate.
+     */
+    public Identity ensureActivated() {
+        Identity known = identity != null ? identity : state.identity().orElse(null);
+        if (known != null) {
+            if (cfg.pce() != null && !known.pce().equals(cfg.pce().toString())) {
+                log.warn("this VEN was activated with the PCE at {}; now talking to {}", known.pce(), cfg.pce());
+            }
+            pce.useCredentials(known.agentToken(), known.certificateSha256());
+            identity = known;
+            return known;
+        }
+        if (cfg.activationCode() == null || cfg.activationCode().isBlank()) {
+            throw new AgentException("this VEN is not activated (no " + StateDir.IDENTITY + " in " + state.dir()
+                    + "): pass --activation-code CODE from a pairing profile's key");
+        }
+        HostInfo h = host.get();
+        if (h.interfaces().isEmpty()) {
+            log.warn("no global address found on {}: the workload will have no interface", h.hostname());
+        }
+        if (state.firewallBefore().isEmpty()) state.writeFirewallBefore(enforcer.save());
+        Activation a = pce.activate(new ActivationRequest(cfg.activationCode(), h.hostname(), h.interfaces(),
+                "linux", cfg.venType(), VERSION));
+        Identity id = new Identity(cfg.pce().toString(), a.venHref(), a.workloadHref(), a.agentToken(),
+                a.certificateSha256(), h.hostname(), cfg.clock().instant().toString());
+        state.writeIdentity(id);
+        pce.useCredentials(a.agentToken(), a.certificateSha256());
+        identity = id;
+        log.info("activated as {} (workload {}), hostname {}, {} address(es){}", a.venHref(), a.workloadHref(),
+                h.hostname(), h.interfaces().size(),
+                a.certificateSha256() == null ? "" : ", PCE certificate pinned (SHA-256 " + a.certificateSha256() + ")");
+        return id;
+    }
+
+    /**
+     * One long poll: when the PCE has a policy other than the last one received, apply it. Returns the policy
+     * received, if any.
+     *
+     * @throws PceException when the PCE cannot be asked; nothing on the host changes
+     */
+    public Optional<FirewallPolicy> syncOnce() {
+        Optional<FirewallPolicy> p = pce.fetchPolicy(receivedHash, cfg.pollWait());
+        p.ifPresent(this::applyPolicy);
+        return p;
+    }
+
+    /** Applies a policy; true on success. On failure the last good policy stays in force and the PCE is told. */
+    public boolean applyPolicy(FirewallPolicy p) {
+        synchronized (lock) {
+            receivedHash = p.hash();
+            setSync(SyncState.SYNCING, health);
+            long t0 = System.nanoTime();
+            try {
+                AppliedSnapshot snap = enforcer.apply(p);
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                state.writeLastGoodPolicy(p);
+                state.writeAppliedSnapshot(snap.json());
+                lastGood = p;
+                setSync(SyncState.APPLIED, List.of());
+                ObjectNode info = JSON.objectNode().put("policy_version", p.version()).put("policy_hash", p.hash())
+                        .put("enforcement_mode", p.enforcementMode().wire())
+                        .put("coexistence", p.coexistence().wire()).put("apply_ms", ms);
+                enqueue(new AgentEvent(AgentEvent.REFRESH_POLICY, "success", "info", cfg.clock().instant(), info));
+                log.info("applied policy {} (version {}, {}) in {} ms", p.hash(), p.version(), p.coexistence().wire(), ms);
+                return true;
+            } catch (EnforcementException e) {
+                setSync(SyncState.ERROR, List.of(new Health("policy_apply", "error", e.getMessage())));
+                enqueue(refreshFailure(p, e));
+                log.error("cannot apply policy {} (version {}); policy {} stays in force: {}", p.hash(), p.version(),
+                        lastGoodHash(), e.getMessage());
+                return false;
+            }
+        }
+    }
+
+    /**
+     * One tamper check: compares the firewall with the applied snapshot; on a difference, restores it and queues
+     * an {@code agent.tampering} event saying what changed and whether the restore held. Returns the changes found.
+     */
+    public List<TamperChange> watchOnce() {
+        synchronized (lock) {
+            if (enforcer.current().isEmpty()) return List.of();
+            List<TamperChange> changes = enforcer.check();
+            if (changes.isEmpty()) return changes;
+            ObjectNode info = JSON.objectNode();
+            ArrayNode list = info.putArray("changes");
+            for (TamperChange c : changes) {
+                list.addObject().put("family", c.family()).put("table", c.table()).put("chain", c.chain())
+                        .put("rule", c.rule()).put("kind", c.kind());
+            }
+            info.put("summary", summary(changes));
+            AppliedSnapshot before = enforcer.current().get();
+            info.put("policy_hash", before.policyHash()).put("coexistence", before.coexistence());
+            boolean restored;
+            try {
+                AppliedSnapshot snap = enforcer.repair();
+                state.writeAppliedSnapshot(snap.json());
+                List<TamperChange> left = enforcer.check();
+                restored = left.isEmpty();
+                if (!restored) info.put("remaining", summary(left));
+            } catch (EnforcementException e) {
+                restored = false;
+                info.put("repair_error", e.getMessage());
+            }
+            info.put("tampering_revert_succeeded", restored);
+            info.put("restored_state", restored ? "the applied policy " + before.policyHash() + " ("
+                    + before.coexistence() + ") is in force again" : "the firewall could not be restored");
+            enqueue(new AgentEvent(AgentEvent.TAMPERING, restored ? "success" : "failure", "err",
+                    cfg.clock().instant(), info));
+            if (restored) {
+                log.warn("firewall tampered ({}); restored policy {}", summary(changes), before.policyHash());
+            } else {
+                log.error("firewall tampered ({}); restore FAILED: {}", summary(changes), info);
+                setSync(SyncState.ERROR, List.of(new Health("tampering", "error", "tampering could not be reverted: "
+                        + summary(changes))));
+            }
+            return changes;
+        }
+    }
+
+    /**
+     * Sends a heartbeat (applied hash, sync state, health) and uploads queued events, oldest first. Events stay
+     * queued until the PCE accepted them.
+     *
+     * @throws PceException when the PCE cannot be reached; nothing is lost
+     */
+    public void reportOnce() {
+        pce.heartbeat(heartbeat());
+        while (true) {
+            List<AgentEvent> batch;
+            synchronized (outbox) {
+                batch = new ArrayList<>(outbox).subList(0, Math.min(EVENTS_PER_UPLOAD, outbox.size()));
+                batch = List.copyOf(batch);
+            }
+            if (batch.isEmpty()) return;
+            pce.uploadEvents(batch);
+            synchronized (outbox) {
+                for (int i = 0; i < batch.size() && !outbox.isEmpty(); i++) outbox.removeFirst();
+            }
+        }
+    }
+
+    // ---- what the agent knows ----
+
+    /** The heartbeat the agent would send now. */
+    public Heartbeat heartbeat() {
+        return new Heartbeat(lastGoodHash(), sync.wire(), health);
+    }
+
+    public SyncState syncState() {
+        return sync;
+    }
+
+    public List<Health> health() {
+        return health;
+    }
+
+    /** The policy in force (last applied successfully), if any. */
+    public Optional<FirewallPolicy> lastGood() {
+        return Optional.ofNullable(lastGood);
+    }
+
+    public Optional<Identity> identity() {
+        return Optional.ofNullable(identity);
+    }
+
+    public int queuedEvents() {
+        synchronized (outbox) {
+            return outbox.size();
+        }
+    }
+
+    /** A copy of the events not yet accepted by the PCE. */
+    public List<AgentEvent> pendingEvents() {
+        synchronized (outbox) {
+            return List.copyOf(outbox);
+        }
+    }
+
+    private String lastGoodHash() {
+        FirewallPolicy p = lastGood;
+        return p == null ? null : p.hash();
+    }
+
+    private void setSync(SyncState s, List<Health> h) {
+        boolean changed = s != sync || !h.equals(health);
+        sync = s;
+        health = List.copyOf(h);
+        if (changed) wake.release();
+    }
+
+    private void enqueue(AgentEvent e) {
+        synchronized (outbox) {
+            if (outbox.size() >= MAX_QUEUED_EVENTS) {
+                AgentEvent dropped = outbox.removeFirst();
+                log.warn("event queue full ({} events): dropped the oldest, {} of {}", MAX_QUEUED_EVENTS,
+                        dropped.eventType(), dropped.timestamp());
+            }
+            outbox.addLast(e);
+        }
+        wake.release();
+    }
+
+    private AgentEvent refreshFailure(FirewallPolicy p, EnforcementException e) {
+        ObjectNode info = JSON.objectNode().put("error", e.getMessage()).put("policy_version", p.version())
+                .put("policy_hash", p.hash()).put("command", e.command()).put("stderr", e.stderr().strip());
+        if (e.line() > 0) info.put("line", e.line()).put("line_text", e.lineText());
+        FirewallPolicy good = lastGood;
+        if (good != null) info.put("policy_in_force", good.hash()).put("policy_in_force_version", good.version());
+        else info.putNull("policy_in_force");
+        return new AgentEvent(AgentEvent.REFRESH_POLICY, "failure", "err", cfg.clock().instant(), info);
+    }
+
+    private static String summary(List<TamperChange> changes) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < changes.size() && i < 10; i++) {
+            if (i > 0) sb.append("; ");
+            sb.append(changes.get(i));
+        }
+        if (changes.size() > 10) sb.append("; and ").append(changes.size() - 10).append(" more");
+        return sb.toString();
+    }
+}

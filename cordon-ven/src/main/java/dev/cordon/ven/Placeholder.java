@@ -1,1 +1,0 @@
-package dev.cordon.ven; final class Placeholder {}

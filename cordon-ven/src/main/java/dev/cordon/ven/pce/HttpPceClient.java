@@ -1,0 +1,221 @@
+package dev.cordon.ven.pce;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cordon.policy.compile.FirewallPolicy;
+import dev.cordon.policy.json.PolicyJson;
+import dev.cordon.policy.validate.PolicyException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+
+/**
+ * {@link PceClient} over {@code java.net.http}. HTTPS trusts exactly the PCE certificate pinned at activation
+ * ({@link PinnedTrust}); plain {@code http://} is accepted only for loopback addresses (tests, a PCE on the same
+ * host), which {@link dev.cordon.ven.AgentConfig} enforces.
+ *
+ * <p>HTTP/1.1 only: the long poll holds one request open for up to {@code wait_seconds}, and a request timeout of
+ * that wait plus a margin turns a silently dead connection into {@link PceException.Kind#UNREACHABLE}.
+ */
+public final class HttpPceClient implements PceClient {
+    private static final ObjectMapper JSON = PolicyJson.mapper();
+    static final Duration CALL_TIMEOUT = Duration.ofSeconds(20);
+    static final Duration POLL_MARGIN = Duration.ofSeconds(15);
+
+    private final URI base;
+    private final PinnedTrust trust;
+    private final HttpClient http;
+    private volatile String token;
+
+    /** A client for the PCE at {@code base} (e.g. {@code https://pce.example:8443}); {@code pinnedSha256} may be null. */
+    public HttpPceClient(URI base, String pinnedSha256) {
+        String s = base.toString();
+        while (s.endsWith("/")) s = s.substring(0, s.length() - 1);
+        if (s.endsWith("/api/v2")) s = s.substring(0, s.length() - "/api/v2".length());
+        this.base = URI.create(s);
+        this.trust = new PinnedTrust(pinnedSha256);
+        HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER);
+        if ("https".equalsIgnoreCase(this.base.getScheme())) {
+            try {
+                SSLContext ctx = SSLContext.getInstance("TLS");
+                ctx.init(null, new javax.net.ssl.TrustManager[] {trust}, null);
+                b.sslContext(ctx);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("cannot set up TLS for the PCE connection: " + e.getMessage(), e);
+            }
+        }
+        this.http = b.build();
+    }
+
+    /** The certificate fingerprint in use (pinned), or null before activation and over plain HTTP. */
+    public String pinnedCertificate() {
+        return trust.pinned();
+    }
+
+    @Override
+    public Activation activate(ActivationRequest request) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("activation_code", request.activationCode()).put("hostname", request.hostname());
+        ArrayNode itfs = body.putArray("interfaces");
+        request.interfaces().forEach(i -> itfs.addObject().put("name", i.name()).put("address", i.address()));
+        body.put("os_type", request.osType()).put("ven_type", request.venType()).put("version", request.version());
+        HttpResponse<String> r = send(post("/api/v2/ven/activate", body, false), "activation");
+        expect(r, 201, "activation");
+        JsonNode n = parse(r.body(), "activation answer");
+        String venHref = n.path("ven").path("href").asText(null);
+        String workloadHref = n.path("workload").path("href").asText(null);
+        String agentToken = n.path("agent_token").asText(null);
+        if (venHref == null || workloadHref == null || agentToken == null) {
+            throw new PceException(PceException.Kind.REJECTED, r.statusCode(), "the PCE's activation answer lacks"
+                    + " ven.href, workload.href or agent_token: " + abbreviate(r.body()));
+        }
+        String fingerprint = null;
+        if ("https".equalsIgnoreCase(base.getScheme())) {
+            fingerprint = r.sslSession().flatMap(HttpPceClient::leaf).orElse(trust.lastSeen());
+            trust.pin(fingerprint);
+        }
+        token = agentToken;
+        return new Activation(venHref, workloadHref, agentToken, fingerprint);
+    }
+
+    private static Optional<String> leaf(javax.net.ssl.SSLSession s) {
+        try {
+            java.security.cert.Certificate[] certs = s.getPeerCertificates();
+            if (certs.length > 0 && certs[0] instanceof java.security.cert.X509Certificate x) {
+                return Optional.of(PinnedTrust.fingerprint(x));
+            }
+        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            // fall back to what the trust manager saw
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public void useCredentials(String agentToken, String certificateSha256) {
+        this.token = agentToken;
+        if (certificateSha256 != null) trust.pin(certificateSha256);
+    }
+
+    @Override
+    public Optional<FirewallPolicy> fetchPolicy(String knownHash, Duration wait) {
+        StringBuilder path = new StringBuilder("/api/v2/ven/policy?wait_seconds=").append(Math.max(0, wait.toSeconds()));
+        if (knownHash != null) path.append("&known_hash=").append(URLEncoder.encode(knownHash, StandardCharsets.UTF_8));
+        HttpRequest req = authorized(HttpRequest.newBuilder(base.resolve(path.toString()))
+                .timeout(wait.plus(POLL_MARGIN)).GET()).build();
+        HttpResponse<String> r = send(req, "policy poll");
+        if (r.statusCode() == 304) return Optional.empty();
+        expect(r, 200, "policy poll");
+        try {
+            return Optional.of(PolicyJson.read(r.body(), FirewallPolicy.class, "firewall policy from the PCE"));
+        } catch (PolicyException e) {
+            throw new PceException(PceException.Kind.REJECTED, 200, "the PCE sent a firewall policy this VEN cannot"
+                    + " read (" + e.getMessage() + "); upgrade the VEN to the PCE's version", e);
+        }
+    }
+
+    @Override
+    public void heartbeat(Heartbeat hb) {
+        ObjectNode body = JSON.createObjectNode();
+        if (hb.appliedHash() == null) body.putNull("applied_hash");
+        else body.put("applied_hash", hb.appliedHash());
+        body.put("sync_state", hb.syncState());
+        ArrayNode health = body.putArray("health");
+        hb.health().forEach(h -> health.addObject().put("type", h.type()).put("severity", h.severity())
+                .put("message", h.message()));
+        expect(send(post("/api/v2/ven/heartbeat", body, true), "heartbeat"), 204, "heartbeat");
+    }
+
+    @Override
+    public void uploadEvents(List<AgentEvent> events) {
+        if (events.isEmpty()) return;
+        ArrayNode body = JSON.createArrayNode();
+        for (AgentEvent e : events) {
+            ObjectNode n = body.addObject().put("event_type", e.eventType()).put("status", e.status())
+                    .put("severity", e.severity()).put("timestamp", e.timestamp().toString());
+            if (e.info() != null) n.set("info", e.info());
+        }
+        expect(send(post("/api/v2/ven/events", body, true), "events upload"), 204, "events upload");
+    }
+
+    private HttpRequest post(String path, JsonNode body, boolean auth) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(CALL_TIMEOUT)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+        return (auth ? authorized(b) : b).build();
+    }
+
+    private HttpRequest.Builder authorized(HttpRequest.Builder b) {
+        String t = token;
+        if (t == null) {
+            throw new PceException(PceException.Kind.UNAUTHORIZED, 0, "this VEN is not activated yet: activate it"
+                    + " with an activation code first");
+        }
+        return b.header("Authorization", "Bearer " + t);
+    }
+
+    private HttpResponse<String> send(HttpRequest req, String what) {
+        try {
+            return http.send(req, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            for (Throwable c = e; c != null; c = c.getCause()) {
+                if (c instanceof PinnedTrust.PinMismatch m) {
+                    throw new PceException(PceException.Kind.CERTIFICATE, 0, what + " refused: " + m.getMessage(), e);
+                }
+            }
+            throw new PceException(PceException.Kind.UNREACHABLE, 0, what + ": cannot reach the PCE at " + base
+                    + " (" + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                    + "); the VEN keeps enforcing its last policy and retries", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PceException(PceException.Kind.UNREACHABLE, 0, what + " interrupted (the VEN is stopping)", e);
+        }
+    }
+
+    private static void expect(HttpResponse<String> r, int status, String what) {
+        int s = r.statusCode();
+        if (s == status) return;
+        String msg = what + ": the PCE answered " + s + ": " + errorMessage(r.body());
+        if (s == 401) throw new PceException(PceException.Kind.UNAUTHORIZED, s, msg);
+        if (s >= 500) throw new PceException(PceException.Kind.SERVER, s, msg);
+        throw new PceException(PceException.Kind.REJECTED, s, msg);
+    }
+
+    /** The PCE's own error message ({@code [{"token","message"}]}), or the body. */
+    static String errorMessage(String body) {
+        if (body == null || body.isBlank()) return "(no body)";
+        try {
+            JsonNode n = JSON.readTree(body);
+            if (n.isArray() && n.size() > 0 && n.get(0).has("message")) {
+                JsonNode e = n.get(0);
+                return e.path("message").asText() + (e.has("token") ? " [" + e.path("token").asText() + "]" : "");
+            }
+        } catch (IOException e) {
+            // not JSON: show it as it is
+        }
+        return abbreviate(body);
+    }
+
+    private static JsonNode parse(String body, String what) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new PceException(PceException.Kind.REJECTED, 0, "the PCE's " + what + " is not JSON: " + abbreviate(body), e);
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 300 ? s.substring(0, 300) + "..." : s;
+    }
+}

@@ -1,0 +1,28 @@
+package dev.cordon.ven.pce;
+
+import dev.cordon.policy.compile.FirewallPolicy;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The VEN's side of the VEN protocol (API.md). One seam, so the agent's loop is tested with a fake and runs for
+ * real over {@link HttpPceClient}. Every method throws {@link PceException} when the call does not succeed.
+ */
+public interface PceClient {
+    /** Pairs this host with the PCE ({@code POST /api/v2/ven/activate}) and pins the PCE's certificate. */
+    Activation activate(ActivationRequest request);
+
+    /** Uses the token (and certificate pin, null over plain HTTP) from an earlier activation for later calls. */
+    void useCredentials(String agentToken, String certificateSha256);
+
+    /**
+     * The long poll: the workload's policy when its hash differs from {@code knownHash} (null: none known), else
+     * empty after waiting up to {@code wait} for a change.
+     */
+    Optional<FirewallPolicy> fetchPolicy(String knownHash, Duration wait);
+
+    void heartbeat(Heartbeat heartbeat);
+
+    void uploadEvents(List<AgentEvent> events);
+}

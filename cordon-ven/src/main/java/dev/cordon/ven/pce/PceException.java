@@ -1,0 +1,49 @@
+package dev.cordon.ven.pce;
+
+/**
+ * A call to the PCE did not succeed. {@link Kind} tells the agent what to do about it: retry later
+ * ({@code UNREACHABLE}, {@code SERVER}), stop and tell the operator ({@code UNAUTHORIZED}, {@code REJECTED},
+ * {@code CERTIFICATE}). The message says what happened and what to do.
+ */
+public final class PceException extends RuntimeException {
+    /** Why the call failed. */
+    public enum Kind {
+        /** No answer: connection refused, timed out, reset. Retry with backoff; keep enforcing. */
+        UNREACHABLE,
+        /** 5xx. Retry with backoff. */
+        SERVER,
+        /** 401: unknown, used-up or expired activation code; unknown, suspended or unpaired agent token. */
+        UNAUTHORIZED,
+        /** Another 4xx: the PCE refused what the VEN sent. */
+        REJECTED,
+        /** The PCE presented a certificate other than the one pinned at activation. */
+        CERTIFICATE
+    }
+
+    private final Kind kind;
+    private final int status;
+
+    public PceException(Kind kind, int status, String message, Throwable cause) {
+        super(message, cause);
+        this.kind = kind;
+        this.status = status;
+    }
+
+    public PceException(Kind kind, int status, String message) {
+        this(kind, status, message, null);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The HTTP status, or 0 when there was no response. */
+    public int status() {
+        return status;
+    }
+
+    /** True when trying again later may succeed. */
+    public boolean transientFailure() {
+        return kind == Kind.UNREACHABLE || kind == Kind.SERVER;
+    }
+}
