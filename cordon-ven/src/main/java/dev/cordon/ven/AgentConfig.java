@@ -87,6 +87,12 @@ public record AgentConfig(URI pce, String activationCode, String netns, String h
                 null, null, null);
     }
 
+    /** The form for a local unpair: no PCE needed. */
+    public static AgentConfig forUnpair(String netns, Path stateDir, FirewallRestore restore) {
+        return new AgentConfig(null, null, netns, null, stateDir, null, null, null, null, null, null, null, null,
+                Objects.requireNonNull(restore, "restore"));
+    }
+
     private static void checkPce(URI pce) {
         String scheme = pce.getScheme();
         if (scheme == null || pce.getHost() == null) {

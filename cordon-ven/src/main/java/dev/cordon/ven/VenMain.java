@@ -138,7 +138,8 @@ public final class VenMain {
                 }
                 i++;
             }
-            AgentConfig cfg = AgentConfig.of(pce, code, netns, hostname, stateDir).withUnpair(unpair);
+            AgentConfig cfg = unpair != null ? AgentConfig.forUnpair(netns, stateDir, unpair)
+                    : AgentConfig.of(pce, code, netns, hostname, stateDir);
             if (tamperMs != null || pollWait != null) {
                 cfg = cfg.withIntervals(pollWait == null ? cfg.pollWait() : java.time.Duration.ofSeconds(pollWait),
                         tamperMs == null ? cfg.tamperInterval() : java.time.Duration.ofMillis(tamperMs),
