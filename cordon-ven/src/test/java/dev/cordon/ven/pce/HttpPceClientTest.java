@@ -1,0 +1,151 @@
+package dev.cordon.ven.pce;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.cordon.pce.PceServer;
+import dev.cordon.pce.harness.Api;
+import dev.cordon.pce.harness.PceHarness;
+import dev.cordon.policy.compile.FirewallPolicy;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The VEN protocol client against the real PCE: plain HTTP on loopback, and HTTPS with the certificate pinned. */
+class HttpPceClientTest {
+    @TempDir
+    Path tmp;
+
+    static String code(Api owner) {
+        JsonNode p = owner.post("/orgs/1/pairing_profiles", Map.of("name", "p-" + UUID.randomUUID(),
+                "enforcement_mode", "full")).body();
+        return owner.post(p.get("href").asText() + "/pairing_key", Map.of()).body().get("activation_code").asText();
+    }
+
+    static ActivationRequest request(String code) {
+        return new ActivationRequest(code, "web-" + UUID.randomUUID().toString().substring(0, 6),
+                List.of(new ActivationRequest.HostInterface("eth0", "10.99.0.1")), "linux", "server", "0.1.0");
+    }
+
+    @Test
+    void theWholeProtocolWorksOverLoopbackHttp() {
+        try (PceHarness pce = PceHarness.h2()) {
+            HttpPceClient c = new HttpPceClient(URI.create("http://127.0.0.1:" + pce.server.port() + "/"), null);
+            Activation a = c.activate(request(code(pce.owner)));
+            assertThat(a.certificateSha256()).isNull();
+            assertThat(a.workloadHref()).startsWith("/orgs/1/workloads/");
+
+            FirewallPolicy p = c.fetchPolicy(null, Duration.ZERO).orElseThrow();
+            assertThat(p.workload().href()).isEqualTo(a.workloadHref());
+            assertThat(c.fetchPolicy(p.hash(), Duration.ofSeconds(1))).isEmpty();
+
+            c.heartbeat(new Heartbeat(p.hash(), "error", List.of(new Health("policy_apply", "error", "line 7 failed"))));
+            JsonNode w = pce.owner.get(a.workloadHref()).body();
+            assertThat(w.get("agent").get("status").get("security_policy_sync_state").asText()).isEqualTo("error");
+
+            c.uploadEvents(List.of(new AgentEvent(AgentEvent.TAMPERING, "success", "err", Instant.now(),
+                    JsonNodeFactory.instance.objectNode().put("summary", "rule_added IPv4 filter/CORDON-INPUT"))));
+            JsonNode events = pce.owner.get("/orgs/1/events?event_type=agent.tampering").body();
+            assertThat(events.toString()).contains("rule_added IPv4 filter/CORDON-INPUT", a.venHref());
+        }
+    }
+
+    @Test
+    void aUsedUpCodeIsUnauthorizedWithThePcesMessage() {
+        try (PceHarness pce = PceHarness.h2()) {
+            HttpPceClient c = new HttpPceClient(URI.create("http://127.0.0.1:" + pce.server.port()), null);
+            assertThatThrownBy(() -> c.activate(request("no-such-code")))
+                    .isInstanceOfSatisfying(PceException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(PceException.Kind.UNAUTHORIZED);
+                        assertThat(e.getMessage()).contains("401", "activation code");
+                    });
+        }
+    }
+
+    @Test
+    void aPceThatIsNotThereIsUnreachableNotAnError() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        HttpPceClient c = new HttpPceClient(URI.create("http://127.0.0.1:" + port), null);
+        c.useCredentials("t.s", null);
+        assertThatThrownBy(() -> c.fetchPolicy(null, Duration.ofSeconds(1)))
+                .isInstanceOfSatisfying(PceException.class, e -> assertThat(e.transientFailure()).isTrue());
+    }
+
+    @Test
+    void overHttpsTheCertificateSeenAtActivationIsPinnedAndNoOtherIsAccepted() throws Exception {
+        PceServer server = new PceServer(new PceServer.Config(tmp.resolve("pce"), null, "127.0.0.1", 0, false),
+                new PrintStream(new ByteArrayOutputStream(), true)).start();
+        try {
+            Api owner = new Api(trustingClient(), "https://127.0.0.1:" + server.port(), null)
+                    .as(Files.readString(server.ownerKeyFile()).trim());
+            URI url = URI.create("https://127.0.0.1:" + server.port());
+            HttpPceClient c = new HttpPceClient(url, null);
+            Activation a = c.activate(request(code(owner)));
+            assertThat(a.certificateSha256()).isEqualTo(fingerprint(server.certificateFile()));
+            assertThat(c.fetchPolicy(null, Duration.ZERO)).isPresent();
+
+            HttpPceClient pinnedRight = new HttpPceClient(url, a.certificateSha256());
+            pinnedRight.useCredentials(a.agentToken(), a.certificateSha256());
+            assertThat(pinnedRight.fetchPolicy(null, Duration.ZERO)).isPresent();
+
+            HttpPceClient pinnedWrong = new HttpPceClient(url, "00".repeat(32));
+            pinnedWrong.useCredentials(a.agentToken(), "00".repeat(32));
+            assertThatThrownBy(() -> pinnedWrong.fetchPolicy(null, Duration.ZERO))
+                    .isInstanceOfSatisfying(PceException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(PceException.Kind.CERTIFICATE);
+                        assertThat(e.getMessage()).contains(a.certificateSha256(), "pinned");
+                    });
+        } finally {
+            server.stop();
+        }
+    }
+
+    static String fingerprint(Path pem) throws Exception {
+        try (InputStream in = Files.newInputStream(pem)) {
+            X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+            return PinnedTrust.fingerprint(cert);
+        }
+    }
+
+    /** An admin client for the test's own API calls to the self-signed PCE. */
+    static HttpClient trustingClient() throws Exception {
+        X509ExtendedTrustManager all = new X509ExtendedTrustManager() {
+            public void checkClientTrusted(X509Certificate[] c, String a, Socket s) {}
+            public void checkServerTrusted(X509Certificate[] c, String a, Socket s) {}
+            public void checkClientTrusted(X509Certificate[] c, String a, SSLEngine e) {}
+            public void checkServerTrusted(X509Certificate[] c, String a, SSLEngine e) {}
+            public void checkClientTrusted(X509Certificate[] c, String a) {}
+            public void checkServerTrusted(X509Certificate[] c, String a) {}
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        };
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, new TrustManager[] {all}, null);
+        return HttpClient.newBuilder().sslContext(ctx).version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+}
