@@ -47,9 +47,7 @@ public final class VenMain {
         }
         if (cfg.unpair() != null) return unpair(cfg, enforcer, state);
 
-        HttpPceClient client = new HttpPceClient(cfg.pce(), null);
-        HostProbe probe = new HostProbe(runner, cfg.hostname());
-        Agent agent = new Agent(cfg, client, enforcer, probe::probe, state, Sleeper.REAL);
+        Agent agent = wire(cfg, runner, enforcer, state);
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             log.info("stopping the VEN (signal); the firewall stays as it is");
@@ -77,6 +75,13 @@ public final class VenMain {
                 // already shutting down: the hook is running
             }
         }
+    }
+
+    /** The production wiring of an agent; tests that run VENs in-process use exactly this. */
+    public static Agent wire(AgentConfig cfg, CommandRunner runner, DataplaneEnforcer enforcer, StateDir state) {
+        HttpPceClient client = new HttpPceClient(cfg.pce(), null);
+        HostProbe probe = new HostProbe(runner, cfg.hostname());
+        return new Agent(cfg, client, enforcer, probe::probe, state, Sleeper.REAL);
     }
 
     /**

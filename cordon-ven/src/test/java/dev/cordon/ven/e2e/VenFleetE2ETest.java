@@ -1,0 +1,359 @@
+package dev.cordon.ven.e2e;
+
+import static dev.cordon.ven.e2e.Fleet.await;
+import static dev.cordon.ven.e2e.Fleet.check;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cordon.dataplane.kernel.Lab;
+import dev.cordon.pce.PceServer;
+import dev.cordon.pce.harness.Api;
+import dev.cordon.policy.compile.Coexistence;
+import dev.cordon.policy.model.PolicyDocument;
+import dev.cordon.policy.model.Ref;
+import dev.cordon.policy.model.Workload;
+import dev.cordon.policy.testing.Scenarios;
+import dev.cordon.ven.SyncState;
+import dev.cordon.ven.e2e.Fleet.Ven;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * End to end: the seed-precedence scenario built through the REST API, four VENs (prod-web, prod-db, dev-web,
+ * dev-db) each enforcing its own namespace, plus an unmanaged outside host; every flow checked with real TCP; then a
+ * rule change, tampering in each coexistence state, coexistence switches, a custom rule the kernel refuses, and the
+ * PCE going away. The tests share one fleet and run in order, as one operator's afternoon.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class VenFleetE2ETest {
+    static final Duration SETTLE = Duration.ofSeconds(20);
+    static final List<Long> PROVISION_TO_ENFORCED = new ArrayList<>();
+    static final List<Long> TAMPER_TO_REPAIRED = new ArrayList<>();
+
+    Fleet fleet;
+    Scenarios.Scenario scenario;
+    PolicyDocument doc;
+    final Map<String, Lab.Host> hosts = new LinkedHashMap<>();
+    PceServer restarted;
+
+    @BeforeAll
+    void build() {
+        fleet = new Fleet();
+        try {
+            scenario = Scenarios.load(Scenarios.folder().resolve("seed-precedence.json"));
+            doc = scenario.document();
+            ObjectNode versioned = scenario.raw().get("policy").deepCopy();
+            versioned.remove("workloads");
+            check(fleet.api().post("/orgs/1/sec_policy/draft/import", versioned.toString()), 200);
+
+            Map<String, Set<String>> listen = new LinkedHashMap<>();
+            for (Scenarios.Check c : scenario.checks()) {
+                listen.computeIfAbsent(c.to(), k -> new LinkedHashSet<>()).add(c.proto() + ":" + c.port());
+            }
+            listen.computeIfAbsent("prod-db", k -> new LinkedHashSet<>()).add("tcp:8080");
+            listen.computeIfAbsent("prod-web", k -> new LinkedHashSet<>()).add("tcp:8080");
+            for (Workload w : doc.workloadsOrEmpty()) {
+                Lab.Host h = fleet.lab.host(w.interfacesOrEmpty().get(0).address());
+                hosts.put(w.name(), h);
+                String code = fleet.activationCode(w.name(), w.enforcementMode().wire(),
+                        w.labelsOrEmpty().stream().map(Ref::href).toList());
+                fleet.start(w.name(), h, w.hostname(), code);
+            }
+            for (Scenarios.Check c : scenario.checks()) {
+                for (String end : List.of(c.from(), c.to())) {
+                    if (!hosts.containsKey(end)) hosts.put(end, fleet.lab.host(end));
+                }
+            }
+            listen.forEach((end, specs) -> hosts.get(end).listen(specs));
+            await(SETTLE, "every VEN activated with its first policy",
+                    () -> fleet.vens.values().stream().allMatch(v -> v.agent.lastGood().isPresent()));
+        } catch (RuntimeException | Error e) {
+            fleet.close();
+            throw e;
+        }
+    }
+
+    @AfterAll
+    void tearDown() {
+        try {
+            if (restarted != null) restarted.stop();
+        } finally {
+            fleet.close();
+        }
+        String line = String.format("VEN E2E: median provision->enforced %.1f ms (n=%d), median tamper->repaired %.1f ms"
+                + " (n=%d)", Fleet.medianMs(PROVISION_TO_ENFORCED), PROVISION_TO_ENFORCED.size(),
+                Fleet.medianMs(TAMPER_TO_REPAIRED), TAMPER_TO_REPAIRED.size());
+        System.out.println(line);
+        Timings.record("fleet", line);
+    }
+
+    Ven ven(String name) {
+        return fleet.vens.get(name);
+    }
+
+    /** Provisions and waits until each named VEN enforces the new version; records each delay. */
+    long provisionAndWait(String why, String... affected) {
+        long t0 = System.nanoTime();
+        long version = fleet.provision(why);
+        for (String n : affected) {
+            Ven v = ven(n);
+            await(SETTLE, n + " enforcing version " + version, () -> v.version() == version);
+            PROVISION_TO_ENFORCED.add(System.nanoTime() - t0);
+        }
+        return version;
+    }
+
+    boolean reaches(String from, String to, int port) {
+        return hosts.get(from).reaches(hosts.get(to).address, port, "tcp");
+    }
+
+    String save(String name) {
+        return hosts.get(name).save();
+    }
+
+    static List<String> chain(String save, String chain) {
+        List<String> out = new ArrayList<>();
+        String table = "";
+        for (String l : save.split("\n")) {
+            if (l.startsWith("*")) table = l.substring(1);
+            if (table.equals("filter") && l.startsWith("-A " + chain + " ")) out.add(l.substring(3 + chain.length() + 1));
+        }
+        return out;
+    }
+
+    static boolean isCordonJump(String rule) {
+        return rule.contains("--comment cordon") && rule.contains("-j CORDON");
+    }
+
+    /** Runs a tampering command in a namespace and waits until {@code repaired}; records the time. */
+    long tamper(String name, String why, java.util.function.BooleanSupplier repaired, String... iptablesArgs) {
+        List<String> argv = new ArrayList<>(List.of("iptables", "-w"));
+        argv.addAll(Arrays.asList(iptablesArgs));
+        long t0 = System.nanoTime();
+        hosts.get(name).run(argv.toArray(String[]::new));
+        long d = await(Duration.ofSeconds(10), why + " repaired on " + name, repaired);
+        TAMPER_TO_REPAIRED.add(System.nanoTime() - t0);
+        return d;
+    }
+
+    JsonNode awaitTamperEvent(String name, int before, String kind) {
+        Ven v = ven(name);
+        await(SETTLE, "an agent.tampering event (" + kind + ") from " + name,
+                () -> fleet.eventsOf(v, "agent.tampering").size() > before);
+        List<JsonNode> evs = fleet.eventsOf(v, "agent.tampering");
+        JsonNode e = evs.stream().filter(x -> x.path("info").toString().contains(kind)).findFirst()
+                .orElseThrow(() -> new AssertionError("no tampering event of kind " + kind + " in " + evs));
+        assertThat(e.path("info").path("tampering_revert_succeeded").asBoolean()).isTrue();
+        assertThat(e.path("info").path("restored_state").asText()).contains("in force again");
+        return e;
+    }
+
+    void expectMatrix(Map<String, Boolean> expected) {
+        Map<String, Boolean> actual = new LinkedHashMap<>();
+        for (String flow : expected.keySet()) {
+            String[] p = flow.split(" ");
+            actual.put(flow, reaches(p[0], p[2], Integer.parseInt(p[4])));
+        }
+        StringBuilder sb = new StringBuilder();
+        actual.forEach((f, ok) -> sb.append(String.format("  %-40s expected %-8s got %-8s%s%n", f,
+                expected.get(f) ? "allowed" : "blocked", ok ? "allowed" : "blocked", ok.equals(expected.get(f)) ? "" : "  <-- WRONG")));
+        assertThat(actual).as("connectivity matrix:%n%s", sb).isEqualTo(expected);
+    }
+
+    static String flow(String from, String to, int port) {
+        return from + " -> " + to + " : " + port;
+    }
+
+    // ---- the tests ----
+
+    @Test
+    @Order(1)
+    void provisioningTheSeedScenarioEnforcesEveryFlowWithRealTcp() {
+        provisionAndWait("seed precedence", "prod-web", "prod-db", "dev-web", "dev-db");
+        Map<String, Boolean> expected = new LinkedHashMap<>();
+        for (Scenarios.Check c : scenario.checks()) expected.put(flow(c.from(), c.to(), c.port()), c.expect().equals("allowed"));
+        expectMatrix(expected);
+        for (Ven v : fleet.vens.values()) {
+            assertThat(v.agent.syncState()).isEqualTo(SyncState.APPLIED);
+            await(SETTLE, v.name + " reported applied", () -> "applied".equals(
+                    fleet.venView(v).path("security_policy_sync_state").asText()));
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aRuleChangeIsFollowedByTrafficWithinTwoSeconds() {
+        assertThat(reaches("prod-web", "prod-db", 8080)).isFalse();
+        Api.Resp r = fleet.api().post("/orgs/1/sec_policy/draft/rule_sets/2/sec_rules", Map.of(
+                "providers", List.of(Map.of("label", Map.of("href", "/orgs/1/labels/4"))),
+                "consumers", List.of(Map.of("label", Map.of("href", "/orgs/1/labels/3"))),
+                "ingress_services", List.of(Map.of("proto", 6, "port", 8080)), "unscoped_consumers", false));
+        check(r, 201);
+        String rule = r.body().get("href").asText();
+        long t0 = System.nanoTime();
+        provisionAndWait("allow web -> db 8080", "prod-web", "prod-db");
+        assertThat(reaches("prod-web", "prod-db", 8080)).isTrue();
+        long followed = System.nanoTime() - t0;
+        System.out.printf("rule change: provision -> traffic allowed in %.0f ms%n", followed / 1e6);
+        assertThat(Duration.ofNanos(followed)).isLessThan(Duration.ofSeconds(2));
+
+        check(fleet.api().delete(rule), 204);
+        t0 = System.nanoTime();
+        provisionAndWait("remove web -> db 8080", "prod-web", "prod-db");
+        long blocked = System.nanoTime() - t0;
+        assertThat(Duration.ofNanos(blocked)).isLessThan(Duration.ofSeconds(2));
+        assertThat(reaches("prod-web", "prod-db", 8080)).isFalse();
+    }
+
+    @Test
+    @Order(3)
+    void inExclusiveModeAnyForeignRuleIsTamperingAndIsUndone() {
+        int before = fleet.eventsOf(ven("prod-web"), "agent.tampering").size();
+        tamper("prod-web", "a foreign ACCEPT on top of INPUT",
+                () -> !save("prod-web").contains("--dport 7 "), "-I", "INPUT", "1", "-p", "tcp", "--dport", "7", "-j", "ACCEPT");
+        JsonNode e = awaitTamperEvent("prod-web", before, "foreign_rule");
+        assertThat(e.path("info").path("coexistence").asText()).isEqualTo("exclusive");
+        assertThat(e.path("info").path("changes").get(0).path("table").asText()).isEqualTo("filter");
+
+        List<String> cordonInput = chain(save("prod-db"), "CORDON-INPUT");
+        int beforeDb = fleet.eventsOf(ven("prod-db"), "agent.tampering").size();
+        tamper("prod-db", "a flushed CORDON-INPUT", () -> chain(save("prod-db"), "CORDON-INPUT").equals(cordonInput),
+                "-F", "CORDON-INPUT");
+        awaitTamperEvent("prod-db", beforeDb, "chain_flushed");
+        expectMatrix(Map.of(flow("prod-web", "prod-db", 3306), true, flow("dev-web", "prod-web", 8080), false));
+    }
+
+    @Test
+    @Order(4)
+    void asPrimaryCordonKeepsItsJumpFirstAndLeavesOtherRulesAlone() {
+        check(fleet.api().put("/orgs/1/sec_policy/draft/firewall_settings", Map.of("firewall_coexistence",
+                List.of(Map.of("illumio_primary", true, "scope", List.of(Map.of("href", "/orgs/1/labels/1")))))), 204);
+        provisionAndWait("prod coexists, Cordon primary", "prod-web", "prod-db");
+        assertThat(ven("prod-web").agent.lastGood().orElseThrow().coexistence()).isEqualTo(Coexistence.PRIMARY);
+        assertThat(isCordonJump(chain(save("prod-web"), "INPUT").get(0))).as(save("prod-web")).isTrue();
+
+        int before = fleet.eventsOf(ven("prod-web"), "agent.tampering").size();
+        hosts.get("prod-web").run("iptables", "-w", "-A", "INPUT", "-p", "tcp", "--dport", "9", "-j", "ACCEPT");
+        tamper("prod-web", "a rule inserted above Cordon's jump",
+                () -> {
+                    List<String> in = chain(save("prod-web"), "INPUT");
+                    return !in.isEmpty() && isCordonJump(in.get(0));
+                }, "-I", "INPUT", "1", "-p", "tcp", "--dport", "10", "-j", "ACCEPT");
+        awaitTamperEvent("prod-web", before, "jump_not_first");
+        String s = save("prod-web");
+        assertThat(s).contains("--dport 9 ").contains("--dport 10 ");
+        // the appended foreign rule alone was never tampering: exactly one event
+        assertThat(fleet.eventsOf(ven("prod-web"), "agent.tampering")).hasSize(before + 1);
+        expectMatrix(Map.of(flow("prod-web", "prod-db", 3306), true, flow("dev-web", "prod-web", 8080), false,
+                flow("dev-web", "prod-web", 10), false));
+    }
+
+    @Test
+    @Order(5)
+    void asNotPrimaryCordonComesAfterOtherRulesAndStillRepairsItsOwn() {
+        check(fleet.api().put("/orgs/1/sec_policy/draft/firewall_settings", Map.of("firewall_coexistence",
+                List.of(Map.of("illumio_primary", false, "scope", List.of(Map.of("href", "/orgs/1/labels/1")))))), 204);
+        provisionAndWait("prod coexists, Cordon not primary", "prod-web", "prod-db");
+        assertThat(ven("prod-web").agent.lastGood().orElseThrow().coexistence()).isEqualTo(Coexistence.NOT_PRIMARY);
+        List<String> in = chain(save("prod-web"), "INPUT");
+        assertThat(isCordonJump(in.get(in.size() - 1))).as(String.join("\n", in)).isTrue();
+        assertThat(in.get(0)).contains("--dport 10");
+        // other firewalls accept first: their ACCEPT for port 10 now lets dev-web in
+        hosts.get("prod-web").listen(Set.of("tcp:10"));
+        assertThat(reaches("dev-web", "prod-web", 10)).isTrue();
+
+        List<String> cordonInput = chain(save("prod-web"), "CORDON-INPUT");
+        int before = fleet.eventsOf(ven("prod-web"), "agent.tampering").size();
+        tamper("prod-web", "a deleted Cordon rule", () -> chain(save("prod-web"), "CORDON-INPUT").equals(cordonInput),
+                "-D", "CORDON-INPUT", "1");
+        awaitTamperEvent("prod-web", before, "rule_deleted");
+
+        check(fleet.api().put("/orgs/1/sec_policy/draft/firewall_settings", Map.of("firewall_coexistence", List.of())), 204);
+        provisionAndWait("everyone exclusive again", "prod-web", "prod-db");
+        assertThat(chain(save("prod-web"), "INPUT")).allMatch(VenFleetE2ETest::isCordonJump);
+        assertThat(reaches("dev-web", "prod-web", 10)).isFalse();
+    }
+
+    @Test
+    @Order(6)
+    void aCustomRuleTheKernelRefusesLeavesThePreviousPolicyAndReportsTheError() {
+        Ven web = ven("prod-web");
+        long before = web.version();
+        Api.Resp r = fleet.api().post("/orgs/1/sec_policy/draft/rule_sets/2/ip_tables_rules", Map.of(
+                "enabled", true, "description", "needs a module this kernel lacks",
+                "actors", List.of(Map.of("label", Map.of("href", "/orgs/1/labels/3"))), "ip_version", "4",
+                "statements", List.of(Map.of("table_name", "filter", "chain_name", "INPUT",
+                        "parameters", "-m nosuchmodule -j ACCEPT"))));
+        check(r, 201);
+        fleet.provision("custom rule the kernel refuses");
+        await(SETTLE, "prod-web reporting sync state error",
+                () -> "error".equals(fleet.venView(web).path("security_policy_sync_state").asText()));
+        await(SETTLE, "an agent.refresh_policy failure event from prod-web",
+                () -> fleet.eventsOf(web, "agent.refresh_policy").stream().anyMatch(e -> "failure".equals(e.path("status").asText())));
+        JsonNode failure = fleet.eventsOf(web, "agent.refresh_policy").stream()
+                .filter(e -> "failure".equals(e.path("status").asText())).findFirst().orElseThrow();
+        assertThat(failure.path("info").path("error").asText()).contains("nosuchmodule");
+        assertThat(fleet.venView(web).path("agent_health").toString()).contains("nosuchmodule");
+        assertThat(web.version()).isEqualTo(before);
+        assertThat(save("prod-web")).doesNotContain("nosuchmodule");
+        expectMatrix(Map.of(flow("203.0.113.7", "prod-web", 443), true, flow("dev-web", "prod-web", 8080), false,
+                flow("prod-web", "prod-db", 3306), true));
+
+        check(fleet.api().delete(r.body().get("href").asText()), 204);
+        provisionAndWait("custom rule removed", "prod-web");
+        await(SETTLE, "prod-web reporting applied again",
+                () -> "applied".equals(fleet.venView(web).path("security_policy_sync_state").asText()));
+    }
+
+    @Test
+    @Order(7)
+    void withThePceGoneEnforcementAndTamperRepairHoldAndTheVensCatchUpWhenItReturns() {
+        int port = fleet.pce.server.port();
+        Ven db = ven("prod-db");
+        int before = fleet.eventsOf(db, "agent.tampering").size();
+        fleet.pce.server.stop();
+        try {
+            Thread.sleep(3000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Map<String, Boolean> expected = new LinkedHashMap<>();
+        for (Scenarios.Check c : scenario.checks()) expected.put(flow(c.from(), c.to(), c.port()), c.expect().equals("allowed"));
+        expectMatrix(expected);
+        tamper("prod-db", "a foreign rule while the PCE is down", () -> !save("prod-db").contains("--dport 11 "),
+                "-I", "INPUT", "1", "-p", "tcp", "--dport", "11", "-j", "ACCEPT");
+        assertThat(db.agent.queuedEvents()).isGreaterThan(0);
+
+        restarted = new PceServer(new PceServer.Config(fleet.pce.dataDir, null, "127.0.0.1", port, true)
+                .withClock(fleet.pce.clock).withHeartbeatTimeout(Duration.ofMinutes(5)),
+                new PrintStream(new ByteArrayOutputStream(), true)).start();
+        await(Duration.ofSeconds(30), "the tampering seen while the PCE was down to reach its events",
+                () -> fleet.eventsOf(db, "agent.tampering").size() > before);
+        Api.Resp r = fleet.api().post("/orgs/1/sec_policy/draft/rule_sets/2/sec_rules", Map.of(
+                "providers", List.of(Map.of("label", Map.of("href", "/orgs/1/labels/4"))),
+                "consumers", List.of(Map.of("label", Map.of("href", "/orgs/1/labels/3"))),
+                "ingress_services", List.of(Map.of("proto", 6, "port", 8080)), "unscoped_consumers", false));
+        check(r, 201);
+        provisionAndWait("after the PCE came back", "prod-web", "prod-db");
+        assertThat(reaches("prod-web", "prod-db", 8080)).isTrue();
+        for (Ven v : fleet.vens.values()) assertThat(v.failure).as(v.name).isNull();
+    }
+
+}
