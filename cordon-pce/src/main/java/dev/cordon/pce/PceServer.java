@@ -161,6 +161,7 @@ public final class PceServer implements AutoCloseable {
             }
         });
         routes.register(app);
+        dev.cordon.pce.console.Console.register(app, new dev.cordon.pce.console.ConsoleConfig(this::baseUrl, this::certificateFile));
         if (tls != null) app.start();
         else app.start(config.host(), config.port());
         return this;

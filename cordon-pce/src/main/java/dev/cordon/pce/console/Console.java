@@ -1,0 +1,178 @@
+package dev.cordon.pce.console;
+
+import dev.cordon.pce.console.ApiClient.Unauthorized;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HttpStatus;
+import java.time.Clock;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The web console: server-rendered pages (jte, with htmx for partial updates) served by the PCE at {@code /}, built
+ * only on the PCE's REST API, which it calls over loopback with the signed-in caller's API key. So access control and
+ * validation live in one place, the API; the console shows its answers beside the fields they concern.
+ *
+ * <p>{@link #register} is the one entry point. Every console route is declared in {@link #routes} and nowhere else;
+ * each is either open (sign-in, static files) or needs a session, and every POST must carry the session's CSRF token.
+ * Errors never escape to the PCE's JSON error handler: a handler failure becomes a console error page.
+ */
+public final class Console {
+    private static final Logger LOG = LoggerFactory.getLogger(Console.class);
+    static final String HOME = "/console/workloads";
+
+    private final ConsoleConfig config;
+    private final ApiClient api;
+    private final Sessions sessions;
+
+    private Console(ConsoleConfig config) {
+        this.config = config;
+        this.api = new ApiClient(config.apiBaseUrl(), config.certificatePem());
+        this.sessions = new Sessions(config.idleTimeout(), Clock.systemUTC());
+    }
+
+    /** Adds the console's routes to the PCE's Javalin app. */
+    public static void register(Javalin app, ConsoleConfig config) {
+        new Console(config).routes(app);
+    }
+
+    /** The one place where console routes are declared. */
+    private void routes(Javalin app) {
+        SignIn signIn = new SignIn(api, sessions, config.org());
+        Inventory inventory = new Inventory();
+        RuleSets ruleSets = new RuleSets();
+        Policy policy = new Policy();
+        Vens vens = new Vens();
+        Coexistence coexistence = new Coexistence();
+
+        app.get("/", ctx -> ctx.redirect(HOME, HttpStatus.SEE_OTHER));
+        app.get("/console", ctx -> ctx.redirect(HOME, HttpStatus.SEE_OTHER));
+        app.get("/console-static/{file}", ctx -> StaticAssets.serve(ctx, "console-static/", ctx.pathParam("file")));
+        app.get("/webjars/<path>", ctx -> StaticAssets.serve(ctx, "META-INF/resources/webjars/", ctx.pathParam("path")));
+
+        app.get("/console/signin", open(signIn::show));
+        app.post("/console/signin", open(signIn::signIn));
+        app.post("/console/signout", page(signIn::signOut));
+
+        app.get("/console/workloads", page(inventory::workloads));
+        app.post("/console/workloads", page(inventory::createWorkload));
+        app.post("/console/workloads/{id}", page(inventory::updateWorkload));
+        app.post("/console/workloads/{id}/delete", page(inventory::deleteWorkload));
+        app.get("/console/labels", page(inventory::labels));
+        app.post("/console/labels", page(inventory::createLabel));
+        app.post("/console/labels/{id}/delete", page(inventory::deleteLabel));
+        app.get("/console/label_groups", page(inventory::labelGroups));
+        app.post("/console/label_groups", page(inventory::createLabelGroup));
+        app.post("/console/label_groups/{id}/delete", page(inventory::deleteLabelGroup));
+        app.get("/console/ip_lists", page(inventory::ipLists));
+        app.post("/console/ip_lists", page(inventory::createIpList));
+        app.post("/console/ip_lists/{id}/delete", page(inventory::deleteIpList));
+        app.get("/console/services", page(inventory::services));
+        app.post("/console/services", page(inventory::createService));
+        app.post("/console/services/{id}/delete", page(inventory::deleteService));
+
+        app.get("/console/rule_sets", page(ruleSets::list));
+        app.post("/console/rule_sets", page(ruleSets::create));
+        app.get("/console/rule_sets/{id}", page(ruleSets::show));
+        app.post("/console/rule_sets/{id}", page(ruleSets::update));
+        app.post("/console/rule_sets/{id}/delete", page(ruleSets::delete));
+        app.post("/console/rule_sets/{id}/{rules}", page(ruleSets::addRule));
+        app.post("/console/rule_sets/{id}/{rules}/{rid}/delete", page(ruleSets::deleteRule));
+        app.post("/console/rule_sets/{id}/{rules}/{rid}/enabled", page(ruleSets::toggleRule));
+        app.get("/console/rule_sets/{id}/{rules}/{rid}/conflicts", page(ruleSets::conflictPanel));
+
+        app.get("/console/provision", page(policy::provisionPage));
+        app.post("/console/provision", page(policy::provision));
+        app.post("/console/provision/revert", page(policy::revert));
+        app.post("/console/provision/restore/{version}", page(policy::restore));
+        app.get("/console/policy_check", page(policy::check));
+        app.get("/console/conflicts", page(policy::conflicts));
+        app.get("/console/events", page(policy::events));
+
+        app.get("/console/vens", page(vens::list));
+        app.post("/console/vens/{id}/status", page(vens::setStatus));
+        app.post("/console/pairing_profiles", page(vens::createProfile));
+        app.post("/console/pairing_profiles/{id}/key", page(vens::pairingKey));
+        app.post("/console/pairing_profiles/{id}/delete", page(vens::deleteProfile));
+
+        String fc = "/console/settings/security/firewall_coexistence";
+        app.get(fc, page(coexistence::show));
+        app.post(fc, page(coexistence::add));
+        app.post(fc + "/{index}", page(coexistence::edit));
+        app.post(fc + "/{index}/delete", page(coexistence::remove));
+    }
+
+    /** What a console route does for a signed-in caller. */
+    @FunctionalInterface
+    interface Action {
+        void handle(Req r) throws Exception;
+    }
+
+    /** What an open route (no session needed) does. */
+    @FunctionalInterface
+    interface OpenAction {
+        void handle(Context ctx) throws Exception;
+    }
+
+    private Handler open(OpenAction a) {
+        return ctx -> {
+            secure(ctx);
+            try {
+                a.handle(ctx);
+            } catch (Exception e) {
+                failed(ctx, e);
+            }
+        };
+    }
+
+    private Handler page(Action a) {
+        return ctx -> {
+            secure(ctx);
+            Optional<Sessions.Session> s = sessions.find(ctx);
+            if (s.isEmpty()) {
+                ctx.redirect("/console/signin" + (ctx.method().name().equals("GET") ? "?next=" + ApiClient.enc(ctx.path()) : ""),
+                        HttpStatus.SEE_OTHER);
+                return;
+            }
+            if (ctx.method().name().equals("POST") && !s.get().csrf.equals(csrfOf(ctx))) {
+                ctx.status(403).contentType("text/plain; charset=utf-8")
+                        .result("This form is stale or came from another site: reload the page and try again.");
+                return;
+            }
+            Req r = new Req(ctx, s.get(), api, config.org());
+            try {
+                a.handle(r);
+            } catch (Unauthorized e) {
+                sessions.end(ctx);
+                ctx.redirect("/console/signin?expired=1", HttpStatus.SEE_OTHER);
+            } catch (ApiClient.ReadFailed e) {
+                r.html(e.status == 403 || e.status == 404 ? e.status : 502, Templates.render("error",
+                        r.page(e.status == 403 ? "Not permitted" : "Cannot show this page", "").with("message", e.getMessage())));
+            } catch (Exception e) {
+                failed(ctx, e);
+            }
+        };
+    }
+
+    private static String csrfOf(Context ctx) {
+        String h = ctx.header("X-Csrf-Token");
+        return h != null ? h : String.valueOf(ctx.formParam("_csrf"));
+    }
+
+    private static void failed(Context ctx, Exception e) {
+        LOG.error("console: {} {} failed", ctx.method(), ctx.path(), e);
+        ctx.status(500).contentType("text/plain; charset=utf-8")
+                .result("The console failed to show this page: " + e.getMessage() + "\nThe PCE log has the details.");
+    }
+
+    /** Headers every console answer carries: no framing, no inline script, no caching of pages. */
+    private static void secure(Context ctx) {
+        ctx.header("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self';"
+                + " img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'");
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("Referrer-Policy", "same-origin");
+        if (ctx.path().startsWith("/console/")) ctx.header("Cache-Control", "no-store");
+    }
+}

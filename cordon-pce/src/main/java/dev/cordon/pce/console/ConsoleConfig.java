@@ -1,0 +1,28 @@
+package dev.cordon.pce.console;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * How the console reaches the PCE's REST API, which it uses for every read and write.
+ *
+ * <p>{@code apiBaseUrl} gives {@code http(s)://host:port} of the PCE itself (a supplier, because the port is known
+ * only once the server has started); {@code certificatePem} gives the PEM certificate to trust for HTTPS (the PCE's
+ * self-signed one) or null for plain HTTP; {@code org} is the org the console shows; {@code idleTimeout} ends a
+ * session nobody used for that long.
+ */
+public record ConsoleConfig(Supplier<String> apiBaseUrl, Supplier<Path> certificatePem, int org, Duration idleTimeout) {
+    public ConsoleConfig {
+        Objects.requireNonNull(apiBaseUrl, "apiBaseUrl: give how to reach the PCE's REST API, e.g. pce::baseUrl");
+        if (certificatePem == null) certificatePem = () -> null;
+        if (org < 1) throw new IllegalArgumentException("org " + org + " does not exist: orgs are numbered from 1.");
+        if (idleTimeout == null || idleTimeout.isNegative() || idleTimeout.isZero()) idleTimeout = Duration.ofMinutes(30);
+    }
+
+    /** The console of org 1 with a 30-minute idle timeout. */
+    public ConsoleConfig(Supplier<String> apiBaseUrl, Supplier<Path> certificatePem) {
+        this(apiBaseUrl, certificatePem, 1, Duration.ofMinutes(30));
+    }
+}

@@ -1,0 +1,121 @@
+package dev.cordon.pce.console;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cordon.pce.console.ApiClient.Response;
+import dev.cordon.pce.console.Form.Field;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** Provisioning (pending changes, provision, revert, versions, restore), policy check, conflicts and events. */
+final class Policy {
+    private static final List<Field> PROVISION = List.of(Field.of("update_description", "description"));
+    private static final List<Field> CHECK = List.of(Field.of("from", "src"), Field.of("to", "dst"),
+            Field.of("port", "port"), Field.of("protocol", "protocol"), Field.of("version", "version", "pversion"));
+    private static final List<Field> EVENTS = List.of(Field.of("event_type", "event_type"), Field.of("severity", "severity"),
+            Field.of("since", "timestamp"));
+    private static final Pattern IP = Pattern.compile("[0-9.]+|[0-9a-fA-F:]*:[0-9a-fA-F:.]*");
+
+    // ---- provision ----
+
+    void provisionPage(Req r) {
+        showProvision(r, null);
+    }
+
+    private void showProvision(Req r, Form posted) {
+        Page p = r.page("Provision", "provision")
+                .with("pending", r.read(r.org("/sec_policy/pending")))
+                .with("versions", r.list(r.org("/sec_policy?max_results=50")));
+        if (posted != null) p.form(posted);
+        r.render("provision", p);
+    }
+
+    void provision(Req r) {
+        Form f = r.form("provision");
+        ObjectNode body = Bodies.object().put("update_description", r.param("update_description"));
+        Response resp = r.api.post(r.key(), r.org("/sec_policy"), body);
+        String notice = resp.ok() ? "Provisioned version " + resp.body().path("version").asText() + " ("
+                + resp.body().path("workloads_affected").asText("0") + " workloads affected)." : "";
+        r.outcome(resp, f, PROVISION, notice, "/console/provision", () -> showProvision(r, f));
+    }
+
+    void revert(Req r) {
+        Form f = r.form("revert");
+        r.outcome(r.api.delete(r.key(), r.org("/sec_policy/pending")), f, List.of(),
+                "Reverted every pending change: the draft equals the active policy.", "/console/provision",
+                () -> showProvision(r, f));
+    }
+
+    void restore(Req r) {
+        Form f = r.form("versions");
+        String v = r.path("version");
+        Response resp = r.api.post(r.key(), r.org("/sec_policy/" + v + "/restore"), Bodies.object());
+        String notice = resp.ok() ? "Restored version " + v + " as version " + resp.body().path("version").asText() + "." : "";
+        r.outcome(resp, f, List.of(), notice, "/console/provision", () -> showProvision(r, f));
+    }
+
+    // ---- policy check ----
+
+    void check(Req r) {
+        Map<String, List<String>> q = r.ctx.queryParamMap();
+        Form f = new Form("check", q);
+        Page p = r.page("Policy check", "policy_check").form(f);
+        if (!f.value("from").isEmpty() || !f.value("to").isEmpty()) {
+            String version = f.value("version").isEmpty() ? "draft" : f.value("version");
+            Map<String, String> params = new LinkedHashMap<>();
+            end(params, "src", f.value("from"));
+            end(params, "dst", f.value("to"));
+            params.put("port", f.value("port"));
+            params.put("protocol", f.value("protocol").isEmpty() ? "tcp" : f.value("protocol"));
+            Response resp = r.api.get(r.key(), r.org("/sec_policy/" + ApiClient.enc(version) + "/policy_check"
+                    + ApiClient.query(params)));
+            if (resp.ok()) {
+                p.with("result", resp.body());
+            } else {
+                f.errors(resp.errors(), CHECK);
+                r.refused(() -> { });
+            }
+        }
+        r.render("policy_check", p);
+    }
+
+    /** An address goes as {@code *_external_ip}, anything else as {@code *_workload} (href, name or hostname). */
+    private static void end(Map<String, String> params, String side, String value) {
+        if (value.isEmpty()) return;
+        params.put(side + (IP.matcher(value).matches() ? "_external_ip" : "_workload"), value);
+    }
+
+    // ---- conflicts ----
+
+    void conflicts(Req r) {
+        String version = r.ctx.queryParam("version") == null || r.ctx.queryParam("version").isBlank() ? "draft"
+                : r.ctx.queryParam("version");
+        List<JsonNode> conflicts = r.list(r.org("/sec_policy/" + ApiClient.enc(version) + "/rule_conflicts"));
+        RuleSets.Rules rules = new RuleSets.Rules(r, version);
+        r.render("conflicts", r.page("Conflicts", "conflicts").with("conflicts", conflicts).with("rules", rules)
+                .with("version", version));
+    }
+
+    // ---- events ----
+
+    void events(Req r) {
+        Map<String, List<String>> q = r.ctx.queryParamMap();
+        Form f = new Form("events", q);
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("event_type", f.value("event_type"));
+        params.put("severity", f.value("severity"));
+        params.put("timestamp[gte]", f.value("since"));
+        params.put("max_results", f.value("max_results").isEmpty() ? "100" : f.value("max_results"));
+        Response resp = r.api.get(r.key(), r.org("/events" + ApiClient.query(params)));
+        Page p = r.page("Events", "events").form(f);
+        if (resp.ok()) {
+            p.with("events", resp.items());
+        } else {
+            f.errors(resp.errors(), EVENTS);
+            r.refused(() -> { });
+        }
+        r.render("events", p);
+    }
+}
