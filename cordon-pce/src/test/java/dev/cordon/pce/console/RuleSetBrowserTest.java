@@ -1,0 +1,113 @@
+package dev.cordon.pce.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+
+/** Rule sets: scopes with exclusions, allow / override-deny / custom rules, the conflict marker and its panel. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RuleSetBrowserTest {
+    ConsoleBrowser b;
+
+    @BeforeAll
+    void start() {
+        b = new ConsoleBrowser();
+        String web = b.label("role", "web");
+        String db = b.label("role", "db");
+        b.label("role", "test");
+        String shop = b.label("app", "shop");
+        b.unmanaged("web1", "10.0.0.1", web, shop);
+        b.managed("db1", "10.0.0.2", "full", db, shop);
+        b.signInAsOwner();
+    }
+
+    @AfterAll
+    void stop() {
+        if (b != null) b.close();
+    }
+
+    @Test
+    void addingAnOverrideDenyThatBlocksAnAllowRuleMarksTheRuleAndThePanelNamesTheOther() {
+        b.open("/console/rule_sets");
+        b.expand(By.id("add-rule-set"));
+        b.type(By.id("rs-name"), "shop");
+        b.choose(By.id("rule_set-scope1"), "app=shop");
+        b.choose(By.id("rule_set-scope1-except"), "role=test");
+        b.click(By.cssSelector("#add-rule-set-form button[type=submit]"));
+        b.waitForText(By.id("rule-set-name"), "shop");
+        assertThat(b.text(By.id("scopes"))).isEqualTo("app=shop, except role=test");
+
+        b.expand(By.id("add-sec_rules"));
+        b.choose(By.id("sec_rules-consumers"), "role=web");
+        b.choose(By.id("sec_rules-providers"), "role=db");
+        b.type(By.id("sec_rules-ports"), "tcp/5432, tcp/22");
+        b.click(By.id("sec_rules-save"));
+        b.waitFor(By.id("notice"));
+        assertThat(b.all(By.cssSelector("#sec_rules tbody tr"))).hasSize(1);
+        assertThat(b.all(By.cssSelector("button.marker"))).isEmpty();
+
+        b.expand(By.id("add-deny_rules"));
+        b.choose(By.id("deny_rules-override"), "Override deny (blocks whatever allows)");
+        b.choose(By.id("deny_rules-consumers"), "Any (0.0.0.0/0 and ::/0)");
+        b.choose(By.id("deny_rules-providers"), "role=db");
+        b.type(By.id("deny_rules-ports"), "tcp/22");
+        b.click(By.cssSelector("#deny_rules-form input[name=unscoped_consumers]"));
+        b.click(By.id("deny_rules-save"));
+        b.waitFor(By.id("notice"));
+        assertThat(b.text(By.cssSelector("#deny_rules tbody tr"))).contains("override deny");
+
+        assertThat(b.all(By.cssSelector("#sec_rules tr.conflicted button.marker"))).hasSize(1);
+        assertThat(b.all(By.cssSelector("#deny_rules tr.conflicted button.marker"))).hasSize(1);
+        b.click(By.cssSelector("#sec_rules tr.conflicted button.marker"));
+        b.waitFor(By.id("conflicts-of"));
+        String panel = b.text(By.id("conflict-panel"));
+        assertThat(panel).contains("Allow rule overridden by an override deny rule")
+                .contains("override deny rule in rule set 'shop'")
+                .contains("10.0.0.1 → 10.0.0.2 proto 6 port 22");
+        b.screenshot("rule-set-conflict");
+    }
+
+    @Test
+    void statelessAndCustomIptablesRulesAreAddedWithTheirPickers() {
+        String rs = ConsoleBrowser.created(b.api.post("/orgs/1/sec_policy/draft/rule_sets", Map.of("name", "metrics",
+                "scopes", List.of(List.of(Map.of("label", Map.of("href", b.api.get("/orgs/1/labels?key=app&value=shop")
+                        .body().get(0).get("href").asText())))))));
+        b.open("/console/rule_sets/" + rs.substring(rs.lastIndexOf('/') + 1));
+
+        b.expand(By.id("add-sec_rules"));
+        b.choose(By.id("sec_rules-consumers"), "web1");
+        b.choose(By.id("sec_rules-providers"), "db1");
+        b.choose(By.id("sec_rules-services"), "All Services");
+        b.click(By.id("sec_rules-stateless"));
+        b.click(By.id("sec_rules-save"));
+        b.waitFor(By.id("notice"));
+        assertThat(b.text(By.cssSelector("#sec_rules tbody tr"))).contains("workload web1").contains("workload db1")
+                .contains("All Services").contains("stateless");
+
+        b.expand(By.id("add-ip_tables_rules"));
+        b.choose(By.id("ip_tables_rules-actors"), "role=db");
+        b.type(By.id("ip_tables_rules-statements"), "-t filter -A INPUT -p tcp --dport 9100 -s 10.0.0.0/8 -j ACCEPT");
+        b.click(By.id("ip_tables_rules-save"));
+        b.waitFor(By.id("notice"));
+        assertThat(b.text(By.cssSelector("#ip_tables_rules tbody tr"))).contains("role=db")
+                .contains("-t filter -A INPUT -p tcp --dport 9100 -s 10.0.0.0/8 -j ACCEPT");
+    }
+
+    @Test
+    void aRuleSetNameInUseIsShownBesideTheNameField() {
+        b.api.post("/orgs/1/sec_policy/draft/rule_sets", Map.of("name", "taken", "scopes", List.of()));
+        b.open("/console/rule_sets");
+        b.expand(By.id("add-rule-set"));
+        b.type(By.id("rs-name"), "taken");
+        b.click(By.cssSelector("#add-rule-set-form button[type=submit]"));
+        b.waitFor(By.cssSelector(".field-error"));
+        assertThat(b.errorsBeside(By.id("rs-name"))).singleElement().asString().contains("'taken' already exists");
+        assertThat(b.find(By.id("rs-name")).getAttribute("value")).isEqualTo("taken");
+    }
+}
