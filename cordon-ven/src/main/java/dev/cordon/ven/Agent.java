@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -80,6 +81,7 @@ public final class Agent {
     private final Object lock = new Object();
     private final Deque<AgentEvent> outbox = new ArrayDeque<>();
     private final Semaphore wake = new Semaphore(0);
+    private final CountDownLatch stopSignal = new CountDownLatch(1);
     private final List<Thread> daemons = new ArrayList<>();
     private volatile Identity identity;
     private volatile FirewallPolicy lastGood;
@@ -122,8 +124,11 @@ public final class Agent {
             syncLoop();
         } finally {
             running = false;
+            stopSignal.countDown();
             wake.release();
-            for (Thread t : daemons) t.interrupt();
+            synchronized (lock) {
+                for (Thread t : daemons) t.interrupt();
+            }
             for (Thread t : daemons) {
                 try {
                     t.join(5000);
@@ -135,13 +140,21 @@ public final class Agent {
         }
     }
 
-    /** Asks {@link #run()} to return; the firewall stays as it is (stopping the VEN never opens the host). */
+    /**
+     * Asks {@link #run()} to return; the firewall stays as it is (stopping the VEN never opens the host). Threads
+     * are interrupted only while holding the apply lock: interrupting a thread that is running
+     * {@code iptables-restore} would kill the tool and its rollback, so an apply or repair in progress is always
+     * allowed to finish first, and none starts once the agent is stopping.
+     */
     public void stop() {
         running = false;
+        stopSignal.countDown();
         wake.release();
-        Thread t = runner;
-        if (t != null) t.interrupt();
-        for (Thread d : daemons) d.interrupt();
+        synchronized (lock) {
+            Thread t = runner;
+            if (t != null && t != Thread.currentThread()) t.interrupt();
+            for (Thread d : daemons) d.interrupt();
+        }
     }
 
     public boolean running() {
@@ -235,10 +248,11 @@ public final class Agent {
         }
     }
 
-    /** Sleeps through the injected sleeper; false when the agent was stopped meanwhile. */
+    /** Sleeps through the injected sleeper (real time: until stopped); false when the agent was stopped meanwhile. */
     private boolean pause(Duration d) {
         try {
-            sleeper.sleep(d);
+            if (sleeper == Sleeper.REAL) stopSignal.await(d.toMillis(), TimeUnit.MILLISECONDS);
+            else sleeper.sleep(d);
         } catch (InterruptedException e) {
             return running;
         }
@@ -334,6 +348,7 @@ public final class Agent {
     /** Applies a policy; true on success. On failure the last good policy stays in force and the PCE is told. */
     public boolean applyPolicy(FirewallPolicy p) {
         synchronized (lock) {
+            if (stopping()) return false;
             receivedHash = p.hash();
             setSync(SyncState.SYNCING, health);
             long t0 = System.nanoTime();
@@ -366,7 +381,7 @@ public final class Agent {
      */
     public List<TamperChange> watchOnce() {
         synchronized (lock) {
-            if (enforcer.current().isEmpty()) return List.of();
+            if (stopping() || enforcer.current().isEmpty()) return List.of();
             List<TamperChange> changes = enforcer.check();
             if (changes.isEmpty()) return changes;
             ObjectNode info = JSON.objectNode();
@@ -462,6 +477,11 @@ public final class Agent {
         synchronized (outbox) {
             return List.copyOf(outbox);
         }
+    }
+
+    /** True once {@link #stop()} was called while {@link #run()} was running. */
+    private boolean stopping() {
+        return stopSignal.getCount() == 0;
     }
 
     private String lastGoodHash() {

@@ -339,7 +339,7 @@ class VenFleetE2ETest {
         expectMatrix(expected);
         tamper("prod-db", "a foreign rule while the PCE is down", () -> !save("prod-db").contains("--dport 11 "),
                 "-I", "INPUT", "1", "-p", "tcp", "--dport", "11", "-j", "ACCEPT");
-        assertThat(db.agent.queuedEvents()).isGreaterThan(0);
+        await(Duration.ofSeconds(5), "the tampering event queued while the PCE is down", () -> db.agent.queuedEvents() > 0);
 
         restarted = new PceServer(new PceServer.Config(fleet.pce.dataDir, null, "127.0.0.1", port, true)
                 .withClock(fleet.pce.clock).withHeartbeatTimeout(Duration.ofMinutes(5)),
