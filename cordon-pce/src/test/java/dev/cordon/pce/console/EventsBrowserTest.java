@@ -1,0 +1,59 @@
+package dev.cordon.pce.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/** Events: the org's audit log, filtered by type and severity (htmx swaps the table). */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EventsBrowserTest {
+    ConsoleBrowser b;
+
+    @BeforeAll
+    void start() {
+        b = new ConsoleBrowser();
+        b.signInAsOwner();
+    }
+
+    @AfterAll
+    void stop() {
+        if (b != null) b.close();
+    }
+
+    @Test
+    void filteringByTypeShowsOnlyThoseEvents() {
+        b.label("role", "web");
+        b.label("role", "db");
+        ConsoleBrowser.created(b.api.post("/orgs/1/sec_policy/draft/ip_lists", java.util.Map.of("name", "office",
+                "ip_ranges", List.of(java.util.Map.of("from_ip", "10.8.0.0/16")))));
+        assertThat(b.pce.anonymous.as("api_nobody:nothing").get("/orgs/1/labels").status()).isEqualTo(401);
+        b.open("/console/events");
+        assertThat(types()).contains("label.create");
+        assertThat(types()).anyMatch(t -> !t.equals("label.create"));
+
+        b.type(By.id("event_type"), "label.create");
+        b.click(By.id("filter"));
+        new WebDriverWait(b.driver, Duration.ofSeconds(20)).until(d -> types().stream().allMatch("label.create"::equals));
+        assertThat(types()).hasSize(2);
+        assertThat(b.driver.getCurrentUrl()).contains("event_type=label.create");
+
+        b.type(By.id("event_type"), "");
+        b.choose(By.id("severity"), "warning");
+        b.click(By.id("filter"));
+        new WebDriverWait(b.driver, Duration.ofSeconds(20)).until(d -> !types().isEmpty()
+                && types().stream().allMatch("request.authentication_failed"::equals));
+        b.screenshot("events");
+    }
+
+    private List<String> types() {
+        return b.all(By.cssSelector("#events td.etype")).stream().map(WebElement::getText).toList();
+    }
+}

@@ -1,0 +1,58 @@
+package dev.cordon.pce.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openqa.selenium.By;
+
+/** Provision: pending changes, provision with a description, versions, revert and restore. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ProvisionBrowserTest {
+    ConsoleBrowser b;
+
+    @BeforeAll
+    void start() {
+        b = new ConsoleBrowser();
+        b.signInAsOwner();
+    }
+
+    @AfterAll
+    void stop() {
+        if (b != null) b.close();
+    }
+
+    @Test
+    void pendingChangesAreProvisionedRevertedAndAnEarlierVersionRestored() {
+        ipList("office", "10.8.0.0/16");
+        b.open("/console/provision");
+        assertThat(b.text(By.id("pending"))).contains("ip lists").contains("office").contains("create");
+
+        b.type(By.id("description"), "office network");
+        b.click(By.id("provision"));
+        b.waitForText(By.id("notice"), "Provisioned version 2");
+        assertThat(b.find(By.id("nothing-pending")).isDisplayed()).isTrue();
+        assertThat(b.text(By.cssSelector("#versions tbody tr"))).contains("2").contains("office network").contains("active");
+
+        ipList("lab", "10.9.0.0/16");
+        b.open("/console/provision");
+        assertThat(b.text(By.id("pending"))).contains("lab");
+        b.click(By.id("revert"));
+        b.waitForText(By.id("notice"), "Reverted");
+        assertThat(b.all(By.id("nothing-pending"))).hasSize(1);
+
+        b.click(By.cssSelector("#versions tbody tr:last-child button"));
+        b.waitForText(By.id("notice"), "Restored version 1 as version 3");
+        assertThat(b.text(By.cssSelector("#versions tbody tr"))).startsWith("3");
+        b.screenshot("provision");
+    }
+
+    private void ipList(String name, String range) {
+        ConsoleBrowser.created(b.api.post("/orgs/1/sec_policy/draft/ip_lists", Map.of("name", name,
+                "ip_ranges", List.of(Map.of("from_ip", range)))));
+    }
+}
