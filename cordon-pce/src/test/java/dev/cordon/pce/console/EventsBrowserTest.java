@@ -41,16 +41,22 @@ class EventsBrowserTest {
 
         b.type(By.id("event_type"), "label.create");
         b.click(By.id("filter"));
-        new WebDriverWait(b.driver, Duration.ofSeconds(20)).until(d -> types().stream().allMatch("label.create"::equals));
+        until(d -> types().stream().allMatch("label.create"::equals));
         assertThat(types()).hasSize(2);
         assertThat(b.driver.getCurrentUrl()).contains("event_type=label.create");
 
         b.type(By.id("event_type"), "");
         b.choose(By.id("severity"), "warning");
         b.click(By.id("filter"));
-        new WebDriverWait(b.driver, Duration.ofSeconds(20)).until(d -> !types().isEmpty()
+        until(d -> !types().isEmpty()
                 && types().stream().allMatch("request.authentication_failed"::equals));
         b.screenshot("events");
+    }
+
+    /** Waits for the condition; the table may be swapped by htmx while it is read. */
+    private void until(java.util.function.Function<org.openqa.selenium.WebDriver, Boolean> condition) {
+        new WebDriverWait(b.driver, Duration.ofSeconds(20))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(condition);
     }
 
     private List<String> types() {
