@@ -75,7 +75,7 @@ final class Policy {
                 p.with("result", resp.body());
             } else {
                 f.errors(resp.errors(), CHECK);
-                r.refused(() -> { });
+                r.invalid();
             }
         }
         r.render("policy_check", p);
@@ -114,7 +114,7 @@ final class Policy {
             p.with("events", resp.items());
         } else {
             f.errors(resp.errors(), EVENTS);
-            r.refused(() -> { });
+            r.invalid();
         }
         r.render("events", p);
     }

@@ -105,7 +105,12 @@ final class Req {
 
     /** Shows the page again with the errors already placed in its form, with status 422. */
     void refused(Runnable reshow) {
-        status = 422;
+        invalid();
         reshow.run();
+    }
+
+    /** The page about to be rendered shows a refused request (status 422). */
+    void invalid() {
+        status = 422;
     }
 }
