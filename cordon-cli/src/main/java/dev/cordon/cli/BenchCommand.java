@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks. Each prints one JSON line per measure, with ratios against a baseline measured"
                 + " in the same run. Results and commands are collected in docs/benchmarks.md.",
-        subcommands = {BenchCommand.CompileBenchCommand.class, BenchCommand.DataplaneBenchCommand.class})
+        subcommands = {BenchCommand.CompileBenchCommand.class, BenchCommand.DataplaneBenchCommand.class,
+                BenchCommand.PceBenchCommand.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -70,6 +71,22 @@ final class BenchCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new Cli.UserError("bad_size: " + e.getMessage());
             }
+            return Cli.OK;
+        }
+    }
+
+    @Command(name = "pce", mixinStandardHelpOptions = true,
+            description = "N simulated VENs long-polling one PCE on loopback: time from a provision to the last VEN"
+                    + " holding the new policy; heartbeats per second.",
+            footer = {"", "Example:", "  cordon bench pce --vens 10000"})
+    static final class PceBenchCommand implements Callable<Integer> {
+        @Option(names = "--vens", defaultValue = "1000", description = "Simulated VENs (default ${DEFAULT-VALUE}).")
+        int vens;
+
+        @Override
+        public Integer call() {
+            if (vens < 1) throw new Cli.UserError("bad_size: --vens must be at least 1.");
+            new dev.cordon.pce.bench.PceBench(System.out).bench(vens);
             return Cli.OK;
         }
     }

@@ -3,6 +3,7 @@ package dev.cordon.policy;
 import dev.cordon.policy.compile.Coexistence;
 import dev.cordon.policy.compile.CompiledOrg;
 import dev.cordon.policy.compile.Compiler;
+import dev.cordon.policy.compile.Endpoint;
 import dev.cordon.policy.compile.FirewallPolicy;
 import dev.cordon.policy.conflict.Conflict;
 import dev.cordon.policy.conflict.ConflictFinder;
@@ -76,9 +77,14 @@ public final class Engine {
 
     /** The firewall policy of one workload (by href, name or hostname), at the given version. */
     public FirewallPolicy compile(String workload, long version) {
+        return compile(workload, version, List.of());
+    }
+
+    /** The firewall policy of one workload, with the control-plane endpoints its VEN must always reach. */
+    public FirewallPolicy compile(String workload, long version, List<Endpoint> controlPlane) {
         Workload w = findWorkload(workload).orElseThrow(() -> new PolicyException("unknown_workload",
                 "No workload named '" + workload + "': give a workload's name, hostname or href."));
-        return compileAll().policyOf(w.href()).withVersion(version);
+        return compileAll().policyOf(w.href(), version, controlPlane);
     }
 
     public Coexistence coexistence(String workloadHref) {

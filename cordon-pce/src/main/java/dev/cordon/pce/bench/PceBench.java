@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cordon.pce.PceServer;
 import dev.cordon.pce.api.Json;
 import java.io.ByteArrayOutputStream;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,6 +36,10 @@ import java.util.stream.Stream;
  * <p>Measures, one JSON line each: activation throughput; the time from the provision request to the last VEN
  * holding the new policy (p50, p99, max); and heartbeats per second with 64 concurrent senders for five seconds.
  * The simulated VENs do not apply anything: this measures the PCE, not the dataplane.
+ *
+ * <p>The PCE runs in a child JVM ({@link Server}) so that its sockets and the simulated VENs' sockets each have a
+ * process's open-files limit: 10,000 long polls need 10,000 descriptors on each side. The child answers "how many
+ * polls are waiting" on its standard input/output, so the bench provisions only once every VEN is waiting.
  */
 public final class PceBench {
     private static final int CONCURRENCY = 64;
@@ -57,29 +64,57 @@ public final class PceBench {
 
     public void bench(int vens) {
         if (vens < 1) throw new IllegalArgumentException("--vens must be at least 1, not " + vens + ".");
-        Path dir;
+        Process child;
         try {
-            dir = Files.createTempDirectory("cordon-bench-pce");
+            child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                    System.getProperty("java.class.path"), Server.class.getName())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         } catch (IOException e) {
-            throw new IllegalStateException("Cannot create a temporary directory: " + e.getMessage(), e);
+            throw new IllegalStateException("Cannot start the PCE process for the benchmark: " + e.getMessage(), e);
         }
-        PceServer pce = new PceServer(new PceServer.Config(dir, null, "127.0.0.1", 0, true),
-                new PrintStream(new ByteArrayOutputStream()));
-        pce.start();
-        try {
-            base = "http://127.0.0.1:" + pce.port() + "/api/v2";
-            auth = "Basic " + Base64.getEncoder().encodeToString(
-                    Files.readString(pce.ownerKeyFile()).trim().getBytes(StandardCharsets.UTF_8));
-            measure(pce, vens);
+        try (BufferedReader fromPce = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+             PrintStream toPce = new PrintStream(child.getOutputStream(), true, StandardCharsets.UTF_8)) {
+            String[] hello = fromPce.readLine().split(" ", 2); // "<port> <owner key>"
+            base = "http://127.0.0.1:" + hello[0] + "/api/v2";
+            auth = "Basic " + Base64.getEncoder().encodeToString(hello[1].trim().getBytes(StandardCharsets.UTF_8));
+            measure(() -> {
+                toPce.println("waiting");
+                try {
+                    return Integer.parseInt(fromPce.readLine().trim());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, vens);
         } catch (IOException e) {
-            throw new IllegalStateException(e);
+            throw new IllegalStateException("The benchmark's PCE process failed: " + e.getMessage(), e);
         } finally {
-            pce.stop();
-            deleteQuietly(dir);
+            child.destroy();
         }
     }
 
-    private void measure(PceServer pce, int n) {
+    /** The PCE side of the benchmark, in its own process: prints "port key", then answers "waiting" queries. */
+    public static final class Server {
+        public static void main(String[] args) throws IOException {
+            Path dir = Files.createTempDirectory("cordon-bench-pce");
+            PceServer pce = new PceServer(new PceServer.Config(dir, null, "127.0.0.1", 0, true),
+                    new PrintStream(new ByteArrayOutputStream()));
+            pce.start();
+            try {
+                System.out.println(pce.port() + " " + Files.readString(pce.ownerKeyFile()).trim());
+                System.out.flush();
+                BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    System.out.println(pce.vens().waitingCount());
+                    System.out.flush();
+                }
+            } finally {
+                pce.stop();
+                deleteQuietly(dir);
+            }
+        }
+    }
+
+    private void measure(java.util.function.IntSupplier waiting, int n) {
         String label = post("/orgs/1/labels", "{\"key\":\"role\",\"value\":\"bench\"}", auth).get("href").asText();
         String profile = post("/orgs/1/pairing_profiles", "{\"name\":\"bench\",\"enforcement_mode\":\"full\",\"labels\":[{\"href\":\""
                 + label + "\"}]}", auth).get("href").asText();
@@ -119,7 +154,7 @@ public final class PceBench {
         CountDownLatch updated = new CountDownLatch(n);
         for (int i = 0; i < n; i++) poll(i, tokens, hashes, receivedAt, updated);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (pce.vens().waitingCount() < n && System.nanoTime() < deadline) sleep(20);
+        while (waiting.getAsInt() < n && System.nanoTime() < deadline) sleep(50);
 
         String any = get("/orgs/1/sec_policy/draft/ip_lists?name=Any").get(0).get("href").asText();
         post("/orgs/1/sec_policy/draft/rule_sets", "{\"name\":\"bench\",\"scopes\":[[]],\"rules\":[{\"providers\":[{\"label\":{\"href\":\""
@@ -155,6 +190,11 @@ public final class PceBench {
             } else if (r.statusCode() == 304) {
                 poll(i, tokens, hashes, receivedAt, updated);
             }
+        }).exceptionally(e -> {
+            // a refused or reset connection under load: a real VEN retries after a pause, so does the simulated one
+            CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS)
+                    .execute(() -> poll(i, tokens, hashes, receivedAt, updated));
+            return null;
         });
     }
 

@@ -60,6 +60,9 @@ public final class PolicyService {
     private final Events events;
     private final Clock clock;
     private final AtomicLong generation = new AtomicLong();
+    /** The active version per org: read on every VEN poll, so kept in memory and dropped when it changes. */
+    private final java.util.concurrent.ConcurrentHashMap<Integer, Long> activeVersions = new java.util.concurrent.ConcurrentHashMap<>();
+    private final AtomicLong versionStamp = new AtomicLong();
     private final Map<Long, PolicyDocument> snapshots = new ConcurrentHashMap<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private volatile CachedEngine cached;
@@ -174,7 +177,19 @@ public final class PolicyService {
     }
 
     public long activeVersion(int org) {
-        return store.latestVersion(org);
+        long stamp = versionStamp.get();
+        Long cachedVersion = activeVersions.get(org);
+        if (cachedVersion != null) return cachedVersion;
+        long v = store.latestVersion(org);
+        // cache only if no provision or restore finished meanwhile, so a racing reader never pins a stale version
+        if (versionStamp.get() == stamp) activeVersions.putIfAbsent(org, v);
+        return v;
+    }
+
+    /** Forgets the cached active versions after a provision or restore (or a NOTIFY from another PCE node). */
+    public void activeVersionChanged() {
+        versionStamp.incrementAndGet();
+        activeVersions.clear();
     }
 
     /** The versioned objects of version N (cached; versions never change). */
@@ -312,6 +327,9 @@ public final class PolicyService {
 
     /** {@code {"update_description", "change_subset"?}} → the new version's summary (201). */
     public ObjectNode provision(int org, JsonNode body, Principal by) {
+        long liveGeneration = generation.get();
+        Engine[] built = new Engine[1];
+        long[] builtVersion = new long[1];
         Json.onlyFields(body, Set.of("update_description", "change_subset"), "provision request");
         String description = Json.text(body, "update_description");
         JsonNode subset = body.get("change_subset");
@@ -336,6 +354,8 @@ public final class PolicyService {
             if (!errors.isEmpty()) throw ApiException.invalid(errors);
             Engine engine = build(full);
             long version = activeVersion(org) + 1;
+            built[0] = engine;
+            builtVersion[0] = version;
             int affected = workloadsAffected(org, engine, version);
             ObjectNode summary = insertVersion(org, version, description, by, affected, versioned);
             ArrayNode changes = Json.array();
@@ -345,6 +365,11 @@ public final class PolicyService {
                     Json.object().put("version", version).set("changes", changes));
             return summary;
         });
+        activeVersionChanged();
+        // the VENs' next look-up needs exactly the engine just built: hand it over instead of building it again
+        if (built[0] != null && generation.get() == liveGeneration) {
+            cached = new CachedEngine(org, builtVersion[0], liveGeneration, built[0]);
+        }
         fire();
         return result;
     }
@@ -506,6 +531,7 @@ public final class PolicyService {
                     Json.object().put("restored_version", from).put("version", version));
             return summary;
         });
+        activeVersionChanged();
         fire();
         return result;
     }

@@ -70,6 +70,12 @@ public final class VenService implements AutoCloseable {
     private volatile Engine compiledFor;
     private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(1, daemon("cordon-ven-timer"));
     private final ExecutorService recheck = Executors.newSingleThreadExecutor(daemon("cordon-ven-recheck"));
+    /**
+     * Completing a waiter writes its HTTP response on the completing thread, so a provision that wakes 10,000 long
+     * polls must not complete them one by one on the recheck thread: they are spread over this pool.
+     */
+    private final ExecutorService wakers = Executors.newFixedThreadPool(
+            Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), daemon("cordon-ven-wake"));
     private final AtomicBoolean recheckQueued = new AtomicBoolean();
 
     /** An authenticated VEN. */
@@ -105,6 +111,7 @@ public final class VenService implements AutoCloseable {
     public void close() {
         timers.shutdownNow();
         recheck.shutdownNow();
+        wakers.shutdownNow();
         waiting.keySet().forEach(w -> w.future().complete(null));
     }
 
@@ -314,7 +321,7 @@ public final class VenService implements AutoCloseable {
         FirewallPolicy p = compiled.get(key);
         if (p == null) {
             long version = policy.activeVersion(agent.org());
-            p = engine.compile(agent.workloadHref(), version).withControlPlane(List.of(endpoint));
+            p = engine.compile(agent.workloadHref(), version, List.of(endpoint));
             if (engine == compiledFor) compiled.put(key, p);
         }
         return p;
@@ -330,12 +337,31 @@ public final class VenService implements AutoCloseable {
     }
 
     private void recheckWaiters() {
-        for (Waiter w : waiting.keySet()) {
+        List<Waiter> all = new java.util.ArrayList<>(waiting.keySet());
+        int slices = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+        List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+        for (int s = 0; s < slices; s++) {
+            int from = s;
+            done.add(wakers.submit(() -> {
+                for (int i = from; i < all.size(); i += slices) {
+                    Waiter w = all.get(i);
+                    try {
+                        FirewallPolicy p = policyFor(w.agent(), w.endpoint());
+                        if (!p.hash().equals(w.knownHash())) w.future().complete(p);
+                    } catch (RuntimeException e) {
+                        LOG.warn("cannot compile policy for {}: {}", w.agent().workloadHref(), e.getMessage());
+                    }
+                }
+            }));
+        }
+        for (java.util.concurrent.Future<?> f : done) {
             try {
-                FirewallPolicy p = policyFor(w.agent(), w.endpoint());
-                if (!p.hash().equals(w.knownHash())) w.future().complete(p);
-            } catch (RuntimeException e) {
-                LOG.warn("cannot compile policy for {}: {}", w.agent().workloadHref(), e.getMessage());
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (java.util.concurrent.ExecutionException e) {
+                LOG.warn("recheck failed: {}", e.getCause().toString());
             }
         }
     }

@@ -72,6 +72,10 @@ public final class CompiledOrg {
     private final Map<ClassKey, PolicyClass> classes = new HashMap<>();
     private final Map<ClassKey, Integer> classMembers = new HashMap<>();
     private final Map<String, AddressSet> materialized = new ConcurrentHashMap<>();
+    /** Per class, the body digest and the set digests it was computed from (recomputed when a set changes). */
+    private final Map<ClassKey, BodyDigest> bodyDigests = new HashMap<>();
+
+    private record BodyDigest(String setDigests, String digest) {}
 
     CompiledOrg(Resolved r) {
         this.base = r;
@@ -106,6 +110,11 @@ public final class CompiledOrg {
 
     /** The firewall policy of a managed workload (version 0; the caller stamps the version). */
     public FirewallPolicy policyOf(String workloadHref) {
+        return policyOf(workloadHref, 0, List.of());
+    }
+
+    /** The firewall policy of a managed workload at {@code version}, with the control-plane endpoints it must reach. */
+    public FirewallPolicy policyOf(String workloadHref, long version, List<Endpoint> controlPlane) {
         int w = indexOf(workloadHref);
         synchronized (this) {
             ClassKey key = keys[w];
@@ -115,9 +124,22 @@ public final class CompiledOrg {
             }
             PolicyClass cls = classes.get(key);
             List<AddressSet> setList = new ArrayList<>();
-            for (String id : cls.setIds()) setList.add(materialize(id));
-            return FirewallPolicy.of(new WorkloadRef(workloads[w].href(), workloads[w].display()), 0, key.mode(),
-                    key.coexistence(), setList, cls.inbound(), cls.outbound(), cls.custom(), List.of());
+            StringBuilder setDigests = new StringBuilder();
+            for (String id : cls.setIds()) {
+                AddressSet s = materialize(id);
+                setList.add(s);
+                setDigests.append(s.digest()).append(',');
+            }
+            String digests = setDigests.toString();
+            BodyDigest cached = bodyDigests.get(key);
+            if (cached == null || !cached.setDigests().equals(digests)) {
+                cached = new BodyDigest(digests, FirewallPolicy.bodyDigest(key.mode(), key.coexistence(), setList,
+                        cls.inbound(), cls.outbound(), cls.custom()));
+                bodyDigests.put(key, cached);
+            }
+            return FirewallPolicy.ofDigested(new WorkloadRef(workloads[w].href(), workloads[w].display()), version,
+                    cached.digest(), key.mode(), key.coexistence(), setList, cls.inbound(), cls.outbound(),
+                    cls.custom(), controlPlane);
         }
     }
 
@@ -354,6 +376,7 @@ public final class CompiledOrg {
         if (old != null && classMembers.merge(old, -1, Integer::sum) == 0) {
             classMembers.remove(old);
             classes.remove(old);
+            bodyDigests.remove(old);
         }
         keys[w] = key;
         if (key != null) {

@@ -13,8 +13,9 @@ import java.util.List;
  * What a VEN receives: the neutral, dataplane-free firewall policy of one workload. The VEN does no label logic;
  * it renders this into iptables/ipset. Entries are in precedence order (override deny, allow, deny); the default
  * for traffic no entry decides follows {@code enforcementMode}. {@code hash} is a content hash over everything
- * but {@code version} and {@code hash} (set members through their digests), so a provision that does not change this
- * workload's policy does not make its VEN re-apply.
+ * but {@code version} and {@code hash} (the workload, a digest of the class body with set members through their
+ * digests, and the control plane), so a provision that does not change this workload's policy does not make its VEN
+ * re-apply.
  */
 @JsonPropertyOrder({"workload", "version", "hash", "enforcement_mode", "coexistence", "sets", "inbound", "outbound",
         "custom_iptables", "control_plane"})
@@ -34,12 +35,33 @@ public record FirewallPolicy(WorkloadRef workload, long version, String hash, En
     public static FirewallPolicy of(WorkloadRef workload, long version, EnforcementMode mode, Coexistence coexistence,
                                     List<AddressSet> sets, List<PolicyEntry> inbound, List<PolicyEntry> outbound,
                                     List<CustomStatement> custom, List<Endpoint> controlPlane) {
-        List<AddressSet> stubs = sets.stream().map(AddressSet::stub).toList();
-        FirewallPolicy unhashed = new FirewallPolicy(workload, 0, "", mode, coexistence, stubs, inbound, outbound,
-                custom, controlPlane);
-        return new FirewallPolicy(workload, version, contentHash(unhashed), mode, coexistence, sets, inbound,
-                outbound, custom, controlPlane);
+        String body = bodyDigest(mode, coexistence, sets, inbound, outbound, custom);
+        return ofDigested(workload, version, body, mode, coexistence, sets, inbound, outbound, custom, controlPlane);
     }
+
+    /**
+     * Builds a policy whose body digest ({@link #bodyDigest}) the caller already knows: the compiler computes it once
+     * per policy class, so that each workload's policy costs a small hash, not a serialisation of every entry.
+     */
+    public static FirewallPolicy ofDigested(WorkloadRef workload, long version, String bodyDigest, EnforcementMode mode,
+                                            Coexistence coexistence, List<AddressSet> sets, List<PolicyEntry> inbound,
+                                            List<PolicyEntry> outbound, List<CustomStatement> custom,
+                                            List<Endpoint> controlPlane) {
+        String hash = sha(PolicyJson.write(workload) + "|" + bodyDigest + "|" + PolicyJson.write(controlPlane));
+        return new FirewallPolicy(workload, version, hash, mode, coexistence, sets, inbound, outbound, custom,
+                controlPlane);
+    }
+
+    /** The content digest of everything a policy class shares: mode, coexistence, sets (by digest), entries, custom. */
+    public static String bodyDigest(EnforcementMode mode, Coexistence coexistence, List<AddressSet> sets,
+                                    List<PolicyEntry> inbound, List<PolicyEntry> outbound, List<CustomStatement> custom) {
+        List<AddressSet> stubs = sets.stream().map(AddressSet::stub).toList();
+        return sha(PolicyJson.write(new Body(mode, coexistence, stubs, inbound, outbound, custom)));
+    }
+
+    /** The hashed part of a policy that does not depend on the workload or the control plane. */
+    private record Body(EnforcementMode enforcementMode, Coexistence coexistence, List<AddressSet> sets,
+                        List<PolicyEntry> inbound, List<PolicyEntry> outbound, List<CustomStatement> customIptables) {}
 
     public FirewallPolicy withVersion(long v) {
         return new FirewallPolicy(workload, v, hash, enforcementMode, coexistence, sets, inbound, outbound,
@@ -61,10 +83,9 @@ public record FirewallPolicy(WorkloadRef workload, long version, String hash, En
         throw new IllegalArgumentException("no address set " + id + " in the policy of " + workload.name());
     }
 
-    private static String contentHash(FirewallPolicy p) {
+    private static String sha(String text) {
         try {
-            byte[] d = MessageDigest.getInstance("SHA-256")
-                    .digest(PolicyJson.write(p).getBytes(StandardCharsets.UTF_8));
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(d, 0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
