@@ -68,6 +68,7 @@ public final class Agent {
     public static final String VERSION = "0.1.0";
     static final int MAX_QUEUED_EVENTS = 1000;
     static final int EVENTS_PER_UPLOAD = 100;
+    static final int MAX_REPAIRS = 3;
     private static final Logger log = LoggerFactory.getLogger(Agent.class);
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
@@ -393,13 +394,19 @@ public final class Agent {
             info.put("summary", summary(changes));
             AppliedSnapshot before = enforcer.current().get();
             info.put("policy_hash", before.policyHash()).put("coexistence", before.coexistence());
-            boolean restored;
+            boolean restored = false;
             try {
-                AppliedSnapshot snap = enforcer.repair();
+                // The repair's read-back becomes the new snapshot. A change made while the repair ran would be
+                // absorbed into it, so the repaired state must equal the state before the tampering; if it does
+                // not, repair again (a bounded number of times).
+                AppliedSnapshot snap = null;
+                for (int attempt = 1; attempt <= MAX_REPAIRS && !restored; attempt++) {
+                    snap = enforcer.repair();
+                    restored = snap.ownedDigest().equals(before.ownedDigest()) && enforcer.check().isEmpty();
+                    if (attempt > 1) info.put("repairs", attempt);
+                }
                 state.writeAppliedSnapshot(snap.json());
-                List<TamperChange> left = enforcer.check();
-                restored = left.isEmpty();
-                if (!restored) info.put("remaining", summary(left));
+                if (!restored) info.put("remaining", "the firewall kept changing while it was being restored");
             } catch (EnforcementException e) {
                 restored = false;
                 info.put("repair_error", e.getMessage());

@@ -281,6 +281,34 @@ class AgentTest {
     }
 
     @Test
+    void aChangeMadeWhileTheRepairRanIsRepairedToo() {
+        Agent a = activated();
+        pce.serve(policy(1));
+        a.syncOnce();
+        enforcer.checks.add(List.of(new TamperChange("IPv4", "filter", "INPUT", "-j ACCEPT", "foreign_rule")));
+        enforcer.repairDigests.add("absorbed-a-second-change");
+        a.watchOnce();
+        assertThat(enforcer.repairs).isEqualTo(2);
+        AgentEvent e = a.pendingEvents().get(a.pendingEvents().size() - 1);
+        assertThat(e.info().get("tampering_revert_succeeded").asBoolean()).isTrue();
+        assertThat(e.info().get("repairs").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void aFirewallThatKeepsChangingDuringRepairsIsReportedNotRestored() {
+        Agent a = activated();
+        pce.serve(policy(1));
+        a.syncOnce();
+        enforcer.checks.add(List.of(new TamperChange("IPv4", "filter", "INPUT", "-j ACCEPT", "foreign_rule")));
+        for (int i = 0; i < 3; i++) enforcer.repairDigests.add("moving-" + i);
+        a.watchOnce();
+        assertThat(enforcer.repairs).isEqualTo(3);
+        AgentEvent e = a.pendingEvents().get(a.pendingEvents().size() - 1);
+        assertThat(e.status()).isEqualTo("failure");
+        assertThat(e.info().get("remaining").asText()).contains("kept changing");
+    }
+
+    @Test
     void anUntouchedFirewallRaisesNothing() {
         Agent a = activated();
         pce.serve(policy(1));

@@ -55,6 +55,8 @@ final class Fakes {
         EnforcementException failApply;
         EnforcementException failRepair;
         final Deque<List<TamperChange>> checks = new ArrayDeque<>();
+        /** Digests the next repairs read back (default: the applied one, i.e. an untouched repair). */
+        final Deque<String> repairDigests = new ArrayDeque<>();
         int repairs;
         SavedFirewall saved = new SavedFirewall("*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n", "");
 
@@ -68,7 +70,8 @@ final class Fakes {
             if (failApply != null) throw failApply;
             applied.add(p);
             currentPolicy = p;
-            current = new AppliedSnapshot(p.hash(), p.coexistence().wire(), "{\"hash\":\"" + p.hash() + "\"}");
+            current = new AppliedSnapshot(p.hash(), p.coexistence().wire(), "{\"hash\":\"" + p.hash() + "\"}",
+                    "digest-" + p.hash());
             return current;
         }
 
@@ -88,6 +91,10 @@ final class Fakes {
             log.add("repair");
             repairs++;
             if (failRepair != null) throw failRepair;
+            if (!repairDigests.isEmpty()) {
+                return new AppliedSnapshot(current.policyHash(), current.coexistence(), current.json(),
+                        repairDigests.removeFirst());
+            }
             return current;
         }
 

@@ -11,7 +11,17 @@ import dev.cordon.dataplane.tamper.Change;
 import dev.cordon.dataplane.tamper.TamperReport;
 import dev.cordon.policy.compile.FirewallPolicy;
 import dev.cordon.policy.json.PolicyJson;
+import dev.cordon.dataplane.iptables.SavedTable;
+import dev.cordon.dataplane.render.Family;
+import dev.cordon.dataplane.render.JumpSpec;
+import dev.cordon.policy.compile.Coexistence;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -143,9 +153,51 @@ public final class DataplaneEnforcer implements Enforcer {
     static AppliedSnapshot snapshot(AppliedState s) {
         try {
             return new AppliedSnapshot(s.policy().hash(), s.policy().coexistence().wire(),
-                    PolicyJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(s));
+                    PolicyJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(s), ownedDigest(s));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise the applied snapshot", e);
+        }
+    }
+
+    /**
+     * SHA-256 over a canonical text of what Cordon owns in the snapshot: when exclusive every chain of every
+     * watched table with its policy; otherwise only {@code CORDON*} chains and the cordon-commented jumps (with
+     * their positions when primary); plus Cordon's sets and members.
+     */
+    static String ownedDigest(AppliedState s) {
+        boolean exclusive = s.policy().coexistence() == Coexistence.EXCLUSIVE;
+        StringBuilder sb = new StringBuilder();
+        for (Family f : Family.values()) {
+            for (SavedTable t : new TreeMap<>(s.tables(f)).values()) {
+                for (String chain : new TreeSet<>(t.policies().keySet())) {
+                    boolean own = chain.startsWith("CORDON");
+                    List<String> rules = t.rules(chain);
+                    if (exclusive || own) {
+                        sb.append(f).append(' ').append(t.table()).append(' ').append(chain).append(' ')
+                                .append(t.policies().get(chain)).append('\n');
+                        rules.forEach(r -> sb.append("  ").append(r).append('\n'));
+                    } else {
+                        // a primary jump must be first; a not-primary one moves as other tools add rules above it
+                        boolean primary = s.policy().coexistence() == Coexistence.PRIMARY;
+                        for (int i = 0; i < rules.size(); i++) {
+                            if (JumpSpec.isCordonJump(rules.get(i))) {
+                                sb.append(f).append(' ').append(t.table()).append(' ').append(chain)
+                                        .append(primary ? " #" + i : "").append(' ').append(rules.get(i)).append('\n');
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        new TreeMap<>(s.sets()).forEach((name, set) -> {
+            sb.append("set ").append(name).append(' ').append(set.type()).append('\n');
+            new TreeSet<>(set.members()).forEach(m -> sb.append("  ").append(m).append('\n'));
+        });
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(sb.toString().getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 }

@@ -324,6 +324,35 @@ class VenFleetE2ETest {
 
     @Test
     @Order(7)
+    void repeatedProvisionsAndTamperingAreFollowedEveryTime() {
+        // more samples for docs/benchmarks.md: 10 provisions reaching all four VENs, 20 tamperings on one host
+        Api.Resp r = fleet.api().post("/orgs/1/sec_policy/draft/rule_sets/1/sec_rules", Map.of(
+                "providers", List.of(Map.of("actors", "ams")), "consumers", List.of(Map.of("actors", "ams")),
+                "ingress_services", List.of(Map.of("proto", 6, "port", 6000)), "unscoped_consumers", false));
+        check(r, 201);
+        String rule = r.body().get("href").asText();
+        for (int i = 1; i <= 10; i++) {
+            check(fleet.api().put(rule, Map.of("ingress_services", List.of(Map.of("proto", 6, "port", 6000 + i)))), 204);
+            provisionAndWait("round " + i, "prod-web", "prod-db", "dev-web", "dev-db");
+        }
+        check(fleet.api().delete(rule), 204);
+        provisionAndWait("rounds done", "prod-web", "prod-db", "dev-web", "dev-db");
+        List<String> cordonInput = chain(save("dev-web"), "CORDON-INPUT");
+        for (int i = 1; i <= 20; i++) {
+            if (i % 2 == 0) {
+                tamper("dev-web", "flushed CORDON-INPUT " + i, () -> chain(save("dev-web"), "CORDON-INPUT").equals(cordonInput),
+                        "-F", "CORDON-INPUT");
+            } else {
+                String port = String.valueOf(20000 + i);
+                tamper("dev-web", "foreign rule " + i, () -> !save("dev-web").contains("--dport " + port + " "),
+                        "-I", "INPUT", "1", "-p", "tcp", "--dport", port, "-j", "ACCEPT");
+            }
+        }
+        expectMatrix(Map.of(flow("prod-web", "dev-web", 9997), true, flow("prod-web", "dev-web", 80), false));
+    }
+
+    @Test
+    @Order(8)
     void withThePceGoneEnforcementAndTamperRepairHoldAndTheVensCatchUpWhenItReturns() {
         int port = fleet.pce.server.port();
         Ven db = ven("prod-db");
