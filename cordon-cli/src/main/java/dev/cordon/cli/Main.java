@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code cordon} command: one runnable jar for the engine, the server, the agent, the demo and benchmarks. */
 @Command(name = "cordon", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Label-based micro-segmentation for Linux hosts.",
-        subcommands = {PolicyCommand.class, PceCommand.class, DemoCommand.class, BenchCommand.class,
+        subcommands = {PolicyCommand.class, PceCommand.class, VenCommand.class, DemoCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  cordon policy validate policy.json",
