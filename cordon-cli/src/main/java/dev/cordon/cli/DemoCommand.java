@@ -17,13 +17,24 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code cordon demo}: loads the example org Cordon ships (a three-tier shop in prod and dev) and prints the verdict
- * table: for each flow the verdict at each end and the rule that decided it, then the rule conflicts.
+ * {@code cordon demo}: the example org Cordon ships (a three-tier shop in prod and dev). As root with network
+ * namespaces it runs live: a PCE, the org built through the REST API, one real VEN per workload in its own namespace,
+ * the traffic matrix checked with real connections, a tampering attempt repaired and reported, then the console URL
+ * and API key until Ctrl-C. Elsewhere it says why and runs the policy-only part: verdicts, deciding rules,
+ * conflicts and a compiled firewall.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "The guided demonstration: the shipped example policy's verdict table with the deciding rules.")
+        description = "The guided demonstration. Live (root, network namespaces): a PCE, real VENs in namespaces, real"
+                + " traffic, a tamper repaired; otherwise the policy-only part.",
+        footer = {"", "Examples:", "  sudo ./cordon demo", "  ./cordon demo --policy-only", "  sudo ./cordon demo --no-wait"})
 final class DemoCommand implements Callable<Integer> {
     static final String EXAMPLE = "/examples/shop.json";
+
+    @CommandLine.Option(names = "--policy-only", description = "Skip the live part (no PCE, VENs or namespaces).")
+    boolean policyOnly;
+
+    @CommandLine.Option(names = "--no-wait", description = "Exit after the live part instead of waiting for Ctrl-C.")
+    boolean noWait;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -36,6 +47,44 @@ final class DemoCommand implements Callable<Integer> {
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         JsonNode scenario = PolicyJson.mapper().readTree(text);
+        String why = policyOnly ? "--policy-only was given" : dev.cordon.cli.demo.LiveDemo.unavailableBecause();
+        if (why == null) return live(out, scenario);
+        out.println("(The live demo is skipped: " + why + ". Showing the policy-only part.)");
+        out.println();
+        return policyOnly(out, text, scenario);
+    }
+
+    private int live(PrintWriter out, JsonNode scenario) {
+        out.println("Cordon demo: " + scenario.path("description").asText());
+        out.println();
+        dev.cordon.cli.demo.LiveDemo demo = new dev.cordon.cli.demo.LiveDemo(out, scenario);
+        Thread cleanup = new Thread(demo::close, "cordon-demo-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        try {
+            demo.run();
+            if (!noWait) {
+                out.println("Press Ctrl-C to stop; everything the demo created is removed on exit.");
+                out.flush();
+                new java.util.concurrent.CountDownLatch(1).await();
+            }
+            return Cli.OK;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Cli.OK;
+        } catch (IOException | RuntimeException e) {
+            spec.commandLine().getErr().println("demo_failed: " + e.getMessage());
+            return Cli.FAILED;
+        } finally {
+            demo.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException e) {
+                // shutting down: the hook runs the cleanup
+            }
+        }
+    }
+
+    private int policyOnly(PrintWriter out, String text, JsonNode scenario) {
         Engine engine = Engine.of(PolicyJson.readDocument(text));
         out.println("Cordon demo: " + scenario.path("description").asText());
         out.println();
@@ -63,6 +112,11 @@ final class DemoCommand implements Callable<Integer> {
             out.printf("  %s: %s vs %s, e.g. %s -> %s port %s%n", c.kind().wire(), tail(c.rule().href()),
                     tail(c.conflictingRule().href()), c.exampleFlow().src(), c.exampleFlow().dst(),
                     c.exampleFlow().port() == null ? "any" : c.exampleFlow().port());
+        }
+        out.println();
+        out.println("Compiled firewall of shop-db-prod (what its VEN applies; `cordon policy compile --format iptables`):");
+        for (String line : Dataplanes.render(engine.compile("shop-db-prod", 0)).split("\n")) {
+            if (line.startsWith("-A CORDON-INPUT") || line.startsWith("add cordon-in")) out.println("  " + line);
         }
         out.println();
         out.println("Try: ./cordon policy check <file> --from shop-web-prod --to shop-db-prod --port 5432 --proto tcp");
