@@ -402,11 +402,17 @@ public final class Agent {
                 AppliedSnapshot snap = null;
                 for (int attempt = 1; attempt <= MAX_REPAIRS && !restored; attempt++) {
                     snap = enforcer.repair();
-                    restored = snap.ownedDigest().equals(before.ownedDigest()) && enforcer.check().isEmpty();
+                    restored = snap.owned().equals(before.owned()) && enforcer.check().isEmpty();
+                    if (!snap.owned().equals(before.owned())) {
+                        info.put("changed_during_repair", firstDifference(before.owned(), snap.owned()));
+                    }
                     if (attempt > 1) info.put("repairs", attempt);
                 }
-                state.writeAppliedSnapshot(snap.json());
-                if (!restored) info.put("remaining", "the firewall kept changing while it was being restored");
+                state.writeAppliedSnapshot(enforcer.current().map(AppliedSnapshot::json).orElse(snap.json()));
+                if (!restored) {
+                    info.put("remaining", "the firewall kept changing while it was being restored; the next check"
+                            + " compares it with the applied policy again");
+                }
             } catch (EnforcementException e) {
                 restored = false;
                 info.put("repair_error", e.getMessage());
@@ -523,6 +529,18 @@ public final class Agent {
         if (good != null) info.put("policy_in_force", good.hash()).put("policy_in_force_version", good.version());
         else info.putNull("policy_in_force");
         return new AgentEvent(AgentEvent.REFRESH_POLICY, "failure", "err", cfg.clock().instant(), info);
+    }
+
+    /** The first line where two canonical texts differ, as "was: ... / now: ...". */
+    static String firstDifference(String was, String now) {
+        String[] a = was.split("\n", -1);
+        String[] b = now.split("\n", -1);
+        for (int i = 0; i < Math.max(a.length, b.length); i++) {
+            String x = i < a.length ? a[i] : "(nothing)";
+            String y = i < b.length ? b[i] : "(nothing)";
+            if (!x.equals(y)) return "was: " + x + " / now: " + y;
+        }
+        return "";
     }
 
     private static String summary(List<TamperChange> changes) {

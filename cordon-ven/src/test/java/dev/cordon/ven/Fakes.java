@@ -71,7 +71,7 @@ final class Fakes {
             applied.add(p);
             currentPolicy = p;
             current = new AppliedSnapshot(p.hash(), p.coexistence().wire(), "{\"hash\":\"" + p.hash() + "\"}",
-                    "digest-" + p.hash());
+                    "owned " + p.hash());
             return current;
         }
 

@@ -37,7 +37,7 @@ import java.util.Optional;
 public final class DataplaneEnforcer implements Enforcer {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private final CommandRunner runner;
-    private final Dataplane dataplane;
+    private Dataplane dataplane;
 
     public DataplaneEnforcer(CommandRunner runner) {
         this.runner = runner;
@@ -62,7 +62,7 @@ public final class DataplaneEnforcer implements Enforcer {
     }
 
     @Override
-    public AppliedSnapshot apply(FirewallPolicy policy) {
+    public synchronized AppliedSnapshot apply(FirewallPolicy policy) {
         try {
             return snapshot(dataplane.apply(policy));
         } catch (ApplyException e) {
@@ -73,12 +73,12 @@ public final class DataplaneEnforcer implements Enforcer {
     }
 
     @Override
-    public Optional<AppliedSnapshot> current() {
+    public synchronized Optional<AppliedSnapshot> current() {
         return dataplane.current().map(DataplaneEnforcer::snapshot);
     }
 
     @Override
-    public List<TamperChange> check() {
+    public synchronized List<TamperChange> check() {
         TamperReport r;
         try {
             r = dataplane.check();
@@ -88,8 +88,24 @@ public final class DataplaneEnforcer implements Enforcer {
         return r.changes().stream().map(DataplaneEnforcer::change).toList();
     }
 
+    /**
+     * Re-applies the snapshot's policy. The dataplane reads the tables back after the last table is written, so a
+     * change someone makes between that write and the read-back would become part of the new snapshot and never be
+     * seen again. A repair applies the same policy, so its read-back must equal the previous snapshot in what Cordon
+     * owns; when it does not, the dataplane goes on watching against the previous snapshot (and the difference is
+     * found by the next check), while the returned snapshot shows the agent what was read.
+     */
     @Override
-    public AppliedSnapshot repair() {
+    public synchronized AppliedSnapshot repair() {
+        AppliedState previous = dataplane.current().orElse(null);
+        AppliedSnapshot read = doRepair();
+        if (previous != null && !read.owned().equals(owned(previous))) {
+            dataplane = Dataplane.create(runner, previous);
+        }
+        return read;
+    }
+
+    private AppliedSnapshot doRepair() {
         try {
             dataplane.repair();
         } catch (ApplyException e) {
@@ -97,11 +113,12 @@ public final class DataplaneEnforcer implements Enforcer {
         } catch (DataplaneException e) {
             throw new EnforcementException(e.getMessage(), "", "", 0, "", e);
         }
-        return current().orElseThrow(() -> new EnforcementException("nothing was applied, so nothing can be repaired"));
+        return dataplane.current().map(DataplaneEnforcer::snapshot)
+                .orElseThrow(() -> new EnforcementException("nothing was applied, so nothing can be repaired"));
     }
 
     @Override
-    public void remove() {
+    public synchronized void remove() {
         try {
             dataplane.remove();
         } catch (ApplyException e) {
@@ -153,18 +170,18 @@ public final class DataplaneEnforcer implements Enforcer {
     static AppliedSnapshot snapshot(AppliedState s) {
         try {
             return new AppliedSnapshot(s.policy().hash(), s.policy().coexistence().wire(),
-                    PolicyJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(s), ownedDigest(s));
+                    PolicyJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(s), owned(s));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialise the applied snapshot", e);
         }
     }
 
     /**
-     * SHA-256 over a canonical text of what Cordon owns in the snapshot: when exclusive every chain of every
+     * A canonical text of what Cordon owns in the snapshot (set members by count and digest): when exclusive every chain of every
      * watched table with its policy; otherwise only {@code CORDON*} chains and the cordon-commented jumps (with
      * their positions when primary); plus Cordon's sets and members.
      */
-    static String ownedDigest(AppliedState s) {
+    static String owned(AppliedState s) {
         boolean exclusive = s.policy().coexistence() == Coexistence.EXCLUSIVE;
         StringBuilder sb = new StringBuilder();
         for (Family f : Family.values()) {
@@ -189,13 +206,16 @@ public final class DataplaneEnforcer implements Enforcer {
                 }
             }
         }
-        new TreeMap<>(s.sets()).forEach((name, set) -> {
-            sb.append("set ").append(name).append(' ').append(set.type()).append('\n');
-            new TreeSet<>(set.members()).forEach(m -> sb.append("  ").append(m).append('\n'));
-        });
+        new TreeMap<>(s.sets()).forEach((name, set) -> sb.append("set ").append(name).append(' ').append(set.type())
+                .append(' ').append(set.members().size()).append(" members ")
+                .append(sha256(String.join("\n", new TreeSet<>(set.members())))).append('\n'));
+        return sb.toString();
+    }
+
+    private static String sha256(String text) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(sb.toString().getBytes(StandardCharsets.UTF_8)));
+                    .digest(text.getBytes(StandardCharsets.UTF_8)), 0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

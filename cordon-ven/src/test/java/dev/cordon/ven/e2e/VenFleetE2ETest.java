@@ -144,12 +144,17 @@ class VenFleetE2ETest {
 
     /** Runs a tampering command in a namespace and waits until {@code repaired}; records the time. */
     long tamper(String name, String why, java.util.function.BooleanSupplier repaired, String... iptablesArgs) {
+        return tamper(true, name, why, repaired, iptablesArgs);
+    }
+
+    long tamper(boolean record, String name, String why, java.util.function.BooleanSupplier repaired,
+                String... iptablesArgs) {
         List<String> argv = new ArrayList<>(List.of("iptables", "-w"));
         argv.addAll(Arrays.asList(iptablesArgs));
         long t0 = System.nanoTime();
         hosts.get(name).run(argv.toArray(String[]::new));
         long d = await(Duration.ofSeconds(10), why + " repaired on " + name, repaired);
-        TAMPER_TO_REPAIRED.add(System.nanoTime() - t0);
+        if (record) TAMPER_TO_REPAIRED.add(System.nanoTime() - t0);
         return d;
     }
 
@@ -175,6 +180,14 @@ class VenFleetE2ETest {
         actual.forEach((f, ok) -> sb.append(String.format("  %-40s expected %-8s got %-8s%s%n", f,
                 expected.get(f) ? "allowed" : "blocked", ok ? "allowed" : "blocked", ok.equals(expected.get(f)) ? "" : "  <-- WRONG")));
         assertThat(actual).as("connectivity matrix:%n%s", sb).isEqualTo(expected);
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     static String flow(String from, String to, int port) {
@@ -337,17 +350,31 @@ class VenFleetE2ETest {
         }
         check(fleet.api().delete(rule), 204);
         provisionAndWait("rounds done", "prod-web", "prod-db", "dev-web", "dev-db");
+        // rounds 1-10 tamper again the moment the previous change is undone (often while the repair is still
+        // reading back: the stress case); rounds 11-20 wait for the VEN's event first and are the measured ones
         List<String> cordonInput = chain(save("dev-web"), "CORDON-INPUT");
+        Ven web = ven("dev-web");
+        java.util.Random phase = new java.util.Random(7);
         for (int i = 1; i <= 20; i++) {
+            boolean spaced = i > 10;
+            int events = fleet.eventsOf(web, "agent.tampering").size();
+            if (spaced) sleep(phase.nextInt(1000)); // a random instant of the 1 s check period
             if (i % 2 == 0) {
-                tamper("dev-web", "flushed CORDON-INPUT " + i, () -> chain(save("dev-web"), "CORDON-INPUT").equals(cordonInput),
-                        "-F", "CORDON-INPUT");
+                tamper(spaced, "dev-web", "flushed CORDON-INPUT " + i,
+                        () -> chain(save("dev-web"), "CORDON-INPUT").equals(cordonInput), "-F", "CORDON-INPUT");
             } else {
                 String port = String.valueOf(20000 + i);
-                tamper("dev-web", "foreign rule " + i, () -> !save("dev-web").contains("--dport " + port + " "),
+                tamper(spaced, "dev-web", "foreign rule " + i, () -> !save("dev-web").contains("--dport " + port + " "),
                         "-I", "INPUT", "1", "-p", "tcp", "--dport", port, "-j", "ACCEPT");
             }
+            if (spaced) {
+                await(SETTLE, "the tampering event of round " + i,
+                        () -> fleet.eventsOf(web, "agent.tampering").size() > events);
+            }
         }
+        await(SETTLE, "dev-web's firewall back to its policy after the stress rounds",
+                () -> chain(save("dev-web"), "CORDON-INPUT").equals(cordonInput)
+                        && chain(save("dev-web"), "INPUT").stream().allMatch(VenFleetE2ETest::isCordonJump));
         expectMatrix(Map.of(flow("prod-web", "dev-web", 9997), true, flow("prod-web", "dev-web", 80), false));
     }
 
@@ -375,11 +402,8 @@ class VenFleetE2ETest {
                 new PrintStream(new ByteArrayOutputStream(), true)).start();
         await(Duration.ofSeconds(30), "the tampering seen while the PCE was down to reach its events",
                 () -> fleet.eventsOf(db, "agent.tampering").size() > before);
-        Api.Resp r = fleet.api().post("/orgs/1/sec_policy/draft/rule_sets/2/sec_rules", Map.of(
-                "providers", List.of(Map.of("label", Map.of("href", "/orgs/1/labels/4"))),
-                "consumers", List.of(Map.of("label", Map.of("href", "/orgs/1/labels/3"))),
-                "ingress_services", List.of(Map.of("proto", 6, "port", 8080)), "unscoped_consumers", false));
-        check(r, 201);
+        check(fleet.api().put("/orgs/1/sec_policy/draft/rule_sets/2/sec_rules/3", Map.of("ingress_services",
+                List.of(Map.of("href", "/orgs/1/sec_policy/draft/services/4"), Map.of("proto", 6, "port", 8080)))), 204);
         provisionAndWait("after the PCE came back", "prod-web", "prod-db");
         assertThat(reaches("prod-web", "prod-db", 8080)).isTrue();
         for (Ven v : fleet.vens.values()) assertThat(v.failure).as(v.name).isNull();
