@@ -143,14 +143,20 @@ public final class ConflictFinder {
             int proto = PortSpace.proto(sp);
             boolean hasPort = proto == ServicePort.TCP || proto == ServicePort.UDP || proto == 132
                     || proto == ServicePort.ICMP || proto == ServicePort.ICMPV6;
-            return new Point(pick(src, preferred), pick(dst, preferred), proto, hasPort ? PortSpace.port(sp) : null);
+            String from = pick(src, preferred, null);
+            return new Point(from, pick(dst, preferred, from), proto, hasPort ? PortSpace.port(sp) : null);
         }
 
-        private static String pick(AddrRanges set, List<BigInteger> preferred) {
+        /** A workload address in the set (other than {@code avoid}, so examples are not a host talking to itself). */
+        private static String pick(AddrRanges set, List<BigInteger> preferred, String avoid) {
+            String fallback = null;
             for (BigInteger k : preferred) {
-                if (set.containsKey(k)) return AddrRanges.ofKeys(List.of(k)).first();
+                if (!set.containsKey(k)) continue;
+                String a = AddrRanges.ofKeys(List.of(k)).first();
+                if (!a.equals(avoid)) return a;
+                fallback = a;
             }
-            return set.first();
+            return fallback != null ? fallback : set.first();
         }
     }
 }
