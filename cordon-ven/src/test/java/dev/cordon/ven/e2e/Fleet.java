@@ -185,6 +185,16 @@ final class Fleet implements AutoCloseable {
         }
     }
 
+    /** "median M ms, p90 P ms, max X ms (n=N)". */
+    static String stats(List<Long> nanos) {
+        List<Long> s = new ArrayList<>(nanos);
+        s.sort(null);
+        if (s.isEmpty()) return "no samples";
+        long p90 = s.get(Math.min(s.size() - 1, (int) Math.ceil(0.9 * s.size()) - 1));
+        return String.format("median %.0f ms, p90 %.0f ms, max %.0f ms (n=%d)", medianMs(nanos), p90 / 1e6,
+                s.get(s.size() - 1) / 1e6, s.size());
+    }
+
     static double medianMs(List<Long> nanos) {
         if (nanos.isEmpty()) return Double.NaN;
         List<Long> s = new ArrayList<>(nanos);

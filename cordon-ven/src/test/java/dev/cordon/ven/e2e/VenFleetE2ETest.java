@@ -97,9 +97,8 @@ class VenFleetE2ETest {
         } finally {
             fleet.close();
         }
-        String line = String.format("VEN E2E: median provision->enforced %.1f ms (n=%d), median tamper->repaired %.1f ms"
-                + " (n=%d)", Fleet.medianMs(PROVISION_TO_ENFORCED), PROVISION_TO_ENFORCED.size(),
-                Fleet.medianMs(TAMPER_TO_REPAIRED), TAMPER_TO_REPAIRED.size());
+        String line = "VEN E2E: provision->enforced " + Fleet.stats(PROVISION_TO_ENFORCED) + "; tamper->repaired "
+                + Fleet.stats(TAMPER_TO_REPAIRED);
         System.out.println(line);
         Timings.record("fleet", line);
     }
