@@ -4,27 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 
 /** Conflicts: every conflict of the draft, naming both rules, the kind and an example flow. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ConflictsBrowserTest {
-    ConsoleBrowser b;
-
-    @BeforeAll
-    void start() {
-        b = new ConsoleBrowser();
-        b.signInAsOwner();
-    }
-
-    @AfterAll
-    void stop() {
-        if (b != null) b.close();
-    }
+class ConflictsBrowserTest extends OwnerSignedInBrowserTest {
 
     @Test
     void aDenyRuleReallowedByAnAllowRuleIsListedWithBothRulesAndAFlow() {

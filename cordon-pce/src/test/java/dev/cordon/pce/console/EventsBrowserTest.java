@@ -4,29 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** Events: the org's audit log, filtered by type and severity (htmx swaps the table). */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class EventsBrowserTest {
-    ConsoleBrowser b;
-
-    @BeforeAll
-    void start() {
-        b = new ConsoleBrowser();
-        b.signInAsOwner();
-    }
-
-    @AfterAll
-    void stop() {
-        if (b != null) b.close();
-    }
+class EventsBrowserTest extends OwnerSignedInBrowserTest {
 
     @Test
     void filteringByTypeShowsOnlyThoseEvents() {

@@ -2,27 +2,11 @@ package dev.cordon.pce.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 
 /** Workloads, labels, label groups, IP lists and services: add through the console; refusals beside the field. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class InventoryBrowserTest {
-    ConsoleBrowser b;
-
-    @BeforeAll
-    void start() {
-        b = new ConsoleBrowser();
-        b.signInAsOwner();
-    }
-
-    @AfterAll
-    void stop() {
-        if (b != null) b.close();
-    }
+class InventoryBrowserTest extends OwnerSignedInBrowserTest {
 
     @Test
     void labelsAreAddedAndADuplicateIsRefusedBesideTheValue() {

@@ -4,27 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 
 /** Provision: pending changes, provision with a description, versions, revert and restore. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ProvisionBrowserTest {
-    ConsoleBrowser b;
-
-    @BeforeAll
-    void start() {
-        b = new ConsoleBrowser();
-        b.signInAsOwner();
-    }
-
-    @AfterAll
-    void stop() {
-        if (b != null) b.close();
-    }
+class ProvisionBrowserTest extends OwnerSignedInBrowserTest {
 
     @Test
     void pendingChangesAreProvisionedRevertedAndAnEarlierVersionRestored() {
