@@ -27,7 +27,9 @@ import org.junit.jupiter.api.Test;
  * A VEN killed (SIGKILL) at random instants while it applies a new policy, twenty times: after each kill every
  * table of both families is exactly as the previous policy left it or exactly as the new one does (never a mix
  * inside a table), Cordon's jumps are in place (the host was never opened), and the restarted VEN converges on the
- * new policy from its state directory and the PCE. The VEN runs as a real child process ({@link VenMain#main}).
+ * new policy from its state directory and the PCE. Then SIGTERM stops it cleanly with the firewall untouched, and
+ * after a simulated reboot (every table and set wiped) with the PCE down, the restarted VEN puts its last good policy
+ * back from the state directory alone. The VEN runs as a real child process ({@link VenMain#main}).
  */
 class VenCrashE2ETest {
     static final int KILLS = 20;
@@ -92,6 +94,24 @@ class VenCrashE2ETest {
                     assertThat(after.get("IPv4 filter")).as("kill %d: the table changed too", i)
                             .isNotEqualTo(before.get("IPv4 filter"));
                 }
+                // SIGTERM: the VEN stops cleanly and the firewall stays as it was
+                Map<String, Object> enforced = state(host);
+                assertThat(ven.terminate(Duration.ofSeconds(15))).as("the VEN exits on SIGTERM").isTrue();
+                assertThat(state(host)).isEqualTo(enforced);
+
+                // a reboot with the PCE down: the VEN puts its last good policy back from the state directory
+                fleet.pce.server.stop();
+                for (String tool : List.of("iptables", "ip6tables")) {
+                    for (String table : List.of("filter", "raw", "mangle", "nat")) {
+                        host.run(tool, "-w", "-t", table, "-F");
+                        host.run(tool, "-w", "-t", table, "-X");
+                    }
+                }
+                host.run("ipset", "destroy");
+                assertThat(state(host)).isNotEqualTo(enforced);
+                ven.start();
+                await(Duration.ofSeconds(30), "the last good policy back in force without the PCE",
+                        () -> state(host).equals(enforced));
             } finally {
                 ven.killWithChildren();
             }
@@ -172,6 +192,14 @@ class VenCrashE2ETest {
             File log = File.createTempFile("cordon-ven-crash", ".log");
             log.deleteOnExit();
             process = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log).start();
+        }
+
+        /** Sends SIGTERM and waits for the JVM to exit; true when it did in time. */
+        boolean terminate(Duration max) throws InterruptedException {
+            process.destroy();
+            boolean exited = process.waitFor(max.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            if (exited) process = null;
+            return exited;
         }
 
         /** Waits until the VEN runs an {@code ipset restore} or {@code ip(6)tables-restore}; false on timeout. */
