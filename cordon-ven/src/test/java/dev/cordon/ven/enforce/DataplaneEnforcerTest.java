@@ -46,6 +46,53 @@ class DataplaneEnforcerTest {
         assertThat(e.current()).contains(s);
     }
 
+    /**
+     * A kernel played by text: a full {@code iptables-restore} replaces its tables, {@code iptables-save} prints them.
+     * {@code afterRestore} runs after each IPv4 restore, so a test can change the firewall inside an apply.
+     */
+    static final class TextKernel {
+        final java.util.Map<String, String> v4 = new java.util.TreeMap<>();
+        Runnable afterRestore = () -> {};
+
+        FakeCommandRunner runner() {
+            return new FakeCommandRunner()
+                    .on(List.of("iptables-save"), c -> new dev.cordon.dataplane.exec.CommandResult(c.argv(), 0,
+                            String.join("", v4.values()), ""))
+                    .on(List.of("iptables-restore"), c -> {
+                        for (String t : c.stdin().split("(?=^\\*)", -1)) {
+                            if (t.startsWith("*")) v4.put(t.substring(1, t.indexOf('\n')), t);
+                        }
+                        afterRestore.run();
+                        return new dev.cordon.dataplane.exec.CommandResult(c.argv(), 0, "", "");
+                    });
+        }
+
+        void flush(String chain) {
+            v4.put("filter", v4.get("filter").lines().filter(l -> !l.startsWith("-A " + chain + " "))
+                    .map(l -> l + "\n").reduce("", String::concat));
+        }
+    }
+
+    @Test
+    void aChangeMadeDuringARepairsReadBackIsStillFoundByTheNextCheck() {
+        TextKernel k = new TextKernel();
+        DataplaneEnforcer e = new DataplaneEnforcer(k.runner());
+        AppliedSnapshot applied = e.apply(policy());
+        assertThat(e.check()).isEmpty();
+        k.flush("CORDON-INPUT");
+        assertThat(e.check()).extracting(TamperChange::kind).contains("chain_flushed");
+
+        k.afterRestore = () -> k.flush("CORDON-INPUT"); // someone flushes again right after the repair writes
+        AppliedSnapshot read = e.repair();
+        assertThat(read.owned()).isNotEqualTo(applied.owned());
+        assertThat(e.current()).get().extracting(AppliedSnapshot::owned).isEqualTo(applied.owned());
+        assertThat(e.check()).extracting(TamperChange::kind).contains("chain_flushed");
+
+        k.afterRestore = () -> {};
+        assertThat(e.repair().owned()).isEqualTo(applied.owned());
+        assertThat(e.check()).isEmpty();
+    }
+
     @Test
     void tamperChangesKeepFamilyTableChainRuleAndKind() {
         TamperChange c = DataplaneEnforcer.change(new Change(Family.V4, "filter", "INPUT", "-j DROP", ChangeKind.FOREIGN_RULE));
