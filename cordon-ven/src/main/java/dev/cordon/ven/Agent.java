@@ -190,9 +190,12 @@ public final class Agent {
     private void syncLoop() {
         while (running) {
             try {
-                syncOnce();
+                long t0 = System.nanoTime();
+                boolean received = syncOnce().isPresent();
                 if (pceFailures > 0) log.info("the PCE answers again after {} failed polls", pceFailures);
                 pceFailures = 0;
+                // a PCE that answers "no change" at once (no long poll) must not be polled in a tight loop
+                if (!received && running && System.nanoTime() - t0 < 100_000_000L && !pause(cfg.backoffMin())) return;
             } catch (PceException e) {
                 pceFailures++;
                 Duration d = cfg.backoff(pceFailures);

@@ -361,6 +361,21 @@ class AgentTest {
     // ---- the loop ----
 
     @Test
+    void aPceThatAnswersNoChangeAtOnceIsNotPolledInATightLoop() {
+        Thread test = Thread.currentThread();
+        List<Duration> syncSleeps = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch never = new CountDownLatch(1);
+        for (int i = 0; i < 3; i++) pce.polls.addLast(java.util.Optional::empty);
+        Agent a = new Agent(cfg, pce, enforcer, () -> HOST, state, d -> {
+            if (Thread.currentThread() == test) syncSleeps.add(d);
+            else never.await();
+        });
+        pce.whenPollsRunOut = a::stop;
+        a.run();
+        assertThat(syncSleeps).containsExactly(cfg.backoffMin(), cfg.backoffMin(), cfg.backoffMin());
+    }
+
+    @Test
     void theSyncLoopBacksOffWhileThePceIsDownAndCatchesUpWhenItReturns() throws Exception {
         Thread test = Thread.currentThread();
         List<Duration> syncSleeps = Collections.synchronizedList(new ArrayList<>());
