@@ -110,8 +110,18 @@ class VenCrashE2ETest {
                 host.run("ipset", "destroy");
                 assertThat(state(host)).isNotEqualTo(enforced);
                 ven.start();
-                await(Duration.ofSeconds(30), "the last good policy back in force without the PCE",
-                        () -> state(host).equals(enforced));
+                try {
+                    await(Duration.ofSeconds(30), "the last good policy back in force without the PCE",
+                            () -> state(host).equals(enforced));
+                } catch (AssertionError e) {
+                    Map<String, Object> now = state(host);
+                    StringBuilder diff = new StringBuilder();
+                    for (String k : enforced.keySet()) {
+                        if (!enforced.get(k).equals(now.get(k))) diff.append(k).append(": was ").append(enforced.get(k))
+                                .append("\n  now ").append(now.get(k)).append('\n');
+                    }
+                    throw new AssertionError(e.getMessage() + "\n" + diff + "VEN log:\n" + ven.logTail(), e);
+                }
             } finally {
                 ven.killWithChildren();
             }
@@ -188,8 +198,19 @@ class VenCrashE2ETest {
                     "--hostname", "crash", "--state-dir", stateDir.toString(), "--poll-wait-seconds", "30");
         }
 
+        File log;
+
+        String logTail() {
+            try {
+                List<String> lines = java.nio.file.Files.readAllLines(log.toPath());
+                return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+            } catch (IOException e) {
+                return "(no log: " + e.getMessage() + ")";
+            }
+        }
+
         void start() throws IOException {
-            File log = File.createTempFile("cordon-ven-crash", ".log");
+            log = File.createTempFile("cordon-ven-crash", ".log");
             log.deleteOnExit();
             process = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log).start();
         }
