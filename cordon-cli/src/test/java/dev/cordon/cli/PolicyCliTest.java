@@ -122,7 +122,7 @@ class PolicyCliTest {
 
     @Test
     void demoPrintsTheVerdictTableWithDecidingRules() {
-        CliRun run = CliRun.of("demo");
+        CliRun run = CliRun.of("demo", "--policy-only");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("DECIDING RULE").contains("override_deny").contains("potentially_blocked")
                 .contains("Rule conflicts");
