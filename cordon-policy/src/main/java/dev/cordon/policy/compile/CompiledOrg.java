@@ -65,7 +65,10 @@ public final class CompiledOrg {
     private final List<SetState> providerSets = new ArrayList<>();
     private final List<SetState> consumerSets = new ArrayList<>();
     private final Map<String, SetState> sets = new HashMap<>();
-    private final Map<String, AddressIndex.Cover> coverCache = new HashMap<>();
+    private final Map<AddrRanges, AddressIndex.Cover> coverCache = new HashMap<>();
+    /** Which sets mention a label or require a key: a relabel re-evaluates only those. */
+    private final Map<Integer, List<SetState>> setsByLabel = new HashMap<>();
+    private final Map<String, List<SetState>> setsByKey = new HashMap<>();
     private final List<CustomRule> customs = new ArrayList<>();
     private final ClassKey[] keys;
     private final CoexistenceResolver.Result[] coexistence;
@@ -199,10 +202,21 @@ public final class CompiledOrg {
         int w = indexOf(workloadHref);
         int[] nl = newLabels.stream().map(r -> base.labelId(r.href())).filter(x -> x != null)
                 .mapToInt(Integer::intValue).distinct().sorted().toArray();
+        Set<Integer> changedLabels = new HashSet<>();
+        Set<String> changedKeys = new HashSet<>();
+        for (int l : labels[w]) changedLabels.add(l);
+        for (int l : nl) {
+            if (!changedLabels.remove(l)) changedLabels.add(l);
+        }
+        for (int l : changedLabels) changedKeys.add(labelKeys[l]);
         index.relabel(w, labels[w], nl, labelKeys);
         labels[w] = nl;
         workloads[w] = workloads[w].withLabels(newLabels);
-        for (SetState s : sets.values()) {
+        // only sets whose expressions mention a changed label or key can change for this workload
+        Set<SetState> touched = new HashSet<>();
+        for (int l : changedLabels) touched.addAll(setsByLabel.getOrDefault(l, List.of()));
+        for (String k : changedKeys) touched.addAll(setsByKey.getOrDefault(k, List.of()));
+        for (SetState s : touched) {
             boolean in = s.contains(w, this);
             if (in != s.members.get(w)) {
                 s.members.set(w, in);
@@ -211,7 +225,41 @@ public final class CompiledOrg {
         }
         for (CustomRule c : customs) c.members.set(w, c.contains(w, this));
         coexistence[w] = resolveCoexistence(w);
-        setKey(w, keyOf(w));
+        setKey(w, rekey(w, touched));
+    }
+
+    /**
+     * The class key of {@code w} after its labels changed: only rule scopes whose sets were {@code touched} can have
+     * changed, so the old key's other entries are kept and those scopes re-evaluated (the full {@link #keyOf} scans
+     * every rule scope).
+     */
+    private ClassKey rekey(int w, Set<SetState> touched) {
+        ClassKey old = keys[w];
+        if (old == null || old.mode() == EnforcementMode.IDLE || !enforces(w)) return keyOf(w);
+        java.util.TreeSet<Integer> inScopes = new java.util.TreeSet<>();
+        java.util.TreeSet<Integer> outScopes = new java.util.TreeSet<>();
+        for (SetState s : touched) {
+            inScopes.addAll(s.providerOf);
+            outScopes.addAll(s.consumerOf);
+        }
+        int[] in = resided(old.inbound(), inScopes, providerSets, w);
+        int[] out = resided(old.outbound(), outScopes, consumerSets, w);
+        IntList custom = new IntList();
+        for (int c = 0; c < customs.size(); c++) {
+            if (customs.get(c).members.get(w)) custom.add(c);
+        }
+        return new ClassKey(workloads[w].effectiveMode(), coexistence[w].state(), in, out, custom.toArray());
+    }
+
+    private int[] resided(int[] old, java.util.TreeSet<Integer> redo, List<SetState> side, int w) {
+        IntList l = new IntList();
+        for (int e : old) {
+            if (!redo.contains(e >>> 1)) l.add(e);
+        }
+        for (int s : redo) addSide(l, s, side.get(s), w);
+        int[] a = l.toArray();
+        Arrays.sort(a);
+        return a;
     }
 
     /** Adds a rule to a rule set of the document and updates the workloads it concerns. */
@@ -265,8 +313,12 @@ public final class CompiledOrg {
 
     private void register(RuleScope s) {
         scopes.add(s);
-        providerSets.add(set(s.providerSetDefinition(), s.providers(), s.scope()));
-        consumerSets.add(set(s.consumerSetDefinition(), s.consumers(), s.intraScope() ? s.scope() : null));
+        SetState p = set(s.providerSetDefinition(), s.providers(), s.scope());
+        SetState c = set(s.consumerSetDefinition(), s.consumers(), s.intraScope() ? s.scope() : null);
+        providerSets.add(p);
+        consumerSets.add(c);
+        p.providerOf.add(s.id());
+        c.consumerOf.add(s.id());
     }
 
     private SetState set(String definition, ActorSelector sel, LabelExpression restrict) {
@@ -274,7 +326,17 @@ public final class CompiledOrg {
         return sets.computeIfAbsent(id, k -> {
             BitSet m = sel.members(index);
             if (restrict != null && !restrict.isAll()) m.and(restrict.members(index));
-            return new SetState(k, definition, sel, restrict == null || restrict.isAll() ? null : restrict, m);
+            SetState s = new SetState(k, definition, sel, restrict == null || restrict.isAll() ? null : restrict, m);
+            Set<Integer> mentioned = new HashSet<>(sel.amsExclusions());
+            Set<String> keys = new HashSet<>();
+            for (LabelExpression e : java.util.Arrays.asList(sel.labels(), s.restrict)) {
+                if (e == null) continue;
+                mentioned.addAll(e.labelsMentioned());
+                keys.addAll(e.keysRequired());
+            }
+            for (int l : mentioned) setsByLabel.computeIfAbsent(l, x -> new ArrayList<>()).add(s);
+            for (String key : keys) setsByKey.computeIfAbsent(key, x -> new ArrayList<>()).add(s);
+            return s;
         });
     }
 
@@ -480,6 +542,10 @@ public final class CompiledOrg {
         final ActorSelector selector;
         final LabelExpression restrict;
         final BitSet members;
+        /** The rule scopes whose provider (consumer) side this set is. */
+        final List<Integer> providerOf = new ArrayList<>(1);
+        final List<Integer> consumerOf = new ArrayList<>(1);
+        private AddressIndex.Cover cover;
 
         SetState(String id, String definition, ActorSelector selector, LabelExpression restrict, BitSet members) {
             this.id = id;
@@ -494,10 +560,15 @@ public final class CompiledOrg {
                     && (restrict == null || restrict.matches(org.labels[w], org.labelKeys));
         }
 
+        /** Workload addresses inside the set's IP-list ranges: fixed for the set's life, so computed once. */
         AddressIndex.Cover cover() {
-            AddrRanges r = selector.addresses();
-            if (r.isEmpty()) return AddressIndex.Cover.NONE;
-            return coverCache.computeIfAbsent(r.toString(), k -> addressIndex.cover(r));
+            AddressIndex.Cover c = cover;
+            if (c == null) {
+                AddrRanges r = selector.addresses();
+                c = r.isEmpty() ? AddressIndex.Cover.NONE : coverCache.computeIfAbsent(r, addressIndex::cover);
+                cover = c;
+            }
+            return c;
         }
 
         AddrRanges ranges() {

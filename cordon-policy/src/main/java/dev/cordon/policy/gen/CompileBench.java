@@ -23,7 +23,7 @@ import java.util.Map;
 /**
  * {@code cordon bench compile}: generates an org, then measures load, validation, indexing, a full compile, and
  * incremental recomputes (one relabel, one added rule) against the full compile measured in the same run. Prints
- * one JSON line per measure. Incremental figures are the median of several repetitions.
+ * one JSON line per measure. Incremental figures are the median of several repetitions after warm-up ones.
  */
 public final class CompileBench {
     private CompileBench() {}
@@ -41,8 +41,11 @@ public final class CompileBench {
         line(out, "load", ms(t1), Map.of("what", "parse the policy document JSON"));
 
         long t2 = System.nanoTime();
-        int errors = Validator.validate(doc).size();
-        line(out, "validate", ms(t2), Map.of("errors", errors));
+        var errors = Validator.validate(doc);
+        line(out, "validate", ms(t2), Map.of("errors", errors.size()));
+        if (!errors.isEmpty()) {
+            throw new IllegalStateException("the generated org is invalid, so the figures would mean nothing: " + errors.get(0));
+        }
 
         long t3 = System.nanoTime();
         Resolved resolved = Resolved.of(doc);
@@ -76,13 +79,14 @@ public final class CompileBench {
 
         List<Double> relabels = new ArrayList<>();
         List<Workload> ws = doc.workloadsOrEmpty();
-        for (int i = 0; i < 9; i++) {
+        // the first 20 relabels warm the code up (as JMH's warm-up iterations do); the next 21 are measured
+        for (int i = 0; i < 41; i++) {
             Workload w = ws.get((i * 7919) % ws.size());
             List<Ref> labels = new ArrayList<>(w.labelsOrEmpty());
             labels.set(0, Ref.of("/orgs/1/labels/" + (1 + (i % 8))));
             long t = System.nanoTime();
             org.relabel(w.href(), labels);
-            relabels.add(ms(t));
+            if (i >= 20) relabels.add(ms(t));
         }
         double relabel = median(relabels);
         line(out, "relabel_one_workload", relabel, Map.of("baseline_full_compile_ms", round(full),

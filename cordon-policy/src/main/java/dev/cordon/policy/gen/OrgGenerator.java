@@ -65,7 +65,8 @@ public final class OrgGenerator {
                     Ref.of(loc[rnd.nextInt(LOCS.length)]));
             List<Interface> itfs = new ArrayList<>();
             itfs.add(new Interface("eth0", "10." + ((w >> 16) & 255) + "." + ((w >> 8) & 255) + "." + (w & 255), 8));
-            if (w % 10 == 0) itfs.add(new Interface("eth0", "fd00::" + Integer.toHexString(w + 1), 64));
+            if (w % 10 == 0) itfs.add(new Interface("eth0", "fd00::" + Integer.toHexString((w + 1) >>> 16) + ":"
+                    + Integer.toHexString((w + 1) & 0xffff), 64));
             String href = "/orgs/1/workloads/w" + w;
             if (w % 20 == 19) {
                 workloads.add(Workload.unmanaged(href, "host-" + w, wl, itfs));

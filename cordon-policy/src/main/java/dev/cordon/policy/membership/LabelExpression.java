@@ -95,6 +95,18 @@ public final class LabelExpression {
         return result;
     }
 
+    /** Every label the expression mentions: only a change of these can change whether a workload matches. */
+    public Set<Integer> labelsMentioned() {
+        Set<Integer> out = new TreeSet<>(excluded);
+        included.values().forEach(out::addAll);
+        return out;
+    }
+
+    /** Keys a workload must carry some label of (keys with only excluded items). */
+    public Set<String> keysRequired() {
+        return onlyExcludedKeys;
+    }
+
     /** A canonical text of the expression, used to name address sets by their definition. */
     public String canonical() {
         return "inc" + included + "exc" + excluded + "keys" + onlyExcludedKeys;
