@@ -20,24 +20,24 @@ final class ActorValidator {
 
     /** Providers or consumers of a rule. */
     void list(Subject rule, String side, List<Actor> actors) {
-        Subject where = rule.then(side);
         if (actors.isEmpty()) {
-            out.add(where, side + "_required", side + " is empty; name at least one actor (ams, a label, a label"
+            out.add(rule, side + "_required", side + " is empty; name at least one actor (ams, a label, a label"
                     + " group, a workload or an IP list)");
             return;
         }
+        Subject where = rule.then(side);
         for (Actor a : actors) item(where, a);
         amsBesideLabels(where, actors);
     }
 
     /** Receivers of a custom iptables rule: labels and label groups (with exclusions), or ams. */
     void receivers(Subject rule, List<Actor> actors) {
-        Subject where = rule.then("receivers");
         if (actors.isEmpty()) {
-            out.add(where, "receivers_required", "actors is empty; name the workloads the statements apply to, by"
+            out.add(rule, "receivers_required", "actors is empty; name the workloads the statements apply to, by"
                     + " labels, label groups or ams");
             return;
         }
+        Subject where = rule.then("receivers");
         for (Actor a : actors) {
             if (item(where, a) && (a.workload() != null || a.ipList() != null)) {
                 out.add(where, "invalid_receiver", "'" + a.display() + "' cannot receive custom iptables rules;"

@@ -15,9 +15,10 @@ final class PortValidator {
 
     private PortValidator() {}
 
-    static void check(Subject owner, Integer proto, Integer port, Integer toPort, Integer icmpType, Integer icmpCode,
-                      Findings out) {
-        Subject where = owner.then("port " + describe(proto, port, toPort));
+    /** {@code kind} says where the entry sits, e.g. "service port" or "ingress service". */
+    static void check(Subject owner, String kind, Integer proto, Integer port, Integer toPort, Integer icmpType,
+                      Integer icmpCode, Findings out) {
+        Subject where = owner.then(kind + " " + describe(proto, port, toPort));
         if (proto == null) {
             out.add(where, "service_port_protocol_required", "proto is missing; give an IANA protocol number"
                     + " (6 tcp, 17 udp, 1 icmp, 58 icmpv6) or -1 for all protocols");
@@ -74,6 +75,7 @@ final class PortValidator {
     }
 
     private static String describe(Integer proto, Integer port, Integer toPort) {
-        return "proto " + proto + (port == null ? "" : " port " + port) + (toPort == null ? "" : "-" + toPort);
+        return "{proto " + proto + (port == null ? "" : ", port " + port) + (toPort == null ? "" : ", to_port " + toPort)
+                + "}";
     }
 }

@@ -44,7 +44,7 @@ final class RuleValidator {
         }
         for (ServiceRef s : r.ingressServicesOrEmpty()) {
             if (s.href() == null) {
-                PortValidator.check(rule.then("ingress service"), s.proto(), s.port(), s.toPort(), s.icmpType(),
+                PortValidator.check(rule, "ingress service", s.proto(), s.port(), s.toPort(), s.icmpType(),
                         s.icmpCode(), out);
             } else if (s.proto() != null || s.port() != null || s.toPort() != null || s.icmpType() != null
                     || s.icmpCode() != null) {

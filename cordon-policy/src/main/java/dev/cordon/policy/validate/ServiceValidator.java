@@ -18,7 +18,8 @@ final class ServiceValidator {
                         + " or {\"proto\": -1} for every protocol");
             }
             for (ServicePort p : s.servicePortsOrEmpty()) {
-                PortValidator.check(about, p.proto(), p.port(), p.toPort(), p.icmpType(), p.icmpCode(), out);
+                PortValidator.check(about, "service port", p.proto(), p.port(), p.toPort(), p.icmpType(),
+                        p.icmpCode(), out);
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.cordon.policy.validate;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -51,7 +52,8 @@ final class StatementRules {
             out.add(unsupported("a line break is not allowed; give one rule per statement, on one line"));
         }
         tokens(table, tokenize(params), out);
-        return out;
+        // One reason is enough per statement even when, say, both -m set and --match-set appear.
+        return List.copyOf(new LinkedHashSet<>(out));
     }
 
     private static void tableAndChain(String table, String chain, List<Problem> out) {

@@ -60,6 +60,12 @@ class CustomIptablesValidationTest {
     }
 
     @Test
+    void oneReasonIsReportedOncePerStatement() {
+        assertThat(errors(withStatement("filter", "INPUT", "-m set --match-set x src -j ACCEPT"),
+                "unsupported_iptables_token")).hasSize(1);
+    }
+
+    @Test
     void semicolonIsRejected() {
         assertThat(unsupported("filter", "INPUT", "-p tcp -j ACCEPT; iptables -F").message()).contains("semicolon");
     }
