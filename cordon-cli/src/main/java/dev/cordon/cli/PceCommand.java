@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
                 "  cordon pce                                   # H2 file in ./cordon-data, https://0.0.0.0:8443",
                 "  cordon pce --data /var/lib/cordon --listen 10.0.0.5:8443",
                 "  cordon pce --db-url 'jdbc:postgresql://db:5432/cordon?user=cordon&password=...'",
+                "      (start several with the same --db-url and the same tls/ directory for a multi-node PCE)",
                 "  cordon pce --listen 127.0.0.1:8080 --plain-http   # plain HTTP, loopback only", "",
                 "First start prints where the owner's API key was written (file mode 0600)."})
 final class PceCommand implements Callable<Integer> {
@@ -23,7 +24,8 @@ final class PceCommand implements Callable<Integer> {
             description = "Data directory: H2 database, TLS certificate, owner API key (default ${DEFAULT-VALUE}).")
     Path data;
 
-    @Option(names = "--db-url", description = "A jdbc:postgresql: URL to use PostgreSQL instead of the embedded H2 file.")
+    @Option(names = "--db-url", description = "A jdbc:postgresql: URL to use PostgreSQL instead of the embedded H2 file."
+            + " Several PCE nodes may share one PostgreSQL database (docs/operations.md, Multi-node).")
     String dbUrl;
 
     @Option(names = "--listen", defaultValue = "0.0.0.0:8443", description = "HOST:PORT to listen on (default ${DEFAULT-VALUE}).")
@@ -59,6 +61,10 @@ final class PceCommand implements Callable<Integer> {
         }, "cordon-pce-shutdown"));
         spec.commandLine().getOut().printf("Cordon PCE listening on %s://%s:%d (data in %s); Ctrl-C stops it.%n",
                 plainHttp ? "http" : "https", host, server.port(), data.toAbsolutePath());
+        if (server.node() != null) {
+            spec.commandLine().getOut().printf("Node %s on PostgreSQL: other PCE nodes on the same database share its"
+                    + " policy and wake its VENs' long polls (LISTEN cordon_changes).%n", server.node());
+        }
         spec.commandLine().getOut().flush();
         stop.await();
         return Cli.OK;

@@ -12,6 +12,7 @@ import dev.cordon.pce.api.workloads.WorkloadChecks;
 import dev.cordon.pce.api.workloads.WorkloadView;
 import dev.cordon.pce.auth.AccessControl;
 import dev.cordon.pce.auth.Principal;
+import dev.cordon.pce.cluster.Cluster;
 import dev.cordon.pce.events.Events;
 import dev.cordon.pce.explain.PolicyCheck;
 import dev.cordon.pce.provision.PolicyService;
@@ -54,10 +55,12 @@ public final class PceServer implements AutoCloseable {
     /**
      * How to run the PCE. {@code jdbcUrl} null means an H2 file in {@code dataDir}; a {@code jdbc:postgresql:} URL
      * selects PostgreSQL. {@code plainHttp} is allowed only on a loopback host. The clock is injected so tests control
-     * time; {@code heartbeatTimeout} is how long a VEN may stay silent before it is reported.
+     * time; {@code heartbeatTimeout} is how long a VEN may stay silent before it is reported; {@code resyncInterval}
+     * is how often a node sharing PostgreSQL with others compares its active version with the database, the bound on
+     * a lost notification (default 5 s).
      */
     public record Config(Path dataDir, String jdbcUrl, String host, int port, boolean plainHttp, Clock clock,
-                         Duration heartbeatTimeout) {
+                         Duration heartbeatTimeout, Duration resyncInterval) {
         public Config {
             Objects.requireNonNull(dataDir, "dataDir: give the directory for the database, key and certificate");
             if (host == null || host.isBlank()) host = "0.0.0.0";
@@ -72,18 +75,25 @@ public final class PceServer implements AutoCloseable {
             if (heartbeatTimeout == null || heartbeatTimeout.isNegative() || heartbeatTimeout.isZero()) {
                 heartbeatTimeout = Duration.ofMinutes(10);
             }
+            if (resyncInterval == null || resyncInterval.isNegative() || resyncInterval.isZero()) {
+                resyncInterval = Duration.ofSeconds(5);
+            }
         }
 
         public Config(Path dataDir, String jdbcUrl, String host, int port, boolean plainHttp) {
-            this(dataDir, jdbcUrl, host, port, plainHttp, Clock.systemUTC(), Duration.ofMinutes(10));
+            this(dataDir, jdbcUrl, host, port, plainHttp, Clock.systemUTC(), Duration.ofMinutes(10), Duration.ofSeconds(5));
         }
 
         public Config withClock(Clock c) {
-            return new Config(dataDir, jdbcUrl, host, port, plainHttp, c, heartbeatTimeout);
+            return new Config(dataDir, jdbcUrl, host, port, plainHttp, c, heartbeatTimeout, resyncInterval);
         }
 
         public Config withHeartbeatTimeout(Duration d) {
-            return new Config(dataDir, jdbcUrl, host, port, plainHttp, clock, d);
+            return new Config(dataDir, jdbcUrl, host, port, plainHttp, clock, d, resyncInterval);
+        }
+
+        public Config withResyncInterval(Duration d) {
+            return new Config(dataDir, jdbcUrl, host, port, plainHttp, clock, heartbeatTimeout, d);
         }
 
         private static boolean isLoopback(String host) {
@@ -100,6 +110,8 @@ public final class PceServer implements AutoCloseable {
     private Store store;
     private Javalin app;
     private VenService vens;
+    private Cluster cluster;
+    private java.util.concurrent.ScheduledExecutorService resync;
     private ServerConnector tlsConnector;
     private SelfSignedTls tls;
 
@@ -122,9 +134,10 @@ public final class PceServer implements AutoCloseable {
         }
         Clock clock = config.clock();
         store = Store.open(config.dataDir(), config.jdbcUrl());
+        cluster = Cluster.of(store);
         Events events = new Events(store, clock);
         AccessControl access = new AccessControl(store, events, clock);
-        PolicyService policy = new PolicyService(store, events, clock);
+        PolicyService policy = new PolicyService(store, events, clock, cluster);
         ObjectService objects = new ObjectService(store, events, clock, policy::liveChanged);
         objects.register(Kind.LABEL, new LabelChecks(store, policy));
         objects.register(Kind.WORKLOAD, new WorkloadChecks(store, policy));
@@ -132,8 +145,23 @@ public final class PceServer implements AutoCloseable {
             objects.register(k, new PolicyObjectChecks(store, policy, k));
         }
         objects.register(Kind.RULE_SET, new RuleSetChecks(store, policy, access, clock));
-        vens = new VenService(store, events, policy, objects, clock, config.heartbeatTimeout());
+        vens = new VenService(store, events, policy, objects, clock, config.heartbeatTimeout(), cluster);
         firstStart(access, policy);
+        if (cluster.isMultiNode()) {
+            resync = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "cordon-cluster-resync");
+                t.setDaemon(true);
+                return t;
+            });
+            resync.scheduleWithFixedDelay(() -> {
+                try {
+                    policy.resyncActiveVersions();
+                } catch (RuntimeException e) {
+                    // the database is away for a moment; the next round tries again
+                }
+            }, config.resyncInterval().toMillis(), config.resyncInterval().toMillis(),
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
 
         VersionedReads reads = new VersionedReads(store, policy);
         Routes routes = new Routes(access, objects, reads, new NestedRules(store, objects, reads, clock), policy,
@@ -169,7 +197,8 @@ public final class PceServer implements AutoCloseable {
 
     private void firstStart(AccessControl access, PolicyService policy) {
         if (store.orgExists(1)) return;
-        store.writeVoid(() -> {
+        boolean created = store.write(() -> {
+            if (store.orgExists(1)) return false; // another PCE node on this database started first
             store.createOrg(1, "Default", dev.cordon.pce.api.Json.now(config.clock()));
             policy.initOrg(1, Principal.SYSTEM);
             String line = access.bootstrapOwner();
@@ -186,7 +215,9 @@ public final class PceServer implements AutoCloseable {
             } catch (IOException e) {
                 throw new IllegalStateException("Cannot write the owner's API key to " + key + ": " + e.getMessage(), e);
             }
+            return true;
         });
+        if (!created) return;
         out.println("Cordon PCE: the owner's API key (auth_username:secret) was written to " + ownerKeyFile().toAbsolutePath());
     }
 
@@ -216,6 +247,11 @@ public final class PceServer implements AutoCloseable {
         return config;
     }
 
+    /** This node's id among the PCE nodes sharing a PostgreSQL database; null on H2 (always a single node). */
+    public String node() {
+        return cluster != null && cluster.isMultiNode() ? cluster.node() : null;
+    }
+
     /** VEN-side operations (housekeeping, counts) for tests and benchmarks. */
     public VenService vens() {
         return vens;
@@ -225,6 +261,14 @@ public final class PceServer implements AutoCloseable {
         if (app != null) {
             app.stop();
             app = null;
+        }
+        if (resync != null) {
+            resync.shutdownNow();
+            resync = null;
+        }
+        if (cluster != null) {
+            cluster.close();
+            cluster = null;
         }
         if (vens != null) {
             vens.close();

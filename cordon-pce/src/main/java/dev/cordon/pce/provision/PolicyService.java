@@ -8,6 +8,8 @@ import dev.cordon.pce.api.Json;
 import dev.cordon.pce.api.objects.Kind;
 import dev.cordon.pce.api.objects.Refs;
 import dev.cordon.pce.auth.Principal;
+import dev.cordon.pce.cluster.Change;
+import dev.cordon.pce.cluster.Cluster;
 import dev.cordon.pce.events.Events;
 import dev.cordon.pce.store.Store;
 import dev.cordon.policy.Engine;
@@ -50,6 +52,11 @@ import java.util.regex.Pattern;
  * <p>The active {@link Engine} is cached per (active version, live generation); the generation changes with every
  * label or workload write, so a VEN's policy follows workload changes without a provision. Listeners hear of every
  * change that may alter a compiled policy.
+ *
+ * <p>Several PCE nodes may share one PostgreSQL database: every change this node makes to the active version or to
+ * labels and workloads is published to the others through the {@link Cluster}, and theirs arrive here, so every
+ * node's cached active version and engine follow. Inside a write transaction the active version is read from the
+ * database (under the cluster-wide write lock), never from the cache, so version numbers stay unique.
  */
 public final class PolicyService {
     public static final String ANY_IP_LIST = IpList.ANY_NAME;
@@ -66,13 +73,55 @@ public final class PolicyService {
     private final Map<Long, PolicyDocument> snapshots = new ConcurrentHashMap<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private volatile CachedEngine cached;
+    private final Cluster cluster;
 
     private record CachedEngine(int org, long version, long generation, Engine engine) {}
 
     public PolicyService(Store store, Events events, Clock clock) {
+        this(store, events, clock, Cluster.local());
+    }
+
+    public PolicyService(Store store, Events events, Clock clock, Cluster cluster) {
         this.store = store;
         this.events = events;
         this.clock = clock;
+        this.cluster = cluster;
+        cluster.subscribe(this::changedElsewhere);
+    }
+
+    /** Another PCE node changed something: follow it as if the change had been made here. */
+    private void changedElsewhere(Change c) {
+        switch (c.type()) {
+            case VERSION -> {
+                activeVersionChanged();
+                fire();
+            }
+            case LIVE -> {
+                generation.incrementAndGet();
+                fire();
+            }
+            case ALL -> {
+                activeVersionChanged();
+                generation.incrementAndGet();
+                fire();
+            }
+            default -> { }
+        }
+    }
+
+    /**
+     * A safety net under the notifications: if the newest version in the database is not the one cached (a node
+     * crashed between its commit and its NOTIFY), follow the database. Cheap: one query per cached org.
+     */
+    public void resyncActiveVersions() {
+        boolean changed = false;
+        for (var e : Map.copyOf(activeVersions).entrySet()) {
+            if (store.latestVersion(e.getKey()) != e.getValue()) changed = true;
+        }
+        if (changed) {
+            activeVersionChanged();
+            fire();
+        }
     }
 
     /** Called after every change that may alter compiled policy (provision, restore, label or workload write). */
@@ -84,6 +133,13 @@ public final class PolicyService {
     public void liveChanged() {
         generation.incrementAndGet();
         fire();
+        cluster.publish(Change.LIVE);
+    }
+
+    /** This node made a new active version (provision, restore): forget the cached one, here and on other nodes. */
+    private void versionMade() {
+        activeVersionChanged();
+        cluster.publish(Change.VERSION);
     }
 
     private void fire() {
@@ -177,6 +233,8 @@ public final class PolicyService {
     }
 
     public long activeVersion(int org) {
+        // under the cluster-wide write lock the database is the truth: another node may have provisioned just now
+        if (store.inWrite()) return store.latestVersion(org);
         long stamp = versionStamp.get();
         Long cachedVersion = activeVersions.get(org);
         if (cachedVersion != null) return cachedVersion;
@@ -365,7 +423,7 @@ public final class PolicyService {
                     Json.object().put("version", version).set("changes", changes));
             return summary;
         });
-        activeVersionChanged();
+        versionMade();
         // the VENs' next look-up needs exactly the engine just built: hand it over instead of building it again
         if (built[0] != null && generation.get() == liveGeneration) {
             cached = new CachedEngine(org, builtVersion[0], liveGeneration, built[0]);
@@ -531,7 +589,7 @@ public final class PolicyService {
                     Json.object().put("restored_version", from).put("version", version));
             return summary;
         });
-        activeVersionChanged();
+        versionMade();
         fire();
         return result;
     }
@@ -591,6 +649,7 @@ public final class PolicyService {
                 store.deleteKind(org, k.kind());
                 for (var e : t.get(k).entrySet()) store.put(org, k.kind(), e.getKey(), stamp(e.getValue(), now, by), null);
             }
+            advanceCounters(org, labels, withBuiltIns.workloadsOrEmpty(), versioned);
             ObjectNode counts = counts(versioned);
             counts.put("labels", labels.size()).put("workloads", withBuiltIns.workloadsOrEmpty().size());
             events.record(org, "sec_policy_draft.import", "info", "success", by.eventActor(), List.of(),
@@ -603,6 +662,32 @@ public final class PolicyService {
         liveChanged();
         return out;
     }
+
+    /** Imported hrefs keep their numbers: the counters move past them, so new objects never reuse one. */
+    private void advanceCounters(int org, List<Label> labels, List<Workload> workloads, PolicyDocument versioned) {
+        Map<String, Long> next = new HashMap<>();
+        java.util.function.BiConsumer<String, String> see = (counter, href) -> {
+            String id = href == null ? "" : href.substring(href.lastIndexOf('/') + 1);
+            if (!id.isEmpty() && id.length() < 18 && id.chars().allMatch(Character::isDigit)) {
+                next.merge(counter, Long.parseLong(id) + 1, Math::max);
+            }
+        };
+        labels.forEach(l -> see.accept(Kind.LABEL.kind(), l.href()));
+        workloads.forEach(w -> see.accept(Kind.WORKLOAD.kind(), w.href()));
+        versioned.labelGroupsOrEmpty().forEach(g -> see.accept(Kind.LABEL_GROUP.kind(), g.href()));
+        versioned.ipListsOrEmpty().forEach(l -> see.accept(Kind.IP_LIST.kind(), l.href()));
+        versioned.servicesOrEmpty().forEach(x -> see.accept(Kind.SERVICE.kind(), x.href()));
+        for (RuleSet rs : versioned.ruleSetsOrEmpty()) {
+            see.accept(Kind.RULE_SET.kind(), rs.href());
+            rs.rulesOrEmpty().forEach(r -> see.accept(RULE_COUNTER, r.href()));
+            rs.denyRulesOrEmpty().forEach(r -> see.accept(RULE_COUNTER, r.href()));
+            rs.ipTablesRulesOrEmpty().forEach(r -> see.accept(RULE_COUNTER, r.href()));
+        }
+        next.forEach((counter, atLeast) -> store.advance(org, counter, atLeast));
+    }
+
+    /** The counter numbering every nested rule (sec_rules, deny_rules, ip_tables_rules) of an org. */
+    public static final String RULE_COUNTER = "rule";
 
     private static ObjectNode stamp(ObjectNode n, String now, Principal by) {
         if (!n.has("created_at")) n.put("created_at", now);

@@ -25,8 +25,10 @@ import org.jdbi.v3.core.statement.Query;
  * immutable rows holding a whole policy document.
  *
  * <p>Writes are serialised: {@link #write(Supplier)} takes one lock and runs the use case in one transaction, so
- * uniqueness checks and multi-row changes (provision, revert) are atomic on one node. Reads run without the lock.
- * Inside {@code write} every store method uses the transaction's handle (kept in a thread-local).
+ * uniqueness checks, counters and multi-row changes (provision, revert) are atomic. On PostgreSQL the transaction
+ * also takes a transaction-scoped advisory lock ({@code pg_advisory_xact_lock}) first, which makes writes atomic
+ * across every PCE node sharing the database; H2 is single-node (its file lock refuses a second process). Reads run
+ * without the lock. Inside {@code write} every store method uses the transaction's handle (kept in a thread-local).
  */
 public final class Store implements AutoCloseable {
     private final HikariDataSource dataSource;
@@ -34,11 +36,15 @@ public final class Store implements AutoCloseable {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final ThreadLocal<Handle> current = new ThreadLocal<>();
     private final boolean postgres;
+    private final String url;
+    /** The advisory lock every PCE node takes for a write transaction ("CORDON" in ASCII). */
+    static final long WRITE_LOCK_KEY = 0x434f52444f4eL;
 
-    private Store(HikariDataSource ds, boolean postgres) {
+    private Store(HikariDataSource ds, boolean postgres, String url) {
         this.dataSource = ds;
         this.jdbi = Jdbi.create(ds);
         this.postgres = postgres;
+        this.url = url;
     }
 
     /** Opens (and migrates) the database: PostgreSQL for a {@code jdbc:postgresql:} URL, else an H2 file in dataDir. */
@@ -62,7 +68,31 @@ public final class Store implements AutoCloseable {
             ds.close();
             throw e;
         }
-        return new Store(ds, url.startsWith("jdbc:postgresql:"));
+        return new Store(ds, url.startsWith("jdbc:postgresql:"), url);
+    }
+
+    /**
+     * A new connection outside the pool, for a node's {@code LISTEN}: it stays open for as long as the node runs
+     * and must not hold a pooled connection. Only for PostgreSQL.
+     */
+    public java.sql.Connection dedicatedConnection() throws java.sql.SQLException {
+        if (!postgres) throw new IllegalStateException("LISTEN/NOTIFY needs PostgreSQL; this store is H2.");
+        return java.sql.DriverManager.getConnection(url);
+    }
+
+    /**
+     * {@code NOTIFY channel, payload}: inside {@link #write} it is delivered when the transaction commits, outside
+     * it at once. Does nothing on H2 (one node, nobody to tell).
+     */
+    public void notify(String channel, String payload) {
+        if (!postgres) return;
+        with(h -> h.createQuery("SELECT pg_notify(:c, :p)").bind("c", channel).bind("p", payload)
+                .mapToMap().list());
+    }
+
+    /** True while the calling thread is inside {@link #write}: reads then see this node's uncommitted changes. */
+    public boolean inWrite() {
+        return current.get() != null;
     }
 
     public boolean isPostgres() {
@@ -82,6 +112,10 @@ public final class Store implements AutoCloseable {
         writeLock.lock();
         try {
             return jdbi.inTransaction(h -> {
+                if (postgres) {
+                    // other PCE nodes on this database wait here too: one writer cluster-wide
+                    h.createQuery("SELECT pg_advisory_xact_lock(:k)").bind("k", WRITE_LOCK_KEY).mapToMap().list();
+                }
                 current.set(h);
                 try {
                     return work.get();
@@ -114,6 +148,20 @@ public final class Store implements AutoCloseable {
     public boolean orgExists(int org) {
         return with(h -> h.createQuery("SELECT COUNT(*) FROM orgs WHERE id = :id").bind("id", org)
                 .mapTo(Integer.class).one() > 0);
+    }
+
+    /** Raises a counter so that {@link #next} never returns a value below {@code atLeast} (after an import). */
+    public void advance(int org, String counter, long atLeast) {
+        with(h -> {
+            int n = h.createUpdate("UPDATE counters SET next_value = :v WHERE org = :org AND name = :n AND next_value < :v")
+                    .bind("org", org).bind("n", counter).bind("v", atLeast).execute();
+            if (n == 0 && h.createQuery("SELECT COUNT(*) FROM counters WHERE org = :org AND name = :n")
+                    .bind("org", org).bind("n", counter).mapTo(Integer.class).one() == 0) {
+                h.createUpdate("INSERT INTO counters (org, name, next_value) VALUES (:org, :n, :v)")
+                        .bind("org", org).bind("n", counter).bind("v", atLeast).execute();
+            }
+            return null;
+        });
     }
 
     public void createOrg(int org, String name, String createdAt) {

@@ -9,6 +9,8 @@ import dev.cordon.pce.api.objects.Kind;
 import dev.cordon.pce.api.objects.ObjectService;
 import dev.cordon.pce.auth.Principal;
 import dev.cordon.pce.auth.Secrets;
+import dev.cordon.pce.cluster.Change;
+import dev.cordon.pce.cluster.Cluster;
 import dev.cordon.pce.events.Events;
 import dev.cordon.pce.provision.PolicyService;
 import dev.cordon.pce.store.Store;
@@ -47,7 +49,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Agent tokens are {@code <id>.<secret>}; only a salted hash is stored. A verified token is remembered in memory
  * until its VEN is suspended or unpaired, so thousands of polling VENs do not each cost a database read. Heartbeat
- * state lives in memory and reaches the database only when it changes.
+ * state lives in memory and reaches the database when it changes, and at least every half heartbeat timeout, so
+ * that every PCE node sharing the database sees recent heartbeats (a VEN talks to one node at a time).
+ *
+ * <p>With several PCE nodes, suspending or unpairing a VEN and marking it as missing heartbeats are told to the
+ * other nodes through the {@link Cluster}: they forget the VEN's cached token, or expect its next heartbeat to clear
+ * the condition.
  */
 public final class VenService implements AutoCloseable {
     public static final Kind PAIRING_PROFILE =
@@ -77,6 +84,9 @@ public final class VenService implements AutoCloseable {
     private final ExecutorService wakers = Executors.newFixedThreadPool(
             Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), daemon("cordon-ven-wake"));
     private final AtomicBoolean recheckQueued = new AtomicBoolean();
+    private final Cluster cluster;
+    /** When this node last wrote each VEN's heartbeat to the database. */
+    private final Map<String, Instant> persistedAt = new ConcurrentHashMap<>();
 
     /** An authenticated VEN. */
     public record Agent(int org, String venHref, String workloadHref, String hostname) {}
@@ -88,6 +98,13 @@ public final class VenService implements AutoCloseable {
 
     public VenService(Store store, Events events, PolicyService policy, ObjectService objects, Clock clock,
                       Duration heartbeatTimeout) {
+        this(store, events, policy, objects, clock, heartbeatTimeout, Cluster.local());
+    }
+
+    public VenService(Store store, Events events, PolicyService policy, ObjectService objects, Clock clock,
+                      Duration heartbeatTimeout, Cluster cluster) {
+        this.cluster = cluster;
+        cluster.subscribe(this::changedElsewhere);
         this.store = store;
         this.events = events;
         this.policy = policy;
@@ -97,6 +114,21 @@ public final class VenService implements AutoCloseable {
         policy.onChange(this::policyChanged);
         long every = Math.max(1, Math.min(30, heartbeatTimeout.toSeconds() / 4));
         timers.scheduleWithFixedDelay(this::checkHeartbeatsQuietly, every, every, TimeUnit.SECONDS);
+    }
+
+    private void changedElsewhere(Change c) {
+        switch (c.type()) {
+            case VEN -> {
+                forget(c.href());
+                heartbeats.remove(c.href());
+            }
+            case MISSED -> missed.add(c.href());
+            case ALL -> {
+                tokens.clear();
+                heartbeats.clear();
+            }
+            default -> { }
+        }
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -385,9 +417,11 @@ public final class VenService implements AutoCloseable {
         JsonNode health = body.has("health") && body.get("health").isArray() ? body.get("health") : Json.array();
         Heartbeat next = new Heartbeat(clock.instant(), Json.text(body, "applied_hash"), state, health);
         Heartbeat prev = heartbeats.put(agent.venHref(), next);
+        Instant persisted = persistedAt.get(agent.venHref());
         if (prev == null || !java.util.Objects.equals(prev.appliedHash(), next.appliedHash())
                 || !prev.syncState().equals(next.syncState()) || !prev.health().equals(next.health())
-                || missed.contains(agent.venHref())) {
+                || missed.contains(agent.venHref()) || persisted == null
+                || Duration.between(persisted, next.at()).compareTo(heartbeatTimeout.dividedBy(2)) >= 0) {
             persistStatus(agent, next);
         }
     }
@@ -402,6 +436,7 @@ public final class VenService implements AutoCloseable {
             ven.putArray("conditions");
             store.put(agent.org(), VEN, agent.venHref(), ven, null);
         }));
+        persistedAt.put(agent.venHref(), hb.at());
         missed.remove(agent.venHref());
     }
 
@@ -439,8 +474,8 @@ public final class VenService implements AutoCloseable {
     public ObjectNode agentStatus(int org, String venHref) {
         ObjectNode agent = Json.object();
         ObjectNode status = agent.putObject("status");
-        Heartbeat hb = heartbeats.get(venHref);
         JsonNode ven = store.get(org, VEN, venHref).map(Json::parse).orElse(Json.object());
+        Heartbeat hb = newest(heartbeats.get(venHref), ven);
         status.put("status", Json.text(ven, "status"));
         if (hb != null) {
             status.put("security_policy_sync_state", hb.syncState());
@@ -458,7 +493,7 @@ public final class VenService implements AutoCloseable {
     /** A VEN as the API shows it: stored fields plus the in-memory last heartbeat. */
     public ObjectNode view(int org, JsonNode stored) {
         ObjectNode v = ((ObjectNode) stored).deepCopy();
-        Heartbeat hb = heartbeats.get(Json.text(v, "href"));
+        Heartbeat hb = newest(heartbeats.get(Json.text(v, "href")), stored);
         if (hb != null) {
             v.put("last_heartbeat_on", Json.format(hb.at()));
             v.put("security_policy_sync_state", hb.syncState());
@@ -466,6 +501,17 @@ public final class VenService implements AutoCloseable {
             v.set("agent_health", hb.health());
         }
         return v;
+    }
+
+    /**
+     * This node's in-memory heartbeat, unless the database holds a newer one (the VEN now talks to another node);
+     * null when the database's is newer, so callers show the stored fields.
+     */
+    private static Heartbeat newest(Heartbeat inMemory, JsonNode stored) {
+        if (inMemory == null) return null;
+        String storedAt = Json.text(stored, "last_heartbeat_on");
+        if (storedAt != null && Instant.parse(storedAt).isAfter(inMemory.at())) return null;
+        return inMemory;
     }
 
     // ---- admin operations on VENs ----
@@ -489,6 +535,7 @@ public final class VenService implements AutoCloseable {
                     List.of(Events.updated(venHref, before, after)), null);
         });
         forget(venHref);
+        cluster.publish(Change.ven(venHref));
     }
 
     /** Unpairs a VEN: its token stops working and its managed workload goes away. */
@@ -511,6 +558,7 @@ public final class VenService implements AutoCloseable {
         });
         forget(venHref);
         heartbeats.remove(venHref);
+        cluster.publish(Change.ven(venHref));
         policy.liveChanged();
     }
 
@@ -535,24 +583,35 @@ public final class VenService implements AutoCloseable {
         for (Store.Row r : store.all(1, VEN)) {
             ObjectNode ven = (ObjectNode) Json.parse(r.body());
             if (!"active".equals(Json.text(ven, "status")) || ven.path("conditions").size() > 0) continue;
-            Heartbeat hb = heartbeats.get(r.href());
+            Heartbeat hb = newest(heartbeats.get(r.href()), ven);
             String lastText = hb != null ? Json.format(hb.at())
                     : Optional.ofNullable(Json.text(ven, "last_heartbeat_on")).orElse(Json.text(ven, "created_at"));
             Instant last = Instant.parse(lastText);
             if (Duration.between(last, now).compareTo(heartbeatTimeout) <= 0) continue;
-            marked++;
-            store.writeVoid(() -> {
+            boolean marks = store.write(() -> {
+                // another PCE node may have marked it, or heard from it, since the read above
+                ObjectNode current = store.get(1, VEN, r.href()).map(b -> (ObjectNode) Json.parse(b)).orElse(null);
+                if (current == null || !"active".equals(Json.text(current, "status")) || current.path("conditions").size() > 0) {
+                    return false;
+                }
+                String storedAt = Json.text(current, "last_heartbeat_on");
+                if (storedAt != null && Instant.parse(storedAt).isAfter(last)) return false;
                 ObjectNode cond = Json.object().put("type", "agent.missed_heartbeats")
                         .put("first_reported_timestamp", Json.format(now)).put("last_heartbeat_on", lastText);
-                ven.putArray("conditions").add(cond);
-                store.put(1, VEN, r.href(), ven, null);
+                current.putArray("conditions").add(cond);
+                store.put(1, VEN, r.href(), current, null);
                 missed.add(r.href());
                 ObjectNode actor = Json.object();
-                actor.putObject("agent").put("href", r.href()).put("hostname", Json.text(ven, "hostname"));
+                actor.putObject("agent").put("href", r.href()).put("hostname", Json.text(current, "hostname"));
                 events.record(1, "agent.missed_heartbeats", "warning", "failure", actor, List.of(),
                         Json.object().put("last_heartbeat_on", lastText)
                                 .put("timeout_seconds", heartbeatTimeout.toSeconds()));
+                return true;
             });
+            if (marks) {
+                marked++;
+                cluster.publish(Change.missed(r.href()));
+            }
         }
         return marked;
     }

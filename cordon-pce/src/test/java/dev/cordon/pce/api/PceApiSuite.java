@@ -414,4 +414,39 @@ abstract class PceApiSuite {
         assertThat(bad.status()).isEqualTo(406);
         assertThat(bad.token()).isEqualTo("unknown_field");
     }
+
+    @Test
+    void importedNumbersAreNeverHandedOutAgain() {
+        com.fasterxml.jackson.databind.node.ObjectNode doc =
+                (com.fasterxml.jackson.databind.node.ObjectNode) api.get("/orgs/1/sec_policy/draft/export").body();
+        String label = "/orgs/1/labels/9001";
+        String ruleSet = "/orgs/1/sec_policy/draft/rule_sets/9001";
+        doc.withArray("labels").addObject().put("href", label).put("key", "role").put("value", unique("imported"));
+        String any = api.get("/orgs/1/sec_policy/draft/ip_lists?name=Any").body().get(0).get("href").asText();
+        com.fasterxml.jackson.databind.node.ObjectNode rs = doc.withArray("rule_sets").addObject();
+        rs.put("href", ruleSet).put("name", unique("imported")).putArray("scopes").addArray();
+        com.fasterxml.jackson.databind.node.ObjectNode rule = rs.putArray("rules").addObject();
+        rule.put("href", ruleSet + "/sec_rules/9001");
+        rule.putArray("providers").addObject().putObject("label").put("href", label);
+        rule.putArray("consumers").addObject().putObject("ip_list").put("href", any);
+        rule.putArray("ingress_services").addObject().put("proto", 6).put("port", 22);
+        Resp imported = api.post("/orgs/1/sec_policy/draft/import", doc.toString());
+        assertThat(imported.status()).as(imported.toString()).isEqualTo(200);
+
+        String next = label("role", unique("after-import"));
+        assertThat(Long.parseLong(next.substring(next.lastIndexOf('/') + 1))).isGreaterThan(9001);
+        JsonNode stored = api.get(ruleSet).body();
+        com.fasterxml.jackson.databind.node.ArrayNode rules = stored.get("rules").deepCopy();
+        com.fasterxml.jackson.databind.node.ObjectNode added = rules.addObject();
+        added.set("providers", rule.get("providers"));
+        added.set("consumers", rule.get("consumers"));
+        added.putArray("ingress_services").addObject().put("proto", 6).put("port", 2222);
+        Resp put = api.put(ruleSet, java.util.Map.of("rules", rules));
+        assertThat(put.status()).as(put.toString()).isEqualTo(204);
+        JsonNode after = api.get(ruleSet).body().get("rules");
+        assertThat(after).hasSize(2);
+        assertThat(after.get(0).get("href").asText()).isEqualTo(ruleSet + "/sec_rules/9001");
+        String newRule = after.get(1).get("href").asText();
+        assertThat(Long.parseLong(newRule.substring(newRule.lastIndexOf('/') + 1))).isGreaterThan(9001);
+    }
 }

@@ -62,12 +62,18 @@ public final class RuleSetChecks implements ObjectService.Checks {
             if (!list.isArray()) continue; // the model check reports the wrong type
             Set<String> known = new HashSet<>();
             if (old != null) old.path(field).forEach(r -> known.add(r.path("href").asText()));
+            Set<String> taken = new HashSet<>(known);
+            for (JsonNode r : (ArrayNode) list) taken.add(r.path("href").asText());
             for (JsonNode r : (ArrayNode) list) {
                 if (!r.isObject()) continue;
                 ObjectNode rule = (ObjectNode) r;
                 String href = Json.text(rule, "href");
                 if (href == null || !known.contains(href)) {
-                    rule.put("href", rsHref + "/" + segment(field) + "/" + store.next(org, "rule"));
+                    String fresh;
+                    do { // a rule set imported before counters followed imports may already use the next number
+                        fresh = rsHref + "/" + segment(field) + "/" + store.next(org, PolicyService.RULE_COUNTER);
+                    } while (!taken.add(fresh));
+                    rule.put("href", fresh);
                     rule.put("created_at", now);
                     rule.set("created_by", by.ref());
                 }
