@@ -21,8 +21,16 @@ public final class PceHarness implements AutoCloseable {
     public final Api owner;
     public final Api anonymous;
     public final String printed;
+    /** The database this node uses: null for its own H2 file. */
+    public final String jdbcUrl;
 
     private PceHarness(String jdbcUrl) {
+        this(jdbcUrl, null);
+    }
+
+    /** {@code ownerKey} null: this node created the org and wrote the key; else another node did. */
+    private PceHarness(String jdbcUrl, String ownerKey) {
+        this.jdbcUrl = jdbcUrl;
         try {
             dataDir = Files.createTempDirectory("cordon-pce-test");
         } catch (IOException e) {
@@ -37,7 +45,7 @@ public final class PceHarness implements AutoCloseable {
         String base = "http://127.0.0.1:" + server.port();
         anonymous = new Api(http, base, null);
         try {
-            owner = anonymous.as(Files.readString(server.ownerKeyFile()).trim());
+            owner = anonymous.as(ownerKey != null ? ownerKey : Files.readString(server.ownerKeyFile()).trim());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -49,6 +57,16 @@ public final class PceHarness implements AutoCloseable {
 
     public static PceHarness postgres() {
         return new PceHarness(Postgres.jdbcUrl());
+    }
+
+    /** A second PCE node on the same PostgreSQL database as {@code first} (multi-node), same owner key. */
+    public static PceHarness joining(PceHarness first) {
+        if (first.jdbcUrl == null) throw new IllegalArgumentException("only PostgreSQL PCEs can have several nodes");
+        try {
+            return new PceHarness(first.jdbcUrl, Files.readString(first.server.ownerKeyFile()).trim());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public static PceHarness of(String database) {

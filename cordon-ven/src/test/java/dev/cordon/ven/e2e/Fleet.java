@@ -67,10 +67,15 @@ final class Fleet implements AutoCloseable {
     final Map<String, Ven> vens = new LinkedHashMap<>();
 
     Fleet() {
+        this(PceHarness::h2);
+    }
+
+    /** A fleet whose (first) PCE comes from {@code pceFactory}, e.g. a PostgreSQL-backed node. */
+    Fleet(java.util.function.Supplier<PceHarness> pceFactory) {
         Lab l = Lab.create(); // fails (never skips) without root, iptables, ipset, ip, python3
         PceHarness p = null;
         try {
-            p = PceHarness.h2();
+            p = pceFactory.get();
             tmp = Files.createTempDirectory("cordon-ven-e2e");
         } catch (IOException | RuntimeException e) {
             l.close();
@@ -102,8 +107,13 @@ final class Fleet implements AutoCloseable {
 
     /** Starts a VEN enforcing {@code host}'s namespace. */
     Ven start(String name, Lab.Host host, String hostname, String code) {
+        return start(name, host, hostname, code, pceUrl());
+    }
+
+    /** Starts a VEN enforcing {@code host}'s namespace, talking to the PCE (node) at {@code pceUrl}. */
+    Ven start(String name, Lab.Host host, String hostname, String code, String pceUrl) {
         Path state = tmp.resolve(name);
-        AgentConfig cfg = AgentConfig.of(pceUrl(), code, host.ns, hostname, state)
+        AgentConfig cfg = AgentConfig.of(pceUrl, code, host.ns, hostname, state)
                 .withIntervals(Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(5))
                 .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(2))
                 .withLegacyEnvFiles(List.of(state.resolve("ven.env")));
