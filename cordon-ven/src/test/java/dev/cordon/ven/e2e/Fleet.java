@@ -19,7 +19,13 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import dev.cordon.policy.model.Ref;
+import dev.cordon.policy.model.Workload;
+import dev.cordon.policy.testing.Scenarios;
 import java.util.stream.Stream;
 
 /**
@@ -96,11 +102,16 @@ final class Fleet implements AutoCloseable {
 
     /** A pairing key for a new profile with these labels and mode. */
     String activationCode(String name, String mode, List<String> labelHrefs) {
+        return activationCode(api(), name, mode, labelHrefs);
+    }
+
+    /** A pairing key made through {@code api} (any PCE node) for a new profile with these labels and mode. */
+    static String activationCode(Api api, String name, String mode, List<String> labelHrefs) {
         List<Map<String, String>> labels = labelHrefs.stream().map(h -> Map.of("href", h)).toList();
-        Api.Resp p = api().post("/orgs/1/pairing_profiles", Map.of("name", "e2e-" + name, "enforcement_mode", mode,
+        Api.Resp p = api.post("/orgs/1/pairing_profiles", Map.of("name", "e2e-" + name, "enforcement_mode", mode,
                 "labels", labels));
         check(p, 201);
-        Api.Resp k = api().post(p.body().get("href").asText() + "/pairing_key", Map.of());
+        Api.Resp k = api.post(p.body().get("href").asText() + "/pairing_key", Map.of());
         check(k, 201);
         return k.body().get("activation_code").asText();
     }
@@ -123,6 +134,38 @@ final class Fleet implements AutoCloseable {
         vens.put(name, v);
         v.thread.start();
         return v;
+    }
+
+    /**
+     * A scenario's hosts: a VEN per workload, paired through {@code nodeApi} and talking to {@code nodeUrl} (the
+     * PCE node of that workload); the scenario's other ends as plain hosts; listeners on every checked port plus
+     * {@code extraListen} ("tcp:8080" per host name). Returns the hosts by name once every VEN holds its first policy.
+     */
+    Map<String, Lab.Host> startScenario(Scenarios.Scenario scenario, Function<Workload, Api> nodeApi,
+                                        Function<Workload, String> nodeUrl, Map<String, String> extraListen,
+                                        Duration settle) {
+        Map<String, Set<String>> listen = new LinkedHashMap<>();
+        for (Scenarios.Check c : scenario.checks()) {
+            listen.computeIfAbsent(c.to(), k -> new LinkedHashSet<>()).add(c.proto() + ":" + c.port());
+        }
+        extraListen.forEach((host, spec) -> listen.computeIfAbsent(host, k -> new LinkedHashSet<>()).add(spec));
+        Map<String, Lab.Host> hosts = new LinkedHashMap<>();
+        for (Workload w : scenario.document().workloadsOrEmpty()) {
+            Lab.Host h = lab.host(w.interfacesOrEmpty().get(0).address());
+            hosts.put(w.name(), h);
+            String code = activationCode(nodeApi.apply(w), w.name(), w.enforcementMode().wire(),
+                    w.labelsOrEmpty().stream().map(Ref::href).toList());
+            start(w.name(), h, w.hostname(), code, nodeUrl.apply(w));
+        }
+        for (Scenarios.Check c : scenario.checks()) {
+            for (String end : List.of(c.from(), c.to())) {
+                if (!hosts.containsKey(end)) hosts.put(end, lab.host(end));
+            }
+        }
+        listen.forEach((end, specs) -> hosts.get(end).listen(specs));
+        await(settle, "every VEN activated with its first policy",
+                () -> vens.values().stream().allMatch(v -> v.agent.lastGood().isPresent()));
+        return hosts;
     }
 
     /** Provisions everything pending; returns the new version. */

@@ -8,13 +8,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cordon.dataplane.kernel.Lab;
 import dev.cordon.pce.harness.Api;
 import dev.cordon.pce.harness.PceHarness;
-import dev.cordon.policy.model.Ref;
-import dev.cordon.policy.model.Workload;
 import dev.cordon.policy.testing.Scenarios;
 import dev.cordon.ven.e2e.Fleet.Ven;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -62,42 +59,13 @@ class MultiNodeFleetE2ETest {
             versioned.remove("workloads");
             check(b().post("/orgs/1/sec_policy/draft/import", versioned.toString()), 200);
 
-            Map<String, Set<String>> listen = new LinkedHashMap<>();
-            for (Scenarios.Check c : scenario.checks()) {
-                listen.computeIfAbsent(c.to(), k -> new LinkedHashSet<>()).add(c.proto() + ":" + c.port());
-            }
-            listen.computeIfAbsent("prod-db", k -> new LinkedHashSet<>()).add("tcp:8080");
-            for (Workload w : scenario.document().workloadsOrEmpty()) {
-                Lab.Host h = fleet.lab.host(w.interfacesOrEmpty().get(0).address());
-                hosts.put(w.name(), h);
-                boolean onA = ON_A.contains(w.name());
-                String code = code(onA ? a() : b(), w.name(), w.enforcementMode().wire(),
-                        w.labelsOrEmpty().stream().map(Ref::href).toList());
-                String url = "http://127.0.0.1:" + (onA ? fleet.pce : nodeB).server.port();
-                fleet.start(w.name(), h, w.hostname(), code, url);
-            }
-            for (Scenarios.Check c : scenario.checks()) {
-                for (String end : List.of(c.from(), c.to())) {
-                    if (!hosts.containsKey(end)) hosts.put(end, fleet.lab.host(end));
-                }
-            }
-            listen.forEach((end, specs) -> hosts.get(end).listen(specs));
-            await(SETTLE, "every VEN activated with its first policy",
-                    () -> fleet.vens.values().stream().allMatch(v -> v.agent.lastGood().isPresent()));
+            hosts.putAll(fleet.startScenario(scenario, w -> ON_A.contains(w.name()) ? a() : b(),
+                    w -> "http://127.0.0.1:" + (ON_A.contains(w.name()) ? fleet.pce : nodeB).server.port(),
+                    Map.of("prod-db", "tcp:8080"), SETTLE));
         } catch (RuntimeException | Error e) {
             tearDown();
             throw e;
         }
-    }
-
-    static String code(Api api, String name, String mode, List<String> labelHrefs) {
-        List<Map<String, String>> labels = labelHrefs.stream().map(h -> Map.of("href", h)).toList();
-        Api.Resp p = api.post("/orgs/1/pairing_profiles", Map.of("name", "multi-" + name, "enforcement_mode", mode,
-                "labels", labels));
-        check(p, 201);
-        Api.Resp k = api.post(p.body().get("href").asText() + "/pairing_key", Map.of());
-        check(k, 201);
-        return k.body().get("activation_code").asText();
     }
 
     @AfterAll

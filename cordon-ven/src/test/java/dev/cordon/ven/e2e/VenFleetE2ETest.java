@@ -11,8 +11,6 @@ import dev.cordon.pce.PceServer;
 import dev.cordon.pce.harness.Api;
 import dev.cordon.policy.compile.Coexistence;
 import dev.cordon.policy.model.PolicyDocument;
-import dev.cordon.policy.model.Ref;
-import dev.cordon.policy.model.Workload;
 import dev.cordon.policy.testing.Scenarios;
 import dev.cordon.ven.SyncState;
 import dev.cordon.ven.e2e.Fleet.Ven;
@@ -22,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -63,27 +60,8 @@ class VenFleetE2ETest {
             versioned.remove("workloads");
             check(fleet.api().post("/orgs/1/sec_policy/draft/import", versioned.toString()), 200);
 
-            Map<String, Set<String>> listen = new LinkedHashMap<>();
-            for (Scenarios.Check c : scenario.checks()) {
-                listen.computeIfAbsent(c.to(), k -> new LinkedHashSet<>()).add(c.proto() + ":" + c.port());
-            }
-            listen.computeIfAbsent("prod-db", k -> new LinkedHashSet<>()).add("tcp:8080");
-            listen.computeIfAbsent("prod-web", k -> new LinkedHashSet<>()).add("tcp:8080");
-            for (Workload w : doc.workloadsOrEmpty()) {
-                Lab.Host h = fleet.lab.host(w.interfacesOrEmpty().get(0).address());
-                hosts.put(w.name(), h);
-                String code = fleet.activationCode(w.name(), w.enforcementMode().wire(),
-                        w.labelsOrEmpty().stream().map(Ref::href).toList());
-                fleet.start(w.name(), h, w.hostname(), code);
-            }
-            for (Scenarios.Check c : scenario.checks()) {
-                for (String end : List.of(c.from(), c.to())) {
-                    if (!hosts.containsKey(end)) hosts.put(end, fleet.lab.host(end));
-                }
-            }
-            listen.forEach((end, specs) -> hosts.get(end).listen(specs));
-            await(SETTLE, "every VEN activated with its first policy",
-                    () -> fleet.vens.values().stream().allMatch(v -> v.agent.lastGood().isPresent()));
+            hosts.putAll(fleet.startScenario(scenario, w -> fleet.api(), w -> fleet.pceUrl(),
+                    Map.of("prod-db", "tcp:8080", "prod-web", "tcp:8080"), SETTLE));
         } catch (RuntimeException | Error e) {
             fleet.close();
             throw e;
