@@ -42,7 +42,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The shell examples of the operator-facing docs ({@code docs/api.md}) run as a reader would run them, against a
+ * The shell examples of {@code docs/api.md} and {@code docs/operations.md} run as a reader would run them, against a
  * real PCE started from the built jar, and print what the docs say they print.
  *
  * <p>Each doc gets its own PCE and its own {@code bash}, so variables and functions defined in one block (DATA, PCE,
@@ -51,10 +51,12 @@ import org.junit.jupiter.api.TestFactory;
  *   <li>Every {@code ```sh} block runs, in order, unless its first line starts with {@code # illustrative}
  *       (PostgreSQL, several machines, root: the doc says why).
  *   <li>A command line {@code cordon pce --data D --listen H:P ...} starts the PCE: the jar runs with D replaced by a
- *       temporary directory and P by a free port (a non-loopback H becomes 127.0.0.1); the test waits until
- *       {@code /api/v2/health} answers over HTTPS with the generated certificate. bash then gets {@code DATA} and
- *       {@code PCE} in its environment, which the docs' {@code DATA=${DATA:-D}} and {@code PCE=${PCE:-...}} lines
- *       honour; their defaults must agree with the {@code cordon pce} line.
+ *       temporary directory and P by a free port; the test waits until {@code /api/v2/health} answers over HTTPS,
+ *       trusting the certificate in D. The comment lines after it must appear in what the PCE prints. bash then gets
+ *       {@code DATA} and {@code PCE} in its environment, which the docs' {@code DATA=${DATA:-D}} and
+ *       {@code PCE=${PCE:-...}} lines honour; their defaults must agree with the {@code cordon pce} line. A later
+ *       {@code cordon pce} line with the same D and H:P restarts the PCE (SIGTERM, as Ctrl-C), as after a
+ *       configuration change.
  *   <li>Any other command (several lines while a quote, bracket or trailing backslash is open) runs in bash with
  *       {@code source}. Comment lines right after it, up to a blank line or the next command, are its whole output:
  *       whitespace is ignored and {@code ...} stands for anything. For {@code VAR=...} the comment at the end of the
@@ -65,7 +67,7 @@ import org.junit.jupiter.api.TestFactory;
  * doc, also when a step fails (the steps after a failure are reported as aborted).
  */
 class ApiDocExamplesIT {
-    private static final List<String> DOCS = List.of("docs/api.md");
+    private static final List<String> DOCS = List.of("docs/api.md", "docs/operations.md");
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final Pattern ASSIGNMENT = Pattern.compile("^([A-Za-z_][A-Za-z0-9_]*)=");
@@ -126,19 +128,25 @@ class ApiDocExamplesIT {
         int commandLine = 0;
         Lexer lex = null;
         Step last = null;
+        int indent = 0;
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
-            if (line.startsWith("```")) {
+            String fence = line.stripLeading();
+            if (fence.startsWith("```")) {
                 if (inShell && command != null) {
                     throw new IllegalStateException(doc + ":" + commandLine + ": the command never ends (an open quote or bracket)");
                 }
-                inShell = !inShell && line.strip().equals("```sh");
+                inShell = !inShell && fence.strip().equals("```sh");
+                indent = line.length() - fence.length(); // a block inside a list item is indented as a whole
                 firstLineOfBlock = inShell;
                 skipBlock = false;
                 last = null;
                 continue;
             }
             if (!inShell) continue;
+            int strip = 0;
+            while (strip < indent && strip < line.length() && line.charAt(strip) == ' ') strip++;
+            line = line.substring(strip);
             if (firstLineOfBlock) {
                 firstLineOfBlock = false;
                 skipBlock = line.startsWith("# illustrative");
@@ -231,7 +239,7 @@ class ApiDocExamplesIT {
         private final String marker = "__cordon_step_done_" + UUID.randomUUID().toString().replace("-", "");
         private Path dir;
         private Process pce;
-        private final StringBuffer pceOutput = new StringBuffer();
+        private StringBuffer pceOutput = new StringBuffer();
         private Process bash;
         private Writer bashIn;
         private final BlockingQueue<String> bashOut = new LinkedBlockingQueue<>();
@@ -260,24 +268,26 @@ class ApiDocExamplesIT {
         }
 
         private void startPce(Step s) throws Exception {
-            if (pce != null) fail("%s: %s starts a second PCE; the test supports one per doc", s.title(), doc);
-            dir = Files.createTempDirectory("cordon-apidoc-");
-            List<String> argv = new ArrayList<>(List.of("java", "-jar", jar.toString()));
+            boolean restart = pce != null;
+            if (restart) stopPce();
+            else dir = Files.createTempDirectory("cordon-apidoc-");
+            List<String> argv = new ArrayList<>(List.of("java", "-jar", jar.toString(), "pce"));
             String[] words = s.command().strip().split("\\s+");
             boolean plainHttp = false;
-            for (int i = 1; i < words.length; i++) {
+            String given = null;
+            String listen = null;
+            for (int i = 2; i < words.length; i++) {
                 String w = words[i];
                 if (w.startsWith("#")) break;
+                if (w.equals("\\")) continue;
                 if (w.equals("--data") && i + 1 < words.length) {
-                    docData = words[++i];
+                    given = words[++i];
                     data = dir.resolve("data");
                     argv.addAll(List.of("--data", data.toString()));
                 } else if (w.equals("--listen") && i + 1 < words.length) {
-                    docListen = words[++i];
-                    String host = docListen.substring(0, docListen.lastIndexOf(':'));
-                    boolean loopback = host.equals("127.0.0.1") || host.equals("localhost") || host.equals("[::1]");
-                    port = freePort();
-                    argv.addAll(List.of("--listen", (loopback ? host : "127.0.0.1") + ":" + port));
+                    listen = words[++i];
+                    if (!restart) port = freePort();
+                    argv.addAll(List.of("--listen", listen.substring(0, listen.lastIndexOf(':')) + ":" + port));
                 } else if (w.equals("--db-url")) {
                     fail("%s: a --db-url example needs a PostgreSQL server: mark its block '# illustrative'", s.title());
                 } else {
@@ -285,12 +295,22 @@ class ApiDocExamplesIT {
                     argv.add(w);
                 }
             }
-            assertThat(docData).as("%s: give --data and --listen, as a reader would", s.title()).isNotNull();
-            assertThat(docListen).as("%s: give --data and --listen, as a reader would", s.title()).isNotNull();
+            assertThat(given).as("%s: give --data, as a reader would", s.title()).isNotNull();
+            assertThat(listen).as("%s: give --listen, as a reader would", s.title()).isNotNull();
+            if (restart) {
+                assertThat(given + " " + listen).as("%s: a restart keeps --data and --listen", s.title())
+                        .isEqualTo(docData + " " + docListen);
+            }
+            docData = given;
+            docListen = listen;
+            StringBuffer output = new StringBuffer(); // this process's own: a stopped one may still be flushing
+            pceOutput = output;
             pce = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true).start();
-            pump(pce.getInputStream(), line -> pceOutput.append(line).append('\n'), "pce-output");
+            pump(pce.getInputStream(), line -> output.append(line).append('\n'), "pce-output");
             String base = (plainHttp ? "http" : "https") + "://127.0.0.1:" + port;
             waitForHealth(base);
+            checkPceOutput(s);
+            if (restart) return;
             Path work = Files.createDirectories(dir.resolve("work"));
             Path bin = Files.createDirectories(dir.resolve("bin"));
             Path cordon = bin.resolve("cordon");
@@ -304,13 +324,28 @@ class ApiDocExamplesIT {
             bash = pb.start();
             bashIn = new java.io.OutputStreamWriter(bash.getOutputStream(), StandardCharsets.UTF_8);
             pump(bash.getInputStream(), bashOut::add, "bash-output");
-            if (!s.expected().isEmpty()) {
-                String shown = pceOutput.toString().replace(data.toString(), docData)
-                        .replace(":" + port, docListen.substring(docListen.lastIndexOf(':')))
-                        .replaceAll("\\s+", "");
-                String want = String.join("", s.expected()).replaceAll("\\s+", "");
-                assertThat(shown).as("%s: what the PCE prints", s.title()).contains(want);
+        }
+
+        /** The comment lines after a {@code cordon pce} line appear in what it printed (in the doc's terms). */
+        private void checkPceOutput(Step s) {
+            if (s.expected().isEmpty()) return;
+            String shown = pceOutput.toString().replace(data.toString(), docData)
+                    .replace(":" + port, docListen.substring(docListen.lastIndexOf(':')))
+                    .replaceAll("\\s+", "");
+            String want = String.join("", s.expected()).replaceAll("\\s+", "");
+            assertThat(shown).as("%s: what the PCE prints", s.title()).contains(want);
+        }
+
+        /** Stops the PCE as Ctrl-C would, and waits for it. */
+        private void stopPce() {
+            pce.destroy();
+            try {
+                if (!pce.waitFor(20, TimeUnit.SECONDS)) pce.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                pce.destroyForcibly();
+                Thread.currentThread().interrupt();
             }
+            pce = null;
         }
 
         private void waitForHealth(String base) throws Exception {
@@ -440,18 +475,7 @@ class ApiDocExamplesIT {
                 bash.destroyForcibly();
                 bash = null;
             }
-            if (pce != null) {
-                pce.destroy(); // SIGTERM: the PCE's shutdown hook stops it cleanly
-                try {
-                    if (!pce.waitFor(20, TimeUnit.SECONDS)) {
-                        pce.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                    }
-                } catch (InterruptedException e) {
-                    pce.destroyForcibly();
-                    Thread.currentThread().interrupt();
-                }
-                pce = null;
-            }
+            if (pce != null) stopPce(); // SIGTERM: the PCE's shutdown hook stops it cleanly
             if (dir != null) {
                 try (Stream<Path> files = Files.walk(dir)) {
                     files.sorted(Comparator.reverseOrder()).forEach(p -> {
