@@ -48,8 +48,8 @@ import org.junit.jupiter.api.TestFactory;
  * <p>Each doc gets its own PCE and its own {@code bash}, so variables and functions defined in one block (DATA, PCE,
  * {@code api()}) carry to the next. Rules for the docs, kept simple enough to write by hand:
  * <ul>
- *   <li>Every {@code ```sh} block runs, in order, unless its first line starts with {@code # illustrative}
- *       (PostgreSQL, several machines, root: the doc says why).
+ *   <li>Every {@code ```sh} block runs, in order (also one indented inside a list item), unless its first line
+ *       starts with {@code # illustrative} (PostgreSQL, several machines, root: the doc says why).
  *   <li>A command line {@code cordon pce --data D --listen H:P ...} starts the PCE: the jar runs with D replaced by a
  *       temporary directory and P by a free port; the test waits until {@code /api/v2/health} answers over HTTPS,
  *       trusting the certificate in D. The comment lines after it must appear in what the PCE prints. bash then gets
