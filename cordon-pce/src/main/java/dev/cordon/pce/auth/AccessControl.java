@@ -113,7 +113,9 @@ public final class AccessControl {
     /** Records a denial and returns the 403 to throw. */
     public ApiException denied(Principal p, String what, String message) {
         ObjectNode info = Json.object().put("request", what).put("message", message);
-        events.record(ORG, "request.authorization_failed", "warning", "failure", p.eventActor(), List.of(), info);
+        // the denial rolls back the use case's transaction; its event must outlive that
+        store.afterTransaction(() -> events.record(ORG, "request.authorization_failed", "warning", "failure",
+                p.eventActor(), List.of(), info));
         return ApiException.forbidden(message);
     }
 

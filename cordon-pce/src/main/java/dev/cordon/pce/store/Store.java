@@ -35,6 +35,7 @@ public final class Store implements AutoCloseable {
     private final Jdbi jdbi;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final ThreadLocal<Handle> current = new ThreadLocal<>();
+    private final ThreadLocal<List<Runnable>> afterwards = new ThreadLocal<>();
     private final boolean postgres;
     private final String url;
     /** The advisory lock every PCE node takes for a write transaction ("CORDON" in ASCII). */
@@ -61,7 +62,12 @@ public final class Store implements AutoCloseable {
         hc.setJdbcUrl(url);
         hc.setMaximumPoolSize(10);
         hc.setPoolName("cordon-pce");
-        HikariDataSource ds = new HikariDataSource(hc);
+        HikariDataSource ds;
+        try {
+            ds = new HikariDataSource(hc);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(cannotOpen(url, dataDir, e), e);
+        }
         try {
             Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
         } catch (RuntimeException e) {
@@ -69,6 +75,19 @@ public final class Store implements AutoCloseable {
             throw e;
         }
         return new Store(ds, url.startsWith("jdbc:postgresql:"), url);
+    }
+
+    private static String cannotOpen(String url, Path dataDir, RuntimeException e) {
+        String why = e.getMessage();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null) why = t.getMessage();
+        }
+        if (url.startsWith("jdbc:h2:") && why != null && why.contains("already in use")) {
+            return "The H2 database in " + dataDir.toAbsolutePath() + " is in use by another process (a PCE already"
+                    + " running on this data directory?). H2 serves one PCE node: stop the other one, or give several"
+                    + " nodes one PostgreSQL database with --db-url.";
+        }
+        return "Cannot open the database " + url.replaceAll("password=[^&]*", "password=***") + ": " + why;
     }
 
     /**
@@ -109,7 +128,9 @@ public final class Store implements AutoCloseable {
         if (current.get() != null) {
             return work.get();
         }
+        List<Runnable> after = new ArrayList<>();
         writeLock.lock();
+        afterwards.set(after);
         try {
             return jdbi.inTransaction(h -> {
                 if (postgres) {
@@ -124,8 +145,20 @@ public final class Store implements AutoCloseable {
                 }
             });
         } finally {
+            afterwards.remove();
             writeLock.unlock();
+            for (Runnable r : after) r.run();
         }
+    }
+
+    /**
+     * Runs {@code r} once the current write transaction has ended, committed or rolled back (at once outside one):
+     * for what must be kept even when the use case fails, such as the event recording an access denial.
+     */
+    public void afterTransaction(Runnable r) {
+        List<Runnable> after = afterwards.get();
+        if (after == null) r.run();
+        else after.add(r);
     }
 
     public void writeVoid(Runnable work) {

@@ -152,7 +152,11 @@ class RbacMatrixTest {
         assertThat(got).as(role + " → " + write + ": " + r).isEqualTo(want);
         if (want == 403) {
             assertThat(r.token()).isEqualTo("authorization_failed");
-            assertThat(r.body().get(0).get("message").asText()).isNotBlank();
+            String message = r.body().get(0).get("message").asText();
+            assertThat(message).isNotBlank();
+            // every denial leaves an event, also those found deep inside a use case whose transaction rolls back
+            Resp ev = pce.owner.get("/orgs/1/events?event_type=request.authorization_failed&max_results=1");
+            assertThat(ev.body().get(0).path("info").path("message").asText()).as(role + " → " + write).isEqualTo(message);
         }
     }
 
