@@ -82,7 +82,7 @@ public final class Store implements AutoCloseable {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t.getMessage() != null) why = t.getMessage();
         }
-        if (url.startsWith("jdbc:h2:") && why != null && why.contains("already in use")) {
+        if (url.startsWith("jdbc:h2:") && why != null && (why.contains("already in use") || why.contains("file is locked"))) {
             return "The H2 database in " + dataDir.toAbsolutePath() + " is in use by another process (a PCE already"
                     + " running on this data directory?). H2 serves one PCE node: stop the other one, or give several"
                     + " nodes one PostgreSQL database with --db-url.";
