@@ -43,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * compiled policy (provision, restore, label or workload write) triggers one re-check pass on a single thread; passes
  * coalesce, so a burst of changes costs one pass. Each pass takes the active {@link Engine} (cached per active
  * version and live generation; {@code compileAll} is cached inside it) and completes every waiter whose policy hash
- * changed. Compiled policies with the control plane added are cached per (engine, workload, endpoint).
+ * changed. Compiled policies with the control plane added are cached per (engine, workload, endpoint), and so is
+ * the body of the response that carries one, built from a part serialised once per policy class and endpoint
+ * ({@link PolicyResponses}); a waiter is completed with those bytes.
  *
  * <p>Agent tokens are {@code <id>.<secret>}; only a salted hash is stored. A verified token is remembered in memory
  * until its VEN is suspended or unpaired, so thousands of polling VENs do not each cost a database read. Heartbeat
@@ -66,7 +68,8 @@ public final class VenService implements AutoCloseable {
     private final Map<Waiter, Boolean> waiting = new ConcurrentHashMap<>();
     private final Map<String, Heartbeat> heartbeats = new ConcurrentHashMap<>();
     private final Set<String> missed = ConcurrentHashMap.newKeySet();
-    private final Map<String, FirewallPolicy> compiled = new ConcurrentHashMap<>();
+    private final Map<String, Compiled> compiled = new ConcurrentHashMap<>();
+    private final PolicyResponses responses = new PolicyResponses();
     private volatile Engine compiledFor;
     private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(1, daemon("cordon-ven-timer"));
     private final ExecutorService recheck = Executors.newSingleThreadExecutor(daemon("cordon-ven-recheck"));
@@ -81,7 +84,19 @@ public final class VenService implements AutoCloseable {
     /** An authenticated VEN. */
     public record Agent(int org, String venHref, String workloadHref, String hostname) {}
 
-    private record Waiter(Agent agent, String knownHash, Endpoint endpoint, CompletableFuture<FirewallPolicy> future) {}
+    private record Waiter(Agent agent, String knownHash, Endpoint endpoint, CompletableFuture<byte[]> future) {}
+
+    /** A workload's policy from one engine, with its class body digest; the response body once one needed it. */
+    private static final class Compiled {
+        final FirewallPolicy policy;
+        final String bodyDigest;
+        volatile byte[] json;
+
+        Compiled(FirewallPolicy policy, String bodyDigest) {
+            this.policy = policy;
+            this.bodyDigest = bodyDigest;
+        }
+    }
 
     /** The last heartbeat of a VEN. */
     record Heartbeat(Instant at, String appliedHash, String syncState, JsonNode health) {}
@@ -290,41 +305,60 @@ public final class VenService implements AutoCloseable {
 
     // ---- policy long poll ----
 
-    /** The VEN's policy now; completes with null when the known hash is current and the wait ends. */
-    public CompletableFuture<FirewallPolicy> poll(Agent agent, String knownHash, int waitSeconds, Endpoint endpoint) {
-        FirewallPolicy now = policyFor(agent, endpoint);
-        if (!now.hash().equals(knownHash) || waitSeconds <= 0) {
-            return CompletableFuture.completedFuture(now.hash().equals(knownHash) ? null : now);
+    /**
+     * The body of the VEN's policy response ({@code FirewallPolicy} JSON) now; completes with null when the known
+     * hash is current and the wait ends.
+     */
+    public CompletableFuture<byte[]> poll(Agent agent, String knownHash, int waitSeconds, Endpoint endpoint) {
+        Compiled now = compiledFor(agent, endpoint);
+        if (!now.policy.hash().equals(knownHash) || waitSeconds <= 0) {
+            return CompletableFuture.completedFuture(now.policy.hash().equals(knownHash) ? null : json(now));
         }
         Waiter w = new Waiter(agent, knownHash, endpoint, new CompletableFuture<>());
         waiting.put(w, Boolean.TRUE);
         w.future().whenComplete((p, e) -> waiting.remove(w));
         timers.schedule(() -> w.future().complete(null), waitSeconds, TimeUnit.SECONDS);
         // a change between the first check and registering must not be missed
-        FirewallPolicy again = policyFor(agent, endpoint);
-        if (!again.hash().equals(knownHash)) w.future().complete(again);
+        Compiled again = compiledFor(agent, endpoint);
+        if (!again.policy.hash().equals(knownHash)) w.future().complete(json(again));
         return w.future();
     }
 
     /** The workload's compiled policy from the active version, with the PCE as its control-plane endpoint. */
     public FirewallPolicy policyFor(Agent agent, Endpoint endpoint) {
+        return compiledFor(agent, endpoint).policy;
+    }
+
+    private Compiled compiledFor(Agent agent, Endpoint endpoint) {
         Engine engine = policy.activeEngine(agent.org());
         if (engine != compiledFor) {
             synchronized (compiled) {
                 if (engine != compiledFor) {
                     compiled.clear();
+                    responses.clear();
                     compiledFor = engine;
                 }
             }
         }
         String key = agent.workloadHref() + "|" + endpoint.address() + "|" + endpoint.port();
-        FirewallPolicy p = compiled.get(key);
-        if (p == null) {
+        Compiled c = compiled.get(key);
+        if (c == null) {
             long version = policy.activeVersion(agent.org());
-            p = engine.compile(agent.workloadHref(), version, List.of(endpoint));
-            if (engine == compiledFor) compiled.put(key, p);
+            FirewallPolicy p = engine.compile(agent.workloadHref(), version, List.of(endpoint));
+            c = new Compiled(p, engine.compileAll().bodyDigestOf(p.workload().href()));
+            if (engine == compiledFor) compiled.put(key, c);
         }
-        return p;
+        return c;
+    }
+
+    /** The response body of a compiled policy, built on first need (most polls answer "no change" and need none). */
+    private byte[] json(Compiled c) {
+        byte[] j = c.json;
+        if (j == null) {
+            j = responses.json(c.policy, c.bodyDigest);
+            c.json = j;
+        }
+        return j;
     }
 
     private void policyChanged() {
@@ -346,8 +380,8 @@ public final class VenService implements AutoCloseable {
                 for (int i = from; i < all.size(); i += slices) {
                     Waiter w = all.get(i);
                     try {
-                        FirewallPolicy p = policyFor(w.agent(), w.endpoint());
-                        if (!p.hash().equals(w.knownHash())) w.future().complete(p);
+                        Compiled c = compiledFor(w.agent(), w.endpoint());
+                        if (!c.policy.hash().equals(w.knownHash())) w.future().complete(json(c));
                     } catch (RuntimeException e) {
                         LOG.warn("cannot compile policy for {}: {}", w.agent().workloadHref(), e.getMessage());
                     }
