@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>A policy's JSON is a head — {@code {"workload":{…},"version":N,"hash":"…"} — followed by the rest: mode,
  * coexistence, the sets with every member, the entries, the custom statements and the control plane. The rest is the
  * same for every workload of one policy class served through one PCE endpoint, and the class's body digest
- * ({@link dev.cordon.policy.compile.CompiledOrg#bodyDigestOf}) covers all of it but the control plane. So the rest is
+ * ({@link dev.cordon.policy.compile.CompiledOrg.PolicyBasis}) covers all of it but the control plane. So the rest is
  * written once per (body digest, control plane), and each VEN's body is its own head followed by those shared bytes:
  * 10,000 parked polls in a few classes cost a few serialisations, not 10,000.
  *

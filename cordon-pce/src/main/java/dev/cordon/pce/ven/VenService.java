@@ -13,6 +13,7 @@ import dev.cordon.pce.events.Events;
 import dev.cordon.pce.provision.PolicyService;
 import dev.cordon.pce.store.Store;
 import dev.cordon.policy.Engine;
+import dev.cordon.policy.compile.CompiledOrg.PolicyBasis;
 import dev.cordon.policy.compile.Endpoint;
 import dev.cordon.policy.compile.FirewallPolicy;
 import inet.ipaddr.IPAddressString;
@@ -84,17 +85,19 @@ public final class VenService implements AutoCloseable {
     /** An authenticated VEN. */
     public record Agent(int org, String venHref, String workloadHref, String hostname) {}
 
-    private record Waiter(Agent agent, String knownHash, Endpoint endpoint, CompletableFuture<byte[]> future) {}
+    /** A parked poll; {@code basis} is what its known hash was computed from (name and class body digest). */
+    private record Waiter(Agent agent, String knownHash, Endpoint endpoint, PolicyBasis basis,
+                          CompletableFuture<byte[]> future) {}
 
-    /** A workload's policy from one engine, with its class body digest; the response body once one needed it. */
+    /** A workload's policy from one engine, with its basis; the response body once one needed it. */
     private static final class Compiled {
         final FirewallPolicy policy;
-        final String bodyDigest;
+        final PolicyBasis basis;
         volatile byte[] json;
 
-        Compiled(FirewallPolicy policy, String bodyDigest) {
+        Compiled(FirewallPolicy policy, PolicyBasis basis) {
             this.policy = policy;
-            this.bodyDigest = bodyDigest;
+            this.basis = basis;
         }
     }
 
@@ -314,7 +317,7 @@ public final class VenService implements AutoCloseable {
         if (!now.policy.hash().equals(knownHash) || waitSeconds <= 0) {
             return CompletableFuture.completedFuture(now.policy.hash().equals(knownHash) ? null : json(now));
         }
-        Waiter w = new Waiter(agent, knownHash, endpoint, new CompletableFuture<>());
+        Waiter w = new Waiter(agent, knownHash, endpoint, now.basis, new CompletableFuture<>());
         waiting.put(w, Boolean.TRUE);
         w.future().whenComplete((p, e) -> waiting.remove(w));
         timers.schedule(() -> w.future().complete(null), waitSeconds, TimeUnit.SECONDS);
@@ -345,7 +348,7 @@ public final class VenService implements AutoCloseable {
         if (c == null) {
             long version = policy.activeVersion(agent.org());
             FirewallPolicy p = engine.compile(agent.workloadHref(), version, List.of(endpoint));
-            c = new Compiled(p, engine.compileAll().bodyDigestOf(p.workload().href()));
+            c = new Compiled(p, engine.compileAll().basisOf(p.workload().href()));
             if (engine == compiledFor) compiled.put(key, c);
         }
         return c;
@@ -355,7 +358,7 @@ public final class VenService implements AutoCloseable {
     private byte[] json(Compiled c) {
         byte[] j = c.json;
         if (j == null) {
-            j = responses.json(c.policy, c.bodyDigest);
+            j = responses.json(c.policy, c.basis.bodyDigest());
             c.json = j;
         }
         return j;
@@ -370,6 +373,12 @@ public final class VenService implements AutoCloseable {
         }
     }
 
+    /**
+     * One pass over the parked polls, in slices on the waker pool. A slice first finds the new response body of each
+     * of its waiters whose policy changed, then answers them all: finding is CPU work without I/O, answering is one
+     * write each, and kept apart neither waits behind the other on a shared core. A waiter whose workload kept its
+     * name and class body digest (the usual case after one relabel) is skipped without building its policy.
+     */
     private void recheckWaiters() {
         List<Waiter> all = new java.util.ArrayList<>(waiting.keySet());
         int slices = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
@@ -377,15 +386,17 @@ public final class VenService implements AutoCloseable {
         for (int s = 0; s < slices; s++) {
             int from = s;
             done.add(wakers.submit(() -> {
+                List<Waiter> changed = new java.util.ArrayList<>();
+                List<byte[]> answers = new java.util.ArrayList<>();
                 for (int i = from; i < all.size(); i += slices) {
                     Waiter w = all.get(i);
-                    try {
-                        Compiled c = compiledFor(w.agent(), w.endpoint());
-                        if (!c.policy.hash().equals(w.knownHash())) w.future().complete(json(c));
-                    } catch (RuntimeException e) {
-                        LOG.warn("cannot compile policy for {}: {}", w.agent().workloadHref(), e.getMessage());
+                    byte[] answer = changedAnswer(w);
+                    if (answer != null) {
+                        changed.add(w);
+                        answers.add(answer);
                     }
                 }
+                for (int i = 0; i < changed.size(); i++) changed.get(i).future().complete(answers.get(i));
             }));
         }
         for (java.util.concurrent.Future<?> f : done) {
@@ -397,6 +408,19 @@ public final class VenService implements AutoCloseable {
             } catch (java.util.concurrent.ExecutionException e) {
                 LOG.warn("recheck failed: {}", e.getCause().toString());
             }
+        }
+    }
+
+    /** The response body for a waiter whose policy hash changed, or null when it did not. */
+    private byte[] changedAnswer(Waiter w) {
+        try {
+            PolicyBasis now = policy.activeEngine(w.agent().org()).compileAll().basisOf(w.agent().workloadHref());
+            if (w.basis().equals(now)) return null;
+            Compiled c = compiledFor(w.agent(), w.endpoint());
+            return c.policy.hash().equals(w.knownHash()) ? null : json(c);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot compile policy for {}: {}", w.agent().workloadHref(), e.getMessage());
+            return null;
         }
     }
 

@@ -49,7 +49,7 @@ class PolicyResponsesTest {
 
     static byte[] json(PolicyResponses responses, Engine engine, String workload, Endpoint endpoint) {
         FirewallPolicy p = engine.compile(workload, 7, List.of(endpoint));
-        return responses.json(p, engine.compileAll().bodyDigestOf(workload));
+        return responses.json(p, engine.compileAll().basisOf(workload).bodyDigest());
     }
 
     static byte[] full(Engine engine, String workload, Endpoint endpoint) {

@@ -132,34 +132,30 @@ public final class CompiledOrg {
     }
 
     /**
-     * The digest of all a managed workload's policy shares with its class: mode, coexistence, the sets (each through
-     * the digest of its members), the entries and the custom statements. Two policies with equal body digests differ
-     * at most in their workload, version and control plane, so output built once per class (the PCE's response
-     * bytes) can be keyed on it.
+     * What a workload's policy hash depends on besides the control plane and the version: the workload's name and the
+     * digest of all its policy shares with its class (mode, coexistence, the sets each through the digest of its
+     * members, the entries, the custom statements). Equal bases mean equal hashes for one control plane, and equal
+     * body digests mean policies that differ at most in workload, version and hash, so output built once per class
+     * (the PCE's response bytes) can be keyed on the body digest.
      */
-    public String bodyDigestOf(String workloadHref) {
-        int w = indexOf(workloadHref);
+    public record PolicyBasis(String name, String bodyDigest) {}
+
+    /** The basis of a workload's policy, or null when it is unmanaged or unknown here. */
+    public PolicyBasis basisOf(String workloadHref) {
+        Integer w = base.workloadIndex(workloadHref);
+        if (w == null) return null;
         synchronized (this) {
-            return body(w).digest();
+            return keys[w] == null ? null : new PolicyBasis(workloads[w].display(), body(w).digest());
         }
     }
 
     /**
-     * Whether a workload's policy has the same hash here as in {@code other} (the same name and body digest), decided
-     * without building or hashing either policy; false when the workload is unmanaged or unknown in either.
+     * Whether a workload's policy has the same hash here as in {@code other} (for one control plane), decided from
+     * the bases without building or hashing either policy; false when it is unmanaged or unknown in either.
      */
     public boolean samePolicy(String workloadHref, CompiledOrg other) {
-        String[] mine = nameAndDigest(workloadHref);
-        String[] theirs = other.nameAndDigest(workloadHref);
-        return mine != null && theirs != null && Arrays.equals(mine, theirs);
-    }
-
-    private String[] nameAndDigest(String workloadHref) {
-        Integer w = base.workloadIndex(workloadHref);
-        if (w == null) return null;
-        synchronized (this) {
-            return keys[w] == null ? null : new String[] {workloads[w].display(), body(w).digest()};
-        }
+        PolicyBasis mine = basisOf(workloadHref);
+        return mine != null && mine.equals(other.basisOf(workloadHref));
     }
 
     private record ClassBody(ClassKey key, PolicyClass cls, List<AddressSet> sets, String digest) {}
