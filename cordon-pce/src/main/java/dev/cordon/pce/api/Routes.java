@@ -206,9 +206,9 @@ public final class Routes {
             VenService.Agent agent = vens.authenticate(ctx.header("Authorization"));
             int wait = intParam(ctx, "wait_seconds", 0, 0, 300);
             Endpoint endpoint = new Endpoint(ctx.req().getLocalAddr(), ctx.req().getLocalPort());
-            ctx.future(() -> vens.poll(agent, ctx.queryParam("known_hash"), wait, endpoint).thenAccept(fp -> {
-                if (fp == null) ctx.status(304);
-                else raw(ctx, 200, Json.write(fp));
+            ctx.future(() -> vens.poll(agent, ctx.queryParam("known_hash"), wait, endpoint).thenAccept(json -> {
+                if (json == null) ctx.status(304);
+                else ctx.status(200).contentType("application/json").result(json);
             }));
         });
         app.post("/api/v2/ven/heartbeat", ctx -> {

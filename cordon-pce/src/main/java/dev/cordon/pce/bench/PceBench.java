@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,7 +36,9 @@ import java.util.stream.Stream;
  *
  * <p>Measures, one JSON line each: activation throughput; the time from the provision request to the last VEN
  * holding the new policy (p50, p99, max); and heartbeats per second with 64 concurrent senders for five seconds.
- * The simulated VENs do not apply anything: this measures the PCE, not the dataplane.
+ * The simulated VENs do not apply anything: this measures the PCE, not the dataplane. Their policy polls go through
+ * {@link VenConnections} (one keep-alive connection per VEN, one selector thread, each response read whole and its
+ * {@code hash} taken from the body); activation, heartbeats and the admin calls use {@code java.net.http}.
  *
  * <p>The PCE runs in a child JVM ({@link Server}) so that its sockets and the simulated VENs' sockets each have a
  * process's open-files limit: 10,000 long polls need 10,000 descriptors on each side. The child answers "how many
@@ -48,6 +51,7 @@ public final class PceBench {
             .connectTimeout(Duration.ofSeconds(30)).build();
     private String base;
     private String auth;
+    private InetSocketAddress pce;
 
     public PceBench(PrintStream out) {
         this.out = out;
@@ -76,6 +80,7 @@ public final class PceBench {
              PrintStream toPce = new PrintStream(child.getOutputStream(), true, StandardCharsets.UTF_8)) {
             String[] hello = fromPce.readLine().split(" ", 2); // "<port> <owner key>"
             base = "http://127.0.0.1:" + hello[0] + "/api/v2";
+            pce = new InetSocketAddress("127.0.0.1", Integer.parseInt(hello[0]));
             auth = "Basic " + Base64.getEncoder().encodeToString(hello[1].trim().getBytes(StandardCharsets.UTF_8));
             measure(() -> {
                 toPce.println("waiting");
@@ -139,20 +144,26 @@ public final class PceBench {
         line("activate", n, Json.object().put("seconds", round(actSeconds)).put("per_second", round(n / actSeconds)));
 
         String[] hashes = new String[n];
-        List<CompletableFuture<Void>> firsts = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            int idx = i;
-            gate.acquireUninterruptibly();
-            firsts.add(send("GET", "/ven/policy", null, tokens[i]).thenAccept(r -> {
-                gate.release();
-                hashes[idx] = Json.parse(r.body()).get("hash").asText();
-            }));
+        try (VenConnections policyPolls = new VenConnections(pce, n)) {
+            List<CompletableFuture<Void>> firsts = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int idx = i;
+                gate.acquireUninterruptibly();
+                firsts.add(policyPoll(policyPolls, i, "/ven/policy", tokens[i]).whenComplete((r, e) -> gate.release())
+                        .thenAccept(r -> hashes[idx] = hashOf(r)));
+            }
+            CompletableFuture.allOf(firsts.toArray(CompletableFuture[]::new)).join();
+            provision(policyPolls, waiting, label, tokens, hashes);
+            heartbeats(tokens, hashes); // with every VEN's policy connection still open, as in a real fleet
         }
-        CompletableFuture.allOf(firsts.toArray(CompletableFuture[]::new)).join();
+    }
 
+    private void provision(VenConnections policyPolls, java.util.function.IntSupplier waiting, String label,
+                           String[] tokens, String[] hashes) {
+        int n = tokens.length;
         long[] receivedAt = new long[n];
         CountDownLatch updated = new CountDownLatch(n);
-        for (int i = 0; i < n; i++) poll(i, tokens, hashes, receivedAt, updated);
+        for (int i = 0; i < n; i++) poll(policyPolls, i, tokens, hashes, receivedAt, updated);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (waiting.getAsInt() < n && System.nanoTime() < deadline) sleep(50);
 
@@ -169,7 +180,10 @@ public final class PceBench {
                     .put("last_ms", ms[ms.length - 1]);
         }
         line("provision_to_last_ven", n, prov);
+    }
 
+    private void heartbeats(String[] tokens, String[] hashes) {
+        int n = tokens.length;
         AtomicLong beats = new AtomicLong();
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         List<CompletableFuture<Void>> senders = new ArrayList<>();
@@ -181,21 +195,42 @@ public final class PceBench {
                 .put("per_second", round(beats.get() / hbSeconds)));
     }
 
-    private void poll(int i, String[] tokens, String[] hashes, long[] receivedAt, CountDownLatch updated) {
-        send("GET", "/ven/policy?known_hash=" + hashes[i] + "&wait_seconds=30", null, tokens[i]).thenAccept(r -> {
-            if (r.statusCode() == 200) {
+    private void poll(VenConnections policyPolls, int i, String[] tokens, String[] hashes, long[] receivedAt,
+                      CountDownLatch updated) {
+        policyPoll(policyPolls, i, "/ven/policy?known_hash=" + hashes[i] + "&wait_seconds=30", tokens[i]).thenAccept(r -> {
+            if (r.status() == 200) {
                 receivedAt[i] = System.nanoTime();
-                hashes[i] = Json.parse(r.body()).get("hash").asText();
+                hashes[i] = hashOf(r);
                 updated.countDown();
-            } else if (r.statusCode() == 304) {
-                poll(i, tokens, hashes, receivedAt, updated);
+            } else if (r.status() == 304) {
+                poll(policyPolls, i, tokens, hashes, receivedAt, updated);
             }
         }).exceptionally(e -> {
             // a refused or reset connection under load: a real VEN retries after a pause, so does the simulated one
             CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS)
-                    .execute(() -> poll(i, tokens, hashes, receivedAt, updated));
+                    .execute(() -> poll(policyPolls, i, tokens, hashes, receivedAt, updated));
             return null;
         });
+    }
+
+    private static CompletableFuture<VenConnections.Response> policyPoll(VenConnections policyPolls, int ven,
+                                                                         String path, String authorization) {
+        return policyPolls.get(ven, "/api/v2" + path, authorization).orTimeout(90, TimeUnit.SECONDS);
+    }
+
+    /**
+     * The {@code hash} of a policy response, read from the body bytes without building a JSON tree (the field's name
+     * cannot occur unescaped inside a JSON string, and the hash is hex). The body has been received whole.
+     */
+    static String hashOf(VenConnections.Response r) {
+        if (r.status() != 200) {
+            throw new IllegalStateException("GET /ven/policy → " + r.status() + " " + new String(r.body(), StandardCharsets.UTF_8));
+        }
+        String body = new String(r.body(), StandardCharsets.ISO_8859_1);
+        int at = body.indexOf("\"hash\":\"");
+        int end = at < 0 ? -1 : body.indexOf('"', at + 8);
+        if (end < 0) throw new IllegalStateException("a policy response without a hash: " + body);
+        return body.substring(at + 8, end);
     }
 
     private CompletableFuture<Void> heartbeats(int sender, String[] tokens, String[] hashes, long end, AtomicLong beats) {

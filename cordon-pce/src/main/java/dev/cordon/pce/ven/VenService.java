@@ -15,6 +15,7 @@ import dev.cordon.pce.events.Events;
 import dev.cordon.pce.provision.PolicyService;
 import dev.cordon.pce.store.Store;
 import dev.cordon.policy.Engine;
+import dev.cordon.policy.compile.CompiledOrg.PolicyBasis;
 import dev.cordon.policy.compile.Endpoint;
 import dev.cordon.policy.compile.FirewallPolicy;
 import inet.ipaddr.IPAddressString;
@@ -45,7 +46,9 @@ import org.slf4j.LoggerFactory;
  * compiled policy (provision, restore, label or workload write) triggers one re-check pass on a single thread; passes
  * coalesce, so a burst of changes costs one pass. Each pass takes the active {@link Engine} (cached per active
  * version and live generation; {@code compileAll} is cached inside it) and completes every waiter whose policy hash
- * changed. Compiled policies with the control plane added are cached per (engine, workload, endpoint).
+ * changed. Compiled policies with the control plane added are cached per (engine, workload, endpoint), and so is
+ * the body of the response that carries one, built from a part serialised once per policy class and endpoint
+ * ({@link PolicyResponses}); a waiter is completed with those bytes.
  *
  * <p>Agent tokens are {@code <id>.<secret>}; only a salted hash is stored. A verified token is remembered in memory
  * until its VEN is suspended or unpaired, so thousands of polling VENs do not each cost a database read. Heartbeat
@@ -73,7 +76,8 @@ public final class VenService implements AutoCloseable {
     private final Map<Waiter, Boolean> waiting = new ConcurrentHashMap<>();
     private final Map<String, Heartbeat> heartbeats = new ConcurrentHashMap<>();
     private final Set<String> missed = ConcurrentHashMap.newKeySet();
-    private final Map<String, FirewallPolicy> compiled = new ConcurrentHashMap<>();
+    private final Map<String, Compiled> compiled = new ConcurrentHashMap<>();
+    private final PolicyResponses responses = new PolicyResponses();
     private volatile Engine compiledFor;
     private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(1, daemon("cordon-ven-timer"));
     private final ExecutorService recheck = Executors.newSingleThreadExecutor(daemon("cordon-ven-recheck"));
@@ -85,13 +89,28 @@ public final class VenService implements AutoCloseable {
             Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), daemon("cordon-ven-wake"));
     private final AtomicBoolean recheckQueued = new AtomicBoolean();
     private final Cluster cluster;
+    private final List<Endpoint> advertised;
     /** When this node last wrote each VEN's heartbeat to the database. */
     private final Map<String, Instant> persistedAt = new ConcurrentHashMap<>();
 
     /** An authenticated VEN. */
     public record Agent(int org, String venHref, String workloadHref, String hostname) {}
 
-    private record Waiter(Agent agent, String knownHash, Endpoint endpoint, CompletableFuture<FirewallPolicy> future) {}
+    /** A parked poll; {@code basis} is what its known hash was computed from (name and class body digest). */
+    private record Waiter(Agent agent, String knownHash, Endpoint endpoint, PolicyBasis basis,
+                          CompletableFuture<byte[]> future) {}
+
+    /** A workload's policy from one engine, with its basis; the response body once one needed it. */
+    private static final class Compiled {
+        final FirewallPolicy policy;
+        final PolicyBasis basis;
+        volatile byte[] json;
+
+        Compiled(FirewallPolicy policy, PolicyBasis basis) {
+            this.policy = policy;
+            this.basis = basis;
+        }
+    }
 
     /** The last heartbeat of a VEN. */
     record Heartbeat(Instant at, String appliedHash, String syncState, JsonNode health) {}
@@ -103,6 +122,16 @@ public final class VenService implements AutoCloseable {
 
     public VenService(Store store, Events events, PolicyService policy, ObjectService objects, Clock clock,
                       Duration heartbeatTimeout, Cluster cluster) {
+        this(store, events, policy, objects, clock, heartbeatTimeout, cluster, List.of());
+    }
+
+    /**
+     * {@code advertised}: the PCE endpoints every VEN's policy lets it reach (operator-given, the same on every
+     * node); empty: the endpoint each request arrived on.
+     */
+    public VenService(Store store, Events events, PolicyService policy, ObjectService objects, Clock clock,
+                      Duration heartbeatTimeout, Cluster cluster, List<Endpoint> advertised) {
+        this.advertised = List.copyOf(advertised);
         this.cluster = cluster;
         cluster.subscribe(this::changedElsewhere);
         this.store = store;
@@ -322,41 +351,65 @@ public final class VenService implements AutoCloseable {
 
     // ---- policy long poll ----
 
-    /** The VEN's policy now; completes with null when the known hash is current and the wait ends. */
-    public CompletableFuture<FirewallPolicy> poll(Agent agent, String knownHash, int waitSeconds, Endpoint endpoint) {
-        FirewallPolicy now = policyFor(agent, endpoint);
-        if (!now.hash().equals(knownHash) || waitSeconds <= 0) {
-            return CompletableFuture.completedFuture(now.hash().equals(knownHash) ? null : now);
+    /**
+     * The body of the VEN's policy response ({@code FirewallPolicy} JSON) now; completes with null when the known
+     * hash is current and the wait ends.
+     */
+    public CompletableFuture<byte[]> poll(Agent agent, String knownHash, int waitSeconds, Endpoint endpoint) {
+        Compiled now = compiledFor(agent, endpoint);
+        if (!now.policy.hash().equals(knownHash) || waitSeconds <= 0) {
+            return CompletableFuture.completedFuture(now.policy.hash().equals(knownHash) ? null : json(now));
         }
-        Waiter w = new Waiter(agent, knownHash, endpoint, new CompletableFuture<>());
+        Waiter w = new Waiter(agent, knownHash, endpoint, now.basis, new CompletableFuture<>());
         waiting.put(w, Boolean.TRUE);
         w.future().whenComplete((p, e) -> waiting.remove(w));
         timers.schedule(() -> w.future().complete(null), waitSeconds, TimeUnit.SECONDS);
         // a change between the first check and registering must not be missed
-        FirewallPolicy again = policyFor(agent, endpoint);
-        if (!again.hash().equals(knownHash)) w.future().complete(again);
+        Compiled again = compiledFor(agent, endpoint);
+        if (!again.policy.hash().equals(knownHash)) w.future().complete(json(again));
         return w.future();
     }
 
-    /** The workload's compiled policy from the active version, with the PCE as its control-plane endpoint. */
+    /**
+     * The workload's compiled policy from the active version; its control plane is the advertised endpoints, or
+     * (none advertised) the endpoint the request arrived on.
+     */
     public FirewallPolicy policyFor(Agent agent, Endpoint endpoint) {
+        return compiledFor(agent, endpoint).policy;
+    }
+
+    private Compiled compiledFor(Agent agent, Endpoint endpoint) {
         Engine engine = policy.activeEngine(agent.org());
         if (engine != compiledFor) {
             synchronized (compiled) {
                 if (engine != compiledFor) {
                     compiled.clear();
+                    responses.clear();
                     compiledFor = engine;
                 }
             }
         }
-        String key = agent.workloadHref() + "|" + endpoint.address() + "|" + endpoint.port();
-        FirewallPolicy p = compiled.get(key);
-        if (p == null) {
+        String key = advertised.isEmpty() ? agent.workloadHref() + "|" + endpoint.address() + "|" + endpoint.port()
+                : agent.workloadHref();
+        Compiled c = compiled.get(key);
+        if (c == null) {
             long version = policy.activeVersion(agent.org());
-            p = engine.compile(agent.workloadHref(), version, List.of(endpoint));
-            if (engine == compiledFor) compiled.put(key, p);
+            FirewallPolicy p = engine.compile(agent.workloadHref(), version,
+                    advertised.isEmpty() ? List.of(endpoint) : advertised);
+            c = new Compiled(p, engine.compileAll().basisOf(p.workload().href()));
+            if (engine == compiledFor) compiled.put(key, c);
         }
-        return p;
+        return c;
+    }
+
+    /** The response body of a compiled policy, built on first need (most polls answer "no change" and need none). */
+    private byte[] json(Compiled c) {
+        byte[] j = c.json;
+        if (j == null) {
+            j = responses.json(c.policy, c.basis.bodyDigest());
+            c.json = j;
+        }
+        return j;
     }
 
     private void policyChanged() {
@@ -368,6 +421,12 @@ public final class VenService implements AutoCloseable {
         }
     }
 
+    /**
+     * One pass over the parked polls, in slices on the waker pool. A slice first finds the new response body of each
+     * of its waiters whose policy changed, then answers them all: finding is CPU work without I/O, answering is one
+     * write each, and kept apart neither waits behind the other on a shared core. A waiter whose workload kept its
+     * name and class body digest (the usual case after one relabel) is skipped without building its policy.
+     */
     private void recheckWaiters() {
         List<Waiter> all = new java.util.ArrayList<>(waiting.keySet());
         int slices = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
@@ -375,15 +434,17 @@ public final class VenService implements AutoCloseable {
         for (int s = 0; s < slices; s++) {
             int from = s;
             done.add(wakers.submit(() -> {
+                List<Waiter> changed = new java.util.ArrayList<>();
+                List<byte[]> answers = new java.util.ArrayList<>();
                 for (int i = from; i < all.size(); i += slices) {
                     Waiter w = all.get(i);
-                    try {
-                        FirewallPolicy p = policyFor(w.agent(), w.endpoint());
-                        if (!p.hash().equals(w.knownHash())) w.future().complete(p);
-                    } catch (RuntimeException e) {
-                        LOG.warn("cannot compile policy for {}: {}", w.agent().workloadHref(), e.getMessage());
+                    byte[] answer = changedAnswer(w);
+                    if (answer != null) {
+                        changed.add(w);
+                        answers.add(answer);
                     }
                 }
+                for (int i = 0; i < changed.size(); i++) changed.get(i).future().complete(answers.get(i));
             }));
         }
         for (java.util.concurrent.Future<?> f : done) {
@@ -395,6 +456,19 @@ public final class VenService implements AutoCloseable {
             } catch (java.util.concurrent.ExecutionException e) {
                 LOG.warn("recheck failed: {}", e.getCause().toString());
             }
+        }
+    }
+
+    /** The response body for a waiter whose policy hash changed, or null when it did not. */
+    private byte[] changedAnswer(Waiter w) {
+        try {
+            PolicyBasis now = policy.activeEngine(w.agent().org()).compileAll().basisOf(w.agent().workloadHref());
+            if (w.basis().equals(now)) return null;
+            Compiled c = compiledFor(w.agent(), w.endpoint());
+            return c.policy.hash().equals(w.knownHash()) ? null : json(c);
+        } catch (RuntimeException e) {
+            LOG.warn("cannot compile policy for {}: {}", w.agent().workloadHref(), e.getMessage());
+            return null;
         }
     }
 

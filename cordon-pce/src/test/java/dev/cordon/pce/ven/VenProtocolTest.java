@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cordon.pce.harness.Api;
 import dev.cordon.pce.harness.Api.Resp;
 import dev.cordon.pce.harness.PceHarness;
+import dev.cordon.policy.compile.Endpoint;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -128,6 +130,72 @@ class VenProtocolTest {
         assertThat(changed.status()).isEqualTo(200);
         assertThat(changed.body().get("hash").asText()).isNotEqualTo(hash);
         assertThat(waitedMs).isLessThan(1000);
+    }
+
+    @Test
+    void parkedPollsOfOneClassGetTheirOwnPolicyBytesAndARelabelReanswersOnlyTheRelabelledVen() throws Exception {
+        String role = label("role", unique("cache"));
+        String elsewhere = label("role", unique("cache-other"));
+        String clients = label("role", unique("cache-clients")); // no VEN has it: A's policy does not depend on B's
+        String code = code(profile(Map.of("labels", List.of(Map.of("href", role)))));
+        Resp a = activate(code, unique("c1"), "10.20.6.1");
+        Resp b = activate(code, unique("c2"), "10.20.6.2");
+        Api venA = agent(a);
+        Api venB = agent(b);
+        String hashA = venA.get("/ven/policy").body().get("hash").asText();
+        String hashB = venB.get("/ven/policy").body().get("hash").asText();
+        CompletableFuture<Resp> pollA = longPoll(venA, hashA, 30);
+        CompletableFuture<Resp> pollB = longPoll(venB, hashB, 30);
+        awaitParked(2);
+        assertThat(api.post("/orgs/1/sec_policy/draft/rule_sets", Map.of("name", unique("cache"), "scopes", List.of(List.of()),
+                "rules", List.of(Map.of("providers", List.of(Map.of("label", Map.of("href", role))),
+                        "consumers", List.of(Map.of("label", Map.of("href", clients))),
+                        "ingress_services", List.of(Map.of("proto", 6, "port", 8443)))))).status()).isEqualTo(201);
+        assertThat(api.post("/orgs/1/sec_policy", Map.of("update_description", "cache")).status()).isEqualTo(201);
+        Resp changedA = pollA.get(10, TimeUnit.SECONDS);
+        Resp changedB = pollB.get(10, TimeUnit.SECONDS);
+        assertThat(changedA.status()).isEqualTo(200);
+        assertThat(changedB.status()).isEqualTo(200);
+        // each body is exactly its own policy's JSON, though both were built from one serialisation of the class
+        assertThat(changedA.raw().body()).isEqualTo(policyJson(a));
+        assertThat(changedB.raw().body()).isEqualTo(policyJson(b));
+        assertThat(changedA.header("Content-Type")).isEqualTo("application/json");
+        assertThat(changedA.header("Content-Length")).isEqualTo(String.valueOf(policyJson(a).getBytes(StandardCharsets.UTF_8).length));
+        assertThat(changedA.body().get("workload").get("href").asText()).isEqualTo(a.body().get("workload").get("href").asText());
+        assertThat(afterHash(changedA)).isEqualTo(afterHash(changedB)).contains("8443");
+
+        CompletableFuture<Resp> unchangedA = longPoll(venA, changedA.body().get("hash").asText(), 2);
+        CompletableFuture<Resp> relabelledB = longPoll(venB, changedB.body().get("hash").asText(), 30);
+        awaitParked(2);
+        String workloadB = b.body().get("workload").get("href").asText();
+        assertThat(api.put(workloadB, Map.of("labels", List.of(Map.of("href", elsewhere)))).status()).isEqualTo(204);
+        Resp afterRelabel = relabelledB.get(10, TimeUnit.SECONDS);
+        assertThat(afterRelabel.status()).isEqualTo(200);
+        assertThat(afterRelabel.raw().body()).isEqualTo(policyJson(b));
+        assertThat(afterRelabel.body().get("inbound")).isEmpty();
+        assertThat(unchangedA.get(10, TimeUnit.SECONDS).status()).isEqualTo(304);
+    }
+
+    CompletableFuture<Resp> longPoll(Api ven, String knownHash, int waitSeconds) {
+        return CompletableFuture.supplyAsync(() -> ven.get("/ven/policy?known_hash=" + knownHash + "&wait_seconds=" + waitSeconds));
+    }
+
+    /** Waits (at most 10 s) until {@code n} long polls are parked on the PCE. */
+    void awaitParked(int n) throws InterruptedException {
+        for (int i = 0; i < 1000 && pce.server.vens().waitingCount() < n; i++) Thread.sleep(10);
+        assertThat(pce.server.vens().waitingCount()).isGreaterThanOrEqualTo(n);
+    }
+
+    /** What the PCE holds as this VEN's policy, serialised the plain way. */
+    String policyJson(Resp activation) {
+        VenService vens = pce.server.vens();
+        VenService.Agent agent = vens.authenticate("Bearer " + activation.body().get("agent_token").asText());
+        return dev.cordon.pce.api.Json.write(vens.policyFor(agent, new Endpoint("127.0.0.1", pce.server.port())));
+    }
+
+    static String afterHash(Resp r) {
+        String body = r.raw().body();
+        return body.substring(body.indexOf(",\"enforcement_mode\""));
     }
 
     @Test

@@ -119,31 +119,70 @@ public final class CompiledOrg {
     /** The firewall policy of a managed workload at {@code version}, with the control-plane endpoints it must reach. */
     public FirewallPolicy policyOf(String workloadHref, long version, List<Endpoint> controlPlane) {
         int w = indexOf(workloadHref);
+        ClassBody body;
+        WorkloadRef ref;
         synchronized (this) {
-            ClassKey key = keys[w];
-            if (key == null) {
-                throw new PolicyException("unmanaged_workload", "Workload " + workloads[w].display()
-                        + " is unmanaged: it has no VEN, so it has no firewall policy. Only managed workloads do.");
-            }
-            PolicyClass cls = classes.get(key);
-            List<AddressSet> setList = new ArrayList<>();
-            StringBuilder setDigests = new StringBuilder();
-            for (String id : cls.setIds()) {
-                AddressSet s = materialize(id);
-                setList.add(s);
-                setDigests.append(s.digest()).append(',');
-            }
-            String digests = setDigests.toString();
-            BodyDigest cached = bodyDigests.get(key);
-            if (cached == null || !cached.setDigests().equals(digests)) {
-                cached = new BodyDigest(digests, FirewallPolicy.bodyDigest(key.mode(), key.coexistence(), setList,
-                        cls.inbound(), cls.outbound(), cls.custom()));
-                bodyDigests.put(key, cached);
-            }
-            return FirewallPolicy.ofDigested(new WorkloadRef(workloads[w].href(), workloads[w].display()), version,
-                    cached.digest(), key.mode(), key.coexistence(), setList, cls.inbound(), cls.outbound(),
-                    cls.custom(), controlPlane);
+            body = body(w);
+            ref = new WorkloadRef(workloads[w].href(), workloads[w].display());
         }
+        // hashing the workload and control plane needs no lock: concurrent VEN look-ups only share the class body
+        PolicyClass cls = body.cls();
+        return FirewallPolicy.ofDigested(ref, version, body.digest(), body.key().mode(), body.key().coexistence(),
+                body.sets(), cls.inbound(), cls.outbound(), cls.custom(), controlPlane);
+    }
+
+    /**
+     * What a workload's policy hash depends on besides the control plane and the version: the workload's name and the
+     * digest of all its policy shares with its class (mode, coexistence, the sets each through the digest of its
+     * members, the entries, the custom statements). Equal bases mean equal hashes for one control plane, and equal
+     * body digests mean policies that differ at most in workload, version and hash, so output built once per class
+     * (the PCE's response bytes) can be keyed on the body digest.
+     */
+    public record PolicyBasis(String name, String bodyDigest) {}
+
+    /** The basis of a workload's policy, or null when it is unmanaged or unknown here. */
+    public PolicyBasis basisOf(String workloadHref) {
+        Integer w = base.workloadIndex(workloadHref);
+        if (w == null) return null;
+        synchronized (this) {
+            return keys[w] == null ? null : new PolicyBasis(workloads[w].display(), body(w).digest());
+        }
+    }
+
+    /**
+     * Whether a workload's policy has the same hash here as in {@code other} (for one control plane), decided from
+     * the bases without building or hashing either policy; false when it is unmanaged or unknown in either.
+     */
+    public boolean samePolicy(String workloadHref, CompiledOrg other) {
+        PolicyBasis mine = basisOf(workloadHref);
+        return mine != null && mine.equals(other.basisOf(workloadHref));
+    }
+
+    private record ClassBody(ClassKey key, PolicyClass cls, List<AddressSet> sets, String digest) {}
+
+    /** A managed workload's class with its materialised sets and body digest; the caller holds the lock. */
+    private ClassBody body(int w) {
+        ClassKey key = keys[w];
+        if (key == null) {
+            throw new PolicyException("unmanaged_workload", "Workload " + workloads[w].display()
+                    + " is unmanaged: it has no VEN, so it has no firewall policy. Only managed workloads do.");
+        }
+        PolicyClass cls = classes.get(key);
+        List<AddressSet> setList = new ArrayList<>();
+        StringBuilder setDigests = new StringBuilder();
+        for (String id : cls.setIds()) {
+            AddressSet s = materialize(id);
+            setList.add(s);
+            setDigests.append(s.digest()).append(',');
+        }
+        String digests = setDigests.toString();
+        BodyDigest cached = bodyDigests.get(key);
+        if (cached == null || !cached.setDigests().equals(digests)) {
+            cached = new BodyDigest(digests, FirewallPolicy.bodyDigest(key.mode(), key.coexistence(), setList,
+                    cls.inbound(), cls.outbound(), cls.custom()));
+            bodyDigests.put(key, cached);
+        }
+        return new ClassBody(key, cls, setList, cached.digest());
     }
 
     public synchronized Coexistence coexistenceOf(String workloadHref) {

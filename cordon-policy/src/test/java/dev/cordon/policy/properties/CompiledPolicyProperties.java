@@ -33,7 +33,8 @@ import net.jqwik.api.Property;
 /**
  * The engine's three promises, over random policies (label groups, exclusions, several scopes, intra/extra scope,
  * IP lists with exclusions, port ranges, all four modes, IPv6): the compiled firewall policies decide exactly as
- * the oracle; document order changes nothing; an incremental recompute equals a full one. Tries come from
+ * the oracle; document order changes nothing; an incremental recompute equals a full one (and the per-class digests
+ * that let the PCE compare and serialise per class agree with the full policies). Tries come from
  * {@code jqwik.tries.default} (1,000 in the build).
  */
 class CompiledPolicyProperties {
@@ -123,6 +124,31 @@ class CompiledPolicyProperties {
         PolicyDocument withRule = relabelled.withRuleSets(sets);
         incremental.addRule(target.href(), added, deny);
         assertSameAsFull(incremental, withRule, "after adding " + added.href());
+    }
+
+    @Property
+    void policyBasesAgreeWithTheCompiledPolicies(@ForAll long seed) {
+        Random r = new Random(seed);
+        PolicyDocument doc = RandomPolicies.generate(r);
+        List<Workload> ws = new ArrayList<>(doc.workloadsOrEmpty());
+        int victim = r.nextInt(ws.size());
+        ws.set(victim, ws.get(victim).withLabels(ws.get(r.nextInt(ws.size())).labelsOrEmpty()));
+        CompiledOrg a = Engine.of(doc).compileAll();
+        CompiledOrg b = Engine.of(doc.withWorkloads(ws)).compileAll();
+        for (Workload w : doc.workloadsOrEmpty()) {
+            if (!w.isManaged()) continue;
+            FirewallPolicy pw = a.policyOf(w.href());
+            assertThat(a.samePolicy(w.href(), b)).as("same policy of %s (seed %d)", w.name(), seed)
+                    .isEqualTo(pw.hash().equals(b.policyOf(w.href()).hash()));
+            for (Workload v : doc.workloadsOrEmpty()) {
+                if (!v.isManaged() || !a.basisOf(v.href()).bodyDigest().equals(a.basisOf(w.href()).bodyDigest())) continue;
+                FirewallPolicy pv = a.policyOf(v.href());
+                assertThat(List.of(pv.enforcementMode(), pv.coexistence(), pv.sets(), pv.inbound(), pv.outbound(),
+                        pv.customIptables())).as("%s and %s share a body digest (seed %d)", v.name(), w.name(), seed)
+                        .isEqualTo(List.of(pw.enforcementMode(), pw.coexistence(), pw.sets(), pw.inbound(),
+                                pw.outbound(), pw.customIptables()));
+            }
+        }
     }
 
     private static String keyOf(PolicyDocument doc, Ref label) {
