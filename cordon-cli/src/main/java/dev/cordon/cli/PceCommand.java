@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
                 "  cordon pce --data /var/lib/cordon --listen 10.0.0.5:8443",
                 "  cordon pce --db-url 'jdbc:postgresql://db:5432/cordon?user=cordon&password=...'",
                 "      (start several with the same --db-url and the same tls/ directory for a multi-node PCE)",
+                "  cordon pce --db-url ... --advertise 192.0.2.10:8443,192.0.2.11:8443   # VENs reach the nodes there",
                 "  cordon pce --listen 127.0.0.1:8080 --plain-http   # plain HTTP, loopback only", "",
                 "First start prints where the owner's API key was written (file mode 0600)."})
 final class PceCommand implements Callable<Integer> {
@@ -34,6 +35,12 @@ final class PceCommand implements Callable<Integer> {
     @Option(names = "--plain-http", description = "Serve plain HTTP (allowed only on a loopback address).")
     boolean plainHttp;
 
+    @Option(names = "--advertise", split = ",", paramLabel = "ADDRESS:PORT",
+            description = "Where VENs reach the PCE (a load balancer, every node of a multi-node PCE), as"
+                    + " ADDRESS:PORT, CIDR:PORT or [IPv6]:PORT, comma-separated; every policy lets VENs reach these."
+                    + " Give all nodes the same list. Default: the address and port a VEN's request arrived on.")
+    java.util.List<String> advertise = new java.util.ArrayList<>();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -50,7 +57,10 @@ final class PceCommand implements Callable<Integer> {
         }
         PceServer server;
         try {
-            server = new PceServer(new PceServer.Config(data.toAbsolutePath(), dbUrl, host, port, plainHttp)).start();
+            java.util.List<dev.cordon.policy.compile.Endpoint> endpoints = new java.util.ArrayList<>();
+            for (String a : advertise) endpoints.add(PceServer.Config.endpoint(a));
+            server = new PceServer(new PceServer.Config(data.toAbsolutePath(), dbUrl, host, port, plainHttp)
+                    .withAdvertise(endpoints)).start();
         } catch (IllegalArgumentException e) {
             throw new Cli.UserError("bad_config: " + e.getMessage());
         }

@@ -29,7 +29,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import dev.cordon.policy.compile.Endpoint;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -57,11 +59,14 @@ public final class PceServer implements AutoCloseable {
      * selects PostgreSQL. {@code plainHttp} is allowed only on a loopback host. The clock is injected so tests control
      * time; {@code heartbeatTimeout} is how long a VEN may stay silent before it is reported; {@code resyncInterval}
      * is how often a node sharing PostgreSQL with others compares its active version with the database, the bound on
-     * a lost notification (default 5 s).
+     * a lost notification (default 5 s). {@code advertise} lists the addresses (or CIDRs) and ports VENs use to
+     * reach the PCE — a load balancer, every node of a multi-node PCE — and becomes every policy's control plane;
+     * empty means "the address and port this node received the VEN's request on".
      */
     public record Config(Path dataDir, String jdbcUrl, String host, int port, boolean plainHttp, Clock clock,
-                         Duration heartbeatTimeout, Duration resyncInterval) {
+                         Duration heartbeatTimeout, Duration resyncInterval, List<Endpoint> advertise) {
         public Config {
+            advertise = advertise == null ? List.of() : List.copyOf(advertise);
             Objects.requireNonNull(dataDir, "dataDir: give the directory for the database, key and certificate");
             if (host == null || host.isBlank()) host = "0.0.0.0";
             if (port < 0 || port > 65535) {
@@ -81,19 +86,50 @@ public final class PceServer implements AutoCloseable {
         }
 
         public Config(Path dataDir, String jdbcUrl, String host, int port, boolean plainHttp) {
-            this(dataDir, jdbcUrl, host, port, plainHttp, Clock.systemUTC(), Duration.ofMinutes(10), Duration.ofSeconds(5));
+            this(dataDir, jdbcUrl, host, port, plainHttp, Clock.systemUTC(), Duration.ofMinutes(10), Duration.ofSeconds(5),
+                    List.of());
         }
 
         public Config withClock(Clock c) {
-            return new Config(dataDir, jdbcUrl, host, port, plainHttp, c, heartbeatTimeout, resyncInterval);
+            return new Config(dataDir, jdbcUrl, host, port, plainHttp, c, heartbeatTimeout, resyncInterval, advertise);
         }
 
         public Config withHeartbeatTimeout(Duration d) {
-            return new Config(dataDir, jdbcUrl, host, port, plainHttp, clock, d, resyncInterval);
+            return new Config(dataDir, jdbcUrl, host, port, plainHttp, clock, d, resyncInterval, advertise);
         }
 
         public Config withResyncInterval(Duration d) {
-            return new Config(dataDir, jdbcUrl, host, port, plainHttp, clock, heartbeatTimeout, d);
+            return new Config(dataDir, jdbcUrl, host, port, plainHttp, clock, heartbeatTimeout, d, advertise);
+        }
+
+        public Config withAdvertise(List<Endpoint> endpoints) {
+            return new Config(dataDir, jdbcUrl, host, port, plainHttp, clock, heartbeatTimeout, resyncInterval, endpoints);
+        }
+
+        /**
+         * Parses one advertised endpoint: {@code ADDRESS:PORT}, {@code CIDR:PORT} or {@code [IPv6]:PORT}. Names are
+         * refused: the VEN's firewall matches addresses, and a name's addresses may change under it.
+         */
+        public static Endpoint endpoint(String text) {
+            String t = text == null ? "" : text.strip();
+            int colon = t.lastIndexOf(':');
+            String how = " Give ADDRESS:PORT, CIDR:PORT or [IPv6]:PORT, e.g. 192.0.2.10:8443 or [2001:db8::10]:8443.";
+            if (colon <= 0 || colon == t.length() - 1) throw new IllegalArgumentException("'" + t + "' has no port." + how);
+            String address = t.substring(0, colon);
+            if (address.startsWith("[") && address.endsWith("]")) address = address.substring(1, address.length() - 1);
+            else if (address.contains(":")) throw new IllegalArgumentException("'" + t + "': write an IPv6 address in brackets." + how);
+            int p;
+            try {
+                p = Integer.parseInt(t.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + t + "': the port must be a number." + how);
+            }
+            if (p < 1 || p > 65535) throw new IllegalArgumentException("'" + t + "': the port must be 1-65535." + how);
+            if (!new inet.ipaddr.IPAddressString(address).isIPAddress()) {
+                throw new IllegalArgumentException("'" + t + "': '" + address + "' is not an IP address or CIDR"
+                        + " (names are not allowed: the firewall matches addresses)." + how);
+            }
+            return new Endpoint(address, p);
         }
 
         private static boolean isLoopback(String host) {

@@ -65,9 +65,14 @@ class MultiNodePostgresTest {
         }
 
         Node(Path dataDir, Duration resync) {
+            this(dataDir, resync, List.of());
+        }
+
+        Node(Path dataDir, Duration resync, List<String> advertise) {
             this.dataDir = dataDir;
             server = new PceServer(new PceServer.Config(dataDir, jdbcUrl, "127.0.0.1", 0, true).withClock(clock)
-                    .withHeartbeatTimeout(HEARTBEAT_TIMEOUT).withResyncInterval(resync), new PrintStream(new ByteArrayOutputStream(), true)).start();
+                    .withHeartbeatTimeout(HEARTBEAT_TIMEOUT).withResyncInterval(resync)
+                    .withAdvertise(advertise.stream().map(PceServer.Config::endpoint).toList()), new PrintStream(new ByteArrayOutputStream(), true)).start();
             anonymous = new Api(http, "http://127.0.0.1:" + server.port(), null);
             owner = anonymous.as(ownerKey());
         }
@@ -337,6 +342,34 @@ class MultiNodePostgresTest {
         Resp got = poll.get(60, TimeUnit.SECONDS);
         assertThat(got.status()).as("the periodic check found version %d: %s", v, got).isEqualTo(200);
         assertThat(got.body().get("version").asLong()).isEqualTo(v);
+    }
+
+    @Test
+    void nodesGivenTheSameAdvertisedEndpointsServeAVenTheSamePolicy() throws Exception {
+        List<String> advertise = List.of("192.0.2.10:8443", "[2001:db8::10]:8443");
+        a.close();
+        b.close();
+        a = new Node(dirs.get(0), Duration.ofHours(1), advertise);
+        b = new Node(dir(), Duration.ofHours(1), advertise);
+        Ven ven = activate(a, label(a, "role", unique("web")), "10.30.5.1");
+        Resp fromA = ven.on(a).get("/ven/policy");
+        Resp fromB = ven.on(b).get("/ven/policy");
+        assertThat(fromA.body().get("control_plane").toString())
+                .contains("\"address\":\"192.0.2.10\"", "\"address\":\"2001:db8::10\"", "\"port\":8443")
+                .doesNotContain("127.0.0.1");
+        assertThat(fromB.body().get("hash").asText()).as("a VEN moving between nodes re-applies nothing")
+                .isEqualTo(fromA.body().get("hash").asText());
+        assertThat(ven.on(b).get("/ven/policy?known_hash=" + fromA.body().get("hash").asText()).status()).isEqualTo(304);
+    }
+
+    @Test
+    void advertisedEndpointsAreAddressesWithPorts() {
+        assertThat(PceServer.Config.endpoint("10.0.0.0/24:443").address()).isEqualTo("10.0.0.0/24");
+        for (String bad : List.of("pce.example.com:8443", "192.0.2.10", "2001:db8::1:8443", "192.0.2.10:0",
+                "192.0.2.10:https")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> PceServer.Config.endpoint(bad))
+                    .as(bad).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ADDRESS:PORT");
+        }
     }
 
     @Test
