@@ -76,5 +76,10 @@ public final class PceHarness implements AutoCloseable {
     @Override
     public void close() {
         server.stop();
+        try (var files = Files.walk(dataDir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a temporary directory left behind is harmless
+        }
     }
 }

