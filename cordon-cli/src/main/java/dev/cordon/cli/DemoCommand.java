@@ -7,6 +7,7 @@ import dev.cordon.policy.decide.Decision;
 import dev.cordon.policy.decide.EndDecision;
 import dev.cordon.policy.decide.Flow;
 import dev.cordon.policy.decide.RuleRef;
+import dev.cordon.cli.demo.LiveDemo;
 import dev.cordon.policy.json.PolicyJson;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,7 +18,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code cordon demo}: the example org Cordon ships (a three-tier shop in prod and dev). As root with network
+ * {@code cordon demo}: the example org Cordon ships (the rule-precedence example: prod and dev web and database hosts,
+ * a deny, an allow that beats it, an override deny, four enforcement modes). As root with network
  * namespaces it runs live: a PCE, the org built through the REST API, one real VEN per workload in its own namespace,
  * the traffic matrix checked with real connections, a tampering attempt repaired and reported, then the console URL
  * and API key until Ctrl-C. Elsewhere it says why and runs the policy-only part: verdicts, deciding rules,
@@ -28,7 +30,8 @@ import picocli.CommandLine.Command;
                 + " traffic, a tamper repaired; otherwise the policy-only part.",
         footer = {"", "Examples:", "  sudo ./cordon demo", "  ./cordon demo --policy-only", "  sudo ./cordon demo --no-wait"})
 final class DemoCommand implements Callable<Integer> {
-    static final String EXAMPLE = "/examples/shop.json";
+    static final String EXAMPLE = "/examples/precedence.json";
+    private static final String VEN_LOG_LEVEL = "org.slf4j.simpleLogger.log.dev.cordon.ven";
 
     @CommandLine.Option(names = "--policy-only", description = "Skip the live part (no PCE, VENs or namespaces).")
     boolean policyOnly;
@@ -47,7 +50,7 @@ final class DemoCommand implements Callable<Integer> {
             text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         JsonNode scenario = PolicyJson.mapper().readTree(text);
-        String why = policyOnly ? "--policy-only was given" : dev.cordon.cli.demo.LiveDemo.unavailableBecause();
+        String why = policyOnly ? "--policy-only was given" : LiveDemo.unavailableBecause();
         if (why == null) return live(out, scenario);
         out.println("(The live demo is skipped: " + why + ". Showing the policy-only part.)");
         out.println();
@@ -55,9 +58,12 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private int live(PrintWriter out, JsonNode scenario) {
+        // the demo prints its own progress; the VENs' routine log lines (activated, applied) would only interleave
+        // with it, so they log warnings only (a tamper repair still shows), unless the operator asked otherwise
+        if (System.getProperty(VEN_LOG_LEVEL) == null) System.setProperty(VEN_LOG_LEVEL, "warn");
         out.println("Cordon demo: " + scenario.path("description").asText());
         out.println();
-        dev.cordon.cli.demo.LiveDemo demo = new dev.cordon.cli.demo.LiveDemo(out, scenario);
+        LiveDemo demo = new LiveDemo(out, scenario);
         Thread cleanup = new Thread(demo::close, "cordon-demo-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
@@ -101,7 +107,7 @@ final class DemoCommand implements Callable<Integer> {
             String verdict = d.allowed() ? "allowed" : "BLOCKED";
             if (!verdict.equalsIgnoreCase(c.path("expect").asText())) mismatches++;
             RuleRef rule = d.decidingRule();
-            out.printf("%-14s %-14s %-9s %-8s %-20s %-20s %s%n", shortName(from), shortName(to),
+            out.printf("%-14s %-14s %-9s %-8s %-20s %-20s %s%n", from, to,
                     port + "/" + c.path("proto").asText(), verdict, end(d.source()), end(d.destination()),
                     rule == null ? "(mode default)" : rule.kind() + " " + tail(rule.href()) + " (" + rule.ruleSetName() + ")");
             out.printf("%-14s   why: %s%n", "", c.path("why").asText());
@@ -114,21 +120,18 @@ final class DemoCommand implements Callable<Integer> {
                     c.exampleFlow().port() == null ? "any" : c.exampleFlow().port());
         }
         out.println();
-        out.println("Compiled firewall of shop-db-prod (what its VEN applies; `cordon policy compile --format iptables`):");
-        for (String line : Dataplanes.render(engine.compile("shop-db-prod", 0)).split("\n")) {
+        String host = LiveDemo.tamperTarget(scenario.path("policy"));
+        out.println("Compiled firewall of " + host + " (what its VEN applies; `cordon policy compile --format iptables`):");
+        for (String line : Dataplanes.render(engine.compile(host, 0)).split("\n")) {
             if (line.startsWith("-A CORDON-INPUT") || line.startsWith("add cordon-in")) out.println("  " + line);
         }
         out.println();
-        out.println("Try: ./cordon policy check <file> --from shop-web-prod --to shop-db-prod --port 5432 --proto tcp");
+        out.println("Try: ./cordon policy check <file> --from prod-web --to dev-web --port 9997 --proto tcp --json");
         if (mismatches > 0) {
             spec.commandLine().getErr().println(mismatches + " verdicts differ from the example's expectations");
             return Cli.FAILED;
         }
         return Cli.OK;
-    }
-
-    private static String shortName(String s) {
-        return s.startsWith("shop-") ? s.substring(5) : s;
     }
 
     private static String end(EndDecision e) {

@@ -49,7 +49,7 @@ class CordonJarIT {
         assertThat(System.getProperty("user.name")).as("the live demo test runs as root (CI does)").isEqualTo("root");
         String[] r = run("demo", "--no-wait");
         assertThat(r[0]).as(r[2]).isEqualTo("0");
-        assertThat(r[1]).contains("5 VENs activated").contains("the kernel did exactly what the engine said, for every flow")
+        assertThat(r[1]).contains("4 VENs activated: dev-db, dev-web, prod-db, prod-web").contains("the kernel did exactly what the engine said, for every flow")
                 .contains("the VEN removed it and restored its firewall").contains("agent.tampering")
                 .contains("web console http://127.0.0.1:");
         Process p = new ProcessBuilder("ip", "netns", "list").start();
@@ -63,6 +63,24 @@ class CordonJarIT {
         List<String> measures = new ArrayList<>();
         for (String line : r[1].split("\n")) measures.add(PolicyJson.mapper().readTree(line).path("measure").asText());
         assertThat(measures).contains("load", "index", "full_compile", "relabel_one_workload", "add_one_rule", "peak_heap");
+    }
+
+    /** A small PCE benchmark: every simulated VEN gets the provisioned policy and the baseline is measured too. */
+    @Test
+    void benchPceUpdatesEveryVenAndMeasuresTheBaseline() throws Exception {
+        String[] r = run("bench", "pce", "--vens", "50");
+        assertThat(r[0]).as(r[2]).isEqualTo("0");
+        java.util.Map<String, JsonNode> phases = new java.util.HashMap<>();
+        for (String line : r[1].split("\n")) {
+            JsonNode n = PolicyJson.mapper().readTree(line);
+            phases.put(n.path("phase").asText(), n);
+        }
+        assertThat(phases).containsKeys("activate", "provision_to_last_ven", "baseline_fetch_all", "heartbeats");
+        assertThat(phases.get("provision_to_last_ven").path("all_updated").asBoolean()).as(r[1]).isTrue();
+        assertThat(phases.get("provision_to_last_ven").path("updated").asInt()).isEqualTo(50);
+        assertThat(phases.get("baseline_fetch_all").path("answered").asInt()).as(r[1]).isEqualTo(50);
+        assertThat(phases.get("baseline_fetch_all").has("provision_last_ms_over_baseline")).as(r[1]).isTrue();
+        assertThat(phases.get("heartbeats").path("per_second").asDouble()).isPositive();
     }
 
     @Test

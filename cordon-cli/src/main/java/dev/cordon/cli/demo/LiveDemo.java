@@ -158,8 +158,8 @@ public final class LiveDemo implements AutoCloseable {
         out.println(mismatches == 0 ? "      the kernel did exactly what the engine said, for every flow"
                 : "      " + mismatches + " flows differ between the kernel and the engine!");
 
-        progress("Tampering: another tool inserts an ACCEPT-all at the top of shop-db-prod's INPUT chain");
-        String victim = "shop-db-prod";
+        String victim = tamperTarget(policy);
+        progress("Tampering: another tool inserts an ACCEPT-all at the top of " + victim + "'s INPUT chain");
         net.run(victim, "iptables", "-w", "-I", "INPUT", "1", "-m", "comment", "--comment", "demo-tamper", "-j", "ACCEPT");
         long tampered = System.nanoTime();
         long deadline = tampered + Duration.ofSeconds(15).toNanos();
@@ -180,6 +180,14 @@ public final class LiveDemo implements AutoCloseable {
         out.println("  API key (user:secret): " + key);
         out.println("  e.g. curl -u '" + key + "' http://127.0.0.1:" + pce.port() + "/api/v2/orgs/1/workloads");
         out.flush();
+    }
+
+    /** The host whose firewall the demo tampers with (and shows compiled): the first one in {@code full} mode. */
+    public static String tamperTarget(JsonNode policy) {
+        for (JsonNode w : policy.path("workloads")) {
+            if ("full".equals(w.path("enforcement_mode").asText())) return w.get("name").asText();
+        }
+        throw new IllegalArgumentException("the demo's example has no workload in full enforcement mode");
     }
 
     private static boolean isAddress(String s) {

@@ -35,7 +35,8 @@ import java.util.stream.Stream;
  * VENs, each with its own agent token and HTTP connection, long-polling for policy as real VENs do.
  *
  * <p>Measures, one JSON line each: activation throughput; the time from the provision request to the last VEN
- * holding the new policy (p50, p99, max); and heartbeats per second with 64 concurrent senders for five seconds.
+ * holding the new policy (p50, p99, max); its baseline, every VEN fetching its whole policy at once over the same
+ * connections, with the ratio of the two; and heartbeats per second with 64 concurrent senders for five seconds.
  * The simulated VENs do not apply anything: this measures the PCE, not the dataplane. Their policy polls go through
  * {@link VenConnections} (one keep-alive connection per VEN, one selector thread, each response read whole and its
  * {@code hash} taken from the body); activation, heartbeats and the admin calls use {@code java.net.http}.
@@ -160,12 +161,13 @@ public final class PceBench {
                         .thenAccept(r -> hashes[idx] = hashOf(r)));
             }
             CompletableFuture.allOf(firsts.toArray(CompletableFuture[]::new)).join();
-            provision(policyPolls, waiting, label, tokens, hashes);
+            long lastMs = provision(policyPolls, waiting, label, tokens, hashes);
+            fetchAllBaseline(policyPolls, tokens, lastMs);
             heartbeats(tokens, hashes); // with every VEN's policy connection still open, as in a real fleet
         }
     }
 
-    private void provision(VenConnections policyPolls, java.util.function.IntSupplier waiting, String label,
+    private long provision(VenConnections policyPolls, java.util.function.IntSupplier waiting, String label,
                            String[] tokens, String[] hashes) {
         int n = tokens.length;
         long[] receivedAt = new long[n];
@@ -187,6 +189,31 @@ public final class PceBench {
                     .put("last_ms", ms[ms.length - 1]);
         }
         line("provision_to_last_ven", n, prov);
+        return ms.length == n ? ms[n - 1] : -1;
+    }
+
+    /**
+     * The baseline, measured in the same run over the same kept-alive connections: every VEN asks for its whole
+     * policy at the same instant (no long poll, no known hash), as a fleet that polled instead of waiting would. The
+     * time from the first request sent to the last answer read is what delivering N policies costs this PCE and this
+     * client on this machine; the provision figure is reported as a ratio of it.
+     */
+    private void fetchAllBaseline(VenConnections policyPolls, String[] tokens, long provisionLastMs) {
+        int n = tokens.length;
+        CountDownLatch answered = new CountDownLatch(n);
+        java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            policyPoll(policyPolls, i, "/ven/policy", tokens[i]).whenComplete((r, e) -> {
+                if (e == null && r.status() == 200) ok.incrementAndGet();
+                answered.countDown();
+            });
+        }
+        boolean all = await(answered, 120);
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        ObjectNode base = Json.object().put("all_answered", all && ok.get() == n).put("answered", ok.get()).put("ms", ms);
+        if (provisionLastMs >= 0 && ms > 0) base.put("provision_last_ms_over_baseline", Math.round(100.0 * provisionLastMs / ms) / 100.0);
+        line("baseline_fetch_all", n, base);
     }
 
     private void heartbeats(String[] tokens, String[] hashes) {
