@@ -7,6 +7,7 @@ import dev.cordon.policy.compile.FirewallPolicy;
 import dev.cordon.ven.enforce.AppliedSnapshot;
 import dev.cordon.ven.enforce.EnforcementException;
 import dev.cordon.ven.enforce.Enforcer;
+import dev.cordon.ven.enforce.FirewallRestore;
 import dev.cordon.ven.enforce.TamperChange;
 import dev.cordon.ven.host.HostInfo;
 import dev.cordon.ven.host.LegacySettings;
@@ -197,6 +198,10 @@ public final class Agent {
                 // a PCE that answers "no change" at once (no long poll) must not be polled in a tight loop
                 if (!received && running && System.nanoTime() - t0 < 100_000_000L && !pause(cfg.backoffMin())) return;
             } catch (PceException e) {
+                if (e.kind() == PceException.Kind.UNPAIRED) {
+                    unpairAsTold(e);
+                    return;
+                }
                 pceFailures++;
                 Duration d = cfg.backoff(pceFailures);
                 if (!running) return;
@@ -234,6 +239,10 @@ public final class Agent {
                 reportOnce();
                 failures = 0;
             } catch (PceException e) {
+                if (e.kind() == PceException.Kind.UNPAIRED) {
+                    unpairAsTold(e);
+                    return;
+                }
                 failures++;
                 if (failures == 1 || failures % 10 == 0) {
                     log.warn("heartbeat/events failed ({} in a row): {}; {} events queued", failures, e.getMessage(),
@@ -264,6 +273,47 @@ public final class Agent {
     }
 
     // ---- the steps ----
+
+    /**
+     * The PCE answered that an admin unpaired this VEN: take Cordon's rules away, restore the firewall as asked
+     * ({@code saved} falls back to {@code default} when nothing was saved), forget the pairing and stop. Nothing is
+     * applied or repaired after this (the agent is stopping before the lock is released). Returns true when the
+     * firewall was restored; when the kernel refuses, the last policy stays in force and the agent stops anyway,
+     * since the PCE no longer serves it.
+     */
+    public boolean unpairAsTold(PceException told) {
+        FirewallRestore restore = told.firewallRestore() == null ? FirewallRestore.DEFAULT : told.firewallRestore();
+        boolean done;
+        synchronized (lock) {
+            if (stopping()) return false;
+            running = false;
+            stopSignal.countDown();
+            wake.release();
+            String how = restore.name().toLowerCase(java.util.Locale.ROOT);
+            try {
+                try {
+                    Unpair.perform(enforcer, state, restore);
+                } catch (IllegalStateException nothingSaved) {
+                    log.warn("{}; restoring default", nothingSaved.getMessage());
+                    how = "default";
+                    Unpair.perform(enforcer, state, FirewallRestore.DEFAULT);
+                }
+                lastGood = null;
+                receivedHash = null;
+                log.warn("the PCE unpaired this VEN: Cordon's rules removed, firewall restored ({}); the VEN stops;"
+                        + " activate it again with a new pairing key to enforce policy", how);
+                done = true;
+            } catch (EnforcementException e) {
+                log.error("the PCE unpaired this VEN, but restoring the firewall failed: {}; the last policy stays"
+                        + " in force; run `cordon ven --unpair default` to remove it", e.getMessage());
+                done = false;
+            }
+            // ends a long poll in flight; under the lock, so no apply is running (as in stop())
+            Thread t = runner;
+            if (t != null && t != Thread.currentThread()) t.interrupt();
+        }
+        return done;
+    }
 
     /** Logs, once per agent, that deprecated per-host coexistence settings are ignored (SPEC §8). */
     public Optional<String> checkLegacySettings() {

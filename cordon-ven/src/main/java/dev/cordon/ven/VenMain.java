@@ -5,12 +5,10 @@ import dev.cordon.dataplane.exec.ProcessCommandRunner;
 import dev.cordon.ven.enforce.DataplaneEnforcer;
 import dev.cordon.ven.enforce.EnforcementException;
 import dev.cordon.ven.enforce.FirewallRestore;
-import dev.cordon.ven.enforce.SavedFirewall;
 import dev.cordon.ven.host.HostProbe;
 import dev.cordon.ven.pce.HttpPceClient;
 import dev.cordon.ven.state.StateDir;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -90,22 +88,11 @@ public final class VenMain {
      */
     static int unpair(AgentConfig cfg, DataplaneEnforcer enforcer, StateDir state) {
         try {
-            if (cfg.unpair() == FirewallRestore.SAVED) {
-                Optional<SavedFirewall> saved = state.firewallBefore();
-                if (saved.isEmpty()) {
-                    log.error("no saved firewall in {} (was this VEN ever activated from this state directory?):"
-                            + " unpair with firewall_restore default instead", state.dir());
-                    return FAILED;
-                }
-                enforcer.restore(saved.get());
-            } else {
-                enforcer.open();
-            }
-            state.clear();
+            Unpair.perform(enforcer, state, cfg.unpair());
             log.info("unpaired: Cordon's rules removed, firewall restored ({})",
                     cfg.unpair().name().toLowerCase(java.util.Locale.ROOT));
             return OK;
-        } catch (EnforcementException e) {
+        } catch (IllegalStateException | EnforcementException e) {
             log.error("unpair failed: {}", e.getMessage());
             return FAILED;
         }

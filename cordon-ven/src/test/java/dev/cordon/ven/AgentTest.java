@@ -9,6 +9,7 @@ import dev.cordon.policy.compile.FirewallPolicy;
 import dev.cordon.ven.Fakes.FakeEnforcer;
 import dev.cordon.ven.Fakes.FakePce;
 import dev.cordon.ven.enforce.EnforcementException;
+import dev.cordon.ven.enforce.FirewallRestore;
 import dev.cordon.ven.enforce.TamperChange;
 import dev.cordon.ven.host.HostInfo;
 import dev.cordon.ven.pce.ActivationRequest.HostInterface;
@@ -395,5 +396,47 @@ class AgentTest {
         assertThat(enforcer.applied).containsExactly(policy(1), policy(2));
         assertThat(log.calls).doesNotContain("remove");
         assertThat(a.running()).isFalse();
+    }
+
+    // ---- unpaired by the PCE ----
+
+    @Test
+    void unpairedByThePceRestoresTheSavedFirewallForgetsThePairingAndAppliesNothingMore() {
+        Agent a = activated();
+        assertThat(a.applyPolicy(policy(1))).isTrue();
+        log.calls.clear();
+        assertThat(a.unpairAsTold(PceException.unpaired("unpaired by an admin", FirewallRestore.SAVED))).isTrue();
+        assertThat(log.calls).containsExactly("restore");
+        assertThat(state.identity()).isEmpty();
+        assertThat(state.lastGoodPolicy()).isEmpty();
+        assertThat(a.applyPolicy(policy(2))).as("nothing is applied once unpaired").isFalse();
+        enforcer.checks.add(List.of(new TamperChange("IPv4", "filter", "INPUT", "-j ACCEPT", "foreign_rule")));
+        assertThat(a.watchOnce()).as("nothing is repaired once unpaired").isEmpty();
+        assertThat(log.calls).containsExactly("restore");
+        assertThat(a.unpairAsTold(PceException.unpaired("again", FirewallRestore.DEFAULT))).as("only once").isFalse();
+    }
+
+    @Test
+    void unpairedWithSavedButNothingSavedLeavesTheHostOpen() throws Exception {
+        Agent a = activated();
+        a.applyPolicy(policy(1));
+        Files.walk(dir.resolve("state")).filter(f -> f.getFileName().toString().contains("firewall-before"))
+                .forEach(f -> f.toFile().delete());
+        assertThat(state.firewallBefore()).as("test setup: no saved firewall").isEmpty();
+        log.calls.clear();
+        assertThat(a.unpairAsTold(PceException.unpaired("unpaired", FirewallRestore.SAVED))).isTrue();
+        assertThat(log.calls).containsExactly("open");
+        assertThat(state.identity()).isEmpty();
+    }
+
+    @Test
+    void aRefusedRestoreKeepsThePolicyAndStillStops() {
+        Agent a = activated();
+        a.applyPolicy(policy(1));
+        enforcer.failOpen = refused();
+        assertThat(a.unpairAsTold(PceException.unpaired("unpaired", FirewallRestore.DEFAULT))).isFalse();
+        assertThat(state.identity()).as("the pairing is kept when the firewall could not be restored").isPresent();
+        assertThat(state.lastGoodPolicy()).isPresent();
+        assertThat(a.applyPolicy(policy(2))).as("stopping: nothing more is applied").isFalse();
     }
 }

@@ -54,6 +54,7 @@ final class Fakes {
         final List<FirewallPolicy> applied = new ArrayList<>();
         EnforcementException failApply;
         EnforcementException failRepair;
+        EnforcementException failOpen;
         final Deque<List<TamperChange>> checks = new ArrayDeque<>();
         /** Digests the next repairs read back (default: the applied one, i.e. an untouched repair). */
         final Deque<String> repairDigests = new ArrayDeque<>();
@@ -118,6 +119,7 @@ final class Fakes {
         @Override
         public void open() {
             log.add("open");
+            if (failOpen != null) throw failOpen;
         }
     }
 

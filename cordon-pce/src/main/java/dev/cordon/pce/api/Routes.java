@@ -114,12 +114,26 @@ public final class Routes {
         }));
         app.get("/api/v2/orgs/{org}/vens/{id}", read(ctx -> ok(ctx, vens.view(org(ctx), Json.parse(
                 store.get(org(ctx), VenService.VEN, venHref(ctx)).orElseThrow(() -> ApiException.notFound("No VEN " + venHref(ctx) + ".")))))));
+        app.put("/api/v2/orgs/{org}/vens/unpair", admin(ctx -> {
+            JsonNode body = Json.parseObject(ctx.body(), "unpair request");
+            Json.onlyFields(body, Set.of("vens", "firewall_restore"), "unpair request");
+            List<String> hrefs = new java.util.ArrayList<>();
+            for (JsonNode v : body.path("vens")) {
+                if (!v.path("href").isTextual()) {
+                    throw ApiException.invalid("invalid_ven_reference", "Each entry of vens is {\"href\": \"/orgs/"
+                            + org(ctx) + "/vens/<uuid>\"}, not " + v + ".");
+                }
+                hrefs.add(v.path("href").asText());
+            }
+            vens.unpair(org(ctx), hrefs, body.path("firewall_restore").asText("default"), p(ctx));
+            ctx.status(204);
+        }));
         app.put("/api/v2/orgs/{org}/vens/{id}", admin(ctx -> {
             vens.update(org(ctx), venHref(ctx), body(ctx, "VEN"), p(ctx));
             ctx.status(204);
         }));
         app.delete("/api/v2/orgs/{org}/vens/{id}", admin(ctx -> {
-            vens.unpair(org(ctx), venHref(ctx), p(ctx));
+            vens.unpair(org(ctx), List.of(venHref(ctx)), "default", p(ctx));
             ctx.status(204);
         }));
         app.get("/api/v2/orgs/{org}/events", read(ctx -> {

@@ -237,6 +237,12 @@ public final class Store implements AutoCloseable {
                 .bind("org", org).bind("kind", kind).bind("href", href).mapTo(String.class).findOne());
     }
 
+    /** The look-up key an object was stored with (an agent token's id, say), if any. */
+    public Optional<String> lookupOf(int org, String kind, String href) {
+        return with(h -> h.createQuery("SELECT lookup FROM objects WHERE org = :org AND kind = :kind AND href = :href")
+                .bind("org", org).bind("kind", kind).bind("href", href).mapTo(String.class).findOne());
+    }
+
     public Optional<Row> findByLookup(String kind, String lookup) {
         return with(h -> h.createQuery("SELECT href, body FROM objects WHERE kind = :kind AND lookup = :lookup")
                 .bind("kind", kind).bind("lookup", lookup)

@@ -22,6 +22,7 @@ import inet.ipaddr.IPAddressString;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,6 +66,10 @@ public final class VenService implements AutoCloseable {
     public static final String VEN = "ven";
     static final String PAIRING_KEY = "pairing_key";
     static final String AGENT_TOKEN = "agent_token";
+    /** The 401 token an unpaired VEN gets, followed by its firewall_restore ({@code saved} or {@code default}). */
+    public static final String UNPAIRED_TOKEN = "ven_unpaired_";
+    private static final Set<String> UNPAIR_RESTORES = Set.of("saved", "default");
+    private static final int MAX_UNPAIR = 1000;
     private static final Logger LOG = LoggerFactory.getLogger(VenService.class);
 
     private final Store store;
@@ -150,6 +155,7 @@ public final class VenService implements AutoCloseable {
             case VEN -> {
                 forget(c.href());
                 heartbeats.remove(c.href());
+                release(c.href());
             }
             case MISSED -> missed.add(c.href());
             case ALL -> {
@@ -337,6 +343,14 @@ public final class VenService implements AutoCloseable {
             throw ApiException.unauthorized("Wrong agent token: activate the VEN again.");
         }
         String venHref = Json.text(t, "ven");
+        JsonNode unpaired = t.path("unpaired");
+        if (unpaired.isObject()) {
+            String restore = Json.text(unpaired, "firewall_restore");
+            throw new ApiException(401, List.of(new dev.cordon.policy.validate.ValidationError(UNPAIRED_TOKEN + restore,
+                    "This VEN was unpaired at " + Json.text(unpaired, "at") + " (firewall_restore " + restore + "): it"
+                            + " takes Cordon's rules away, restores the firewall (" + restore + "), forgets its pairing"
+                            + " and stops. To enforce again, activate it with a new pairing key.")));
+        }
         int org = Integer.parseInt(venHref.split("/")[2]);
         JsonNode ven = Json.parse(store.get(org, VEN, venHref)
                 .orElseThrow(() -> ApiException.unauthorized("This VEN was unpaired: activate it again.")));
@@ -609,31 +623,74 @@ public final class VenService implements AutoCloseable {
                     List.of(Events.updated(venHref, before, after)), null);
         });
         forget(venHref);
+        release(venHref);
         cluster.publish(Change.ven(venHref));
     }
 
-    /** Unpairs a VEN: its token stops working and its managed workload goes away. */
-    public void unpair(int org, String venHref, Principal by) {
+    /**
+     * Unpairs VENs ({@code PUT /orgs/{org}/vens/unpair}, and {@code DELETE /orgs/{org}/vens/{uuid}} with
+     * {@code default}): each VEN and its managed workload go away at once, in one transaction (all or none). The
+     * agent token is kept as a tombstone: the VEN's next request (a parked long poll is answered at once) gets
+     * {@code 401} with the token {@code ven_unpaired_saved|default}, and the VEN then restores its firewall that way,
+     * forgets its pairing and stops. A VEN that is offline learns it when it comes back.
+     */
+    public void unpair(int org, List<String> venHrefs, String firewallRestore, Principal by) {
+        if (!UNPAIR_RESTORES.contains(firewallRestore)) {
+            throw ApiException.invalid("invalid_firewall_restore", "firewall_restore is 'saved' (the firewall as it was"
+                    + " before activation) or 'default' (Cordon's rules removed, the host open), not '" + firewallRestore + "'.");
+        }
+        if (venHrefs.isEmpty()) throw ApiException.invalid("vens_required", "Name the VENs to unpair: {\"vens\": [{\"href\": ...}]}.");
+        if (venHrefs.size() > MAX_UNPAIR) {
+            throw ApiException.invalid("too_many_vens", "At most " + MAX_UNPAIR + " VENs per unpair request, not "
+                    + venHrefs.size() + ": split the list.");
+        }
+        String at = Json.now(clock);
         store.writeVoid(() -> {
-            JsonNode ven = Json.parse(store.get(org, VEN, venHref)
-                    .orElseThrow(() -> ApiException.notFound("No VEN " + venHref + ".")));
-            String workload = ven.path("workload").path("href").asText();
-            List<String> users = dev.cordon.pce.api.objects.PolicyObjectChecks.usersOf(store, policy, org, workload);
-            if (!users.isEmpty()) {
-                throw ApiException.invalid("workload_in_use", "The workload of this VEN is named by "
-                        + String.join(", ", users) + ": remove those references first.");
+            List<dev.cordon.policy.validate.ValidationError> problems = new java.util.ArrayList<>();
+            for (String venHref : new LinkedHashSet<>(venHrefs)) {
+                Optional<String> venText = store.get(org, VEN, venHref);
+                if (venText.isEmpty()) {
+                    problems.add(new dev.cordon.policy.validate.ValidationError("ven_not_found", "No VEN " + venHref
+                            + " in org " + org + " (already unpaired?): GET /orgs/" + org + "/vens lists them."));
+                    continue;
+                }
+                JsonNode ven = Json.parse(venText.get());
+                String workload = ven.path("workload").path("href").asText();
+                List<String> users = dev.cordon.pce.api.objects.PolicyObjectChecks.usersOf(store, policy, org, workload);
+                if (!users.isEmpty()) {
+                    problems.add(new dev.cordon.policy.validate.ValidationError("workload_in_use", "The workload of VEN "
+                            + venHref + " is named by " + String.join(", ", users) + ": remove those references first."));
+                    continue;
+                }
+                store.delete(org, VEN, venHref);
+                String tokenHref = venHref + "/token";
+                store.get(org, AGENT_TOKEN, tokenHref).ifPresent(text -> {
+                    ObjectNode tomb = (ObjectNode) Json.parse(text);
+                    tomb.putObject("unpaired").put("firewall_restore", firewallRestore).put("at", at);
+                    store.put(org, AGENT_TOKEN, tokenHref, tomb, store.lookupOf(org, AGENT_TOKEN, tokenHref).orElse(null));
+                });
+                JsonNode w = store.get(org, Kind.WORKLOAD.kind(), workload).map(Json::parse).orElse(null);
+                store.delete(org, Kind.WORKLOAD.kind(), workload);
+                events.record(org, "ven.unpair", "info", "success", by.eventActor(),
+                        List.of(Events.deleted(venHref, ven), Events.deleted(workload, w)),
+                        Json.object().put("firewall_restore", firewallRestore));
             }
-            store.delete(org, VEN, venHref);
-            store.delete(org, AGENT_TOKEN, venHref + "/token");
-            JsonNode w = store.get(org, Kind.WORKLOAD.kind(), workload).map(Json::parse).orElse(null);
-            store.delete(org, Kind.WORKLOAD.kind(), workload);
-            events.record(org, "ven.unpair", "info", "success", by.eventActor(),
-                    List.of(Events.deleted(venHref, ven), Events.deleted(workload, w)), null);
+            if (!problems.isEmpty()) throw ApiException.invalid(problems);
         });
-        forget(venHref);
-        heartbeats.remove(venHref);
-        cluster.publish(Change.ven(venHref));
+        for (String venHref : venHrefs) {
+            forget(venHref);
+            heartbeats.remove(venHref);
+            release(venHref);
+            cluster.publish(Change.ven(venHref));
+        }
         policy.liveChanged();
+    }
+
+    /** Answers the parked long polls of a VEN at once ("no change"), so its next request learns its new status. */
+    private void release(String venHref) {
+        for (Waiter w : waiting.keySet()) {
+            if (w.agent().venHref().equals(venHref)) w.future().complete(null);
+        }
     }
 
     private void forget(String venHref) {

@@ -113,6 +113,13 @@ class RbacMatrixTest {
                     "service_ports", List.of(Map.of("proto", 6, "port", 81))));
             return a.post("/orgs/1/sec_policy", Map.of("update_description", "rbac"));
         });
+        w.put("unpair VEN", a -> {
+            String profile = pce.owner.post("/orgs/1/pairing_profiles", Map.of("name", "up-" + u())).body().get("href").asText();
+            String code = pce.owner.post(profile + "/pairing_key", Map.of()).body().get("activation_code").asText();
+            String ven = pce.anonymous.post("/ven/activate", Map.of("activation_code", code, "hostname", "up-" + u(),
+                    "interfaces", List.of(Map.of("name", "eth0", "address", "10.99.0.1")))).body().get("ven").get("href").asText();
+            return a.put("/orgs/1/vens/unpair", Map.of("vens", List.of(Map.of("href", ven)), "firewall_restore", "default"));
+        });
         w.put("create user", a -> a.post("/users", Map.of("username", "u-" + u())));
         w.put("grant permission", a -> a.post("/orgs/1/permissions", Map.of("role", Map.of("href", "/roles/read_only"),
                 "auth_security_principal", Map.of("href", "/users/1"))));
@@ -120,7 +127,7 @@ class RbacMatrixTest {
     }
 
     static final List<String> ADMIN_ONLY = List.of("create label", "create workload", "create ip list", "create service",
-            "create label group", "update firewall settings", "create pairing profile", "provision");
+            "create label group", "update firewall settings", "create pairing profile", "provision", "unpair VEN");
 
     static int expected(String role, String write) {
         if (role.equals(OWNER)) return 201;

@@ -237,6 +237,53 @@ class VenProtocolTest {
     }
 
     @Test
+    void unpairTellsTheVenHowToRestoreItsFirewallAndAnswersItsParkedPollAtOnce() throws Exception {
+        Resp a = activate(code(profile(Map.of())), unique("u1"), "10.20.5.1");
+        Resp b = activate(code(profile(Map.of())), unique("u2"), "10.20.5.2");
+        Api venA = agent(a);
+        String hrefA = a.body().get("ven").get("href").asText();
+        String hrefB = b.body().get("ven").get("href").asText();
+        String hash = venA.get("/ven/policy").body().get("hash").asText();
+
+        // bad requests change nothing
+        assertThat(api.put("/orgs/1/vens/unpair", Map.of("vens", List.of(Map.of("href", hrefA)), "firewall_restore", "disable"))
+                .token()).isEqualTo("invalid_firewall_restore");
+        assertThat(api.put("/orgs/1/vens/unpair", Map.of("vens", List.of())).token()).isEqualTo("vens_required");
+        assertThat(api.put("/orgs/1/vens/unpair", Map.of("vens", List.of("x"))).token()).isEqualTo("invalid_ven_reference");
+        assertThat(api.put("/orgs/1/vens/unpair", Map.of("vens", List.of(Map.of("href", hrefA)), "color", "red")).status())
+                .isEqualTo(406);
+        Resp missing = api.put("/orgs/1/vens/unpair", Map.of("vens", List.of(Map.of("href", hrefA),
+                Map.of("href", "/orgs/1/vens/no-such-ven"))));
+        assertThat(missing.token()).isEqualTo("ven_not_found");
+        assertThat(api.get(hrefA).status()).as("all or nothing: A is still paired").isEqualTo(200);
+
+        // a parked long poll is answered as soon as its VEN is unpaired; the next request learns how to restore
+        CompletableFuture<Resp> parked = CompletableFuture.supplyAsync(
+                () -> venA.get("/ven/policy?known_hash=" + hash + "&wait_seconds=60"));
+        awaitParked(1);
+        long t0 = System.nanoTime();
+        assertThat(api.put("/orgs/1/vens/unpair", Map.of("vens", List.of(Map.of("href", hrefA), Map.of("href", hrefB)),
+                "firewall_restore", "saved")).status()).isEqualTo(204);
+        Resp answered = parked.get(30, TimeUnit.SECONDS);
+        System.out.printf("parked poll answered %d ms after the unpair%n", (System.nanoTime() - t0) / 1_000_000);
+        assertThat(answered.status()).as("answered before its 60 s wait, not by the wait ending").isIn(304, 401);
+        Resp told = venA.get("/ven/policy");
+        assertThat(told.status()).isEqualTo(401);
+        assertThat(told.token()).isEqualTo("ven_unpaired_saved");
+        assertThat(told.body().get(0).get("message").asText()).contains("firewall_restore saved").contains("activate");
+        assertThat(agent(b).post("/ven/heartbeat", Map.of("sync_state", "applied")).token()).isEqualTo("ven_unpaired_saved");
+        assertThat(api.get(hrefA).status()).isEqualTo(404);
+        assertThat(api.get(a.body().get("workload").get("href").asText()).status()).isEqualTo(404);
+        JsonNode ev = api.get("/orgs/1/events?event_type=ven.unpair").body();
+        assertThat(ev.findValues("firewall_restore").stream().map(JsonNode::asText)).contains("saved");
+
+        // DELETE unpairs with firewall_restore default
+        Resp c = activate(code(profile(Map.of())), unique("u3"), "10.20.5.3");
+        assertThat(api.delete(c.body().get("ven").get("href").asText()).status()).isEqualTo(204);
+        assertThat(agent(c).get("/ven/policy").token()).isEqualTo("ven_unpaired_default");
+    }
+
+    @Test
     void silentVensGetAMissedHeartbeatConditionAndEvent() {
         Resp a = activate(code(profile(Map.of())), unique("quiet"), "10.20.5.1");
         String venHref = a.body().get("ven").get("href").asText();

@@ -29,6 +29,8 @@ import javax.net.ssl.SSLContext;
  * that wait plus a margin turns a silently dead connection into {@link PceException.Kind#UNREACHABLE}.
  */
 public final class HttpPceClient implements PceClient {
+    /** The 401 token prefix the PCE answers an unpaired VEN with; {@code saved} or {@code default} follows. */
+    static final String UNPAIRED_TOKEN = "ven_unpaired_";
     private static final ObjectMapper JSON = PolicyJson.mapper();
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(20);
     static final Duration POLL_MARGIN = Duration.ofSeconds(15);
@@ -187,9 +189,33 @@ public final class HttpPceClient implements PceClient {
         int s = r.statusCode();
         if (s == status) return;
         String msg = what + ": the PCE answered " + s + ": " + errorMessage(r.body());
-        if (s == 401) throw new PceException(PceException.Kind.UNAUTHORIZED, s, msg);
+        if (s == 401) {
+            String token = errorToken(r.body());
+            if (token != null && token.startsWith(UNPAIRED_TOKEN)) {
+                try {
+                    throw PceException.unpaired(msg, dev.cordon.ven.enforce.FirewallRestore.parse(
+                            token.substring(UNPAIRED_TOKEN.length())));
+                } catch (IllegalArgumentException unknown) {
+                    // a restore this VEN does not know: the safe reading is "open" (Cordon's rules removed)
+                    throw PceException.unpaired(msg + " (unknown firewall_restore; using default)",
+                            dev.cordon.ven.enforce.FirewallRestore.DEFAULT);
+                }
+            }
+            throw new PceException(PceException.Kind.UNAUTHORIZED, s, msg);
+        }
         if (s >= 500) throw new PceException(PceException.Kind.SERVER, s, msg);
         throw new PceException(PceException.Kind.REJECTED, s, msg);
+    }
+
+    /** The token of the PCE's first error ({@code [{"token","message"}]}), or null. */
+    static String errorToken(String body) {
+        if (body == null || body.isBlank()) return null;
+        try {
+            JsonNode n = JSON.readTree(body);
+            return n.isArray() && n.size() > 0 && n.get(0).path("token").isTextual() ? n.get(0).get("token").asText() : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** The PCE's own error message ({@code [{"token","message"}]}), or the body. */

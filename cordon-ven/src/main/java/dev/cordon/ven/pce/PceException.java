@@ -17,11 +17,14 @@ public final class PceException extends RuntimeException {
         /** Another 4xx: the PCE refused what the VEN sent. */
         REJECTED,
         /** The PCE presented a certificate other than the one pinned at activation. */
-        CERTIFICATE
+        CERTIFICATE,
+        /** 401 with {@code ven_unpaired_saved|default}: an admin unpaired this VEN; restore the firewall and stop. */
+        UNPAIRED
     }
 
     private final Kind kind;
     private final int status;
+    private dev.cordon.ven.enforce.FirewallRestore firewallRestore;
 
     public PceException(Kind kind, int status, String message, Throwable cause) {
         super(message, cause);
@@ -31,6 +34,18 @@ public final class PceException extends RuntimeException {
 
     public PceException(Kind kind, int status, String message) {
         this(kind, status, message, null);
+    }
+
+    /** The PCE unpaired this VEN and asks its firewall to become {@code restore}. */
+    public static PceException unpaired(String message, dev.cordon.ven.enforce.FirewallRestore restore) {
+        PceException e = new PceException(Kind.UNPAIRED, 401, message);
+        e.firewallRestore = restore;
+        return e;
+    }
+
+    /** With {@link Kind#UNPAIRED}: what the firewall becomes; otherwise null. */
+    public dev.cordon.ven.enforce.FirewallRestore firewallRestore() {
+        return firewallRestore;
     }
 
     public Kind kind() {

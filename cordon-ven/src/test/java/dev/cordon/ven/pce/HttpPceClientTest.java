@@ -71,6 +71,23 @@ class HttpPceClientTest {
     }
 
     @Test
+    void anUnpairedVenIsToldHowToRestoreItsFirewall() {
+        try (PceHarness pce = PceHarness.h2()) {
+            HttpPceClient c = new HttpPceClient(URI.create("http://127.0.0.1:" + pce.server.port() + "/"), null);
+            Activation a = c.activate(request(code(pce.owner)));
+            assertThat(pce.owner.put("/orgs/1/vens/unpair", Map.of("vens", List.of(Map.of("href", a.venHref())),
+                    "firewall_restore", "saved")).status()).isEqualTo(204);
+            assertThatThrownBy(() -> c.fetchPolicy(null, Duration.ZERO)).isInstanceOfSatisfying(PceException.class, e -> {
+                assertThat(e.kind()).isEqualTo(PceException.Kind.UNPAIRED);
+                assertThat(e.firewallRestore()).isEqualTo(dev.cordon.ven.enforce.FirewallRestore.SAVED);
+                assertThat(e.getMessage()).contains("unpaired");
+            });
+            assertThatThrownBy(() -> c.heartbeat(new Heartbeat(null, "applied", List.of())))
+                    .isInstanceOfSatisfying(PceException.class, e -> assertThat(e.kind()).isEqualTo(PceException.Kind.UNPAIRED));
+        }
+    }
+
+    @Test
     void aUsedUpCodeIsUnauthorizedWithThePcesMessage() {
         try (PceHarness pce = PceHarness.h2()) {
             HttpPceClient c = new HttpPceClient(URI.create("http://127.0.0.1:" + pce.server.port()), null);
