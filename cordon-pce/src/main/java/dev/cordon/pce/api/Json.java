@@ -55,12 +55,19 @@ public final class Json {
         if (text == null || text.isBlank()) {
             throw ApiException.invalid("missing_body", "The request needs a JSON body (" + what + ").");
         }
+        JsonNode n;
         try {
-            JsonNode n = MAPPER.readTree(text);
-            return n == null ? MAPPER.nullNode() : n;
+            n = MAPPER.readTree(text);
         } catch (JsonProcessingException e) {
             throw ApiException.invalid(List.of(PolicyJson.describe(e, what)));
         }
+        if (n == null) return MAPPER.nullNode();
+        try {
+            PolicyJson.rejectNullsInArrays(n, what);
+        } catch (dev.cordon.policy.validate.PolicyException e) {
+            throw ApiException.invalid(e.errors());
+        }
+        return n;
     }
 
     public static ObjectNode parseObject(String text, String what) {

@@ -74,7 +74,8 @@ public final class Routes {
         app.get("/api/v2/health", ctx -> ctx.json(Map.of("status", "ok")));
 
         // users, API keys, permissions
-        app.get("/api/v2/users", admin(ctx -> list(ctx, access.users())));
+        app.get("/api/v2/users", role(ctx -> list(ctx, access.users()), Principal::isAdmin,
+                "Listing users needs the owner or admin role; GET /users/<your id> shows your own."));
         app.post("/api/v2/users", owner(ctx -> created(ctx, access.createUser(p(ctx), body(ctx, "user")))));
         app.get("/api/v2/users/{id}", self(ctx -> {
             String href = "/users/" + ctx.pathParam("id");
@@ -109,8 +110,14 @@ public final class Routes {
         app.post("/api/v2/orgs/{org}/pairing_profiles/{id}/pairing_key", admin(ctx ->
                 created(ctx, vens.pairingKey(org(ctx), "/orgs/" + org(ctx) + "/pairing_profiles/" + ctx.pathParam("id"), p(ctx)))));
         app.get("/api/v2/orgs/{org}/vens", read(ctx -> {
-            Store.Page page = store.list(org(ctx), VenService.VEN, filter(ctx), limit(ctx));
-            list(ctx, page.rows().stream().map(r -> (JsonNode) vens.view(org(ctx), Json.parse(r.body()))).toList(), page.total());
+            java.util.function.Predicate<JsonNode> match = fieldFilter(ctx, VEN_FIELD_FILTERS);
+            if (match == null) {
+                Store.Page page = store.list(org(ctx), VenService.VEN, filter(ctx), limit(ctx));
+                list(ctx, page.rows().stream().map(r -> (JsonNode) vens.view(org(ctx), Json.parse(r.body()))).toList(), page.total());
+            } else {
+                list(ctx, store.list(org(ctx), VenService.VEN, filter(ctx), Integer.MAX_VALUE).rows().stream()
+                        .map(r -> (JsonNode) vens.view(org(ctx), Json.parse(r.body()))).filter(match).toList());
+            }
         }));
         app.get("/api/v2/orgs/{org}/vens/{id}", read(ctx -> ok(ctx, vens.view(org(ctx), Json.parse(
                 store.get(org(ctx), VenService.VEN, venHref(ctx)).orElseThrow(() -> ApiException.notFound("No VEN " + venHref(ctx) + ".")))))));
@@ -142,6 +149,9 @@ public final class Routes {
             list(ctx, page.rows().stream().map(r -> Json.parse(r.body())).toList(), page.total());
         }));
 
+        app.get("/api/v2/orgs/{org}/events/{id}", read(ctx -> ok(ctx, events.get(org(ctx),
+                "/orgs/" + org(ctx) + "/events/" + ctx.pathParam("id")))));
+
         // provisioning and versions (literal paths before {pversion} ones)
         app.get("/api/v2/orgs/{org}/sec_policy", read(ctx -> list(ctx, policy.versions(org(ctx), limit(ctx))
                 .stream().map(n -> (JsonNode) n).toList(), policy.versionCount(org(ctx)))));
@@ -153,6 +163,11 @@ public final class Routes {
         }));
         app.post("/api/v2/orgs/{org}/sec_policy/draft/import", admin(ctx -> ok(ctx, policy.importDocument(org(ctx), ctx.body(), p(ctx)))));
         app.get("/api/v2/orgs/{org}/sec_policy/{pv}", read(ctx -> {
+            if ("draft".equals(pv(ctx))) {
+                throw ApiException.notFound("The draft is not a provisioned version, so it has no version record: GET"
+                        + " /orgs/" + org(ctx) + "/sec_policy/pending lists its changes, and"
+                        + " /orgs/" + org(ctx) + "/sec_policy/draft/rule_sets (and the other kinds) its objects.");
+            }
             long v = policy.resolveVersion(org(ctx), pv(ctx));
             ok(ctx, policy.versions(org(ctx), Integer.MAX_VALUE).stream()
                     .filter(n -> n.get("version").asLong() == v).findFirst().orElseThrow());
@@ -160,8 +175,11 @@ public final class Routes {
         app.post("/api/v2/orgs/{org}/sec_policy/{pv}/restore", admin(ctx -> created(ctx, policy.restore(org(ctx), pv(ctx), p(ctx)))));
         app.get("/api/v2/orgs/{org}/sec_policy/{pv}/policy_check", read(ctx -> raw(ctx, 200,
                 policyCheck.check(org(ctx), pv(ctx), queryMap(ctx)))));
-        app.get("/api/v2/orgs/{org}/sec_policy/{pv}/rule_conflicts", read(ctx -> raw(ctx, 200, PolicyService.rewrite(
-                Json.write(policy.engine(org(ctx), pv(ctx)).conflicts()), pv(ctx)))));
+        app.get("/api/v2/orgs/{org}/sec_policy/{pv}/rule_conflicts", read(ctx -> {
+            List<?> all = policy.engine(org(ctx), pv(ctx)).conflicts();
+            raw(ctx.header("X-Total-Count", Integer.toString(all.size())), 200, PolicyService.rewrite(
+                    Json.write(all.subList(0, Math.min(limit(ctx), all.size()))), pv(ctx)));
+        }));
         app.get("/api/v2/orgs/{org}/sec_policy/{pv}/export", read(ctx -> raw(ctx, 200, policy.export(org(ctx), pv(ctx)))));
         app.get("/api/v2/orgs/{org}/sec_policy/{pv}/firewall_settings", read(ctx -> versioned(ctx,
                 reads.get(org(ctx), Kind.FIREWALL_SETTINGS, pv(ctx), PolicyService.settingsHref(org(ctx))))));
@@ -195,8 +213,12 @@ public final class Routes {
 
         // rules nested in rule sets
         String rs = "/api/v2/orgs/{org}/sec_policy/{pv}/rule_sets/{id}/{rules}";
-        app.get(rs, read(ctx -> raw(ctx, 200, PolicyService.rewrite(Json.write(
-                rules.list(org(ctx), pv(ctx), ruleSetHref(ctx), ctx.pathParam("rules"))), pv(ctx)))));
+        app.get(rs, read(ctx -> {
+            List<JsonNode> all = rules.list(org(ctx), pv(ctx), ruleSetHref(ctx), ctx.pathParam("rules"));
+            List<JsonNode> page = all.subList(0, Math.min(limit(ctx), all.size()));
+            raw(ctx.header("X-Total-Count", Integer.toString(all.size())), 200,
+                    PolicyService.rewrite(Json.write(page), pv(ctx)));
+        }));
         app.post(rs, rulesets(ctx -> {
             draftOnly(ctx);
             created(ctx, rules.create(org(ctx), ruleSetHref(ctx), ctx.pathParam("rules"), body(ctx, "rule"), p(ctx)));
@@ -239,8 +261,16 @@ public final class Routes {
     private void crud(Javalin app, Kind k) {
         String base = "/api/v2/orgs/{org}/" + k.collection();
         app.get(base, read(ctx -> {
-            Store.Page page = objects.list(org(ctx), k, filter(ctx), limit(ctx));
-            list(ctx, page.rows().stream().map(r -> view(ctx, k, Json.parse(r.body()))).toList(), page.total());
+            Map<String, Set<String>> fields = k == Kind.WORKLOAD ? WORKLOAD_FIELD_FILTERS : Map.of();
+            java.util.function.Predicate<JsonNode> match = fieldFilter(ctx, fields);
+            if (match == null) {
+                Store.Page page = objects.list(org(ctx), k, filter(ctx), limit(ctx));
+                list(ctx, page.rows().stream().map(r -> view(ctx, k, Json.parse(r.body()))).toList(), page.total());
+            } else {
+                List<JsonNode> all = objects.list(org(ctx), k, filter(ctx), Integer.MAX_VALUE).rows().stream()
+                        .map(r -> view(ctx, k, Json.parse(r.body()))).filter(match).toList();
+                list(ctx, all);
+            }
         }));
         app.post(base, admin(ctx -> created(ctx, view(ctx, k, objects.create(org(ctx), k, body(ctx, k.what()), p(ctx))))));
         app.get(base + "/{id}", read(ctx -> ok(ctx, view(ctx, k, objects.get(org(ctx), k, href(ctx, k))))));
@@ -392,6 +422,35 @@ public final class Routes {
     private static JsonNode bodyOrEmpty(Context ctx) {
         String b = ctx.body();
         return b == null || b.isBlank() ? Json.object() : Json.parseObject(b, "request");
+    }
+
+    /** Filters on a field of the object as shown (query parameter = field name → the values it may take). */
+    private static final Map<String, Set<String>> WORKLOAD_FIELD_FILTERS = Map.of(
+            "managed", Set.of("true", "false"),
+            "enforcement_mode", Set.of("idle", "visibility_only", "selective", "full"),
+            "os_type", Set.of());
+    private static final Map<String, Set<String>> VEN_FIELD_FILTERS = Map.of(
+            "status", Set.of("active", "suspended"),
+            "ven_type", Set.of("server", "endpoint"));
+
+    /**
+     * The objects the field filters of the request keep, or null when it names none. A value outside the allowed
+     * ones is a 406 (an empty set allows any value), so a misspelt filter never silently returns everything.
+     */
+    private static java.util.function.Predicate<JsonNode> fieldFilter(Context ctx, Map<String, Set<String>> fields) {
+        java.util.function.Predicate<JsonNode> all = null;
+        for (Map.Entry<String, Set<String>> f : new java.util.TreeMap<>(fields).entrySet()) {
+            String want = ctx.queryParam(f.getKey());
+            if (want == null) continue;
+            if (!f.getValue().isEmpty() && !f.getValue().contains(want)) {
+                throw ApiException.invalid("invalid_" + f.getKey(), f.getKey() + " '" + want + "' is not known: use one of "
+                        + String.join(", ", new java.util.TreeSet<>(f.getValue())) + ".");
+            }
+            String field = f.getKey();
+            java.util.function.Predicate<JsonNode> one = n -> n.path(field).isValueNode() && want.equals(n.path(field).asText());
+            all = all == null ? one : all.and(one);
+        }
+        return all;
     }
 
     private static Store.Filter filter(Context ctx) {

@@ -167,12 +167,15 @@ public final class AccessControl {
 
     // ---- API keys ----
 
-    /** Mints a key for a user: the caller itself, or anyone when the caller is an owner or admin. */
+    /**
+     * Mints a key for a user: the caller itself, or anyone when the caller is an owner. An admin may not: a key
+     * minted for an owner would act as that owner, so an admin could make itself owner.
+     */
     public ObjectNode createApiKey(Principal by, String userHref, JsonNode body) {
         Json.onlyFields(body, Set.of("name", "description"), "API key");
-        if (!by.href().equals(userHref) && !by.isAdmin()) {
-            throw denied(by, "POST " + userHref + "/api_keys", "Only an owner or admin may create API keys for"
-                    + " another user; create your own under " + by.href() + "/api_keys.");
+        if (!by.href().equals(userHref) && !by.isOwner()) {
+            throw denied(by, "POST " + userHref + "/api_keys", "Only an owner may create API keys for another user"
+                    + " (a key acts with its user's roles); create your own under " + by.href() + "/api_keys.");
         }
         user(userHref);
         return store.write(() -> {
@@ -210,8 +213,8 @@ public final class AccessControl {
     }
 
     public ArrayNode apiKeys(Principal by, String userHref) {
-        if (!by.href().equals(userHref) && !by.isAdmin()) {
-            throw denied(by, "GET " + userHref + "/api_keys", "Only an owner or admin may list another user's API keys.");
+        if (!by.href().equals(userHref) && !by.isOwner()) {
+            throw denied(by, "GET " + userHref + "/api_keys", "Only an owner may list another user's API keys.");
         }
         ArrayNode out = Json.array();
         for (Store.Row r : store.all(0, API_KEY)) {
@@ -222,8 +225,8 @@ public final class AccessControl {
     }
 
     public void deleteApiKey(Principal by, String userHref, String keyHref) {
-        if (!by.href().equals(userHref) && !by.isAdmin()) {
-            throw denied(by, "DELETE " + keyHref, "Only an owner or admin may delete another user's API keys.");
+        if (!by.href().equals(userHref) && !by.isOwner()) {
+            throw denied(by, "DELETE " + keyHref, "Only an owner may delete another user's API keys.");
         }
         store.writeVoid(() -> {
             JsonNode before = Json.parse(store.get(0, API_KEY, keyHref)

@@ -47,7 +47,8 @@ public final class Events {
             long seq = store.next(org, "event");
             String ts = Json.now(clock);
             ObjectNode e = Json.object();
-            e.put("href", "/orgs/" + org + "/events/" + UUID.randomUUID());
+            String href = "/orgs/" + org + "/events/" + UUID.randomUUID();
+            e.put("href", href);
             e.put("event_type", type);
             e.put("severity", severity);
             e.put("status", status);
@@ -62,7 +63,7 @@ public final class Events {
                 n.set("after", c.after() == null ? Json.MAPPER.nullNode() : c.after());
             }
             e.set("info", info == null ? Json.object() : info);
-            store.insertEvent(org, seq, type, severity, ts, e.toString());
+            store.insertEvent(org, seq, href, type, severity, ts, e.toString());
             return e;
         });
     }
@@ -72,6 +73,26 @@ public final class Events {
             throw ApiException.invalid("invalid_severity", "Unknown severity '" + severity
                     + "': use one of info, warning, err.");
         }
-        return store.events(org, type, severity, from, to, limit);
+        return store.events(org, type, severity, instant(from, "timestamp[gte]"), instant(to, "timestamp[lte]"), limit);
+    }
+
+    /** {@code GET /orgs/{org}/events/{uuid}}. */
+    public JsonNode get(int org, String href) {
+        return Json.parse(store.event(org, href).orElseThrow(() -> ApiException.notFound("No event " + href
+                + ": GET /orgs/" + org + "/events lists them, newest first.")));
+    }
+
+    /**
+     * A filter bound in the stored form (RFC 3339 UTC with milliseconds, which sorts as text in time order). Any
+     * RFC 3339 time is accepted, with or without fractions, in any offset; anything else is a 406.
+     */
+    static String instant(String param, String name) {
+        if (param == null) return null;
+        try {
+            return Json.format(java.time.OffsetDateTime.parse(param.trim()).toInstant());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw ApiException.invalid("invalid_timestamp", name + " '" + param + "' is not an RFC 3339 time:"
+                    + " write it like 2026-12-01T07:35:59Z or 2026-12-01T08:35:59.000+01:00.");
+        }
     }
 }

@@ -3,6 +3,8 @@ package dev.cordon.pce.store;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.cordon.policy.validate.PolicyException;
+import dev.cordon.policy.validate.ValidationError;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -290,8 +292,36 @@ public final class Store implements AutoCloseable {
         return "%" + escaped + "%";
     }
 
-    /** Inserts or replaces an object; the indexed columns are read from its JSON. */
+    /** The widths of the indexed columns (V1__init.sql): a longer value is the client's mistake, not a 500. */
+    private static final java.util.Map<String, Integer> WIDTHS = java.util.Map.of("name", 1000, "hostname", 1000,
+            "key", 400, "value", 1000, "ext_set", 1000, "ext_ref", 1000);
+    private static final java.util.Map<String, String> FIELDS = java.util.Map.of("name", "name", "hostname", "hostname",
+            "key", "key", "value", "value", "ext_set", "external_data_set", "ext_ref", "external_data_reference");
+
+    /**
+     * Inserts or replaces an object; the indexed columns are read from its JSON.
+     *
+     * @throws PolicyException (406) when an indexed field is longer than its column
+     */
     public void put(int org, String kind, String href, JsonNode body, String lookup) {
+        java.util.Map<String, Object> cols = columns(body);
+        List<ValidationError> tooLong = new ArrayList<>();
+        WIDTHS.forEach((col, width) -> {
+            Object v = cols.get(col);
+            if (v instanceof String str && str.length() > width) {
+                tooLong.add(new ValidationError("value_too_long", "'" + FIELDS.get(col) + "' is " + str.length()
+                        + " characters long; at most " + width + " are allowed: shorten it."));
+            }
+        });
+        if (lookup != null && lookup.length() > 400) {
+            tooLong.add(new ValidationError("value_too_long", "The name is " + lookup.length()
+                    + " characters long; at most 400 are allowed: shorten it."));
+        }
+        if (!tooLong.isEmpty()) throw new PolicyException(tooLong);
+        if (href.length() > 400) {
+            throw new PolicyException(List.of(new ValidationError("value_too_long", "The href " + href.substring(0, 60)
+                    + "... is " + href.length() + " characters long; at most 400 are allowed.")));
+        }
         String text = body.toString();
         with(h -> {
             int n = h.createUpdate("UPDATE objects SET name = :name, hostname = :hostname, label_key = :key,"
@@ -378,11 +408,17 @@ public final class Store implements AutoCloseable {
 
     // ---- events ----
 
-    public void insertEvent(int org, long seq, String type, String severity, String ts, String body) {
-        with(h -> h.createUpdate("INSERT INTO events (org, seq, event_type, severity, ts, body)"
-                        + " VALUES (:org, :seq, :type, :severity, :ts, :body)")
-                .bind("org", org).bind("seq", seq).bind("type", type).bind("severity", severity).bind("ts", ts)
-                .bind("body", body).execute());
+    public void insertEvent(int org, long seq, String href, String type, String severity, String ts, String body) {
+        with(h -> h.createUpdate("INSERT INTO events (org, seq, href, event_type, severity, ts, body)"
+                        + " VALUES (:org, :seq, :href, :type, :severity, :ts, :body)")
+                .bind("org", org).bind("seq", seq).bind("href", href).bind("type", type).bind("severity", severity)
+                .bind("ts", ts).bind("body", body).execute());
+    }
+
+    /** One event by its href. */
+    public Optional<String> event(int org, String href) {
+        return with(h -> h.createQuery("SELECT body FROM events WHERE org = :org AND href = :href")
+                .bind("org", org).bind("href", href).mapTo(String.class).findOne());
     }
 
     /** Events newest first; null filters do not filter; timestamps compare as RFC 3339 UTC text. */

@@ -449,4 +449,118 @@ abstract class PceApiSuite {
         String newRule = after.get(1).get("href").asText();
         assertThat(Long.parseLong(newRule.substring(newRule.lastIndexOf('/') + 1))).isGreaterThan(9001);
     }
+
+    /** What an audit sent: nulls inside lists and over-long values are 406 naming the place, never 500 or stored. */
+    @Test
+    void nullsInListsAndOverlongValuesAre406AndLeaveTheDraftUsable() {
+        String any = builtIn("ip_lists", "Any (0.0.0.0/0 and ::/0)");
+        Map<String, Object> nullInList = new java.util.LinkedHashMap<>();
+        nullInList.put("/orgs/1/sec_policy/draft/services", "{\"name\":\"" + unique("s") + "\",\"service_ports\":[null]}");
+        nullInList.put("/orgs/1/sec_policy/draft/label_groups", "{\"name\":\"" + unique("g") + "\",\"key\":\"app\",\"labels\":[null]}");
+        nullInList.put("/orgs/1/workloads", "{\"name\":\"" + unique("w") + "\",\"interfaces\":[null]}");
+        nullInList.put("/orgs/1/sec_policy/draft/ip_lists", "{\"name\":\"" + unique("i") + "\",\"ip_ranges\":[null]}");
+        nullInList.put("/orgs/1/sec_policy/draft/rule_sets", "{\"name\":\"" + unique("rs") + "\",\"scopes\":[[null]]}");
+        nullInList.put("/orgs/1/sec_policy/draft/rule_sets#rules", "{\"name\":\"" + unique("rs") + "\",\"scopes\":[[]],"
+                + "\"rules\":[{\"providers\":[null],\"consumers\":[{\"ip_list\":{\"href\":\"" + any + "\"}}],"
+                + "\"ingress_services\":[{\"proto\":6,\"port\":1}]}]}");
+        nullInList.put("/orgs/1/sec_policy/draft/import", "{\"ip_lists\":[null]}");
+        nullInList.forEach((path, body) -> {
+            String url = path.replaceAll("#.*", "");
+            Resp r = url.endsWith("/import") ? api.post(url, body) : api.post(url, body);
+            assertThat(r.status()).as(path + ": " + r).isEqualTo(406);
+            assertThat(r.token()).as(path).isEqualTo("null_in_list");
+            assertThat(r.body().get(0).get("message").asText()).as(path).contains("null at ");
+        });
+        Resp settings = api.put("/orgs/1/sec_policy/draft/firewall_settings", "{\"firewall_coexistence\":[null]}");
+        assertThat(settings.token()).isEqualTo("null_in_list");
+
+        Resp longName = api.post("/orgs/1/labels", Map.of("key", "app", "value", "x".repeat(5000)));
+        assertThat(longName.status()).as(longName.toString()).isEqualTo(406);
+        assertThat(longName.token()).isEqualTo("value_too_long");
+        assertThat(longName.body().get(0).get("message").asText()).contains("5000").contains("1000");
+        assertThat(api.post("/orgs/1/sec_policy/draft/rule_sets", Map.of("name", "r".repeat(5000), "scopes", List.of(List.of())))
+                .token()).isEqualTo("value_too_long");
+
+        // the draft still compiles: nothing of the above was stored
+        assertThat(api.get("/orgs/1/sec_policy/draft/rule_conflicts").status()).isEqualTo(200);
+        assertThat(api.get("/orgs/1/sec_policy/draft/services?name=s-").body().toString()).doesNotContain("null");
+    }
+
+    @Test
+    void eventsFilterByTimeInAnyOffsetAndAreReadByHref() throws Exception {
+        label("loc", unique("evt-before"));
+        pce.clock.advance(java.time.Duration.ofMillis(1500));
+        label("loc", unique("evt"));
+        JsonNode newest = api.get("/orgs/1/events?max_results=1").body().get(0);
+        String at = newest.get("timestamp").asText(); // the harness's clock, with milliseconds
+        java.time.Instant t = java.time.Instant.parse(at);
+        String second = t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(); // no fraction
+        assertThat(api.get("/orgs/1/events?timestamp[gte]=" + second).body().toString()).as("whole seconds, Z")
+                .contains(newest.get("href").asText());
+        String plusOne = java.time.OffsetDateTime.ofInstant(t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+                java.time.ZoneOffset.ofHours(1)).toString().replace("+", "%2B");
+        assertThat(api.get("/orgs/1/events?timestamp[gte]=" + plusOne).body().toString()).as("another offset")
+                .contains(newest.get("href").asText());
+        String justBefore = t.minusMillis(1).toString();
+        JsonNode upTo = api.get("/orgs/1/events?timestamp[lte]=" + justBefore + "&max_results=1000").body();
+        for (JsonNode e : upTo) {
+            assertThat(java.time.Instant.parse(e.get("timestamp").asText())).isBeforeOrEqualTo(t.minusMillis(1));
+        }
+        assertThat(upTo.toString()).doesNotContain(newest.get("href").asText());
+        assertThat(upTo.size()).as("the earlier events are there").isPositive();
+        assertThat(api.get("/orgs/1/events?timestamp[gte]=yesterday").token()).isEqualTo("invalid_timestamp");
+
+        Resp one = api.get(newest.get("href").asText());
+        assertThat(one.status()).as(one.toString()).isEqualTo(200);
+        assertThat(one.body().get("timestamp").asText()).isEqualTo(at);
+        assertThat(api.get("/orgs/1/events/" + UUID.randomUUID()).status()).isEqualTo(404);
+    }
+
+    @Test
+    void nestedRuleListsPageAndCountAndUntouchedRulesKeepTheirUpdatedAt() throws Exception {
+        String any = builtIn("ip_lists", "Any (0.0.0.0/0 and ::/0)");
+        String app = label("app", unique("nested"));
+        Resp rs = api.post("/orgs/1/sec_policy/draft/rule_sets", Map.of("name", unique("nested"),
+                "scopes", List.of(List.of(Map.of("label", Map.of("href", app))))));
+        String href = rs.body().get("href").asText();
+        for (int port = 1; port <= 3; port++) {
+            Resp r = api.post(href + "/sec_rules", Map.of("providers", List.of(Map.of("actors", "ams")),
+                    "consumers", List.of(Map.of("ip_list", Map.of("href", any))),
+                    "ingress_services", List.of(Map.of("proto", 6, "port", port)),
+                    "external_data_set", "nested-test", "external_data_reference", href + "#" + port));
+            assertThat(r.status()).as(r.toString()).isEqualTo(201);
+            pce.clock.advance(java.time.Duration.ofSeconds(1));
+        }
+        Resp page = api.get(href + "/sec_rules?max_results=1");
+        assertThat(page.body()).hasSize(1);
+        assertThat(page.header("X-Total-Count")).isEqualTo("3");
+        JsonNode rules = api.get(href + "/sec_rules").body();
+        assertThat(rules.get(0).get("updated_at").asText()).as("the first rule was not changed by adding the others")
+                .isEqualTo(rules.get(0).get("created_at").asText());
+        assertThat(rules.get(2).get("created_at").asText()).as("the clock moved between the rules")
+                .isNotEqualTo(rules.get(0).get("created_at").asText());
+
+        Resp dup = api.post(href + "/sec_rules", Map.of("providers", List.of(Map.of("actors", "ams")),
+                "consumers", List.of(Map.of("ip_list", Map.of("href", any))),
+                "ingress_services", List.of(Map.of("proto", 6, "port", 9)),
+                "external_data_set", "nested-test", "external_data_reference", href + "#1"));
+        assertThat(dup.token()).isEqualTo("external_data_reference_in_use");
+        assertThat(api.get("/orgs/1/sec_policy/draft/rule_conflicts").header("X-Total-Count")).isNotNull();
+    }
+
+    @Test
+    void workloadAndVenFieldFiltersFilterOrSayWhy() {
+        String name = unique("filt");
+        workload(name, "10.123.0.1");
+        JsonNode unmanaged = api.get("/orgs/1/workloads?managed=false&name=" + name).body();
+        assertThat(unmanaged).hasSize(1);
+        assertThat(api.get("/orgs/1/workloads?managed=true&name=" + name).body()).isEmpty();
+        Resp page = api.get("/orgs/1/workloads?managed=false&max_results=1");
+        assertThat(page.body()).hasSize(1);
+        assertThat(Long.parseLong(page.header("X-Total-Count"))).isGreaterThanOrEqualTo(1);
+        assertThat(api.get("/orgs/1/workloads?enforcement_mode=strict").token()).isEqualTo("invalid_enforcement_mode");
+        assertThat(api.get("/orgs/1/vens?status=gone").token()).isEqualTo("invalid_status");
+        for (JsonNode v : api.get("/orgs/1/vens?status=suspended").body()) assertThat(v.get("status").asText()).isEqualTo("suspended");
+        assertThat(api.get("/orgs/1/sec_policy/draft").body().get(0).get("message").asText()).contains("pending");
+    }
 }

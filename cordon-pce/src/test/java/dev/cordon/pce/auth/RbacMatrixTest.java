@@ -196,6 +196,22 @@ class RbacMatrixTest {
         assertThat(rsm.delete(href).status()).isEqualTo(204);
     }
 
+    /** An admin may not act as an owner through another user's key: minting, listing or deleting one is owner-only. */
+    @Test
+    void onlyAnOwnerManagesAnotherUsersKeys() {
+        Api admin = as.get(ADMIN);
+        Resp mint = admin.post("/users/1/api_keys", Map.of("name", "escalate"));
+        assertThat(mint.status()).as(mint.toString()).isEqualTo(403);
+        assertThat(mint.body().get(0).get("message").asText()).contains("Only an owner");
+        assertThat(admin.get("/users/1/api_keys").status()).isEqualTo(403);
+        Resp ownerKeys = pce.owner.get("/users/1/api_keys");
+        assertThat(ownerKeys.status()).isEqualTo(200);
+        String someKey = ownerKeys.body().get(0).get("href").asText();
+        assertThat(admin.delete(someKey).status()).isEqualTo(403);
+        assertThat(pce.owner.get("/orgs/1/labels").status()).as("the owner's key still works").isEqualTo(200);
+        // (an owner minting keys for other users is what user(...) above does for every role)
+    }
+
     @Test
     void usersMayMintTheirOwnKeysButNotOthers() {
         Api ro = as.get(READ_ONLY);

@@ -83,6 +83,7 @@ public final class PolicyJson {
 
     /** Converts a JSON tree to a model type, turning Jackson's complaints into {@link PolicyException}s. */
     public static <T> T read(JsonNode node, Class<T> type, String what) {
+        rejectNullsInArrays(node, what);
         try {
             return MAPPER.treeToValue(node, type);
         } catch (JsonProcessingException | IllegalArgumentException e) {
@@ -91,10 +92,40 @@ public final class PolicyJson {
     }
 
     public static <T> T read(String json, Class<T> type, String what) {
+        JsonNode tree;
         try {
-            return MAPPER.readValue(json, type);
+            tree = MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
             throw new PolicyException(List.of(describe(e, what)));
+        }
+        return read(tree == null ? MAPPER.nullNode() : tree, type, what);
+    }
+
+    /**
+     * Rejects {@code null} as an element of any array (a list of labels, rules, ports, ...): no list in the API
+     * shapes holds nulls, and one left in would stop the whole policy from compiling. Every occurrence is named,
+     * up to 20, with its path.
+     */
+    public static void rejectNullsInArrays(JsonNode root, String what) {
+        List<ValidationError> errors = new java.util.ArrayList<>();
+        nullsIn(root, "", what, errors);
+        if (!errors.isEmpty()) throw new PolicyException(errors);
+    }
+
+    private static void nullsIn(JsonNode n, String at, String what, List<ValidationError> errors) {
+        if (errors.size() >= 20 || n == null) return;
+        if (n.isArray()) {
+            for (int i = 0; i < n.size(); i++) {
+                String here = at + "[" + i + "]";
+                if (n.get(i).isNull()) {
+                    errors.add(new ValidationError("null_in_list", "null at " + here + " in the " + what + ": a list"
+                            + " holds values, not null; remove the entry or give it a value."));
+                } else {
+                    nullsIn(n.get(i), here, what, errors);
+                }
+            }
+        } else if (n.isObject()) {
+            n.fields().forEachRemaining(e -> nullsIn(e.getValue(), at.isEmpty() ? e.getKey() : at + "." + e.getKey(), what, errors));
         }
     }
 

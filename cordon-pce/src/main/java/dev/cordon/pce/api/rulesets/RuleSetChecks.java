@@ -61,7 +61,11 @@ public final class RuleSetChecks implements ObjectService.Checks {
             }
             if (!list.isArray()) continue; // the model check reports the wrong type
             Set<String> known = new HashSet<>();
-            if (old != null) old.path(field).forEach(r -> known.add(r.path("href").asText()));
+            java.util.Map<String, JsonNode> before = new java.util.HashMap<>();
+            if (old != null) old.path(field).forEach(r -> {
+                known.add(r.path("href").asText());
+                before.put(r.path("href").asText(), r);
+            });
             Set<String> taken = new HashSet<>(known);
             for (JsonNode r : (ArrayNode) list) taken.add(r.path("href").asText());
             for (JsonNode r : (ArrayNode) list) {
@@ -78,12 +82,55 @@ public final class RuleSetChecks implements ObjectService.Checks {
                     rule.set("created_by", by.ref());
                 }
                 if (!rule.has("created_at")) rule.put("created_at", now);
-                rule.put("updated_at", now);
-                rule.set("updated_by", by.ref());
+                JsonNode was = before.get(rule.path("href").asText());
+                if (was != null && sameContent(was, rule)) {
+                    // an unchanged sibling of the rule being written keeps its own last change
+                    rule.set("updated_at", was.get("updated_at"));
+                    rule.set("updated_by", was.get("updated_by"));
+                } else {
+                    rule.put("updated_at", now);
+                    rule.set("updated_by", by.ref());
+                }
             }
         }
         if (!node.has("scopes") || node.get("scopes").isNull()) node.set("scopes", Json.array().add(Json.array()));
         if (!node.has("enabled")) node.put("enabled", true);
+    }
+
+    private static final Set<String> STAMPS = Set.of("created_at", "created_by", "updated_at", "updated_by");
+
+    /** True when two versions of a rule differ in nothing but their timestamps and authors. */
+    static boolean sameContent(JsonNode a, JsonNode b) {
+        ObjectNode x = ((ObjectNode) a).deepCopy();
+        ObjectNode y = ((ObjectNode) b).deepCopy();
+        x.remove(STAMPS);
+        y.remove(STAMPS);
+        return x.equals(y);
+    }
+
+    /** The external_data pair is unique per rule type across the draft's rule sets, as for every other type. */
+    private static void uniqueExternalData(PolicyDocument draft, RuleSet rs) {
+        java.util.Map<String, String> seen = new java.util.HashMap<>();
+        List<RuleSet> all = new ArrayList<>();
+        all.add(rs);
+        for (RuleSet s : draft.ruleSetsOrEmpty()) if (!Objects.equals(s.href(), rs.href())) all.add(s);
+        for (RuleSet s : all) {
+            for (Rule r : s.rulesOrEmpty()) claim(seen, "allow rule", r.href(), r.externalDataSet(), r.externalDataReference());
+            for (Rule r : s.denyRulesOrEmpty()) claim(seen, "deny rule", r.href(), r.externalDataSet(), r.externalDataReference());
+            for (dev.cordon.policy.model.IpTablesRule r : s.ipTablesRulesOrEmpty()) {
+                claim(seen, "custom iptables rule", r.href(), r.externalDataSet(), r.externalDataReference());
+            }
+        }
+    }
+
+    private static void claim(java.util.Map<String, String> seen, String what, String href, String set, String ref) {
+        if (set == null || ref == null) return;
+        String other = seen.putIfAbsent(what + "\u0000" + set + "\u0000" + ref, href);
+        if (other != null && !other.equals(href)) {
+            throw ApiException.invalid("external_data_reference_in_use", "Another " + what + " (" + other + ") already"
+                    + " has external_data_set '" + set + "' and external_data_reference '" + ref + "': the pair is"
+                    + " unique per object type; update that one or use another reference.");
+        }
     }
 
     @Override
@@ -110,6 +157,7 @@ public final class RuleSetChecks implements ObjectService.Checks {
         List<RuleSet> sets = new ArrayList<>();
         for (RuleSet s : draft.ruleSetsOrEmpty()) if (!Objects.equals(s.href(), rs.href())) sets.add(s);
         sets.add(rs);
+        uniqueExternalData(draft, rs);
         List<ValidationError> errors = RuleSetValidation.validate(draft.withRuleSets(sets), rs);
         if (!errors.isEmpty()) throw ApiException.invalid(errors);
     }
