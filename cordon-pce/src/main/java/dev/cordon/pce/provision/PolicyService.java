@@ -406,6 +406,11 @@ public final class PolicyService {
         Engine[] built = new Engine[1];
         long[] builtVersion = new long[1];
         Json.onlyFields(body, Set.of("update_description", "change_subset"), "provision request");
+        if (body.has("update_description") && !body.get("update_description").isTextual()
+                && !body.get("update_description").isNull()) {
+            throw ApiException.invalid("invalid_update_description", "update_description is a string saying what"
+                    + " this version changes, not " + body.get("update_description").getNodeType().name().toLowerCase() + ".");
+        }
         String description = Json.text(body, "update_description");
         JsonNode subset = body.get("change_subset");
         ObjectNode result = store.write(() -> {

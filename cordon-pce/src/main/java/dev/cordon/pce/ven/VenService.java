@@ -502,6 +502,10 @@ public final class VenService implements AutoCloseable {
         if (!Set.of("applied", "error", "syncing").contains(state)) {
             throw ApiException.invalid("invalid_sync_state", "sync_state is applied, error or syncing, not '" + state + "'.");
         }
+        if (body.has("health") && !body.get("health").isArray() && !body.get("health").isNull()) {
+            throw ApiException.invalid("invalid_health", "health is a list of {type, severity, message}, not "
+                    + body.get("health").getNodeType().name().toLowerCase() + ".");
+        }
         JsonNode health = body.has("health") && body.get("health").isArray() ? body.get("health") : Json.array();
         Heartbeat next = new Heartbeat(clock.instant(), Json.text(body, "applied_hash"), state, health);
         Heartbeat prev = heartbeats.put(agent.venHref(), next);
@@ -543,6 +547,10 @@ public final class VenService implements AutoCloseable {
             String status = Optional.ofNullable(Json.text(e, "status")).orElse("success");
             if (!status.equals("success") && !status.equals("failure")) {
                 throw ApiException.invalid("invalid_status", "An agent event's status is success or failure.");
+            }
+            if (e.has("info") && !e.get("info").isObject() && !e.get("info").isNull()) {
+                throw ApiException.invalid("invalid_event_info", "An agent event's info is a JSON object, not "
+                        + e.get("info").getNodeType().name().toLowerCase() + ".");
             }
         }
         ObjectNode actor = Json.object();

@@ -563,4 +563,17 @@ abstract class PceApiSuite {
         for (JsonNode v : api.get("/orgs/1/vens?status=suspended").body()) assertThat(v.get("status").asText()).isEqualTo("suspended");
         assertThat(api.get("/orgs/1/sec_policy/draft").body().get(0).get("message").asText()).contains("pending");
     }
+
+    @Test
+    void wrongJsonTypesAreRefusedNotConverted() {
+        Resp key = api.post("/orgs/1/labels", "{\"key\":5,\"value\":\"" + unique("v") + "\"}");
+        assertThat(key.status()).as(key.toString()).isEqualTo(406);
+        assertThat(key.body().get(0).get("message").asText()).contains("key").contains("a string");
+        Resp desc = api.post("/orgs/1/sec_policy", "{\"update_description\":{\"a\":1}}");
+        assertThat(desc.token()).isEqualTo("invalid_update_description");
+        Resp cidr = api.post("/orgs/1/workloads", Map.of("name", unique("cidr"),
+                "interfaces", List.of(Map.of("name", "eth0", "address", "10.124.0.1", "cidr_block", 99))));
+        assertThat(cidr.status()).as(cidr.toString()).isEqualTo(406);
+        assertThat(cidr.token()).isEqualTo("invalid_cidr_block");
+    }
 }

@@ -208,6 +208,9 @@ class VenProtocolTest {
         assertThat(status.get("security_policy_sync_state").asText()).isEqualTo("applied");
         assertThat(status.get("last_heartbeat_on").asText()).isNotBlank();
         assertThat(ven.post("/ven/heartbeat", Map.of("sync_state", "dancing")).token()).isEqualTo("invalid_sync_state");
+        assertThat(ven.post("/ven/heartbeat", Map.of("sync_state", "applied", "health", "x")).token()).isEqualTo("invalid_health");
+        assertThat(ven.post("/ven/events", List.of(Map.of("event_type", "agent.tampering", "info", "x"))).token())
+                .isEqualTo("invalid_event_info");
 
         Resp ev = ven.post("/ven/events", List.of(Map.of("event_type", "agent.tampering", "status", "success",
                 "info", Map.of("table", "filter", "change", "foreign rule in INPUT"))));

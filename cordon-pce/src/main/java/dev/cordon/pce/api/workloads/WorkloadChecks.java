@@ -70,6 +70,13 @@ public final class WorkloadChecks implements ObjectService.Checks {
                         + i.name() + "' has address '" + i.address() + "', which is not an IPv4 or IPv6 address.");
             }
         }
+        // everything else the engine checks of one workload (prefix lengths, VEN type), with the engine's messages
+        List<dev.cordon.policy.model.Label> labels = w.labelsOrEmpty().stream().map(r -> Json.convert(
+                Json.parse(store.get(org, Kind.LABEL.kind(), r.href()).orElseThrow()),
+                dev.cordon.policy.model.Label.class, "label")).toList();
+        List<dev.cordon.policy.validate.ValidationError> errors = dev.cordon.policy.validate.Validator.validate(
+                dev.cordon.policy.model.PolicyDocument.empty().withLabels(labels).withWorkloads(List.of(w)));
+        if (!errors.isEmpty()) throw ApiException.invalid(errors);
     }
 
     @Override
