@@ -716,8 +716,12 @@ public final class PolicyService {
 
     private static FirewallSettings settings(int org, FirewallSettings given, String now, Principal by) {
         List<dev.cordon.policy.model.CoexistenceEntry> entries = given == null ? List.of() : given.firewallCoexistenceOrEmpty();
-        return new FirewallSettings(settingsHref(org), entries, now, now, dev.cordon.policy.model.Ref.of(by.href()),
-                dev.cordon.policy.model.Ref.of(by.href()));
+        dev.cordon.policy.model.Ref me = dev.cordon.policy.model.Ref.of(by.href());
+        if (given == null) return new FirewallSettings(settingsHref(org), entries, now, now, me, me);
+        // an imported export keeps its stamps, so importing what is active leaves nothing pending
+        return new FirewallSettings(settingsHref(org), entries,
+                given.createdAt() == null ? now : given.createdAt(), given.updatedAt() == null ? now : given.updatedAt(),
+                given.createdBy() == null ? me : given.createdBy(), given.updatedBy() == null ? me : given.updatedBy());
     }
 
     /** Built-ins are added when absent (by name); their hrefs are fresh draft hrefs. */

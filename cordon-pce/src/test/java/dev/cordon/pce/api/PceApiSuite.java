@@ -576,4 +576,19 @@ abstract class PceApiSuite {
         assertThat(cidr.status()).as(cidr.toString()).isEqualTo(406);
         assertThat(cidr.token()).isEqualTo("invalid_cidr_block");
     }
+
+    @Test
+    synchronized void importingTheActiveExportLeavesNothingPending() {
+        label("role", unique("imp"));
+        api.post("/orgs/1/sec_policy/draft/services", Map.of("name", unique("imp"),
+                "service_ports", List.of(Map.of("proto", 6, "port", 7)))); // something to provision
+        provision("before import");
+        Resp export = api.get("/orgs/1/sec_policy/active/export");
+        pce.clock.advance(java.time.Duration.ofSeconds(5)); // an import stamps nothing anew that it was given
+        Resp imported = api.post("/orgs/1/sec_policy/draft/import", export.raw().body());
+        assertThat(imported.status()).as(imported.toString()).isEqualTo(200);
+        JsonNode pending = api.get("/orgs/1/sec_policy/pending").body();
+        pending.fields().forEachRemaining(e -> assertThat(e.getValue()).as(e.getKey() + " pending after importing"
+                + " what is active").isEmpty());
+    }
 }
