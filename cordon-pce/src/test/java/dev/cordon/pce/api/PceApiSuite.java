@@ -537,6 +537,9 @@ abstract class PceApiSuite {
         JsonNode rules = api.get(href + "/sec_rules").body();
         assertThat(rules.get(0).get("updated_at").asText()).as("the first rule was not changed by adding the others")
                 .isEqualTo(rules.get(0).get("created_at").asText());
+        assertThat(rules.get(0).path("enabled").asBoolean(false)).as("defaults are shown").isTrue();
+        assertThat(rules.get(0).path("unscoped_consumers").isBoolean()).isTrue();
+        assertThat(rules.get(0).path("stateless").isBoolean()).isTrue();
         assertThat(rules.get(2).get("created_at").asText()).as("the clock moved between the rules")
                 .isNotEqualTo(rules.get(0).get("created_at").asText());
 

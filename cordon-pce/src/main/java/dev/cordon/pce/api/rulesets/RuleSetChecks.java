@@ -82,6 +82,7 @@ public final class RuleSetChecks implements ObjectService.Checks {
                     rule.set("created_by", by.ref());
                 }
                 if (!rule.has("created_at")) rule.put("created_at", now);
+                showDefaults(field, rule);
                 JsonNode was = before.get(rule.path("href").asText());
                 if (was != null && sameContent(was, rule)) {
                     // an unchanged sibling of the rule being written keeps its own last change
@@ -95,6 +96,15 @@ public final class RuleSetChecks implements ObjectService.Checks {
         }
         if (!node.has("scopes") || node.get("scopes").isNull()) node.set("scopes", Json.array().add(Json.array()));
         if (!node.has("enabled")) node.put("enabled", true);
+    }
+
+    /** A rule shows the defaults it runs with (enabled, intra-scope, stateful, not override), as Illumio's do. */
+    private static void showDefaults(String field, ObjectNode rule) {
+        if (!rule.has("enabled") || rule.get("enabled").isNull()) rule.put("enabled", true);
+        if (field.equals("ip_tables_rules")) return;
+        if (!rule.has("unscoped_consumers") || rule.get("unscoped_consumers").isNull()) rule.put("unscoped_consumers", false);
+        if (field.equals("rules") && (!rule.has("stateless") || rule.get("stateless").isNull())) rule.put("stateless", false);
+        if (field.equals("deny_rules") && (!rule.has("override") || rule.get("override").isNull())) rule.put("override", false);
     }
 
     private static final Set<String> STAMPS = Set.of("created_at", "created_by", "updated_at", "updated_by");
