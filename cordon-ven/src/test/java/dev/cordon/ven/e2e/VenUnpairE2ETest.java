@@ -34,42 +34,57 @@ class VenUnpairE2ETest {
         assertThat(t.isAlive()).as("VEN thread stopped").isFalse();
     }
 
+    /** Two hosts with a Docker-like foreign ruleset, each with a running VEN in full mode (exclusive). */
+    record Pair(Lab.Host saved, Lab.Host open, Map<String, SavedTable> savedBefore, Fleet.Ven savedVen, Fleet.Ven openVen) {}
+
+    static Pair twoEnforcingHosts(Fleet fleet, String prefix, String subnet) {
+        String role = fleet.api().post("/orgs/1/labels", Map.of("key", "role", "value", prefix + "unpair")).body()
+                .get("href").asText();
+        Lab.Host saved = fleet.lab.host(subnet + ".1");
+        Lab.Host open = fleet.lab.host(subnet + ".2");
+        for (Lab.Host h : List.of(saved, open)) {
+            h.iptables(List.of("-N", "DOCKER-LIKE"));
+            h.iptables(List.of("-A", "DOCKER-LIKE", "-p", "tcp", "--dport", "2375", "-j", "ACCEPT"));
+            h.iptables(List.of("-A", "INPUT", "-j", "DOCKER-LIKE"));
+            h.iptables(List.of("-t", "nat", "-A", "POSTROUTING", "-s", "172.31.0.0/16", "-j", "MASQUERADE"));
+        }
+        Map<String, SavedTable> before = filterAndNat(saved);
+        String a = prefix + "saved";
+        String b = prefix + "open";
+        Fleet.Ven va = fleet.start(a, saved, a, fleet.activationCode(a, "full", List.of(role)));
+        Fleet.Ven vb = fleet.start(b, open, b, fleet.activationCode(b, "full", List.of(role)));
+        for (Fleet.Ven ven : List.of(va, vb)) {
+            await(Duration.ofSeconds(20), ven.name + " enforcing", () -> ven.agent.lastGood().isPresent());
+        }
+        assertThat(saved.save()).doesNotContain("DOCKER-LIKE").doesNotContain("MASQUERADE").contains("CORDON-INPUT");
+        return new Pair(saved, open, before, va, vb);
+    }
+
+    /** saved: the tables exactly as before activation; default: open; both without Cordon and without a pairing. */
+    static void assertUnpaired(Fleet fleet, Pair p) {
+        assertThat(filterAndNat(p.saved())).isEqualTo(p.savedBefore());
+        assertThat(p.open().save()).doesNotContain("CORDON").contains(":INPUT ACCEPT").contains(":OUTPUT ACCEPT");
+        for (Lab.Host h : List.of(p.saved(), p.open())) {
+            assertThat(h.run("ipset", "list", "-n").stdout()).doesNotContain("cordon");
+        }
+        for (Fleet.Ven v : List.of(p.savedVen(), p.openVen())) {
+            assertThat(StateDir.open(fleet.tmp.resolve(v.name)).identity()).as(v.name + " forgot its pairing").isEmpty();
+        }
+    }
+
     @Test
     void unpairRestoresTheSavedFirewallOrLeavesTheHostOpen() {
         try (Fleet fleet = new Fleet()) {
-            String role = fleet.api().post("/orgs/1/labels", Map.of("key", "role", "value", "unpair")).body()
-                    .get("href").asText();
-            Lab.Host saved = fleet.lab.host("10.78.0.1");
-            Lab.Host open = fleet.lab.host("10.78.0.2");
-            for (Lab.Host h : List.of(saved, open)) {
-                h.iptables(List.of("-N", "DOCKER-LIKE"));
-                h.iptables(List.of("-A", "DOCKER-LIKE", "-p", "tcp", "--dport", "2375", "-j", "ACCEPT"));
-                h.iptables(List.of("-A", "INPUT", "-j", "DOCKER-LIKE"));
-                h.iptables(List.of("-t", "nat", "-A", "POSTROUTING", "-s", "172.31.0.0/16", "-j", "MASQUERADE"));
-            }
-            Map<String, SavedTable> before = filterAndNat(saved);
-            Fleet.Ven a = fleet.start("saved", saved, "saved", fleet.activationCode("saved", "full", List.of(role)));
-            Fleet.Ven b = fleet.start("open", open, "open", fleet.activationCode("open", "full", List.of(role)));
-            for (Fleet.Ven ven : List.of(a, b)) {
-                await(Duration.ofSeconds(20), ven.name + " enforcing", () -> ven.agent.lastGood().isPresent());
-            }
-            assertThat(saved.save()).doesNotContain("DOCKER-LIKE").doesNotContain("MASQUERADE").contains("CORDON-INPUT");
-            for (Fleet.Ven ven : List.of(a, b)) {
+            Pair p = twoEnforcingHosts(fleet, "", "10.78.0");
+            for (Fleet.Ven ven : List.of(p.savedVen(), p.openVen())) {
                 ven.agent.stop();
                 join(ven.thread);
             }
-
-            assertThat(VenMain.run(AgentConfig.forUnpair(saved.ns, fleet.tmp.resolve("saved"), FirewallRestore.SAVED)))
-                    .isEqualTo(VenMain.OK);
-            assertThat(filterAndNat(saved)).isEqualTo(before);
-            assertThat(saved.run("ipset", "list", "-n").stdout()).doesNotContain("cordon");
-            assertThat(StateDir.open(fleet.tmp.resolve("saved")).identity()).isEmpty();
-
-            assertThat(VenMain.run(AgentConfig.forUnpair(open.ns, fleet.tmp.resolve("open"), FirewallRestore.DEFAULT)))
-                    .isEqualTo(VenMain.OK);
-            String s = open.save();
-            assertThat(s).doesNotContain("CORDON").contains(":INPUT ACCEPT").contains(":OUTPUT ACCEPT");
-            assertThat(open.run("ipset", "list", "-n").stdout()).doesNotContain("cordon");
+            assertThat(VenMain.run(AgentConfig.forUnpair(p.saved().ns, fleet.tmp.resolve(p.savedVen().name),
+                    FirewallRestore.SAVED))).isEqualTo(VenMain.OK);
+            assertThat(VenMain.run(AgentConfig.forUnpair(p.open().ns, fleet.tmp.resolve(p.openVen().name),
+                    FirewallRestore.DEFAULT))).isEqualTo(VenMain.OK);
+            assertUnpaired(fleet, p);
         }
     }
 
@@ -77,42 +92,16 @@ class VenUnpairE2ETest {
     @Test
     void anUnpairFromThePceIsCarriedOutByTheRunningVen() {
         try (Fleet fleet = new Fleet()) {
-            String role = fleet.api().post("/orgs/1/labels", Map.of("key", "role", "value", "pce-unpair")).body()
-                    .get("href").asText();
-            Lab.Host saved = fleet.lab.host("10.79.0.1");
-            Lab.Host open = fleet.lab.host("10.79.0.2");
-            for (Lab.Host h : List.of(saved, open)) {
-                h.iptables(List.of("-N", "DOCKER-LIKE"));
-                h.iptables(List.of("-A", "DOCKER-LIKE", "-p", "tcp", "--dport", "2375", "-j", "ACCEPT"));
-                h.iptables(List.of("-A", "INPUT", "-j", "DOCKER-LIKE"));
-                h.iptables(List.of("-t", "nat", "-A", "POSTROUTING", "-s", "172.31.0.0/16", "-j", "MASQUERADE"));
-            }
-            Map<String, SavedTable> before = filterAndNat(saved);
-            Fleet.Ven a = fleet.start("pce-saved", saved, "pce-saved", fleet.activationCode("pce-saved", "full", List.of(role)));
-            Fleet.Ven b = fleet.start("pce-open", open, "pce-open", fleet.activationCode("pce-open", "full", List.of(role)));
-            for (Fleet.Ven ven : List.of(a, b)) {
-                await(Duration.ofSeconds(20), ven.name + " enforcing", () -> ven.agent.lastGood().isPresent());
-            }
-            assertThat(saved.save()).doesNotContain("DOCKER-LIKE").contains("CORDON-INPUT");
-
-            String venA = venHref(fleet, "pce-saved");
-            String venB = venHref(fleet, "pce-open");
+            Pair p = twoEnforcingHosts(fleet, "pce-", "10.79.0");
             long t0 = System.nanoTime();
-            assertThat(fleet.api().put("/orgs/1/vens/unpair", Map.of("vens", List.of(Map.of("href", venA)),
-                    "firewall_restore", "saved")).status()).isEqualTo(204);
-            assertThat(fleet.api().delete(venB).status()).isEqualTo(204);
-            join(a.thread);
-            join(b.thread);
+            assertThat(fleet.api().put("/orgs/1/vens/unpair", Map.of("vens", List.of(Map.of("href",
+                    venHref(fleet, p.savedVen().name))), "firewall_restore", "saved")).status()).isEqualTo(204);
+            assertThat(fleet.api().delete(venHref(fleet, p.openVen().name)).status()).isEqualTo(204);
+            join(p.savedVen().thread);
+            join(p.openVen().thread);
             System.out.printf("PCE unpair: both VENs restored and stopped %d ms after the requests%n",
                     (System.nanoTime() - t0) / 1_000_000);
-
-            assertThat(filterAndNat(saved)).isEqualTo(before);
-            assertThat(saved.run("ipset", "list", "-n").stdout()).doesNotContain("cordon");
-            assertThat(StateDir.open(fleet.tmp.resolve("pce-saved")).identity()).isEmpty();
-            String s = open.save();
-            assertThat(s).doesNotContain("CORDON").contains(":INPUT ACCEPT");
-            assertThat(open.run("ipset", "list", "-n").stdout()).doesNotContain("cordon");
-            assertThat(StateDir.open(fleet.tmp.resolve("pce-open")).identity()).isEmpty();
+            assertUnpaired(fleet, p);
             assertThat(fleet.api().get("/orgs/1/events?event_type=ven.unpair").body().toString())
                     .contains("\"firewall_restore\":\"saved\"").contains("\"firewall_restore\":\"default\"");
         }
