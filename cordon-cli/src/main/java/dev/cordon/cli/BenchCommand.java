@@ -10,6 +10,8 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks. Each prints one JSON line per measure, with ratios against a baseline measured"
                 + " in the same run. Results and commands are collected in docs/benchmarks.md.",
+        footer = {"", "Examples:", "  cordon bench compile --workloads 100000 --rules 10000 --seed 1",
+                "  sudo cordon bench dataplane --rules 1000 --peers 100000", "  cordon bench pce --vens 10000"},
         subcommands = {BenchCommand.CompileBenchCommand.class, BenchCommand.DataplaneBenchCommand.class,
                 BenchCommand.PceBenchCommand.class})
 final class BenchCommand implements Runnable {
@@ -29,7 +31,7 @@ final class BenchCommand implements Runnable {
         @Option(names = "--workloads", defaultValue = "10000", description = "Number of workloads (default ${DEFAULT-VALUE}).")
         int workloads;
 
-        @Option(names = "--rules", defaultValue = "1000", description = "Number of rules (default ${DEFAULT-VALUE}).")
+        @Option(names = "--rules", defaultValue = "1000", description = "Number of rules, at least 4 (default ${DEFAULT-VALUE}).")
         int rules;
 
         @Option(names = "--seed", defaultValue = "1", description = "Random seed (default ${DEFAULT-VALUE}).")
@@ -51,16 +53,16 @@ final class BenchCommand implements Runnable {
                     + " policy (matching rule last) vs no firewall. Needs root, iptables, ipset, iproute2, python3.",
             footer = {"", "Example:", "  cordon bench dataplane --rules 1000 --peers 100000"})
     static final class DataplaneBenchCommand implements Callable<Integer> {
-        @Option(names = "--rules", defaultValue = "1000", description = "Rules (default ${DEFAULT-VALUE}).")
+        @Option(names = "--rules", defaultValue = "1000", description = "Rules, at least 1 (default ${DEFAULT-VALUE}).")
         int rules;
 
-        @Option(names = "--peers", defaultValue = "100000", description = "Peer addresses (default ${DEFAULT-VALUE}).")
+        @Option(names = "--peers", defaultValue = "100000", description = "Peer addresses, at least --rules (default ${DEFAULT-VALUE}).")
         int peers;
 
-        @Option(names = "--repeats", defaultValue = "3", description = "Repetitions per timing (default ${DEFAULT-VALUE}).")
+        @Option(names = "--repeats", defaultValue = "3", description = "Repetitions per timing, at least 1 (default ${DEFAULT-VALUE}).")
         int repeats;
 
-        @Option(names = "--connect-seconds", defaultValue = "3", description = "Seconds per connect-rate run (default ${DEFAULT-VALUE}).")
+        @Option(names = "--connect-seconds", defaultValue = "3", description = "Seconds per connect-rate run, at least 1 (default ${DEFAULT-VALUE}).")
         int connectSeconds;
 
         @Override
@@ -77,7 +79,8 @@ final class BenchCommand implements Runnable {
 
     @Command(name = "pce", mixinStandardHelpOptions = true,
             description = "N simulated VENs long-polling one PCE on loopback: time from a provision to the last VEN"
-                    + " holding the new policy; heartbeats per second.",
+                    + " holding the new policy, against the baseline of every VEN fetching its whole policy at once;"
+                    + " heartbeats per second.",
             footer = {"", "Example:", "  cordon bench pce --vens 10000"})
     static final class PceBenchCommand implements Callable<Integer> {
         @Option(names = "--vens", defaultValue = "1000", description = "Simulated VENs (default ${DEFAULT-VALUE}).")

@@ -31,7 +31,26 @@ final class Cli {
         });
         cl.setExitCodeExceptionMapper(ex -> BAD_INPUT);
         cl.getCommandSpec().exitCodeOnInvalidInput(BAD_INPUT);
+        // a mistyped option is one line saying what and where to look, not the whole usage text
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine at = ex.getCommandLine();
+            PrintWriter err = at.getErr();
+            err.println("bad_argument: " + ex.getMessage().replace("\n", " ").trim()
+                    + (ex.getMessage().endsWith(".") ? "" : ".") + " See '" + at.getCommandSpec().qualifiedName() + " --help'.");
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+            return BAD_INPUT;
+        });
+        // every subcommand answers -V/--version as the root does
+        versions(cl, root instanceof Main ? new Main.Version() : null);
         return cl;
+    }
+
+    private static void versions(CommandLine cl, CommandLine.IVersionProvider provider) {
+        if (provider == null) return;
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            sub.getCommandSpec().versionProvider(provider);
+            versions(sub, provider);
+        }
     }
 
     /** An error the user can fix; its message says how. */

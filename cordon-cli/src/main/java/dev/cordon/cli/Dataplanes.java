@@ -13,8 +13,12 @@ final class Dataplanes {
         return Dataplane.desired(policy).text();
     }
 
-    /** A dataplane for the host, or for the named network namespace. */
+    /** A dataplane for the host, or for the named (existing) network namespace. */
     static Dataplane forHost(String netns) {
-        return Dataplane.create(netns == null ? ProcessCommandRunner.host() : ProcessCommandRunner.inNamespace(netns));
+        try {
+            return Dataplane.create(netns == null ? ProcessCommandRunner.host() : ProcessCommandRunner.inExistingNamespace(netns));
+        } catch (IllegalArgumentException e) {
+            throw new Cli.UserError("bad_netns: --netns: " + e.getMessage() + ".");
+        }
     }
 }

@@ -44,6 +44,49 @@ final class PceCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** The data directory exists as a directory we can write, or can be created; otherwise a one-line error. */
+    static void checkDataDir(java.nio.file.Path data) {
+        java.nio.file.Path dir = data.toAbsolutePath();
+        if (java.nio.file.Files.exists(dir) && !java.nio.file.Files.isDirectory(dir)) {
+            throw new Cli.UserError("bad_data_dir: --data " + dir + " is a file, not a directory: give a directory"
+                    + " (it is created when missing).");
+        }
+        try {
+            java.nio.file.Files.createDirectories(dir);
+        } catch (java.io.IOException | SecurityException e) {
+            throw new Cli.UserError("bad_data_dir: cannot create --data " + dir + " (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + "): give a directory this user may write.");
+        }
+        if (!java.nio.file.Files.isWritable(dir)) {
+            throw new Cli.UserError("bad_data_dir: --data " + dir + " is not writable by this user: fix its owner or"
+                    + " mode, or give another directory.");
+        }
+    }
+
+    /** Binding is tried before anything is written, so a busy port or a foreign address changes nothing. */
+    static void checkCanListen(String host, int port) {
+        if (port == 0) return;
+        try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new java.net.InetSocketAddress(java.net.InetAddress.getByName(host), port));
+        } catch (java.net.UnknownHostException e) {
+            throw new Cli.UserError("bad_listen: --listen host '" + host + "' is not known: give an address of this host"
+                    + " (0.0.0.0 for all, 127.0.0.1 for loopback only).");
+        } catch (java.io.IOException e) {
+            String why = e instanceof java.net.BindException && String.valueOf(e.getMessage()).contains("assign")
+                    ? "this host has no address " + host + " (ip -brief address lists them; 0.0.0.0 listens on all)"
+                    : e instanceof java.net.BindException ? "the port is in use (ss -ltnp 'sport = :" + port + "' shows by"
+                    + " what) or needs root (ports below 1024)" : e.getMessage();
+            throw new Cli.UserError("listen_failed: cannot listen on " + host + ":" + port + ": " + why + ".", Cli.FAILED);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) t = t.getCause();
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
     @Override
     public Integer call() throws InterruptedException {
         int colon = listen.lastIndexOf(':');
@@ -55,6 +98,8 @@ final class PceCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
             throw new Cli.UserError("bad_listen: --listen '" + listen + "': the port must be a number.");
         }
+        checkDataDir(data);
+        checkCanListen(host, port);
         PceServer server;
         try {
             java.util.List<dev.cordon.policy.compile.Endpoint> endpoints = new java.util.ArrayList<>();
@@ -63,6 +108,11 @@ final class PceCommand implements Callable<Integer> {
                     .withAdvertise(endpoints)).start();
         } catch (IllegalArgumentException e) {
             throw new Cli.UserError("bad_config: " + e.getMessage());
+        } catch (RuntimeException e) {
+            if (e.getClass().getSimpleName().equals("JavalinBindException")) {
+                throw new Cli.UserError("listen_failed: cannot listen on " + listen + ": " + rootMessage(e), Cli.FAILED);
+            }
+            throw e;
         }
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

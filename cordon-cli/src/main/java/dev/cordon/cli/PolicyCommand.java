@@ -9,7 +9,6 @@ import dev.cordon.policy.decide.DecisionJson;
 import dev.cordon.policy.decide.EndDecision;
 import dev.cordon.policy.decide.Flow;
 import dev.cordon.policy.json.PolicyJson;
-import dev.cordon.policy.membership.AddrRanges;
 import dev.cordon.policy.model.Interface;
 import dev.cordon.policy.model.PolicyDocument;
 import dev.cordon.policy.model.Workload;
@@ -28,6 +27,10 @@ import picocli.CommandLine.Parameters;
 @Command(name = "policy", mixinStandardHelpOptions = true,
         description = "Validate, explain, compile and check a policy document (JSON, API.md shapes). A scenario"
                 + " file (an object with a \"policy\" field) is accepted too.",
+        footer = {"", "Examples:", "  cordon policy validate policy.json",
+                "  cordon policy check policy.json --from prod-web --to dev-web --port 9997 --proto tcp --json",
+                "  cordon policy compile policy.json --workload prod-web --format iptables",
+                "  cordon policy conflicts policy.json", "  sudo cordon policy apply policy.json --workload prod-web --netns web1"},
         subcommands = {PolicyCommand.Validate.class, PolicyCommand.Check.class, PolicyCommand.Compile.class,
                 PolicyCommand.Conflicts.class, PolicyCommand.Apply.class})
 final class PolicyCommand implements Runnable {
@@ -80,10 +83,10 @@ final class PolicyCommand implements Runnable {
         @Parameters(paramLabel = "FILE", description = "The policy document.")
         Path file;
 
-        @Option(names = "--from", required = true, description = "Source: workload name, hostname or IP address.")
+        @Option(names = "--from", required = true, description = "Source: workload name, hostname, href or IP address.")
         String from;
 
-        @Option(names = "--to", required = true, description = "Destination: workload name, hostname or IP address.")
+        @Option(names = "--to", required = true, description = "Destination: workload name, hostname, href or IP address.")
         String to;
 
         @Option(names = "--port", description = "Destination port (for ICMP: the ICMP type; omit for any).")
@@ -104,6 +107,9 @@ final class PolicyCommand implements Runnable {
             Flow flow = new Flow(address(engine, from, "--from"), address(engine, to, "--to"), protocol(proto), port);
             if (port != null && (port < 0 || port > 65535)) {
                 throw new Cli.UserError("bad_port: --port " + port + " is out of range; use 0-65535.");
+            }
+            if (port != null && (flow.proto() == 1 || flow.proto() == 58) && port > 255) {
+                throw new Cli.UserError("bad_port: with --proto " + proto + ", --port is the ICMP type, 0-255, not " + port + ".");
             }
             Decision d = engine.explain(flow);
             PrintWriter out = spec.commandLine().getOut();
@@ -131,15 +137,23 @@ final class PolicyCommand implements Runnable {
     }
 
     static String address(Engine engine, String nameOrIp, String option) {
-        if (AddrRanges.canonical(nameOrIp) != null) return nameOrIp;
-        Workload w = engine.findWorkload(nameOrIp).orElseThrow(() -> new Cli.UserError("unknown_workload: " + option
-                + " '" + nameOrIp + "' is neither an IP address nor a workload name, hostname or href in this document."));
+        if (dev.cordon.policy.validate.AddressParsing.address(nameOrIp) != null) return nameOrIp.trim();
+        Workload w = engine.findWorkload(nameOrIp).orElseThrow(() -> new Cli.UserError((looksLikeAnAddress(nameOrIp)
+                ? "bad_address: " + option + " '" + nameOrIp + "' is not a single IPv4 or IPv6 address (four decimal"
+                        + " numbers like 10.1.1.10, or IPv6 like fd00::1; no prefix length, ranges or short forms)"
+                : "unknown_workload: " + option + " '" + nameOrIp + "' is neither an IP address nor a workload name,"
+                        + " hostname or href in this document") + "."));
         List<Interface> itfs = w.interfacesOrEmpty();
         if (itfs.isEmpty()) {
             throw new Cli.UserError("workload_without_interfaces: workload " + w.display()
                     + " has no interface address; give an IP address instead.");
         }
         return itfs.get(0).address();
+    }
+
+    /** Digits, dots, colons, slashes and hex: meant as an address (so "not a workload" would mislead). */
+    private static boolean looksLikeAnAddress(String s) {
+        return s.isBlank() || s.matches("[0-9a-fA-FxX.:/\\[\\]%-]+") && s.chars().anyMatch(Character::isDigit);
     }
 
     static int protocol(String p) {

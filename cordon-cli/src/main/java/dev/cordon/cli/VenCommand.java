@@ -44,14 +44,33 @@ final class VenCommand implements Callable<Integer> {
     @Option(names = "--unpair", description = "Unpair locally and restore the firewall: saved (as before activation) or default (open).")
     String unpair;
 
+    /** A VEN paired before remembers its PCE: later starts need only --state-dir. Null when it never was. */
+    private static String pairedPce(Path stateDir) {
+        if (!java.nio.file.Files.isDirectory(stateDir)) return null;
+        return dev.cordon.ven.state.StateDir.open(stateDir).identity().map(dev.cordon.ven.state.Identity::pce).orElse(null);
+    }
+
     @Override
     public Integer call() {
         AgentConfig cfg;
+        if (tamperIntervalMs != null && tamperIntervalMs <= 0) {
+            throw new Cli.UserError("bad_argument: --tamper-interval-ms must be a positive number of milliseconds, not "
+                    + tamperIntervalMs + ".");
+        }
         try {
+            if (netns != null) dev.cordon.dataplane.exec.ProcessCommandRunner.inExistingNamespace(netns);
             if (unpair != null) {
-                cfg = AgentConfig.forUnpair(netns, stateDir, dev.cordon.ven.enforce.FirewallRestore.parse(unpair));
+                dev.cordon.ven.enforce.FirewallRestore restore;
+                try {
+                    restore = dev.cordon.ven.enforce.FirewallRestore.parse(unpair);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--unpair '" + unpair + "' is not known: use saved (the firewall as"
+                            + " it was before activation) or default (Cordon removed, the host open)");
+                }
+                cfg = AgentConfig.forUnpair(netns, stateDir, restore);
             } else {
-                cfg = AgentConfig.of(pce, activationCode, netns, hostname, stateDir);
+                String pceUrl = pce != null ? pce : pairedPce(stateDir == null ? AgentConfig.DEFAULT_STATE_DIR : stateDir);
+                cfg = AgentConfig.of(pceUrl, activationCode, netns, hostname, stateDir);
                 if (endpoint) cfg = cfg.withVenType("endpoint");
                 if (tamperIntervalMs != null) {
                     cfg = cfg.withIntervals(cfg.pollWait(), Duration.ofMillis(tamperIntervalMs), cfg.heartbeatInterval());

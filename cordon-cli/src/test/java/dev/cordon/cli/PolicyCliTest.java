@@ -127,4 +127,75 @@ class PolicyCliTest {
         assertThat(run.out()).contains("DECIDING RULE").contains("override_deny").contains("potentially_blocked")
                 .contains("Rule conflicts");
     }
+
+    @Test
+    void malformedAddressesAreRefusedNotReadAsAnotherHost() {
+        for (String from : new String[] {"10.1.266", "10.1.1.10/8", "10.1.1.0/24", "1", "167838986", "0x7f.1", ""}) {
+            CliRun run = CliRun.of("policy", "check", SEED, "--from", from, "--to", "prod-web", "--port", "22", "--proto", "tcp");
+            assertThat(run.exitCode()).as("--from '" + from + "': " + run.out() + run.err()).isEqualTo(2);
+            assertThat(run.err()).as(from).startsWith("bad_address: --from '" + from + "'");
+        }
+        CliRun v6 = CliRun.of("policy", "check", SEED, "--from", "fd00::1", "--to", "prod-web", "--port", "22", "--proto", "tcp");
+        assertThat(v6.exitCode()).as(v6.err()).isZero();
+    }
+
+    @Test
+    void aNameSharedByTwoWorkloadsMustBeGivenAsAnHref(@TempDir Path dir) throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode doc = (com.fasterxml.jackson.databind.node.ObjectNode)
+                PolicyJson.mapper().readTree(Files.readString(Path.of(SEED)));
+        com.fasterxml.jackson.databind.node.ArrayNode ws = (com.fasterxml.jackson.databind.node.ArrayNode) doc.path("policy").path("workloads");
+        com.fasterxml.jackson.databind.node.ObjectNode twin = ws.get(0).deepCopy();
+        twin.put("href", "/orgs/1/workloads/twin");
+        twin.putArray("interfaces").addObject().put("name", "eth0").put("address", "10.9.9.9");
+        ws.add(twin);
+        Path file = dir.resolve("twins.json");
+        Files.writeString(file, doc.toString());
+        CliRun run = CliRun.of("policy", "compile", file.toString(), "--workload", "prod-web");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).startsWith("ambiguous_workload:").contains("/orgs/1/workloads/twin");
+        assertThat(CliRun.of("policy", "compile", file.toString(), "--workload", "/orgs/1/workloads/twin").exitCode()).isZero();
+    }
+
+    @Test
+    void optionMistakesAreOneTokenLineAndIcmpTypesStopAt255() {
+        CliRun port = CliRun.of("policy", "check", SEED, "--from", "prod-web", "--to", "dev-web", "--port", "abc", "--proto", "tcp");
+        assertThat(port.exitCode()).isEqualTo(2);
+        assertThat(port.err().strip().lines().toList()).as(port.err()).hasSize(1);
+        assertThat(port.err()).startsWith("bad_argument: ").contains("--port").contains("--help");
+        CliRun icmp = CliRun.of("policy", "check", SEED, "--from", "prod-web", "--to", "dev-web", "--port", "300", "--proto", "icmp");
+        assertThat(icmp.err()).startsWith("bad_port:");
+        CliRun version = CliRun.of("policy", "validate", "-V");
+        assertThat(version.exitCode()).isZero();
+        assertThat(version.out()).startsWith("cordon ");
+    }
+
+    @Test
+    void aFractionalPortAndAnOutOfRangeNumberAreRefused(@TempDir Path dir) throws Exception {
+        String seed = Files.readString(Path.of(SEED));
+        Path frac = dir.resolve("frac.json");
+        Files.writeString(frac, seed.replace("\"port\": 9997", "\"port\": 9997.5"));
+        assertThat(Files.readString(frac)).as("test setup").contains("9997.5");
+        CliRun a = CliRun.of("policy", "validate", frac.toString());
+        assertThat(a.exitCode()).isEqualTo(2);
+        assertThat(a.err()).contains("service_ports[0].port").contains("whole number");
+        Path huge = dir.resolve("huge.json");
+        Files.writeString(huge, seed.replace("\"port\": 9997", "\"port\": 123456789012345"));
+        CliRun b = CliRun.of("policy", "validate", huge.toString());
+        assertThat(b.exitCode()).isEqualTo(2);
+        assertThat(b.err()).contains("out of range").doesNotContain("2147483647");
+    }
+
+    @Test
+    void badNamespacesAndDataDirectoriesAreOneLineNotAStackTrace(@TempDir Path dir) throws Exception {
+        CliRun none = CliRun.of("policy", "apply", SEED, "--workload", "prod-web", "--netns", "cordon-no-such-ns");
+        assertThat(none.exitCode()).isEqualTo(2);
+        assertThat(none.err()).startsWith("bad_netns:").contains("ip netns list").doesNotContain("Exception");
+        CliRun bad = CliRun.of("policy", "apply", SEED, "--workload", "prod-web", "--netns", "../etc");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).startsWith("bad_netns:").doesNotContain("Exception");
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+        CliRun data = CliRun.of("pce", "--data", file.toString(), "--listen", "127.0.0.1:0", "--plain-http");
+        assertThat(data.exitCode()).isEqualTo(2);
+        assertThat(data.err()).startsWith("bad_data_dir:").doesNotContain("Exception");
+    }
 }

@@ -49,7 +49,8 @@ public record AgentConfig(URI pce, String activationCode, String netns, String h
         if (legacyEnvFiles == null) legacyEnvFiles = List.of(DEFAULT_ENV_FILE, stateDir.resolve("ven.env"));
         legacyEnvFiles = List.copyOf(legacyEnvFiles);
         if (pce == null && unpair == null) {
-            throw new IllegalArgumentException("--pce URL is required: the PCE's address, e.g. https://pce.example:8443");
+            throw new IllegalArgumentException("--pce URL is required for a VEN that was never paired from this state"
+                    + " directory (" + stateDir + "): the PCE's address, e.g. https://pce.example:8443");
         }
         if (pce != null) checkPce(pce);
         if (netns != null && !netns.matches("[A-Za-z0-9_.-]{1,64}")) {

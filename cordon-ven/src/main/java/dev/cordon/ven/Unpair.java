@@ -23,7 +23,7 @@ final class Unpair {
             Optional<SavedFirewall> saved = state.firewallBefore();
             if (saved.isEmpty()) {
                 throw new IllegalStateException("no saved firewall in " + state.dir() + " (was this VEN ever activated"
-                        + " from this state directory?): unpair with firewall_restore default instead");
+                        + " from this state directory?): restore default instead (cordon ven --unpair default)");
             }
             enforcer.restore(saved.get());
         } else {

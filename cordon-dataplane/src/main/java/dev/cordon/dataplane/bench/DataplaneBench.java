@@ -44,6 +44,10 @@ public final class DataplaneBench {
                 throw new IllegalArgumentException("--rules must be at least 1 and --peers at least --rules (got rules="
                         + rules + ", peers=" + peers + ")");
             }
+            if (repeats < 1) throw new IllegalArgumentException("--repeats must be at least 1 (got " + repeats + ")");
+            if (connectFor.isNegative() || connectFor.isZero()) {
+                throw new IllegalArgumentException("--connect-seconds must be at least 1 (got " + connectFor.toSeconds() + ")");
+            }
         }
 
         public static Options defaults() {

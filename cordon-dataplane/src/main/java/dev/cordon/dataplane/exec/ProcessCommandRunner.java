@@ -39,6 +39,21 @@ public final class ProcessCommandRunner implements CommandRunner {
         return new ProcessCommandRunner(Optional.of(name));
     }
 
+    /**
+     * A runner for an existing network namespace.
+     *
+     * @throws IllegalArgumentException when the name is not valid or no namespace of that name exists
+     */
+    public static ProcessCommandRunner inExistingNamespace(String name) {
+        ProcessCommandRunner r = inNamespace(name);
+        if (!java.nio.file.Files.exists(java.nio.file.Path.of("/run/netns", name))
+                && !java.nio.file.Files.exists(java.nio.file.Path.of("/var/run/netns", name))) {
+            throw new IllegalArgumentException("there is no network namespace '" + name + "' (`ip netns list` shows"
+                    + " them; `ip netns add " + name + "` creates one)");
+        }
+        return r;
+    }
+
     public Optional<String> namespace() {
         return netns;
     }

@@ -10,7 +10,6 @@ import dev.cordon.policy.decide.Decision;
 import dev.cordon.policy.decide.Flow;
 import dev.cordon.policy.model.Interface;
 import dev.cordon.policy.model.Workload;
-import inet.ipaddr.IPAddressString;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -57,7 +56,7 @@ public final class PolicyCheck {
                     + " hostname) and " + side + "_external_ip.");
         }
         if (ip != null) {
-            if (!new IPAddressString(ip).isIPAddress()) {
+            if (dev.cordon.policy.validate.AddressParsing.address(ip) == null) {
                 throw ApiException.invalid("invalid_" + side + "_external_ip", "'" + ip + "' is not an IPv4 or IPv6 address.");
             }
             return ip;

@@ -49,6 +49,7 @@ public final class PolicyJson {
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT) // "port": 80.5 is a mistake, not port 80
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
     }
 
@@ -64,6 +65,9 @@ public final class PolicyJson {
         } catch (NoSuchFileException e) {
             throw new PolicyException(List.of(new ValidationError("file_not_found",
                     "No such file: " + file + ". Give the path of a policy document (JSON).")));
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new PolicyException(List.of(new ValidationError("file_not_utf8", file + " is not UTF-8 text: a"
+                    + " policy document is JSON in UTF-8; convert it (iconv -t UTF-8) or check that it is the right file.")));
         } catch (IOException e) {
             throw new PolicyException(List.of(new ValidationError("file_unreadable",
                     "Cannot read " + file + ": " + e.getMessage())));
@@ -170,8 +174,8 @@ public final class PolicyJson {
                     + v.getCause().getMessage() + ".");
         }
         if (e instanceof InvalidFormatException f) {
-            String cause = f.getCause() != null ? f.getCause().getMessage() : ("'" + f.getValue() + "' is not a "
-                    + f.getTargetType().getSimpleName().toLowerCase());
+            String cause = f.getCause() != null ? f.getCause().getMessage() : ("'" + f.getValue() + "' is not "
+                    + typeName(f.getTargetType()));
             return new ValidationError("invalid_value", "Invalid value at " + path(f) + " in the " + what + ": "
                     + cause + ".");
         }
@@ -180,22 +184,38 @@ public final class PolicyJson {
             return new ValidationError("invalid_value", "Wrong type at " + path(m) + " in the " + what
                     + ": expected " + target + ".");
         }
+        if (e instanceof com.fasterxml.jackson.core.exc.InputCoercionException c) {
+            return new ValidationError("invalid_value", "A number in the " + what + " is out of range (line "
+                    + c.getLocation().getLineNr() + ", column " + c.getLocation().getColumnNr() + "): ports are 0-65535,"
+                    + " protocols 0-255, prefix lengths 0-128.");
+        }
         if (e instanceof JsonParseException p) {
             return new ValidationError("invalid_json", "The " + what + " is not valid JSON (line "
                     + p.getLocation().getLineNr() + ", column " + p.getLocation().getColumnNr() + "): "
-                    + p.getOriginalMessage() + ".");
+                    + withoutSource(p.getOriginalMessage()) + ".");
+        }
+        if (e instanceof JsonMappingException m && String.valueOf(m.getOriginalMessage()).contains("out of range")) {
+            return new ValidationError("invalid_value", "The number at " + path(m) + " in the " + what + " is out of"
+                    + " range: ports are 0-65535, protocols 0-255, prefix lengths 0-128.");
         }
         if (e instanceof JsonMappingException m) {
             return new ValidationError("invalid_value", "Invalid " + what + " at " + path(m) + ": "
-                    + m.getOriginalMessage());
+                    + withoutSource(m.getOriginalMessage()));
         }
         return new ValidationError("invalid_json", "The " + what + " could not be read: " + e.getMessage());
+    }
+
+    /** Jackson's messages name the input as "[Source: REDACTED ...; line: L, column: C]": keep only the place. */
+    static String withoutSource(String message) {
+        if (message == null) return "";
+        return message.replaceAll("\\[Source: [^;\\]]*; line: (\\d+), column: (\\d+)\\]", "line $1, column $2")
+                .replaceAll("\\s+", " ").trim();
     }
 
     private static String typeName(Class<?> c) {
         if (List.class.isAssignableFrom(c)) return "a JSON array";
         if (c == String.class) return "a string";
-        if (c == Integer.class || c == int.class || c == Long.class || c == long.class) return "a number";
+        if (c == Integer.class || c == int.class || c == Long.class || c == long.class) return "a whole number";
         if (c == Boolean.class || c == boolean.class) return "true or false";
         return "a JSON object";
     }

@@ -258,12 +258,26 @@ public final class Resolved {
     }
 
     /** Finds a workload by href, then name, then hostname. */
+    /**
+     * The workload with this href, else the one with this name, else the one with this hostname.
+     *
+     * @throws dev.cordon.policy.validate.PolicyException {@code ambiguous_workload} when several share the name
+     *         (or, with no name matching, the hostname): names need not be unique, so the href must be given
+     */
     public Optional<Workload> findWorkload(String key) {
         Integer w = workloadByHref.get(key);
         if (w != null) return Optional.of(workloads[w]);
-        Optional<Workload> byName = Arrays.stream(workloads).filter(x -> key.equals(x.name())).findFirst();
-        if (byName.isPresent()) return byName;
-        return Arrays.stream(workloads).filter(x -> key.equals(x.hostname())).findFirst();
+        for (java.util.function.Function<Workload, String> field : List.<java.util.function.Function<Workload, String>>of(
+                Workload::name, Workload::hostname)) {
+            List<Workload> found = Arrays.stream(workloads).filter(x -> key.equals(field.apply(x))).toList();
+            if (found.size() > 1) {
+                throw new dev.cordon.policy.validate.PolicyException("ambiguous_workload", found.size()
+                        + " workloads are called '" + key + "' (" + found.stream().map(Workload::href)
+                        .collect(java.util.stream.Collectors.joining(", ")) + "): give the href of the one you mean.");
+            }
+            if (found.size() == 1) return Optional.of(found.get(0));
+        }
+        return Optional.empty();
     }
 
     /** Labels of a workload by key, for display. */

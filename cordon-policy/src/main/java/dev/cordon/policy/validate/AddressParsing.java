@@ -12,7 +12,7 @@ import inet.ipaddr.IPAddressStringParameters;
  * string, masks, zones); each of those would be read one way here and perhaps another way by iptables, so they are
  * refused. Leading zeros in IPv4 are refused too: {@code 010.0.0.1} is octal to some tools and decimal to others.
  */
-final class AddressParsing {
+public final class AddressParsing {
     private static final IPAddressStringParameters STRICT = strict();
 
     /** A parsed range, or the reason the text is not one. */
@@ -40,7 +40,7 @@ final class AddressParsing {
     }
 
     /** One IPv4 or IPv6 address without a prefix length; {@code null} when the text is not one. */
-    static IPAddress address(String text) {
+    public static IPAddress address(String text) {
         IPAddress a = parse(text);
         return a == null || a.isPrefixed() ? null : a;
     }
