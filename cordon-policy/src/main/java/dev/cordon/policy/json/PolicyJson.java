@@ -96,11 +96,77 @@ public final class PolicyJson {
     /** Converts a JSON tree to a model type, turning Jackson's complaints into {@link PolicyException}s. */
     public static <T> T read(JsonNode node, Class<T> type, String what) {
         rejectNullsInArrays(node, what);
+        Problems problems = new Problems(what);
+        T value;
         try {
-            return MAPPER.treeToValue(node, type);
+            value = MAPPER.readerFor(type).withHandler(problems).readValue(node);
         } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw new PolicyException(List.of(describe(e, what)));
+            problems.errors.add(describe(e, what));
+            throw new PolicyException(problems.errors);
+        } catch (IOException e) {
+            throw new IllegalStateException("reading a JSON tree cannot do I/O", e);
         }
+        if (!problems.errors.isEmpty()) throw new PolicyException(problems.errors);
+        return value;
+    }
+
+    /**
+     * Collects every unknown field and every value of the wrong type while Jackson reads on, so a document with
+     * several such mistakes is answered with all of them at once (the result is thrown away when there are any).
+     */
+    private static final class Problems extends com.fasterxml.jackson.databind.deser.DeserializationProblemHandler {
+        final List<ValidationError> errors = new java.util.ArrayList<>();
+        private final String what;
+
+        Problems(String what) {
+            this.what = what;
+        }
+
+        @Override
+        public boolean handleUnknownProperty(com.fasterxml.jackson.databind.DeserializationContext ctxt,
+                                             com.fasterxml.jackson.core.JsonParser p,
+                                             com.fasterxml.jackson.databind.JsonDeserializer<?> deserializer,
+                                             Object beanOrClass, String propertyName) throws IOException {
+            String known = deserializer.getKnownPropertyNames().stream().map(Object::toString).sorted()
+                    .collect(Collectors.joining(", "));
+            errors.add(new ValidationError("unknown_field", "Unknown field '" + propertyName + "' at "
+                    + place(p.getParsingContext()) + " in the " + what + ": remove it or fix its spelling (allowed"
+                    + " here: " + known + ")."));
+            p.skipChildren();
+            return true;
+        }
+
+        @Override
+        public Object handleWeirdStringValue(com.fasterxml.jackson.databind.DeserializationContext ctxt,
+                                             Class<?> targetType, String value, String failureMsg) {
+            errors.add(new ValidationError("invalid_value", "Wrong type at " + place(ctxt.getParser().getParsingContext())
+                    + " in the " + what + ": '" + value + "' is not " + typeName(targetType) + "."));
+            return null;
+        }
+
+        @Override
+        public Object handleUnexpectedToken(com.fasterxml.jackson.databind.DeserializationContext ctxt,
+                                            com.fasterxml.jackson.databind.JavaType targetType,
+                                            com.fasterxml.jackson.core.JsonToken t,
+                                            com.fasterxml.jackson.core.JsonParser p, String failureMsg) throws IOException {
+            if (targetType.isPrimitive()) return NOT_HANDLED; // no null to stand in: Jackson reports it
+            errors.add(new ValidationError("invalid_value", "Wrong type at " + place(p.getParsingContext()) + " in"
+                    + " the " + what + ": expected " + typeName(targetType.getRawClass()) + "."));
+            p.skipChildren();
+            return null;
+        }
+    }
+
+    /** workloads[0].colour: where the parser is, in the path form the messages use. */
+    private static String place(com.fasterxml.jackson.core.JsonStreamContext ctx) {
+        java.util.Deque<String> parts = new java.util.ArrayDeque<>();
+        for (com.fasterxml.jackson.core.JsonStreamContext c = ctx; c != null && !c.inRoot(); c = c.getParent()) {
+            if (c.inArray()) parts.push("[" + Math.max(0, c.getCurrentIndex()) + "]");
+            else if (c.getCurrentName() != null) parts.push((parts.isEmpty() && c.getParent().inRoot() ? "" : ".") + c.getCurrentName());
+        }
+        String s = String.join("", parts);
+        if (s.startsWith(".")) s = s.substring(1);
+        return s.isEmpty() ? "the top level" : s;
     }
 
     public static <T> T read(String json, Class<T> type, String what) {
