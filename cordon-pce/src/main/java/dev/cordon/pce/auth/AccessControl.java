@@ -54,7 +54,7 @@ public final class AccessControl {
             perm.putArray("scope");
             perm.set("auth_security_principal", Json.ref(href));
             store.put(ORG, PERMISSION, perm.get("href").asText(), perm, href);
-            ObjectNode key = mintKey(href, "owner", "created on first start");
+            ObjectNode key = mintKey(href, "owner", "created on first start", Json.ref(href));
             return key.get("auth_username").asText() + ":" + key.get("secret").asText();
         });
     }
@@ -148,7 +148,9 @@ public final class AccessControl {
             String href = "/users/" + store.next(0, "user");
             ObjectNode user = Json.object().put("href", href).put("username", username)
                     .put("full_name", Json.text(body, "full_name")).put("created_at", Json.now(clock));
+            user.put("updated_at", user.get("created_at").asText());
             user.set("created_by", by.ref());
+            user.set("updated_by", by.ref());
             store.put(0, USER, href, user, username);
             events.record(ORG, "user.create", "info", "success", by.eventActor(),
                     List.of(Events.created(href, user)), null);
@@ -179,7 +181,7 @@ public final class AccessControl {
         }
         user(userHref);
         return store.write(() -> {
-            ObjectNode key = mintKey(userHref, Json.text(body, "name"), Json.text(body, "description"));
+            ObjectNode key = mintKey(userHref, Json.text(body, "name"), Json.text(body, "description"), by.ref());
             ObjectNode shown = key.deepCopy();
             ObjectNode stored = key.deepCopy();
             stored.remove("secret");
@@ -189,7 +191,7 @@ public final class AccessControl {
         });
     }
 
-    private ObjectNode mintKey(String userHref, String name, String description) {
+    private ObjectNode mintKey(String userHref, String name, String description, JsonNode by) {
         String keyId = Secrets.random(8);
         String authUsername = "api_" + Secrets.random(8);
         String secret = Secrets.random(32);
@@ -198,6 +200,9 @@ public final class AccessControl {
         ObjectNode stored = Json.object().put("href", href).put("key_id", keyId).put("auth_username", authUsername)
                 .put("name", name).put("description", description).put("created_at", Json.now(clock))
                 .put("user_href", userHref).put("salt", salt).put("secret_hash", Secrets.hash(salt, secret));
+        stored.put("updated_at", stored.get("created_at").asText());
+        stored.set("created_by", by);
+        stored.set("updated_by", by);
         store.put(0, API_KEY, href, stored, authUsername);
         ObjectNode shown = publicKey(stored);
         shown.put("secret", secret);
@@ -206,8 +211,9 @@ public final class AccessControl {
 
     private static ObjectNode publicKey(JsonNode stored) {
         ObjectNode n = Json.object();
-        for (String f : List.of("href", "key_id", "auth_username", "name", "description", "created_at")) {
-            n.set(f, stored.get(f));
+        for (String f : List.of("href", "key_id", "auth_username", "name", "description", "created_at", "updated_at",
+                "created_by", "updated_by")) {
+            if (stored.has(f)) n.set(f, stored.get(f));
         }
         return n;
     }
@@ -294,8 +300,9 @@ public final class AccessControl {
             if (role.equals(Principal.RULESET_MANAGER)) {
                 p.put("scope_coverage", coverage == null ? Principal.SOURCES_AND_DESTINATIONS : coverage);
             }
-            p.put("created_at", Json.now(clock));
+            p.put("created_at", Json.now(clock)).put("updated_at", p.get("created_at").asText());
             p.set("created_by", by.ref());
+            p.set("updated_by", by.ref());
             store.put(org, PERMISSION, href, p, principal);
             events.record(org, "permission.create", "info", "success", by.eventActor(),
                     List.of(Events.created(href, p)), null);

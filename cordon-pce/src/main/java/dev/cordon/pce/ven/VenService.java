@@ -306,6 +306,8 @@ public final class VenService implements AutoCloseable {
         ven.putNull("last_heartbeat_on");
         ven.putArray("conditions");
         ven.put("created_at", now).put("updated_at", now);
+        ven.set("created_by", by);
+        ven.set("updated_by", by);
         store.put(org, VEN, venHref, ven, null);
 
         String tokenId = Secrets.random(8);
@@ -626,6 +628,7 @@ public final class VenService implements AutoCloseable {
             ObjectNode after = before.deepCopy();
             body.fields().forEachRemaining(e -> after.set(e.getKey(), e.getValue()));
             after.put("updated_at", Json.now(clock));
+            after.set("updated_by", by.ref());
             store.put(org, VEN, venHref, after, null);
             events.record(org, "ven.update", "info", "success", by.eventActor(),
                     List.of(Events.updated(venHref, before, after)), null);

@@ -594,4 +594,19 @@ abstract class PceApiSuite {
         pending.fields().forEachRemaining(e -> assertThat(e.getValue()).as(e.getKey() + " pending after importing"
                 + " what is active").isEmpty());
     }
+
+    @Test
+    void usersKeysAndPermissionsCarryTheFourStamps() {
+        Resp user = api.post("/users", Map.of("username", unique("stamps")));
+        String href = user.body().get("href").asText();
+        Resp key = api.post(href + "/api_keys", Map.of("name", "k"));
+        Resp perm = api.post("/orgs/1/permissions", Map.of("role", Map.of("href", "/roles/read_only"),
+                "auth_security_principal", Map.of("href", href)));
+        for (Resp r : List.of(user, key, perm)) {
+            assertThat(r.status()).as(r.toString()).isEqualTo(201);
+            for (String f : List.of("created_at", "updated_at", "created_by", "updated_by")) {
+                assertThat(r.body().hasNonNull(f)).as(f + " in " + r.body()).isTrue();
+            }
+        }
+    }
 }

@@ -86,6 +86,15 @@ class VenProtocolTest {
     }
 
     @Test
+    void vensCarryTheFourStamps() {
+        Resp a = activate(code(profile(Map.of())), unique("st"), "10.20.6.1");
+        JsonNode ven = api.get(a.body().get("ven").get("href").asText()).body();
+        for (String f : List.of("created_at", "updated_at", "created_by", "updated_by")) {
+            assertThat(ven.hasNonNull(f)).as(f + " in " + ven).isTrue();
+        }
+    }
+
+    @Test
     void usedUpOrExpiredPairingKeysAre401() {
         String once = code(profile(Map.of("allowed_uses_per_key", 1)));
         assertThat(activate(once, unique("h"), "10.20.1.1").status()).isEqualTo(201);
