@@ -73,7 +73,9 @@ final class Inventory {
 
     void createLabel(Req r) {
         Form f = r.form("label");
-        String key = r.param("key").equals("custom") ? r.param("custom_key") : r.param("key");
+        // a custom key typed in wins over the list (leaving the list on "role" while typing a key is common)
+        String custom = r.param("custom_key") == null ? "" : r.param("custom_key").trim();
+        String key = r.param("key").equals("custom") || !custom.isEmpty() ? custom : r.param("key");
         ObjectNode body = Bodies.object().put("key", key).put("value", r.param("value"));
         r.outcome(r.api.post(r.key(), r.org("/labels"), body), f, LABEL, "Label " + key + "=" + r.param("value") + " added.",
                 "/console/labels", () -> showLabels(r, f));

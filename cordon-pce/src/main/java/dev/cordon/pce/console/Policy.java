@@ -113,8 +113,9 @@ final class Policy {
         if (resp.ok()) {
             p.with("events", resp.items());
         } else {
+            // a filter is a query, not a change: the page answers 200 with the message beside the field, so htmx
+            // swaps it in (it ignores 4xx answers)
             f.errors(resp.errors(), EVENTS);
-            r.invalid();
         }
         r.render("events", p);
     }

@@ -15,6 +15,7 @@ final class Vens {
             Field.of("enforcement_mode", "enforcement", "mode"), Field.of("labels", "label", "reference"),
             Field.of("name", "name"));
     private static final List<Field> STATUS = List.of(Field.of("status", "status"));
+    private static final List<Field> UNPAIR = List.of(Field.of("firewall_restore", "firewall_restore", "restore"));
 
     void list(Req r) {
         show(r, null);
@@ -38,6 +39,16 @@ final class Vens {
         r.outcome(r.api.put(r.key(), r.org("/vens/" + r.path("id")), body), f, STATUS,
                 "VEN " + (r.param("status").equals("suspended") ? "suspended." : "active again."), "/console/vens",
                 () -> show(r, f));
+    }
+
+    /** Unpairs one VEN (PUT /vens/unpair): its workload goes away and the VEN restores its firewall as chosen. */
+    void unpair(Req r) {
+        Form f = r.form("vens");
+        String restore = r.param("firewall_restore") == null ? "default" : r.param("firewall_restore");
+        ObjectNode body = Bodies.object().put("firewall_restore", restore);
+        body.putArray("vens").addObject().put("href", r.org("/vens/" + r.path("id")));
+        r.outcome(r.api.put(r.key(), r.org("/vens/unpair"), body), f, UNPAIR, "VEN unpaired: it restores its"
+                + " firewall (" + restore + ") and stops at its next contact.", "/console/vens", () -> show(r, f));
     }
 
     void createProfile(Req r) {

@@ -43,6 +43,9 @@ final class PairingProfileChecks implements ObjectService.Checks {
                             + r.href() + "', which does not exist.");
                 }
             }
+            // its workloads get these labels: two of one key would make every activated workload invalid
+            PolicyObjectChecks.onePerKey(store, org, p.labels(), "Pairing profile '" + p.name() + "'",
+                    "pairing_profile_label_key_duplicate");
         }
     }
 

@@ -609,4 +609,28 @@ abstract class PceApiSuite {
             }
         }
     }
+
+    /** What only provisioning used to catch is refused when the object is saved, with the engine's message. */
+    @Test
+    void ipListsServicesAndPairingProfilesAreCheckedWhenSaved() {
+        Resp backwards = api.post("/orgs/1/sec_policy/draft/ip_lists", Map.of("name", unique("ipl"),
+                "ip_ranges", List.of(Map.of("from_ip", "10.0.0.9", "to_ip", "10.0.0.1"))));
+        assertThat(backwards.status()).as(backwards.toString()).isEqualTo(406);
+        Resp mixed = api.post("/orgs/1/sec_policy/draft/ip_lists", Map.of("name", unique("ipl"),
+                "ip_ranges", List.of(Map.of("from_ip", "10.0.0.1", "to_ip", "2001:db8::1"))));
+        assertThat(mixed.status()).as(mixed.toString()).isEqualTo(406);
+        Resp port = api.post("/orgs/1/sec_policy/draft/services", Map.of("name", unique("svc"),
+                "service_ports", List.of(Map.of("proto", 6, "port", 70000))));
+        assertThat(port.status()).as(port.toString()).isEqualTo(406);
+        Resp range = api.post("/orgs/1/sec_policy/draft/services", Map.of("name", unique("svc"),
+                "service_ports", List.of(Map.of("proto", 6, "port", 8080, "to_port", 8000))));
+        assertThat(range.status()).as(range.toString()).isEqualTo(406);
+        String web = label("role", unique("pp-web"));
+        String db = label("role", unique("pp-db"));
+        Resp profile = api.post("/orgs/1/pairing_profiles", Map.of("name", unique("pp"),
+                "labels", List.of(Map.of("href", web), Map.of("href", db))));
+        assertThat(profile.token()).isEqualTo("pairing_profile_label_key_duplicate");
+        assertThat(profile.body().get(0).get("message").asText()).contains("key 'role'");
+        assertThat(api.get("/orgs/1/sec_policy/draft/rule_conflicts").status()).as("the draft still compiles").isEqualTo(200);
+    }
 }

@@ -60,6 +60,8 @@ final class ConsoleBrowser implements AutoCloseable {
                 .usingAnyFreePort().build();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
+        // destructive actions ask first (data-confirm); a test that does not answer a question accepts it
+        options.setUnhandledPromptBehaviour(org.openqa.selenium.UnexpectedAlertBehaviour.ACCEPT);
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
                 "--user-data-dir=" + profile, "--window-size=1400,1000");
@@ -123,6 +125,17 @@ final class ConsoleBrowser implements AutoCloseable {
 
     void click(By by) {
         find(by).click();
+    }
+
+    /** Clicks, then answers the confirmation the click raised (OK or Cancel); returns its question. */
+    String clickAndAnswer(By by, boolean ok) {
+        find(by).click();
+        org.openqa.selenium.Alert alert = new org.openqa.selenium.support.ui.WebDriverWait(driver,
+                java.time.Duration.ofSeconds(5)).until(org.openqa.selenium.support.ui.ExpectedConditions.alertIsPresent());
+        String question = alert.getText();
+        if (ok) alert.accept();
+        else alert.dismiss();
+        return question;
     }
 
     /** Selects options of a (multi-)select by their visible text, after clearing a multi-select. */

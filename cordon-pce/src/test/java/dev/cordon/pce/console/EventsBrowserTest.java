@@ -35,6 +35,12 @@ class EventsBrowserTest extends OwnerSignedInBrowserTest {
         until(d -> !types().isEmpty()
                 && types().stream().allMatch("request.authentication_failed"::equals));
         b.screenshot("events");
+
+        // a time that is not RFC 3339 is said above the results, in place (htmx swaps them with the message)
+        b.type(By.id("since"), "2026-12-01");
+        b.click(By.id("filter"));
+        until(d -> !b.all(By.cssSelector("#events-view .field-error")).isEmpty());
+        assertThat(b.text(By.cssSelector("#events-view .field-error"))).contains("RFC 3339");
     }
 
     /** Waits for the condition; the table may be swapped by htmx while it is read. */

@@ -42,7 +42,7 @@ class InventoryBrowserTest extends OwnerSignedInBrowserTest {
         b.type(By.id("i-ranges"), "10.0.0.999");
         b.click(By.cssSelector("#add-ip-list button[type=submit]"));
         b.waitFor(By.cssSelector(".field-error"));
-        assertThat(b.errorsBeside(By.id("i-ranges"))).singleElement().asString().contains("invalid range '10.0.0.999'");
+        assertThat(b.errorsBeside(By.id("i-ranges"))).singleElement().asString().contains("from_ip '10.0.0.999' is not an IPv4 or IPv6 address");
         b.type(By.id("i-ranges"), "192.168.0.0/16\n!192.168.9.0/24");
         b.click(By.cssSelector("#add-ip-list button[type=submit]"));
         b.waitFor(By.id("notice"));

@@ -25,7 +25,10 @@ class ProvisionBrowserTest extends OwnerSignedInBrowserTest {
         ipList("lab", "10.9.0.0/16");
         b.open("/console/provision");
         assertThat(b.text(By.id("pending"))).contains("lab");
-        b.click(By.id("revert"));
+        assertThat(b.clickAndAnswer(By.id("revert"), false)).contains("Revert all pending changes");
+        b.open("/console/provision");
+        assertThat(b.text(By.id("pending"))).as("Cancel kept the draft").contains("lab");
+        b.clickAndAnswer(By.id("revert"), true);
         b.waitForText(By.id("notice"), "Reverted");
         assertThat(b.all(By.id("nothing-pending"))).hasSize(1);
 

@@ -60,5 +60,14 @@ class VensBrowserTest {
         b.waitFor(By.id("notice"));
         assertThat(b.text(row)).contains("suspended");
         b.screenshot("vens");
+
+        String venHref = r.body().get("ven").get("href").asText();
+        String id = venHref.substring(venHref.lastIndexOf('/') + 1);
+        b.choose(By.cssSelector("form[action='/console/vens/" + id + "/unpair'] select"), "as before activation (saved)");
+        assertThat(b.clickAndAnswer(By.id("unpair-" + id), true)).contains("Unpair this VEN");
+        b.waitForText(By.id("notice"), "VEN unpaired");
+        assertThat(b.all(row)).isEmpty();
+        Api.Resp told = b.pce.anonymous.withAuthorization("Bearer " + r.body().get("agent_token").asText()).get("/ven/policy");
+        assertThat(told.token()).isEqualTo("ven_unpaired_saved");
     }
 }

@@ -9,11 +9,9 @@ import dev.cordon.pce.store.Store;
 import dev.cordon.policy.model.CoexistenceEntry;
 import dev.cordon.policy.model.FirewallSettings;
 import dev.cordon.policy.model.IpList;
-import dev.cordon.policy.model.IpRange;
 import dev.cordon.policy.model.LabelGroup;
 import dev.cordon.policy.model.Ref;
 import dev.cordon.policy.model.Service;
-import inet.ipaddr.IPAddressString;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -96,13 +94,32 @@ public final class PolicyObjectChecks implements ObjectService.Checks {
             throw ApiException.invalid("built_in_object", "'" + builtInName(old) + "' is built in: it cannot be renamed.");
         }
         if (obj instanceof LabelGroup g) labelGroup(org, g);
-        if (obj instanceof IpList l) {
-            for (IpRange r : l.ipRangesOrEmpty()) {
-                if (r.fromIp() == null || !new IPAddressString(r.fromIp()).isValid()
-                        || (r.toIp() != null && !new IPAddressString(r.toIp()).isValid())) {
-                    throw ApiException.invalid("invalid_ip_range", "IP list '" + l.name() + "' has an invalid range '"
-                            + r.display() + "': from_ip is an address or CIDR, to_ip (optional) an address.");
-                }
+        // what the engine checks of a self-contained object is checked when it is saved, not first at provision
+        if (obj instanceof IpList l) engineChecks(dev.cordon.policy.model.PolicyDocument.empty().withIpLists(List.of(l)));
+        if (obj instanceof dev.cordon.policy.model.Service s) {
+            engineChecks(dev.cordon.policy.model.PolicyDocument.empty().withServices(List.of(s)));
+        }
+    }
+
+    private static void engineChecks(dev.cordon.policy.model.PolicyDocument doc) {
+        List<dev.cordon.policy.validate.ValidationError> errors = dev.cordon.policy.validate.Validator.validate(doc);
+        if (!errors.isEmpty()) throw ApiException.invalid(errors);
+    }
+
+    /**
+     * At most one label per key among {@code labels} (a workload's, or a pairing profile's, which its workloads get).
+     *
+     * @param what how the owner is named in the message, e.g. "Workload 'web1'"
+     */
+    public static void onePerKey(Store store, int org, List<Ref> labels, String what, String token) {
+        java.util.Map<String, String> byKey = new java.util.HashMap<>();
+        for (Ref r : labels) {
+            String key = store.get(org, Kind.LABEL.kind(), r.href()).map(b -> Json.text(Json.parse(b), "key")).orElse(null);
+            if (key == null) continue; // unknown labels are reported by the reference check
+            String prev = byKey.put(key, r.href());
+            if (prev != null && !prev.equals(r.href())) {
+                throw ApiException.invalid(token, what + " has two labels of key '" + key + "' (" + prev + ", " + r.href()
+                        + "): a workload carries at most one label per key; keep one.");
             }
         }
     }

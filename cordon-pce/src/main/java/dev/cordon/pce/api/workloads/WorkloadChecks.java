@@ -11,12 +11,9 @@ import dev.cordon.pce.auth.Principal;
 import dev.cordon.pce.provision.PolicyService;
 import dev.cordon.pce.store.Store;
 import dev.cordon.policy.model.Interface;
-import dev.cordon.policy.model.Ref;
 import dev.cordon.policy.model.Workload;
 import inet.ipaddr.IPAddressString;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Workloads created through the API are unmanaged; {@code managed}, {@code ven}, {@code agent} and
@@ -55,15 +52,8 @@ public final class WorkloadChecks implements ObjectService.Checks {
             throw ApiException.invalid("workload_name_required", "A workload needs a name or a hostname.");
         }
         PolicyObjectChecks.requireReferences(store, org, "workload", w.href(), w);
-        Map<String, String> keys = new HashMap<>();
-        for (Ref r : w.labelsOrEmpty()) {
-            String key = Json.text(Json.parse(store.get(org, Kind.LABEL.kind(), r.href()).orElseThrow()), "key");
-            String prev = keys.put(key, r.href());
-            if (prev != null && !prev.equals(r.href())) {
-                throw ApiException.invalid("workload_label_key_duplicate", "Workload '" + w.display() + "' has two"
-                        + " labels of key '" + key + "' (" + prev + ", " + r.href() + "): keep one per key.");
-            }
-        }
+        PolicyObjectChecks.onePerKey(store, org, w.labelsOrEmpty(), "Workload '" + w.display() + "'",
+                "workload_label_key_duplicate");
         for (Interface i : w.interfacesOrEmpty()) {
             if (i.address() == null || !new IPAddressString(i.address()).isIPAddress()) {
                 throw ApiException.invalid("invalid_interface_address", "Workload '" + w.display() + "' interface '"
