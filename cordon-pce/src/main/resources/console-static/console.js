@@ -9,3 +9,14 @@ document.addEventListener("submit", function (e) {
     e.stopImmediatePropagation();
   }
 }, true);
+
+// The first message beside a field is brought into view and its field focused, so an error below the fold is seen.
+function cordonShowFirstError() {
+  var err = document.querySelector(".field-error");
+  if (!err) return;
+  err.scrollIntoView({block: "center"});
+  var field = err.previousElementSibling;
+  if (field && typeof field.focus === "function" && /^(INPUT|SELECT|TEXTAREA)$/.test(field.tagName)) field.focus();
+}
+document.addEventListener("DOMContentLoaded", cordonShowFirstError);
+document.addEventListener("htmx:afterSwap", cordonShowFirstError);

@@ -39,6 +39,11 @@ record Caller(String displayName, String role, boolean admin, List<Scope> rulese
         return admin || !rulesetScopes.isEmpty();
     }
 
+    /** SPEC §5: custom iptables rules need the admin role, or a rule set manager scope with coverage sources_only. */
+    boolean canManageCustomRules() {
+        return admin || rulesetScopes.stream().anyMatch(s -> "sources_only".equals(s.coverage()));
+    }
+
     boolean readOnly() {
         return !canWriteRuleSets();
     }

@@ -103,6 +103,26 @@ public final class Console {
         app.post(fc, page(coexistence::add));
         app.post(fc + "/{index}", page(coexistence::edit));
         app.post(fc + "/{index}/delete", page(coexistence::remove));
+
+        // last, so every page above wins: a GET of an address that is no page (a form's target left in the address
+        // bar after an error, a bookmark, a guess) goes to the nearest page instead of the API's JSON 404
+        app.get("/console/<rest>", ctx -> ctx.redirect(nearestPage(ctx.path()), HttpStatus.SEE_OTHER));
+    }
+
+    private static final java.util.Set<String> SECTIONS = java.util.Set.of("workloads", "labels", "label_groups",
+            "ip_lists", "services", "rule_sets", "provision", "policy_check", "conflicts", "events", "vens");
+
+    /** The page a non-page console address belongs to. */
+    static String nearestPage(String path) {
+        java.util.regex.Matcher rs = java.util.regex.Pattern.compile("^/console/rule_sets/([^/]+)/.+").matcher(path);
+        if (rs.matches()) return "/console/rule_sets/" + rs.group(1);
+        if (path.startsWith("/console/settings")) return "/console/settings/security/firewall_coexistence";
+        String[] parts = path.split("/");
+        if (parts.length > 2) {
+            if (parts[2].equals("pairing_profiles")) return "/console/vens";
+            if (SECTIONS.contains(parts[2])) return "/console/" + parts[2];
+        }
+        return HOME;
     }
 
     /** What a console route does for a signed-in caller. */

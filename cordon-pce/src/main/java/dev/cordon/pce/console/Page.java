@@ -73,6 +73,10 @@ public final class Page {
     }
 
     /** Admin or rule set manager: rule set write controls are shown. */
+    public boolean canManageCustomRules() {
+        return session != null && session.caller.canManageCustomRules();
+    }
+
     public boolean canWriteRuleSets() {
         return session != null && session.caller.canWriteRuleSets();
     }

@@ -97,4 +97,18 @@ class AccessBrowserTest {
         b.open("/console/labels");
         assertThat(b.all(By.id("add-label"))).isEmpty();
     }
+
+    /** A manager whose coverage is sources and destinations is not offered custom iptables rules (SPEC §5). */
+    @Test
+    void customIptablesRulesAreOfferedOnlyWhereTheRoleMayWriteThem() {
+        String key = b.user("narrow", Map.of("role", Map.of("href", "/roles/ruleset_manager"),
+                "scope", List.of(Map.of("label", Map.of("href", shop))), "scope_coverage", "sources_and_destinations"));
+        b.signInAs(key);
+        b.waitFor(By.id("who"));
+        b.open("/console/rule_sets");
+        b.click(By.linkText("shop rules"));
+        b.waitFor(By.id("rule-set-name"));
+        assertThat(b.text(By.id("no-custom-rules"))).contains("sources only");
+        assertThat(b.driver.getPageSource()).doesNotContain("Add a custom iptables rule").contains("Add an allow rule");
+    }
 }

@@ -80,4 +80,16 @@ class InventoryBrowserTest extends OwnerSignedInBrowserTest {
         b.waitFor(By.id("notice"));
         assertThat(b.text(row)).contains("loc=oslo").doesNotContain("loc=paris");
     }
+
+    /** An address that is no page (a form target left after an error, a guess) leads to the nearest page, not JSON. */
+    @Test
+    void addressesThatAreNoPageLeadToTheNearestPage() {
+        b.open("/console/labels/1/delete");
+        assertThat(b.driver.getCurrentUrl()).endsWith("/console/labels");
+        b.open("/console/settings");
+        assertThat(b.driver.getCurrentUrl()).endsWith("/console/settings/security/firewall_coexistence");
+        b.open("/console/no-such-page");
+        assertThat(b.driver.getCurrentUrl()).endsWith("/console/workloads");
+        assertThat(b.driver.getPageSource()).doesNotContain("\"token\"");
+    }
 }
