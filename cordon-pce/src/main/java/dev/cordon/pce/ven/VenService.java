@@ -80,6 +80,8 @@ public final class VenService implements AutoCloseable {
     private final Map<String, Agent> tokens = new ConcurrentHashMap<>();
     private final Map<Waiter, Boolean> waiting = new ConcurrentHashMap<>();
     private final Map<String, Heartbeat> heartbeats = new ConcurrentHashMap<>();
+    /** The hash of the last policy this node sent each VEN (a 200 answer), to tell "applied" from "fetching". */
+    private final Map<String, String> served = new ConcurrentHashMap<>();
     private final Set<String> missed = ConcurrentHashMap.newKeySet();
     private final Map<String, Compiled> compiled = new ConcurrentHashMap<>();
     private final PolicyResponses responses = new PolicyResponses();
@@ -374,7 +376,9 @@ public final class VenService implements AutoCloseable {
     public CompletableFuture<byte[]> poll(Agent agent, String knownHash, int waitSeconds, Endpoint endpoint) {
         Compiled now = compiledFor(agent, endpoint);
         if (!now.policy.hash().equals(knownHash) || waitSeconds <= 0) {
-            return CompletableFuture.completedFuture(now.policy.hash().equals(knownHash) ? null : json(now));
+            if (now.policy.hash().equals(knownHash)) return CompletableFuture.completedFuture(null);
+            served.put(agent.venHref(), now.policy.hash());
+            return CompletableFuture.completedFuture(json(now));
         }
         Waiter w = new Waiter(agent, knownHash, endpoint, now.basis, new CompletableFuture<>());
         waiting.put(w, Boolean.TRUE);
@@ -382,7 +386,10 @@ public final class VenService implements AutoCloseable {
         timers.schedule(() -> w.future().complete(null), waitSeconds, TimeUnit.SECONDS);
         // a change between the first check and registering must not be missed
         Compiled again = compiledFor(agent, endpoint);
-        if (!again.policy.hash().equals(knownHash)) w.future().complete(json(again));
+        if (!again.policy.hash().equals(knownHash)) {
+            served.put(agent.venHref(), again.policy.hash());
+            w.future().complete(json(again));
+        }
         return w.future();
     }
 
@@ -481,7 +488,9 @@ public final class VenService implements AutoCloseable {
             PolicyBasis now = policy.activeEngine(w.agent().org()).compileAll().basisOf(w.agent().workloadHref());
             if (w.basis().equals(now)) return null;
             Compiled c = compiledFor(w.agent(), w.endpoint());
-            return c.policy.hash().equals(w.knownHash()) ? null : json(c);
+            if (c.policy.hash().equals(w.knownHash())) return null;
+            served.put(w.agent().venHref(), c.policy.hash());
+            return json(c);
         } catch (RuntimeException e) {
             LOG.warn("cannot compile policy for {}: {}", w.agent().workloadHref(), e.getMessage());
             return null;
@@ -568,6 +577,16 @@ public final class VenService implements AutoCloseable {
         });
     }
 
+    /**
+     * The VEN's reported state, except that "applied" becomes "syncing" while this node has served it a policy it
+     * has not yet reported applied (a provision it is fetching or applying right now).
+     */
+    private String syncState(String venHref, Heartbeat hb) {
+        String sent = served.get(venHref);
+        if ("applied".equals(hb.syncState()) && sent != null && !sent.equals(hb.appliedHash())) return "syncing";
+        return hb.syncState();
+    }
+
     /** The computed {@code agent} of a managed workload: sync state, last heartbeat, health. */
     public ObjectNode agentStatus(int org, String venHref) {
         ObjectNode agent = Json.object();
@@ -576,7 +595,7 @@ public final class VenService implements AutoCloseable {
         Heartbeat hb = newest(heartbeats.get(venHref), ven);
         status.put("status", Json.text(ven, "status"));
         if (hb != null) {
-            status.put("security_policy_sync_state", hb.syncState());
+            status.put("security_policy_sync_state", syncState(venHref, hb));
             status.put("last_heartbeat_on", Json.format(hb.at()));
             status.set("agent_health", hb.health());
         } else {
@@ -594,7 +613,7 @@ public final class VenService implements AutoCloseable {
         Heartbeat hb = newest(heartbeats.get(Json.text(v, "href")), stored);
         if (hb != null) {
             v.put("last_heartbeat_on", Json.format(hb.at()));
-            v.put("security_policy_sync_state", hb.syncState());
+            v.put("security_policy_sync_state", syncState(Json.text(v, "href"), hb));
             v.put("applied_hash", hb.appliedHash());
             v.set("agent_health", hb.health());
         }
@@ -705,6 +724,7 @@ public final class VenService implements AutoCloseable {
     }
 
     private void forget(String venHref) {
+        served.remove(venHref);
         tokens.values().removeIf(a -> a.venHref().equals(venHref));
     }
 

@@ -85,6 +85,30 @@ class VenProtocolTest {
         assertThat(api.get("/orgs/1/events?event_type=pairing_profile.create_pairing_key").body().size()).isGreaterThanOrEqualTo(1);
     }
 
+    /** "applied" means the policy the PCE last served: while a VEN holds a newer one unapplied it is "syncing". */
+    @Test
+    void aServedButUnappliedPolicyShowsAsSyncing() {
+        Resp a = activate(code(profile(Map.of())), unique("sy"), "10.20.7.1");
+        Api ven = agent(a);
+        String workload = a.body().get("workload").get("href").asText();
+        String h1 = ven.get("/ven/policy").body().get("hash").asText();
+        ven.post("/ven/heartbeat", Map.of("applied_hash", h1, "sync_state", "applied"));
+        assertThat(syncState(workload)).isEqualTo("applied");
+
+        assertThat(api.put(workload, Map.of("enforcement_mode", "selective")).status()).isEqualTo(204);
+        Resp next = ven.get("/ven/policy?known_hash=" + h1 + "&wait_seconds=5");
+        assertThat(next.status()).isEqualTo(200);
+        String h2 = next.body().get("hash").asText();
+        assertThat(h2).isNotEqualTo(h1);
+        assertThat(syncState(workload)).as("served %s, the VEN still reports %s", h2, h1).isEqualTo("syncing");
+        ven.post("/ven/heartbeat", Map.of("applied_hash", h2, "sync_state", "applied"));
+        assertThat(syncState(workload)).isEqualTo("applied");
+    }
+
+    String syncState(String workload) {
+        return api.get(workload).body().path("agent").path("status").path("security_policy_sync_state").asText();
+    }
+
     @Test
     void vensCarryTheFourStamps() {
         Resp a = activate(code(profile(Map.of())), unique("st"), "10.20.6.1");
