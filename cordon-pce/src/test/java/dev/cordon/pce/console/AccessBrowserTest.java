@@ -73,10 +73,7 @@ class AccessBrowserTest {
 
     @Test
     void aRuleSetManagerSeesOnlyTheRuleSetsOfItsScopesAndMayAddOne() {
-        String key = b.user("shopkeeper", Map.of("role", Map.of("href", "/roles/ruleset_manager"),
-                "scope", List.of(Map.of("label", Map.of("href", shop))), "scope_coverage", "sources_only"));
-        b.signInAs(key);
-        b.waitFor(By.id("who"));
+        signInAsShopManager("shopkeeper", "sources_only");
         assertThat(b.text(By.id("who"))).contains("shopkeeper").contains("ruleset manager");
         b.open("/console/rule_sets");
         assertThat(b.text(By.id("rule-sets"))).contains("shop rules").doesNotContain("bank rules");
@@ -101,14 +98,19 @@ class AccessBrowserTest {
     /** A manager whose coverage is sources and destinations is not offered custom iptables rules (SPEC §5). */
     @Test
     void customIptablesRulesAreOfferedOnlyWhereTheRoleMayWriteThem() {
-        String key = b.user("narrow", Map.of("role", Map.of("href", "/roles/ruleset_manager"),
-                "scope", List.of(Map.of("label", Map.of("href", shop))), "scope_coverage", "sources_and_destinations"));
-        b.signInAs(key);
-        b.waitFor(By.id("who"));
+        signInAsShopManager("narrow", "sources_and_destinations");
         b.open("/console/rule_sets");
         b.click(By.linkText("shop rules"));
         b.waitFor(By.id("rule-set-name"));
         assertThat(b.text(By.id("no-custom-rules"))).contains("sources only");
         assertThat(b.driver.getPageSource()).doesNotContain("Add a custom iptables rule").contains("Add an allow rule");
+    }
+
+    /** Signs in as a new rule set manager of app=shop with that coverage. */
+    private void signInAsShopManager(String name, String coverage) {
+        String key = b.user(name, Map.of("role", Map.of("href", "/roles/ruleset_manager"),
+                "scope", List.of(Map.of("label", Map.of("href", shop))), "scope_coverage", coverage));
+        b.signInAs(key);
+        b.waitFor(By.id("who"));
     }
 }
