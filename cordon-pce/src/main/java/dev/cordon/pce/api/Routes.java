@@ -2,6 +2,7 @@ package dev.cordon.pce.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cordon.pce.api.objects.Kind;
 import dev.cordon.pce.api.objects.ObjectService;
 import dev.cordon.pce.api.objects.VersionedReads;
@@ -77,6 +78,19 @@ public final class Routes {
         app.get("/api/v2/users", role(ctx -> list(ctx, access.users()), Principal::isAdmin,
                 "Listing users needs the owner or admin role; GET /users/<your id> shows your own."));
         app.post("/api/v2/users", owner(ctx -> created(ctx, access.createUser(p(ctx), body(ctx, "user")))));
+        // Cordon's own: who the caller is, with its roles (the console asks this at sign-in)
+        app.get("/api/v2/users/me", self(ctx -> {
+            ObjectNode me = access.user(p(ctx).href()).deepCopy();
+            ArrayNode roles = me.putArray("roles");
+            for (Principal.Grant g : p(ctx).grants()) {
+                ObjectNode r = roles.addObject();
+                r.putObject("role").put("href", "/roles/" + g.role());
+                ArrayNode scope = r.putArray("scope");
+                g.scope().forEach(l -> scope.addObject().putObject("label").put("href", l));
+                if (g.coverage() != null) r.put("scope_coverage", g.coverage());
+            }
+            ok(ctx, me);
+        }));
         app.get("/api/v2/users/{id}", self(ctx -> {
             String href = "/users/" + ctx.pathParam("id");
             if (!href.equals(p(ctx).href()) && !p(ctx).isAdmin()) throw access.denied(p(ctx), "GET " + href, "Only an owner or admin may read other users.");

@@ -5,8 +5,6 @@ import dev.cordon.pce.console.ApiClient.Credentials;
 import dev.cordon.pce.console.ApiClient.Response;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.UUID;
 
 /**
  * Who signed in and what the console should offer them. Only a hint for what to show: the API still decides every
@@ -55,35 +53,27 @@ record Caller(String displayName, String role, boolean admin, List<Scope> rulese
         }
     }
 
+    /** Asks the API who the caller is (GET /users/me): name, roles, and a rule set manager's scopes. */
     static Caller probe(ApiClient api, Credentials c, int org) {
-        Response perms = api.sendRaw(c, "GET", "/orgs/" + org + "/permissions", null);
-        if (perms.status() == 401 || perms.status() == 403) throw new SignInRefused(perms.errors().get(0).message());
-        if (!perms.ok()) throw new ApiClient.ReadFailed("/orgs/" + org + "/permissions", perms);
-        String nonce = "console-whoami-" + UUID.randomUUID();
-        Response who = api.send(c, "GET", "/users/" + nonce, null);
-        if (who.status() == 404) return new Caller(c.user(), "admin", true, List.of());
-        if (who.status() != 403) throw new ApiClient.ReadFailed("/users/" + nonce, who);
-        Optional<JsonNode> denial = api.list(c, "/orgs/" + org + "/events?event_type=request.authorization_failed&max_results=200")
-                .stream().filter(e -> e.path("info").path("request").asText().endsWith(nonce)).findFirst();
-        if (denial.isEmpty()) {
-            return new Caller(c.user(), "read_only", false, List.of());
-        }
-        JsonNode user = denial.get().path("created_by").path("user");
-        String href = user.path("href").asText();
+        Response me = api.sendRaw(c, "GET", "/users/me", null);
+        if (me.status() == 401 || me.status() == 403) throw new SignInRefused(me.errors().get(0).message());
+        if (!me.ok()) throw new ApiClient.ReadFailed("/users/me", me);
+        JsonNode user = me.body();
         List<Scope> scopes = new ArrayList<>();
-        boolean readOnly = false;
-        for (JsonNode p : perms.items()) {
-            if (!href.equals(p.path("auth_security_principal").path("href").asText())) continue;
+        java.util.Set<String> roles = new java.util.HashSet<>();
+        for (JsonNode p : user.path("roles")) {
             String role = p.path("role").path("href").asText().replace("/roles/", "");
+            roles.add(role);
             if (role.equals("ruleset_manager")) {
                 List<String> labels = new ArrayList<>();
                 p.path("scope").forEach(s -> labels.add(s.path("label").path("href").asText()));
                 scopes.add(new Scope(labels, p.path("scope_coverage").asText("sources_and_destinations")));
-            } else if (role.equals("read_only")) {
-                readOnly = true;
             }
         }
-        String role = !scopes.isEmpty() ? "ruleset_manager" : readOnly ? "read_only" : "no role";
-        return new Caller(user.path("username").asText(c.user()), role, false, scopes);
+        String name = user.path("username").asText(c.user());
+        if (roles.contains("owner")) return new Caller(name, "owner", true, List.of());
+        if (roles.contains("admin")) return new Caller(name, "admin", true, List.of());
+        String role = !scopes.isEmpty() ? "ruleset_manager" : roles.contains("read_only") ? "read_only" : "no role";
+        return new Caller(name, role, false, scopes);
     }
 }

@@ -2,6 +2,7 @@ package dev.cordon.pce.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.cordon.pce.harness.Api;
 import dev.cordon.pce.harness.Api.Resp;
 import dev.cordon.pce.harness.PceHarness;
@@ -173,6 +174,19 @@ class RbacMatrixTest {
         Resp ev = pce.owner.get("/orgs/1/events?event_type=request.authorization_failed");
         assertThat(ev.body().size()).isGreaterThanOrEqualTo(1);
         assertThat(ev.body().get(0).get("created_by").get("user").get("href").asText()).startsWith("/users/");
+    }
+
+    @Test
+    void everyCallerReadsWhoItIsWithItsRolesAndNoDenialIsRecorded() {
+        String denials = "/orgs/1/events?event_type=request.authorization_failed&max_results=10000";
+        int before = pce.owner.get(denials).body().size();
+        assertThat(as.get(OWNER).get("/users/me").body().path("roles").toString()).contains("/roles/owner");
+        assertThat(as.get(READ_ONLY).get("/users/me").body().path("roles").toString()).contains("/roles/read_only");
+        JsonNode rsm = as.get(RSM_SRC).get("/users/me").body();
+        assertThat(rsm.path("username").asText()).startsWith("ruleset_manager-");
+        assertThat(rsm.path("roles").get(0).path("scope_coverage").asText()).isEqualTo("sources_only");
+        assertThat(rsm.path("roles").get(0).path("scope").toString()).contains(appA);
+        assertThat(pce.owner.get(denials).body().size()).isEqualTo(before);
     }
 
     @Test

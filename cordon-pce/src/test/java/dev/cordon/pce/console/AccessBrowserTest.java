@@ -42,7 +42,8 @@ class AccessBrowserTest {
         assertThat(b.text(By.cssSelector("section.signin"))).contains("Wrong secret for API key '" + user + "'");
 
         b.signInAsOwner();
-        assertThat(b.text(By.id("role"))).isEqualTo("admin");
+        assertThat(b.text(By.id("role"))).isEqualTo("owner");
+        assertThat(b.text(By.id("who"))).as("the user's name, not the key's").contains("owner").doesNotContain("api_");
         Cookie c = b.driver.manage().getCookieNamed("cordon_console");
         assertThat(c.isHttpOnly()).isTrue();
         assertThat(c.getSameSite()).isEqualTo("Strict");
@@ -57,9 +58,13 @@ class AccessBrowserTest {
     @Test
     void aReadOnlyUserSeesNoWriteControls() {
         String key = b.user("reader", Map.of("role", Map.of("href", "/roles/read_only")));
+        String denials = "/orgs/1/events?event_type=request.authorization_failed&max_results=10000";
+        int before = b.api.get(denials).body().size();
         b.signInAs(key);
         b.waitFor(By.id("who"));
         assertThat(b.text(By.id("who"))).contains("reader").contains("read only");
+        assertThat(b.api.get(denials).body().size()).as("signing in asks who the caller is without being refused")
+                .isEqualTo(before);
         for (String page : List.of("/console/workloads", "/console/labels", "/console/label_groups", "/console/ip_lists",
                 "/console/services", "/console/rule_sets", "/console/provision", "/console/vens",
                 "/console/settings/security/firewall_coexistence")) {
