@@ -62,7 +62,16 @@ final class Policy {
         Map<String, List<String>> q = r.ctx.queryParamMap();
         Form f = new Form("check", q);
         Page p = r.page("Policy check", "policy_check").form(f);
-        if (!f.value("from").isEmpty() || !f.value("to").isEmpty()) {
+        boolean submitted = q.containsKey("from") || q.containsKey("to");
+        if (submitted && (f.value("from").isEmpty() || f.value("to").isEmpty())) {
+            // said in the form's words, not the API's (src_workload / dst_external_ip)
+            List<ApiClient.ApiError> missing = new java.util.ArrayList<>();
+            if (f.value("from").isEmpty()) missing.add(new ApiClient.ApiError("missing_src", "Give the source: a workload"
+                    + " name, hostname or IP address."));
+            if (f.value("to").isEmpty()) missing.add(new ApiClient.ApiError("missing_dst", "Give the destination: a"
+                    + " workload name, hostname or IP address."));
+            f.errors(missing, CHECK);
+        } else if (!f.value("from").isEmpty() || !f.value("to").isEmpty()) {
             String version = f.value("version").isEmpty() ? "draft" : f.value("version");
             Map<String, String> params = new LinkedHashMap<>();
             end(params, "src", f.value("from"));

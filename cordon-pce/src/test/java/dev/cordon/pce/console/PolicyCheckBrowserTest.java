@@ -64,6 +64,15 @@ class PolicyCheckBrowserTest {
         assertThat(b.all(By.id("verdict"))).isEmpty();
     }
 
+    @Test
+    void emptyEndsAreAskedForInTheFormsWords() {
+        check("web1", "", "22");
+        b.waitFor(By.cssSelector(".field-error"));
+        assertThat(b.errorsBeside(By.id("to"))).singleElement().asString().contains("Give the destination")
+                .doesNotContain("dst_");
+        assertThat(b.all(By.id("verdict"))).isEmpty();
+    }
+
     private void check(String from, String to, String port) {
         b.open("/console/policy_check");
         b.type(By.id("from"), from);
