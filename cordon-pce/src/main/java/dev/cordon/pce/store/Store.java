@@ -327,13 +327,13 @@ public final class Store implements AutoCloseable {
             int n = h.createUpdate("UPDATE objects SET name = :name, hostname = :hostname, label_key = :key,"
                             + " label_value = :value, ext_set = :ext_set, ext_ref = :ext_ref, lookup = :lookup,"
                             + " body = :body WHERE org = :org AND kind = :kind AND href = :href")
-                    .bindMap(columns(body)).bind("lookup", lookup).bind("body", text)
+                    .bindMap(cols).bind("lookup", lookup).bind("body", text)
                     .bind("org", org).bind("kind", kind).bind("href", href).execute();
             if (n == 0) {
                 h.createUpdate("INSERT INTO objects (org, kind, href, name, hostname, label_key, label_value, ext_set,"
                                 + " ext_ref, lookup, body) VALUES (:org, :kind, :href, :name, :hostname, :key, :value,"
                                 + " :ext_set, :ext_ref, :lookup, :body)")
-                        .bindMap(columns(body)).bind("lookup", lookup).bind("body", text)
+                        .bindMap(cols).bind("lookup", lookup).bind("body", text)
                         .bind("org", org).bind("kind", kind).bind("href", href).execute();
             }
             return null;
