@@ -145,6 +145,18 @@ public final class PolicyJson {
         }
 
         @Override
+        public Object handleInstantiationProblem(com.fasterxml.jackson.databind.DeserializationContext ctxt,
+                                                 Class<?> instClass, Object argument, Throwable t) {
+            // a record's constructor refused a value (an unknown enforcement mode, say): note it and read on
+            String why = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            // the parser stands at the object's end: name the object (its message names the field)
+            com.fasterxml.jackson.core.JsonStreamContext at = ctxt.getParser().getParsingContext();
+            errors.add(new ValidationError("invalid_value", "Invalid value in " + place(at.inObject() ? at.getParent() : at)
+                    + " of the " + what + ": " + why + "."));
+            return null;
+        }
+
+        @Override
         public Object handleUnexpectedToken(com.fasterxml.jackson.databind.DeserializationContext ctxt,
                                             com.fasterxml.jackson.databind.JavaType targetType,
                                             com.fasterxml.jackson.core.JsonToken t,

@@ -54,4 +54,13 @@ class PolicyJsonTest {
                 + " \"service_ports\": [{\"proto\": 6, \"port\": 80.5}]}]}"))
                 .isInstanceOf(PolicyException.class).hasMessageContaining("whole number");
     }
+
+    @Test
+    void aValueARecordRefusesDoesNotHideTheMistakesAfterIt() {
+        List<ValidationError> errors = errorsOf("""
+                {"workloads": [{"href": "/orgs/1/workloads/w", "name": "w", "enforcement_mode": "strict"}], "extra": 1}""");
+        assertThat(errors).extracting(ValidationError::message)
+                .anySatisfy(m -> assertThat(m).contains("workloads[0]").contains("enforcement_mode 'strict'"))
+                .anySatisfy(m -> assertThat(m).contains("'extra'"));
+    }
 }
