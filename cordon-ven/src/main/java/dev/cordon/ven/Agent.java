@@ -289,15 +289,13 @@ public final class Agent {
             running = false;
             stopSignal.countDown();
             wake.release();
+            if (restore == FirewallRestore.SAVED && state.firewallBefore().isEmpty()) {
+                log.warn("no firewall was saved in {} before activation; restoring default", state.dir());
+                restore = FirewallRestore.DEFAULT;
+            }
             String how = restore.name().toLowerCase(java.util.Locale.ROOT);
             try {
-                try {
-                    Unpair.perform(enforcer, state, restore);
-                } catch (IllegalStateException nothingSaved) {
-                    log.warn("{}; restoring default", nothingSaved.getMessage());
-                    how = "default";
-                    Unpair.perform(enforcer, state, FirewallRestore.DEFAULT);
-                }
+                Unpair.perform(enforcer, state, restore);
                 lastGood = null;
                 receivedHash = null;
                 log.warn("the PCE unpaired this VEN: Cordon's rules removed, firewall restored ({}); the VEN stops;"

@@ -123,16 +123,8 @@ public final class Routes {
         crud(app, VenService.PAIRING_PROFILE);
         app.post("/api/v2/orgs/{org}/pairing_profiles/{id}/pairing_key", admin(ctx ->
                 created(ctx, vens.pairingKey(org(ctx), "/orgs/" + org(ctx) + "/pairing_profiles/" + ctx.pathParam("id"), p(ctx)))));
-        app.get("/api/v2/orgs/{org}/vens", read(ctx -> {
-            java.util.function.Predicate<JsonNode> match = fieldFilter(ctx, VEN_FIELD_FILTERS);
-            if (match == null) {
-                Store.Page page = store.list(org(ctx), VenService.VEN, filter(ctx), limit(ctx));
-                list(ctx, page.rows().stream().map(r -> (JsonNode) vens.view(org(ctx), Json.parse(r.body()))).toList(), page.total());
-            } else {
-                list(ctx, store.list(org(ctx), VenService.VEN, filter(ctx), Integer.MAX_VALUE).rows().stream()
-                        .map(r -> (JsonNode) vens.view(org(ctx), Json.parse(r.body()))).filter(match).toList());
-            }
-        }));
+        app.get("/api/v2/orgs/{org}/vens", read(ctx ->
+                listShown(ctx, VenService.VEN, VEN_FIELD_FILTERS, v -> vens.view(org(ctx), v))));
         app.get("/api/v2/orgs/{org}/vens/{id}", read(ctx -> ok(ctx, vens.view(org(ctx), Json.parse(
                 store.get(org(ctx), VenService.VEN, venHref(ctx)).orElseThrow(() -> ApiException.notFound("No VEN " + venHref(ctx) + ".")))))));
         app.put("/api/v2/orgs/{org}/vens/unpair", admin(ctx -> {
@@ -274,18 +266,8 @@ public final class Routes {
     /** GET list / POST / GET one / PUT / DELETE for a non-versioned kind; writes need admin. */
     private void crud(Javalin app, Kind k) {
         String base = "/api/v2/orgs/{org}/" + k.collection();
-        app.get(base, read(ctx -> {
-            Map<String, Set<String>> fields = k == Kind.WORKLOAD ? WORKLOAD_FIELD_FILTERS : Map.of();
-            java.util.function.Predicate<JsonNode> match = fieldFilter(ctx, fields);
-            if (match == null) {
-                Store.Page page = objects.list(org(ctx), k, filter(ctx), limit(ctx));
-                list(ctx, page.rows().stream().map(r -> view(ctx, k, Json.parse(r.body()))).toList(), page.total());
-            } else {
-                List<JsonNode> all = objects.list(org(ctx), k, filter(ctx), Integer.MAX_VALUE).rows().stream()
-                        .map(r -> view(ctx, k, Json.parse(r.body()))).filter(match).toList();
-                list(ctx, all);
-            }
-        }));
+        app.get(base, read(ctx -> listShown(ctx, k.kind(), k == Kind.WORKLOAD ? WORKLOAD_FIELD_FILTERS : Map.of(),
+                stored -> view(ctx, k, stored))));
         app.post(base, admin(ctx -> created(ctx, view(ctx, k, objects.create(org(ctx), k, body(ctx, k.what()), p(ctx))))));
         app.get(base + "/{id}", read(ctx -> ok(ctx, view(ctx, k, objects.get(org(ctx), k, href(ctx, k))))));
         app.put(base + "/{id}", admin(ctx -> {
@@ -296,6 +278,19 @@ public final class Routes {
             objects.delete(org(ctx), k, href(ctx, k), p(ctx));
             ctx.status(204);
         }));
+    }
+
+    /**
+     * A collection of a kind, each object as {@code view} shows it. The column filters page in the database; field
+     * filters (when the request names any) are applied to the shown objects, so their count is the total.
+     */
+    private void listShown(Context ctx, String kind, Map<String, Set<String>> fields,
+                           java.util.function.Function<JsonNode, JsonNode> view) {
+        java.util.function.Predicate<JsonNode> match = fieldFilter(ctx, fields);
+        Store.Page page = store.list(org(ctx), kind, filter(ctx), match == null ? limit(ctx) : Integer.MAX_VALUE);
+        java.util.stream.Stream<JsonNode> shown = page.rows().stream().map(r -> view.apply(Json.parse(r.body())));
+        if (match == null) list(ctx, shown.toList(), page.total());
+        else list(ctx, shown.filter(match).toList());
     }
 
     private JsonNode view(Context ctx, Kind k, JsonNode stored) {

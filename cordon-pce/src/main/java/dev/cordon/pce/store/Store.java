@@ -293,10 +293,11 @@ public final class Store implements AutoCloseable {
     }
 
     /** The widths of the indexed columns (V1__init.sql): a longer value is the client's mistake, not a 500. */
-    private static final java.util.Map<String, Integer> WIDTHS = java.util.Map.of("name", 1000, "hostname", 1000,
-            "key", 400, "value", 1000, "ext_set", 1000, "ext_ref", 1000);
-    private static final java.util.Map<String, String> FIELDS = java.util.Map.of("name", "name", "hostname", "hostname",
-            "key", "key", "value", "value", "ext_set", "external_data_set", "ext_ref", "external_data_reference");
+    private record Width(String field, int max) {}
+
+    private static final java.util.Map<String, Width> WIDTHS = java.util.Map.of("name", new Width("name", 1000),
+            "hostname", new Width("hostname", 1000), "key", new Width("key", 400), "value", new Width("value", 1000),
+            "ext_set", new Width("external_data_set", 1000), "ext_ref", new Width("external_data_reference", 1000));
 
     /**
      * Inserts or replaces an object; the indexed columns are read from its JSON.
@@ -307,10 +308,9 @@ public final class Store implements AutoCloseable {
         java.util.Map<String, Object> cols = columns(body);
         List<ValidationError> tooLong = new ArrayList<>();
         WIDTHS.forEach((col, width) -> {
-            Object v = cols.get(col);
-            if (v instanceof String str && str.length() > width) {
-                tooLong.add(new ValidationError("value_too_long", "'" + FIELDS.get(col) + "' is " + str.length()
-                        + " characters long; at most " + width + " are allowed: shorten it."));
+            if (cols.get(col) instanceof String str && str.length() > width.max()) {
+                tooLong.add(new ValidationError("value_too_long", "'" + width.field() + "' is " + str.length()
+                        + " characters long; at most " + width.max() + " are allowed: shorten it."));
             }
         });
         if (lookup != null && lookup.length() > 400) {

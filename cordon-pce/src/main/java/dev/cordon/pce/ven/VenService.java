@@ -157,7 +157,7 @@ public final class VenService implements AutoCloseable {
             case VEN -> {
                 forget(c.href());
                 heartbeats.remove(c.href());
-                release(c.href());
+                release(Set.of(c.href()));
             }
             case MISSED -> missed.add(c.href());
             case ALL -> {
@@ -376,9 +376,7 @@ public final class VenService implements AutoCloseable {
     public CompletableFuture<byte[]> poll(Agent agent, String knownHash, int waitSeconds, Endpoint endpoint) {
         Compiled now = compiledFor(agent, endpoint);
         if (!now.policy.hash().equals(knownHash) || waitSeconds <= 0) {
-            if (now.policy.hash().equals(knownHash)) return CompletableFuture.completedFuture(null);
-            served.put(agent.venHref(), now.policy.hash());
-            return CompletableFuture.completedFuture(json(now));
+            return CompletableFuture.completedFuture(answer(agent, now, knownHash));
         }
         Waiter w = new Waiter(agent, knownHash, endpoint, now.basis, new CompletableFuture<>());
         waiting.put(w, Boolean.TRUE);
@@ -386,10 +384,8 @@ public final class VenService implements AutoCloseable {
         timers.schedule(() -> w.future().complete(null), waitSeconds, TimeUnit.SECONDS);
         // a change between the first check and registering must not be missed
         Compiled again = compiledFor(agent, endpoint);
-        if (!again.policy.hash().equals(knownHash)) {
-            served.put(agent.venHref(), again.policy.hash());
-            w.future().complete(json(again));
-        }
+        byte[] changed = answer(agent, again, knownHash);
+        if (changed != null) w.future().complete(changed);
         return w.future();
     }
 
@@ -423,6 +419,16 @@ public final class VenService implements AutoCloseable {
             if (engine == compiledFor) compiled.put(key, c);
         }
         return c;
+    }
+
+    /**
+     * The body to send a VEN that holds {@code knownHash}, or null when {@code c} is what it holds; what is sent is
+     * remembered (the sync state tells "served, not yet applied" from "applied").
+     */
+    private byte[] answer(Agent agent, Compiled c, String knownHash) {
+        if (c.policy.hash().equals(knownHash)) return null;
+        served.put(agent.venHref(), c.policy.hash());
+        return json(c);
     }
 
     /** The response body of a compiled policy, built on first need (most polls answer "no change" and need none). */
@@ -488,9 +494,7 @@ public final class VenService implements AutoCloseable {
             PolicyBasis now = policy.activeEngine(w.agent().org()).compileAll().basisOf(w.agent().workloadHref());
             if (w.basis().equals(now)) return null;
             Compiled c = compiledFor(w.agent(), w.endpoint());
-            if (c.policy.hash().equals(w.knownHash())) return null;
-            served.put(w.agent().venHref(), c.policy.hash());
-            return json(c);
+            return answer(w.agent(), c, w.knownHash());
         } catch (RuntimeException e) {
             LOG.warn("cannot compile policy for {}: {}", w.agent().workloadHref(), e.getMessage());
             return null;
@@ -653,7 +657,7 @@ public final class VenService implements AutoCloseable {
                     List.of(Events.updated(venHref, before, after)), null);
         });
         forget(venHref);
-        release(venHref);
+        release(Set.of(venHref));
         cluster.publish(Change.ven(venHref));
     }
 
@@ -710,16 +714,16 @@ public final class VenService implements AutoCloseable {
         for (String venHref : venHrefs) {
             forget(venHref);
             heartbeats.remove(venHref);
-            release(venHref);
             cluster.publish(Change.ven(venHref));
         }
+        release(Set.copyOf(venHrefs));
         policy.liveChanged();
     }
 
-    /** Answers the parked long polls of a VEN at once ("no change"), so its next request learns its new status. */
-    private void release(String venHref) {
+    /** Answers the parked long polls of these VENs at once ("no change"), so their next request learns their status. */
+    private void release(Set<String> venHrefs) {
         for (Waiter w : waiting.keySet()) {
-            if (w.agent().venHref().equals(venHref)) w.future().complete(null);
+            if (venHrefs.contains(w.agent().venHref())) w.future().complete(null);
         }
     }
 

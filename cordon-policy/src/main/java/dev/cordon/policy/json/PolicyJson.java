@@ -90,21 +90,38 @@ public final class PolicyJson {
         if (root.has("policy") && root.get("policy").isObject() && !root.has("rule_sets")) {
             root = root.get("policy"); // a scenario file wraps its policy document
         }
+        rejectNullsInArrays(root, "policy document"); // an input boundary, as the PCE's request bodies are
         return read(root, PolicyDocument.class, "policy document");
     }
 
-    /** Converts a JSON tree to a model type, turning Jackson's complaints into {@link PolicyException}s. */
+    /**
+     * Converts a JSON tree to a model type, turning Jackson's complaints into {@link PolicyException}s. Nulls inside
+     * lists are refused where input enters ({@link #readDocument(String)}, the PCE's request bodies), not here:
+     * this also converts what was stored or received from the PCE, on the VEN's and the PCE's hot paths.
+     */
     public static <T> T read(JsonNode node, Class<T> type, String what) {
-        rejectNullsInArrays(node, what);
+        return readWith(type, what, r -> r.readValue(node));
+    }
+
+    /** The streaming twin of {@link #read(JsonNode, Class, String)}: no tree is built (a VEN's policy may be large). */
+    public static <T> T read(String json, Class<T> type, String what) {
+        return readWith(type, what, r -> r.readValue(json));
+    }
+
+    private interface Reading<T> {
+        T from(com.fasterxml.jackson.databind.ObjectReader reader) throws IOException;
+    }
+
+    private static <T> T readWith(Class<T> type, String what, Reading<T> reading) {
         Problems problems = new Problems(what);
         T value;
         try {
-            value = MAPPER.readerFor(type).withHandler(problems).readValue(node);
+            value = reading.from(MAPPER.readerFor(type).withHandler(problems));
         } catch (JsonProcessingException | IllegalArgumentException e) {
             problems.errors.add(describe(e, what));
             throw new PolicyException(problems.errors);
         } catch (IOException e) {
-            throw new IllegalStateException("reading a JSON tree cannot do I/O", e);
+            throw new IllegalStateException("reading JSON from memory cannot do I/O", e);
         }
         if (!problems.errors.isEmpty()) throw new PolicyException(problems.errors);
         return value;
@@ -179,16 +196,6 @@ public final class PolicyJson {
         String s = String.join("", parts);
         if (s.startsWith(".")) s = s.substring(1);
         return s.isEmpty() ? "the top level" : s;
-    }
-
-    public static <T> T read(String json, Class<T> type, String what) {
-        JsonNode tree;
-        try {
-            tree = MAPPER.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new PolicyException(List.of(describe(e, what)));
-        }
-        return read(tree == null ? MAPPER.nullNode() : tree, type, what);
     }
 
     /**

@@ -188,49 +188,45 @@ public final class HttpPceClient implements PceClient {
     private static void expect(HttpResponse<String> r, int status, String what) {
         int s = r.statusCode();
         if (s == status) return;
-        String msg = what + ": the PCE answered " + s + ": " + errorMessage(r.body());
-        if (s == 401) {
-            String token = errorToken(r.body());
-            if (token != null && token.startsWith(UNPAIRED_TOKEN)) {
-                try {
-                    throw PceException.unpaired(msg, dev.cordon.ven.enforce.FirewallRestore.parse(
-                            token.substring(UNPAIRED_TOKEN.length())));
-                } catch (IllegalArgumentException unknown) {
-                    // a restore this VEN does not know: the safe reading is "open" (Cordon's rules removed)
-                    throw PceException.unpaired(msg + " (unknown firewall_restore; using default)",
-                            dev.cordon.ven.enforce.FirewallRestore.DEFAULT);
-                }
+        PceError e = PceError.of(r.body());
+        String msg = what + ": the PCE answered " + s + ": " + e.text();
+        if (s == 401 && e.token() != null && e.token().startsWith(UNPAIRED_TOKEN)) {
+            dev.cordon.ven.enforce.FirewallRestore restore;
+            try {
+                restore = dev.cordon.ven.enforce.FirewallRestore.parse(e.token().substring(UNPAIRED_TOKEN.length()));
+            } catch (IllegalArgumentException unknown) {
+                // a restore this VEN does not know: the safe reading is "open" (Cordon's rules removed)
+                restore = dev.cordon.ven.enforce.FirewallRestore.DEFAULT;
+                msg += " (unknown firewall_restore; using default)";
             }
-            throw new PceException(PceException.Kind.UNAUTHORIZED, s, msg);
+            throw PceException.unpaired(msg, restore);
         }
+        if (s == 401) throw new PceException(PceException.Kind.UNAUTHORIZED, s, msg);
         if (s >= 500) throw new PceException(PceException.Kind.SERVER, s, msg);
         throw new PceException(PceException.Kind.REJECTED, s, msg);
     }
 
-    /** The token of the PCE's first error ({@code [{"token","message"}]}), or null. */
-    static String errorToken(String body) {
-        if (body == null || body.isBlank()) return null;
-        try {
-            JsonNode n = JSON.readTree(body);
-            return n.isArray() && n.size() > 0 && n.get(0).path("token").isTextual() ? n.get(0).get("token").asText() : null;
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    /** The PCE's own error message ({@code [{"token","message"}]}), or the body. */
-    static String errorMessage(String body) {
-        if (body == null || body.isBlank()) return "(no body)";
-        try {
-            JsonNode n = JSON.readTree(body);
-            if (n.isArray() && n.size() > 0 && n.get(0).has("message")) {
-                JsonNode e = n.get(0);
-                return e.path("message").asText() + (e.has("token") ? " [" + e.path("token").asText() + "]" : "");
+    /** The PCE's first error ({@code [{"token","message"}]}); token null and the body as message when it is not one. */
+    record PceError(String token, String message) {
+        static PceError of(String body) {
+            if (body == null || body.isBlank()) return new PceError(null, "(no body)");
+            try {
+                JsonNode n = JSON.readTree(body);
+                if (n.isArray() && n.size() > 0 && n.get(0).has("message")) {
+                    JsonNode e = n.get(0);
+                    return new PceError(e.path("token").isTextual() ? e.get("token").asText() : null,
+                            e.path("message").asText());
+                }
+            } catch (IOException e) {
+                // not JSON: show it as it is
             }
-        } catch (IOException e) {
-            // not JSON: show it as it is
+            return new PceError(null, abbreviate(body));
         }
-        return abbreviate(body);
+
+        /** The message with its token, as logs show it. */
+        String text() {
+            return message + (token == null ? "" : " [" + token + "]");
+        }
     }
 
     private static JsonNode parse(String body, String what) {
