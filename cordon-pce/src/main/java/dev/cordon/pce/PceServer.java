@@ -16,6 +16,7 @@ import dev.cordon.pce.cluster.Cluster;
 import dev.cordon.pce.events.Events;
 import dev.cordon.pce.explain.PolicyCheck;
 import dev.cordon.pce.provision.PolicyService;
+import dev.cordon.pce.store.DataDirModes;
 import dev.cordon.pce.store.Store;
 import dev.cordon.pce.tls.SelfSignedTls;
 import dev.cordon.pce.ven.VenService;
@@ -168,6 +169,7 @@ public final class PceServer implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("Cannot create the data directory " + config.dataDir() + ": " + e.getMessage(), e);
         }
+        DataDirModes.restrict(config.dataDir());
         Clock clock = config.clock();
         store = Store.open(config.dataDir(), config.jdbcUrl());
         cluster = Cluster.of(store);
@@ -204,6 +206,7 @@ public final class PceServer implements AutoCloseable {
         Routes routes = new Routes(access, objects, reads, new NestedRules(store, objects, reads, clock), policy,
                 new PolicyCheck(policy), events, vens, new WorkloadView(policy, vens), store);
         if (!config.plainHttp()) tls = SelfSignedTls.ensure(config.dataDir(), config.host(), clock);
+        DataDirModes.restrict(config.dataDir()); // again: the database and TLS files now exist
         app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.http.asyncTimeout = 0;

@@ -307,6 +307,11 @@ public final class Routes {
         app.exception(PolicyException.class, (e, ctx) -> raw(ctx, 406, Json.write(e.errors())));
         app.exception(HttpResponseException.class, (e, ctx) -> raw(ctx, e.getStatus(), Json.write(List.of(
                 new ValidationError(e.getStatus() == 404 ? "not_found" : "http_" + e.getStatus(), e.getMessage())))));
+        app.exception(dev.cordon.pce.store.StoreUnavailableException.class, (e, ctx) -> {
+            LOG.warn("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+            ctx.header("Retry-After", "5");
+            raw(ctx, 503, Json.write(List.of(new ValidationError("database_unavailable", e.getMessage()))));
+        });
         app.exception(Exception.class, (e, ctx) -> {
             LOG.error("internal error on {} {}", ctx.method(), ctx.path(), e);
             raw(ctx, 500, Json.write(List.of(new ValidationError("internal_error",

@@ -31,6 +31,13 @@ import org.jdbi.v3.core.statement.Query;
  * also takes a transaction-scoped advisory lock ({@code pg_advisory_xact_lock}) first, which makes writes atomic
  * across every PCE node sharing the database; H2 is single-node (its file lock refuses a second process). Reads run
  * without the lock. Inside {@code write} every store method uses the transaction's handle (kept in a thread-local).
+ *
+ * <p>Durability: a change is on stable storage before the method that made it returns, so before the API answers
+ * 2xx. H2's MVStore writes committed transactions to its file only from a background thread (WRITE_DELAY, 500 ms)
+ * and never fsyncs a commit, so after a {@code kill -9} the last half second of acknowledged writes was gone; here
+ * every committed write transaction, and every change made outside one (autocommit), is followed by
+ * {@link Durability#sync}. On PostgreSQL the commit itself is durable (synchronous_commit, which {@link #open}
+ * refuses to leave {@code off}).
  */
 public final class Store implements AutoCloseable {
     private final HikariDataSource dataSource;
@@ -38,8 +45,11 @@ public final class Store implements AutoCloseable {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final ThreadLocal<Handle> current = new ThreadLocal<>();
     private final ThreadLocal<List<Runnable>> afterwards = new ThreadLocal<>();
+    /** Set by {@link #change} inside {@link #write}: a transaction that changed nothing needs no sync. */
+    private final ThreadLocal<boolean[]> changed = new ThreadLocal<>();
     private final boolean postgres;
     private final String url;
+    private final Durability durability;
     /** The advisory lock every PCE node takes for a write transaction ("CORDON" in ASCII). */
     static final long WRITE_LOCK_KEY = 0x434f52444f4eL;
 
@@ -48,6 +58,7 @@ public final class Store implements AutoCloseable {
         this.jdbi = Jdbi.create(ds);
         this.postgres = postgres;
         this.url = url;
+        this.durability = postgres ? Durability.NONE_NEEDED : new Durability(jdbi);
     }
 
     /** Opens (and migrates) the database: PostgreSQL for a {@code jdbc:postgresql:} URL, else an H2 file in dataDir. */
@@ -64,6 +75,14 @@ public final class Store implements AutoCloseable {
         hc.setJdbcUrl(url);
         hc.setMaximumPoolSize(10);
         hc.setPoolName("cordon-pce");
+        // a database that is away answers a request within seconds (503 database_unavailable), not after 30 s
+        hc.setConnectionTimeout(5_000);
+        if (url.startsWith("jdbc:postgresql:")) {
+            // an acknowledged write must survive a PostgreSQL crash: never run with a role's or server's
+            // synchronous_commit = off (stronger settings such as remote_apply are kept)
+            hc.setConnectionInitSql("DO $$BEGIN IF current_setting('synchronous_commit') = 'off' THEN"
+                    + " SET synchronous_commit = on; END IF; END$$");
+        }
         HikariDataSource ds;
         try {
             ds = new HikariDataSource(hc);
@@ -116,6 +135,11 @@ public final class Store implements AutoCloseable {
         return current.get() != null;
     }
 
+    /** How many times H2's file was forced to disk since the store opened (0 on PostgreSQL). */
+    public long syncs() {
+        return durability.syncs();
+    }
+
     public boolean isPostgres() {
         return postgres;
     }
@@ -131,10 +155,14 @@ public final class Store implements AutoCloseable {
             return work.get();
         }
         List<Runnable> after = new ArrayList<>();
+        long committed = -1;
+        boolean[] dirty = {false};
+        T result;
         writeLock.lock();
         afterwards.set(after);
+        changed.set(dirty);
         try {
-            return jdbi.inTransaction(h -> {
+            result = StoreUnavailableException.translate(() -> jdbi.inTransaction(h -> {
                 if (postgres) {
                     // other PCE nodes on this database wait here too: one writer cluster-wide
                     h.createQuery("SELECT pg_advisory_xact_lock(:k)").bind("k", WRITE_LOCK_KEY).mapToMap().list();
@@ -145,12 +173,20 @@ public final class Store implements AutoCloseable {
                 } finally {
                     current.remove();
                 }
-            });
+            }));
+            if (dirty[0]) committed = durability.committed();
         } finally {
             afterwards.remove();
+            changed.remove();
             writeLock.unlock();
-            for (Runnable r : after) r.run();
+            // outside the lock: while this thread waits for the disk the next writer runs, and one sync covers both
+            try {
+                if (committed >= 0) durability.sync(committed);
+            } finally {
+                for (Runnable r : after) r.run();
+            }
         }
+        return result;
     }
 
     /**
@@ -170,12 +206,29 @@ public final class Store implements AutoCloseable {
         });
     }
 
+    /** A read, or a change inside {@link #write}: on the transaction's handle when there is one. */
     private <T> T with(Function<Handle, T> f) {
         Handle h = current.get();
         if (h != null) {
             return f.apply(h);
         }
-        return jdbi.withHandle(f::apply);
+        return StoreUnavailableException.translate(() -> jdbi.withHandle(f::apply));
+    }
+
+    /**
+     * A change: inside {@link #write} part of its transaction (made durable when it commits); outside it an
+     * autocommit statement (an event recorded after a failed use case, a VEN's heartbeat status) that is made
+     * durable here, before the caller can answer.
+     */
+    private <T> T change(Function<Handle, T> f) {
+        Handle h = current.get();
+        if (h != null) {
+            changed.get()[0] = true;
+            return f.apply(h);
+        }
+        T result = StoreUnavailableException.translate(() -> jdbi.withHandle(f::apply));
+        durability.sync(durability.committed());
+        return result;
     }
 
     // ---- orgs and counters ----
@@ -187,7 +240,7 @@ public final class Store implements AutoCloseable {
 
     /** Raises a counter so that {@link #next} never returns a value below {@code atLeast} (after an import). */
     public void advance(int org, String counter, long atLeast) {
-        with(h -> {
+        change(h -> {
             int n = h.createUpdate("UPDATE counters SET next_value = :v WHERE org = :org AND name = :n AND next_value < :v")
                     .bind("org", org).bind("n", counter).bind("v", atLeast).execute();
             if (n == 0 && h.createQuery("SELECT COUNT(*) FROM counters WHERE org = :org AND name = :n")
@@ -200,13 +253,13 @@ public final class Store implements AutoCloseable {
     }
 
     public void createOrg(int org, String name, String createdAt) {
-        with(h -> h.createUpdate("INSERT INTO orgs (id, name, created_at) VALUES (:id, :name, :at)")
+        change(h -> h.createUpdate("INSERT INTO orgs (id, name, created_at) VALUES (:id, :name, :at)")
                 .bind("id", org).bind("name", name).bind("at", createdAt).execute());
     }
 
     /** The next value of a named counter (ids for hrefs, event sequence); must run inside {@link #write}. */
     public long next(int org, String counter) {
-        return with(h -> {
+        return change(h -> {
             Optional<Long> v = h.createQuery("SELECT next_value FROM counters WHERE org = :org AND name = :n")
                     .bind("org", org).bind("n", counter).mapTo(Long.class).findOne();
             if (v.isEmpty()) {
@@ -323,7 +376,7 @@ public final class Store implements AutoCloseable {
                     + "... is " + href.length() + " characters long; at most 400 are allowed.")));
         }
         String text = body.toString();
-        with(h -> {
+        change(h -> {
             int n = h.createUpdate("UPDATE objects SET name = :name, hostname = :hostname, label_key = :key,"
                             + " label_value = :value, ext_set = :ext_set, ext_ref = :ext_ref, lookup = :lookup,"
                             + " body = :body WHERE org = :org AND kind = :kind AND href = :href")
@@ -357,12 +410,12 @@ public final class Store implements AutoCloseable {
     }
 
     public boolean delete(int org, String kind, String href) {
-        return with(h -> h.createUpdate("DELETE FROM objects WHERE org = :org AND kind = :kind AND href = :href")
+        return change(h -> h.createUpdate("DELETE FROM objects WHERE org = :org AND kind = :kind AND href = :href")
                 .bind("org", org).bind("kind", kind).bind("href", href).execute()) > 0;
     }
 
     public void deleteKind(int org, String kind) {
-        with(h -> h.createUpdate("DELETE FROM objects WHERE org = :org AND kind = :kind")
+        change(h -> h.createUpdate("DELETE FROM objects WHERE org = :org AND kind = :kind")
                 .bind("org", org).bind("kind", kind).execute());
     }
 
@@ -373,7 +426,7 @@ public final class Store implements AutoCloseable {
                           int workloadsAffected, String objectCounts, String document) {}
 
     public void insertVersion(Version v) {
-        with(h -> h.createUpdate("INSERT INTO policy_versions (org, version, description, created_at, created_by,"
+        change(h -> h.createUpdate("INSERT INTO policy_versions (org, version, description, created_at, created_by,"
                         + " workloads_affected, object_counts, document) VALUES (:org, :version, :description,"
                         + " :createdAt, :createdBy, :workloadsAffected, :objectCounts, :document)")
                 .bindMethods(v).execute());
@@ -409,7 +462,7 @@ public final class Store implements AutoCloseable {
     // ---- events ----
 
     public void insertEvent(int org, long seq, String href, String type, String severity, String ts, String body) {
-        with(h -> h.createUpdate("INSERT INTO events (org, seq, href, event_type, severity, ts, body)"
+        change(h -> h.createUpdate("INSERT INTO events (org, seq, href, event_type, severity, ts, body)"
                         + " VALUES (:org, :seq, :href, :type, :severity, :ts, :body)")
                 .bind("org", org).bind("seq", seq).bind("href", href).bind("type", type).bind("severity", severity)
                 .bind("ts", ts).bind("body", body).execute());

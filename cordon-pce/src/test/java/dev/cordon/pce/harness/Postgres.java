@@ -55,15 +55,34 @@ public final class Postgres {
             pg.run(List.of("chown", "-R", "postgres:postgres", dir.toString()));
             pg.run(List.of("runuser", "-u", "postgres", "--", BIN.resolve("initdb").toString(), "-D",
                     dir.resolve("data").toString(), "-A", "trust", "-U", "postgres", "--no-sync"));
-            pg.run(List.of("runuser", "-u", "postgres", "--", BIN.resolve("pg_ctl").toString(), "-D",
-                    dir.resolve("data").toString(), "-l", dir.resolve("log").toString(), "-w", "-o",
-                    "-p " + pg.port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300",
-                    "start"));
+            pg.pgCtlStart();
             Runtime.getRuntime().addShutdownHook(new Thread(pg::stop));
             return pg;
         } catch (IOException e) {
             throw new IllegalStateException("Cannot start PostgreSQL: " + e.getMessage(), e);
         }
+    }
+
+    private void pgCtlStart() {
+        run(List.of("runuser", "-u", "postgres", "--", BIN.resolve("pg_ctl").toString(), "-D",
+                dir.resolve("data").toString(), "-l", dir.resolve("log").toString(), "-w", "-o",
+                "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300",
+                "start"));
+    }
+
+    /**
+     * Stops the shared server ({@code pg_ctl stop -m fast}: every connection is cut, as in a PostgreSQL restart or
+     * fail-over); {@link #startAgain} ends the outage. For tests of how a PCE lives through it.
+     */
+    public static synchronized void stopForOutage() {
+        if (instance == null) throw new IllegalStateException("no PostgreSQL started yet: call jdbcUrl() first");
+        instance.run(List.of("runuser", "-u", "postgres", "--", BIN.resolve("pg_ctl").toString(), "-D",
+                instance.dir.resolve("data").toString(), "-m", "fast", "-w", "stop"));
+    }
+
+    /** Starts the shared server again after {@link #stopForOutage}, on the same port with the same data. */
+    public static synchronized void startAgain() {
+        instance.pgCtlStart();
     }
 
     private void stop() {
