@@ -9,16 +9,19 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Concurrent writers against a PCE until it dies: two threads create labels, one workloads, one draft objects (IP
- * lists, services, rule sets each with a rule), one provisions, and, during its first {@code replaceMillis}, also
- * imports an earlier version's export into the draft and restores earlier versions. Every 2xx answer goes into the
+ * Concurrent writers against a PCE until it dies: two threads create labels, one workloads, one provisions and, in
+ * its first {@code replaceSteps} steps, also restores earlier versions and imports an earlier version's export into
+ * the draft; after those, one thread creates draft objects (IP lists, services, rule sets each with a rule) while
+ * the others go on. Every 2xx answer goes into the
  * ledger with the content it acknowledged; a request without an answer (the PCE was killed) is not acknowledged.
  */
 final class WriteBurst {
     private final Api api;
     private final AckLedger ledger;
     private final String tag;
-    private final long replaceMillis;
+    private final int replaceSteps;
+    final AtomicInteger acknowledged = new AtomicInteger();
+    final AtomicInteger policySteps = new AtomicInteger();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean stop;
     final AtomicInteger provisions = new AtomicInteger();
@@ -27,11 +30,11 @@ final class WriteBurst {
     final AtomicInteger unexpected = new AtomicInteger();
     final List<String> unexpectedAnswers = java.util.Collections.synchronizedList(new ArrayList<>());
 
-    WriteBurst(Api api, AckLedger ledger, String tag, long replaceMillis) {
+    WriteBurst(Api api, AckLedger ledger, String tag, int replaceSteps) {
         this.api = api;
         this.ledger = ledger;
         this.tag = tag;
-        this.replaceMillis = replaceMillis;
+        this.replaceSteps = replaceSteps;
     }
 
     interface Step {
@@ -43,9 +46,24 @@ final class WriteBurst {
         loop("labels-b", i -> label("b" + i));
         loop("workloads", this::workload);
         loop("draft", this::draftObjects);
-        long t0 = System.nanoTime();
-        loop("policy", i -> policy(i, (System.nanoTime() - t0) / 1_000_000 < replaceMillis));
+        loop("policy", i -> {
+            policy(i, i < replaceSteps);
+            policySteps.incrementAndGet();
+        });
         return this;
+    }
+
+    /**
+     * Waits until the burst is under way (at least {@code writes} acknowledged and the imports/restores done) and then
+     * a random 0-400 ms more, so that the kill falls in the middle of it however loaded the machine is.
+     */
+    void awaitUnderWay(int writes) throws InterruptedException {
+        long t0 = System.nanoTime();
+        while ((acknowledged.get() < writes || policySteps.get() < replaceSteps + 2)
+                && System.nanoTime() - t0 < 120_000_000_000L) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(ThreadLocalRandom.current().nextLong(0, 400));
     }
 
     /** Stops the writers (after the kill: their requests fail at once). */
@@ -80,6 +98,7 @@ final class WriteBurst {
         if (a.status() == 201) {
             String href = a.json().path("href").asText();
             (versioned ? ledger.draft : ledger.live).put(href, new AckLedger.Ack(kind, body, sent));
+            acknowledged.incrementAndGet();
         } else {
             note(kind, a);
         }
@@ -102,6 +121,11 @@ final class WriteBurst {
     }
 
     private void draftObjects(int i) throws Exception {
+        if (policySteps.get() < replaceSteps) {
+            // a restore is refused while the draft has pending changes: draft writes begin once they are done
+            Thread.sleep(20);
+            return;
+        }
         ObjectNode ip = Api.JSON.createObjectNode().put("name", tag + "-ips-" + i);
         ip.putArray("ip_ranges").addObject().put("from_ip", "10." + (i >> 8 & 255) + "." + (i & 255) + ".0/24");
         created("ip_list", "/orgs/1/sec_policy/draft/ip_lists", ip, true);
@@ -127,6 +151,7 @@ final class WriteBurst {
                 Api.Answer a = api.post("/orgs/1/sec_policy/" + from + "/restore", "{}");
                 if (a.status() == 201) {
                     restores.incrementAndGet();
+                    acknowledged.incrementAndGet();
                     version(a.json(), null);
                 }
                 return a;
@@ -140,7 +165,10 @@ final class WriteBurst {
             }
             replace("import", () -> {
                 Api.Answer a = api.post("/orgs/1/sec_policy/draft/import", export.body());
-                if (a.status() / 100 == 2) imports.incrementAndGet();
+                if (a.status() / 100 == 2) {
+                    imports.incrementAndGet();
+                    acknowledged.incrementAndGet();
+                }
                 else note("import", a);
                 return a;
             });
@@ -150,6 +178,7 @@ final class WriteBurst {
                     .put("update_description", description).toString());
             if (a.status() == 201) {
                 provisions.incrementAndGet();
+                acknowledged.incrementAndGet();
                 version(a.json(), description);
             }
             // 406 "nothing to provision" is a normal answer when the draft equals the active version
