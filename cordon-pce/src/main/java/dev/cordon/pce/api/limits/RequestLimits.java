@@ -61,6 +61,15 @@ public final class RequestLimits {
         }
     }
 
+    /**
+     * The request body as text. Always UTF-8: {@link #check} let only UTF-8 or ASCII through, however spelt, and
+     * Javalin's own {@code ctx.body()} passes a quoted charset name ({@code charset="utf-8"}, legal HTTP) to Java's
+     * charset lookup, which fails.
+     */
+    public static String body(Context ctx) {
+        return new String(ctx.bodyAsBytes(), StandardCharsets.UTF_8);
+    }
+
     /** A charset parameter, if any, must name UTF-8 (or its subset US-ASCII). */
     static void charset(String contentType) {
         for (String param : contentType.split(";")) {
