@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
  * are large). Header size is Jetty's ({@link Limits#maxHeaderBytes}), answered by {@link JsonErrorHandler}.
  */
 public final class RequestLimits {
+    private static final String BODY = "cordon.chunked-body";
     private static final Pattern IMPORT = Pattern.compile("/api/v2/orgs/[^/]+/sec_policy/draft/import/?");
 
     /**
@@ -53,11 +54,37 @@ public final class RequestLimits {
         if (type != null) charset(type);
         long length = ctx.req().getContentLengthLong();
         long cap = IMPORT.matcher(ctx.path()).matches() ? limits.maxImportBytes() : limits.maxBodyBytes();
-        if (length > cap) {
-            throw new ApiException(413, List.of(new ValidationError("request_too_large", "The request body is "
-                    + length + " bytes; this endpoint takes at most " + cap + " (the PCE's --max-"
-                    + (cap == limits.maxImportBytes() && cap != limits.maxBodyBytes() ? "import" : "request")
-                    + "-bytes option).")));
+        if (length > cap) throw tooLarge(length + " bytes", cap);
+        if (length < 0 && ctx.header("Transfer-Encoding") != null) {
+            // a chunked body declares no length: read it here, at most cap bytes, and hand it to body() later
+            byte[] body = readAtMost(ctx, cap);
+            if (body == null) throw tooLarge("over " + cap + " bytes (chunked)", cap);
+            ctx.attribute(BODY, body);
+        }
+    }
+
+    private ApiException tooLarge(String size, long cap) {
+        return new ApiException(413, List.of(new ValidationError("request_too_large", "The request body is "
+                + size + "; this endpoint takes at most " + cap + " (the PCE's --max-"
+                + (cap == limits.maxImportBytes() && cap != limits.maxBodyBytes() ? "import" : "request")
+                + "-bytes option).")));
+    }
+
+    /** The body, or null when it is longer than {@code cap}. */
+    private static byte[] readAtMost(Context ctx, long cap) {
+        try (java.io.InputStream in = ctx.req().getInputStream()) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            byte[] buf = new byte[64 << 10];
+            long total = 0;
+            for (int n; (n = in.read(buf)) > 0; ) {
+                total += n;
+                if (total > cap) return null;
+                out.write(buf, 0, n);
+            }
+            return out.toByteArray();
+        } catch (java.io.IOException e) {
+            throw ApiException.invalid("body_unreadable", "The request body could not be read (" + e.getMessage()
+                    + "): send it again.");
         }
     }
 
@@ -67,7 +94,8 @@ public final class RequestLimits {
      * charset lookup, which fails.
      */
     public static String body(Context ctx) {
-        return new String(ctx.bodyAsBytes(), StandardCharsets.UTF_8);
+        byte[] chunked = ctx.attribute(BODY);
+        return new String(chunked != null ? chunked : ctx.bodyAsBytes(), StandardCharsets.UTF_8);
     }
 
     /** A charset parameter, if any, must name UTF-8 (or its subset US-ASCII). */
