@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Function;
 
 /**
@@ -43,11 +42,13 @@ public final class SetAside {
     private final Store store;
     private final Events events;
     private final Map<String, Seen> seen = new ConcurrentHashMap<>();
-    private final ExecutorService recorder = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "cordon-set-aside-events");
-        t.setDaemon(true);
-        return t;
-    });
+    /** One thread at most, and none while idle: a stopped PCE leaves nothing behind. */
+    private final ExecutorService recorder = new java.util.concurrent.ThreadPoolExecutor(0, 1, 10,
+            java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "cordon-set-aside-events");
+                t.setDaemon(true);
+                return t;
+            });
 
     public SetAside(Store store, Events events) {
         this.store = store;
