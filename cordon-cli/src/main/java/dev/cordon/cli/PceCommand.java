@@ -41,6 +41,21 @@ final class PceCommand implements Callable<Integer> {
                     + " Give all nodes the same list. Default: the address and port a VEN's request arrived on.")
     java.util.List<String> advertise = new java.util.ArrayList<>();
 
+    @Option(names = "--max-request-bytes", defaultValue = "16777216", paramLabel = "BYTES",
+            description = "Largest request body accepted, except the policy import (default ${DEFAULT-VALUE}, 16 MiB);"
+                    + " a larger one is refused with 413 request_too_large.")
+    long maxRequestBytes;
+
+    @Option(names = "--max-import-bytes", defaultValue = "268435456", paramLabel = "BYTES",
+            description = "Largest policy document POST .../sec_policy/draft/import accepts (default ${DEFAULT-VALUE},"
+                    + " 256 MiB); at least --max-request-bytes.")
+    long maxImportBytes;
+
+    @Option(names = "--max-header-bytes", defaultValue = "16384", paramLabel = "BYTES",
+            description = "Largest request line plus headers (default ${DEFAULT-VALUE}); larger is refused with 431"
+                    + " request_headers_too_large (414 for an overlong request line).")
+    int maxHeaderBytes;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -105,7 +120,8 @@ final class PceCommand implements Callable<Integer> {
             java.util.List<dev.cordon.policy.compile.Endpoint> endpoints = new java.util.ArrayList<>();
             for (String a : advertise) endpoints.add(PceServer.Config.endpoint(a));
             server = new PceServer(new PceServer.Config(data.toAbsolutePath(), dbUrl, host, port, plainHttp)
-                    .withAdvertise(endpoints)).start();
+                    .withAdvertise(endpoints).withLimits(new dev.cordon.pce.api.limits.RequestLimits.Limits(
+                            maxRequestBytes, maxImportBytes, maxHeaderBytes))).start();
         } catch (IllegalArgumentException e) {
             throw new Cli.UserError("bad_config: " + e.getMessage());
         } catch (RuntimeException e) {

@@ -198,4 +198,16 @@ class PolicyCliTest {
         assertThat(data.exitCode()).isEqualTo(2);
         assertThat(data.err()).startsWith("bad_data_dir:").doesNotContain("Exception");
     }
+
+    @Test
+    void requestLimitsOutOfRangeAreOneLine(@TempDir Path dir) throws Exception {
+        CliRun small = CliRun.of("pce", "--data", dir.toString(), "--listen", "127.0.0.1:0", "--plain-http",
+                "--max-request-bytes", "1048576", "--max-import-bytes", "1024");
+        assertThat(small.exitCode()).isEqualTo(2);
+        assertThat(small.err()).startsWith("bad_config:").contains("import limit").doesNotContain("Exception");
+        CliRun header = CliRun.of("pce", "--data", dir.toString(), "--listen", "127.0.0.1:0", "--plain-http",
+                "--max-header-bytes", "10");
+        assertThat(header.exitCode()).isEqualTo(2);
+        assertThat(header.err()).startsWith("bad_config:").contains("header limit");
+    }
 }

@@ -1,6 +1,8 @@
 package dev.cordon.pce;
 
 import dev.cordon.pce.api.Routes;
+import dev.cordon.pce.api.limits.JsonErrorHandler;
+import dev.cordon.pce.api.limits.RequestLimits;
 import dev.cordon.pce.api.labels.LabelChecks;
 import dev.cordon.pce.api.objects.Kind;
 import dev.cordon.pce.api.objects.ObjectService;
@@ -65,8 +67,10 @@ public final class PceServer implements AutoCloseable {
      * empty means "the address and port this node received the VEN's request on".
      */
     public record Config(Path dataDir, String jdbcUrl, String host, int port, boolean plainHttp, Clock clock,
-                         Duration heartbeatTimeout, Duration resyncInterval, List<Endpoint> advertise) {
+                         Duration heartbeatTimeout, Duration resyncInterval, List<Endpoint> advertise,
+                         RequestLimits.Limits limits) {
         public Config {
+            if (limits == null) limits = RequestLimits.Limits.DEFAULTS;
             advertise = advertise == null ? List.of() : List.copyOf(advertise);
             Objects.requireNonNull(dataDir, "dataDir: give the directory for the database, key and certificate");
             if (host == null || host.isBlank()) host = "0.0.0.0";
@@ -88,23 +92,28 @@ public final class PceServer implements AutoCloseable {
 
         public Config(Path dataDir, String jdbcUrl, String host, int port, boolean plainHttp) {
             this(dataDir, jdbcUrl, host, port, plainHttp, Clock.systemUTC(), Duration.ofMinutes(10), Duration.ofSeconds(5),
-                    List.of());
+                    List.of(), RequestLimits.Limits.DEFAULTS);
         }
 
         public Config withClock(Clock c) {
-            return new Config(dataDir, jdbcUrl, host, port, plainHttp, c, heartbeatTimeout, resyncInterval, advertise);
+            return new Config(dataDir, jdbcUrl, host, port, plainHttp, c, heartbeatTimeout, resyncInterval, advertise, limits);
         }
 
         public Config withHeartbeatTimeout(Duration d) {
-            return new Config(dataDir, jdbcUrl, host, port, plainHttp, clock, d, resyncInterval, advertise);
+            return new Config(dataDir, jdbcUrl, host, port, plainHttp, clock, d, resyncInterval, advertise, limits);
         }
 
         public Config withResyncInterval(Duration d) {
-            return new Config(dataDir, jdbcUrl, host, port, plainHttp, clock, heartbeatTimeout, d, advertise);
+            return new Config(dataDir, jdbcUrl, host, port, plainHttp, clock, heartbeatTimeout, d, advertise, limits);
         }
 
         public Config withAdvertise(List<Endpoint> endpoints) {
-            return new Config(dataDir, jdbcUrl, host, port, plainHttp, clock, heartbeatTimeout, resyncInterval, endpoints);
+            return new Config(dataDir, jdbcUrl, host, port, plainHttp, clock, heartbeatTimeout, resyncInterval, endpoints, limits);
+        }
+
+        /** Caps on request body and header sizes (see {@link RequestLimits.Limits} for the defaults). */
+        public Config withLimits(RequestLimits.Limits l) {
+            return new Config(dataDir, jdbcUrl, host, port, plainHttp, clock, heartbeatTimeout, resyncInterval, advertise, l);
         }
 
         /**
@@ -210,11 +219,17 @@ public final class PceServer implements AutoCloseable {
         app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.http.asyncTimeout = 0;
-            cfg.http.maxRequestSize = 16L * 1024 * 1024;
+            // Javalin refuses bodies over this before a handler reads them; RequestLimits applies the smaller general
+            // cap to every endpoint but the import
+            cfg.http.maxRequestSize = config.limits().maxImportBytes();
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             // Jetty keeps a header-field cache in each connection's parser (1,024 entries by default). A PCE holds one
             // connection per VEN: at 10,000 VENs those caches were ~1 GB of live heap that every collection had to
             // walk. Without them a request's few headers cost a few short strings.
-            cfg.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheSize(0));
+            cfg.jetty.modifyHttpConfiguration(http -> {
+                http.setHeaderCacheSize(0);
+                http.setRequestHeaderSize(config.limits().maxHeaderBytes());
+            });
             if (tls != null) {
                 cfg.jetty.addConnector((server, httpConfig) -> {
                     SslContextFactory.Server ssl = new SslContextFactory.Server();
@@ -232,6 +247,7 @@ public final class PceServer implements AutoCloseable {
                 });
             }
         });
+        new RequestLimits(config.limits()).register(app); // first: before authentication reads anything
         routes.register(app);
         dev.cordon.pce.console.Console.register(app, new dev.cordon.pce.console.ConsoleConfig(this::baseUrl, this::certificateFile));
         if (tls != null) app.start();

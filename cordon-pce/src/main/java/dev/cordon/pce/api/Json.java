@@ -50,11 +50,12 @@ public final class Json {
         }
     }
 
-    /** Parses a request body; bad JSON is the client's mistake (406), never a 500. */
+    /** Parses a request body; bad JSON (too deep, NUL in names, ...) is the client's mistake (406), never a 500. */
     public static JsonNode parseBody(String text, String what) {
         if (text == null || text.isBlank()) {
             throw ApiException.invalid("missing_body", "The request needs a JSON body (" + what + ").");
         }
+        dev.cordon.pce.api.limits.InputText.check(text, what); // depth and characters, before any tree exists
         JsonNode n;
         try {
             n = MAPPER.readTree(text);

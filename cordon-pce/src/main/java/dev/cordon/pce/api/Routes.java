@@ -3,6 +3,7 @@ package dev.cordon.pce.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cordon.pce.api.limits.RequestLimits;
 import dev.cordon.pce.api.objects.Kind;
 import dev.cordon.pce.api.objects.ObjectService;
 import dev.cordon.pce.api.objects.VersionedReads;
@@ -128,7 +129,7 @@ public final class Routes {
         app.get("/api/v2/orgs/{org}/vens/{id}", read(ctx -> ok(ctx, vens.view(org(ctx), Json.parse(
                 store.get(org(ctx), VenService.VEN, venHref(ctx)).orElseThrow(() -> ApiException.notFound("No VEN " + venHref(ctx) + ".")))))));
         app.put("/api/v2/orgs/{org}/vens/unpair", admin(ctx -> {
-            JsonNode body = Json.parseObject(ctx.body(), "unpair request");
+            JsonNode body = Json.parseObject(RequestLimits.body(ctx), "unpair request");
             Json.onlyFields(body, Set.of("vens", "firewall_restore"), "unpair request");
             List<String> hrefs = new java.util.ArrayList<>();
             for (JsonNode v : body.path("vens")) {
@@ -167,7 +168,7 @@ public final class Routes {
             policy.revert(org(ctx), p(ctx));
             ctx.status(204);
         }));
-        app.post("/api/v2/orgs/{org}/sec_policy/draft/import", admin(ctx -> ok(ctx, policy.importDocument(org(ctx), ctx.body(), p(ctx)))));
+        app.post("/api/v2/orgs/{org}/sec_policy/draft/import", admin(ctx -> ok(ctx, policy.importDocument(org(ctx), RequestLimits.body(ctx), p(ctx)))));
         app.get("/api/v2/orgs/{org}/sec_policy/{pv}", read(ctx -> {
             if ("draft".equals(pv(ctx))) {
                 throw ApiException.notFound("The draft is not a provisioned version, so it has no version record: GET"
@@ -243,7 +244,7 @@ public final class Routes {
         }));
 
         // the VEN protocol (agent tokens, not API keys)
-        app.post("/api/v2/ven/activate", ctx -> created(ctx, vens.activate(Json.parseBody(ctx.body(), "activation request"), ctx.ip())));
+        app.post("/api/v2/ven/activate", ctx -> created(ctx, vens.activate(Json.parseBody(RequestLimits.body(ctx), "activation request"), ctx.ip())));
         app.get("/api/v2/ven/policy", ctx -> {
             VenService.Agent agent = vens.authenticate(ctx.header("Authorization"));
             int wait = intParam(ctx, "wait_seconds", 0, 0, 300);
@@ -254,11 +255,11 @@ public final class Routes {
             }));
         });
         app.post("/api/v2/ven/heartbeat", ctx -> {
-            vens.heartbeat(vens.authenticate(ctx.header("Authorization")), Json.parseBody(ctx.body(), "heartbeat"));
+            vens.heartbeat(vens.authenticate(ctx.header("Authorization")), Json.parseBody(RequestLimits.body(ctx), "heartbeat"));
             ctx.status(204);
         });
         app.post("/api/v2/ven/events", ctx -> {
-            vens.agentEvents(vens.authenticate(ctx.header("Authorization")), Json.parseBody(ctx.body(), "agent events"));
+            vens.agentEvents(vens.authenticate(ctx.header("Authorization")), Json.parseBody(RequestLimits.body(ctx), "agent events"));
             ctx.status(204);
         });
     }
@@ -430,11 +431,11 @@ public final class Routes {
     }
 
     private static JsonNode body(Context ctx, String what) {
-        return Json.parseBody(ctx.body(), what);
+        return Json.parseBody(RequestLimits.body(ctx), what);
     }
 
     private static JsonNode bodyOrEmpty(Context ctx) {
-        String b = ctx.body();
+        String b = RequestLimits.body(ctx);
         return b == null || b.isBlank() ? Json.object() : Json.parseObject(b, "request");
     }
 

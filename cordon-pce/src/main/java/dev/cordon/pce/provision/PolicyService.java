@@ -81,7 +81,9 @@ public final class PolicyService {
      */
     private final Map<String, ParsedWorkload> parsedWorkloads = new ConcurrentHashMap<>();
 
+    /** {@code workload} is null for one {@link SetAside} (the engine cannot compile it). */
     private record ParsedWorkload(String text, Workload workload) {}
+    private final SetAside setAside;
 
     private record CachedEngine(int org, long version, long generation, Engine engine) {}
 
@@ -94,6 +96,7 @@ public final class PolicyService {
         this.events = events;
         this.clock = clock;
         this.cluster = cluster;
+        this.setAside = new SetAside(store, events);
         cluster.subscribe(this::changedElsewhere);
     }
 
@@ -225,23 +228,31 @@ public final class PolicyService {
         return store.all(org, Kind.LABEL.kind()).stream().map(r -> Json.convert(Json.parse(r.body()), Label.class, "label")).toList();
     }
 
-    /** Live workloads as the engine sees them: without the computed, read-only fields. */
+    /** Which live workloads are left out of compilation, and why. */
+    public SetAside setAside() {
+        return setAside;
+    }
+
+    /** Live workloads as the engine sees them: without the computed, read-only fields, and without set-aside ones. */
     public List<Workload> liveWorkloads(int org) {
         List<Workload> out = new ArrayList<>();
         Set<String> seen = new java.util.HashSet<>();
+        Map<String, Label> labels = new HashMap<>();
         for (Store.Row r : store.all(org, Kind.WORKLOAD.kind())) {
             ParsedWorkload p = parsedWorkloads.get(r.href());
             if (p == null || !p.text().equals(r.body())) {
-                ObjectNode n = (ObjectNode) Json.parse(r.body());
-                n.remove(List.of("agent", "firewall_coexistence"));
-                p = new ParsedWorkload(r.body(), Json.convert(n, Workload.class, "workload"));
+                if (labels.isEmpty()) liveLabels(org).forEach(l -> labels.put(l.href(), l));
+                // a workload the engine cannot compile is left out (with an event), never a 406 for the whole org
+                SetAside.Verdict v = setAside.verdict(org, r.href(), Json.parse(r.body()), labels::get);
+                p = new ParsedWorkload(r.body(), v.workload());
                 parsedWorkloads.put(r.href(), p);
             }
-            out.add(p.workload());
+            if (p.workload() != null) out.add(p.workload());
             seen.add(r.href());
         }
         String prefix = "/orgs/" + org + "/";
         parsedWorkloads.keySet().removeIf(href -> href.startsWith(prefix) && !seen.contains(href)); // deleted ones
+        setAside.retain(org, seen);
         return out;
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cordon.pce.api.ApiException;
 import dev.cordon.pce.api.Json;
+import dev.cordon.pce.api.workloads.WorkloadChecks;
 import dev.cordon.pce.api.objects.Kind;
 import dev.cordon.pce.api.objects.ObjectService;
 import dev.cordon.pce.auth.Principal;
@@ -18,7 +19,6 @@ import dev.cordon.policy.Engine;
 import dev.cordon.policy.compile.CompiledOrg.PolicyBasis;
 import dev.cordon.policy.compile.Endpoint;
 import dev.cordon.policy.compile.FirewallPolicy;
-import inet.ipaddr.IPAddressString;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -217,23 +217,12 @@ public final class VenService implements AutoCloseable {
         if (body == null || !body.isObject()) {
             throw ApiException.invalid("invalid_body", "Activation takes a JSON object with activation_code and hostname.");
         }
-        Json.onlyFields(body, Set.of("activation_code", "hostname", "interfaces", "os_type", "ven_type", "version", "name"),
-                "activation request");
+        ArrayNode interfaces = VenInputs.activation(body); // types and field paths; the workload check follows
         String code = Json.text(body, "activation_code");
         String hostname = Json.text(body, "hostname");
         if (code == null) throw ApiException.unauthorized("Missing activation_code: generate a pairing key first.");
         if (hostname == null || hostname.isBlank()) {
             throw ApiException.invalid("hostname_required", "Activation needs the host's hostname.");
-        }
-        ArrayNode interfaces = Json.array();
-        for (JsonNode i : body.path("interfaces")) {
-            String addr = Json.text(i, "address");
-            if (addr == null || !new IPAddressString(addr).isIPAddress()) {
-                throw ApiException.invalid("invalid_interface_address", "Interface '" + Json.text(i, "name")
-                        + "' has address '" + addr + "', which is not an IPv4 or IPv6 address.");
-            }
-            ObjectNode n = interfaces.addObject().put("name", Json.text(i, "name")).put("address", addr);
-            if (i.has("cidr_block")) n.set("cidr_block", i.get("cidr_block"));
         }
         String token;
         ObjectNode result;
@@ -297,7 +286,10 @@ public final class VenService implements AutoCloseable {
         w.put("created_at", now).put("updated_at", now);
         w.set("created_by", by);
         w.set("updated_by", by);
-        Json.convert(w, dev.cordon.policy.model.Workload.class, "workload");
+        dev.cordon.policy.model.Workload parsed = Json.convert(w, dev.cordon.policy.model.Workload.class, "workload");
+        // what POST /workloads refuses, activation refuses too (the transaction then stores nothing)
+        var problems = WorkloadChecks.problems(parsed, WorkloadChecks.labelsOf(store, org, parsed));
+        if (!problems.isEmpty()) throw ApiException.invalid(problems);
         store.put(org, Kind.WORKLOAD.kind(), workloadHref, w, null);
 
         ObjectNode ven = Json.object().put("href", venHref).put("name", hostname).put("hostname", hostname)
@@ -513,6 +505,7 @@ public final class VenService implements AutoCloseable {
             throw ApiException.invalid("invalid_body", "A heartbeat is a JSON object with applied_hash, sync_state, health.");
         }
         Json.onlyFields(body, Set.of("applied_hash", "sync_state", "health"), "heartbeat");
+        VenInputs.health(body);
         String state = Optional.ofNullable(Json.text(body, "sync_state")).orElse("syncing");
         if (!Set.of("applied", "error", "syncing").contains(state)) {
             throw ApiException.invalid("invalid_sync_state", "sync_state is applied, error or syncing, not '" + state + "'.");
@@ -552,7 +545,9 @@ public final class VenService implements AutoCloseable {
         if (body == null || !body.isArray()) {
             throw ApiException.invalid("invalid_body", "Agent events are a JSON array of {event_type, status, info}.");
         }
-        for (JsonNode e : body) {
+        for (int i = 0; i < body.size(); i++) {
+            JsonNode e = body.get(i);
+            VenInputs.event(e, i);
             Json.onlyFields(e, Set.of("event_type", "status", "severity", "info", "timestamp"), "agent event");
             String type = Json.text(e, "event_type");
             if (type == null || !type.startsWith("agent.")) {

@@ -27,7 +27,23 @@ class LiveWorkloadsTest {
         store = Store.open(dir, null);
         Clock clock = Clock.systemUTC();
         policy = new PolicyService(store, new Events(store, clock), clock);
-        store.writeVoid(() -> store.createOrg(1, "Default", Json.now(clock)));
+        store.writeVoid(() -> {
+            store.createOrg(1, "Default", Json.now(clock));
+            // the labels the workloads name: a workload naming a missing label is set aside, not live
+            for (int i = 1; i <= 2; i++) {
+                store.put(1, Kind.LABEL.kind(), "/orgs/1/labels/" + i, Json.parse("{\"href\":\"/orgs/1/labels/" + i
+                        + "\",\"key\":\"role\",\"value\":\"r" + i + "\"}"), null);
+            }
+        });
+    }
+
+    @Test
+    void aWorkloadTheEngineCannotCompileIsLeftOutAndTheRestStayLive() {
+        put("a", "/orgs/1/labels/1");
+        put("gone", "/orgs/1/labels/99");
+        assertThat(policy.liveWorkloads(1)).extracting(Workload::name).containsExactly("a");
+        assertThat(policy.setAside().verdict(1, "/orgs/1/workloads/gone", Json.parse(store.get(1, Kind.WORKLOAD.kind(),
+                "/orgs/1/workloads/gone").orElseThrow())).problems()).extracting(e -> e.token()).contains("unknown_label");
     }
 
     @AfterEach

@@ -11,6 +11,8 @@ import dev.cordon.pce.auth.Principal;
 import dev.cordon.pce.provision.PolicyService;
 import dev.cordon.pce.store.Store;
 import dev.cordon.policy.model.Interface;
+import dev.cordon.policy.model.Label;
+import dev.cordon.policy.validate.ValidationError;
 import dev.cordon.policy.model.Workload;
 import inet.ipaddr.IPAddressString;
 import java.util.List;
@@ -22,7 +24,8 @@ import java.util.List;
  * while its VEN is paired.
  */
 public final class WorkloadChecks implements ObjectService.Checks {
-    public static final List<String> READ_ONLY = List.of("agent", "firewall_coexistence", "firewall_coexistence_warning", "managed", "ven");
+    public static final List<String> READ_ONLY = List.of("agent", "firewall_coexistence", "firewall_coexistence_warning", "managed",
+            "policy_conditions", "ven");
     private final Store store;
     private final PolicyService policy;
 
@@ -54,19 +57,37 @@ public final class WorkloadChecks implements ObjectService.Checks {
         PolicyObjectChecks.requireReferences(store, org, "workload", w.href(), w);
         PolicyObjectChecks.onePerKey(store, org, w.labelsOrEmpty(), "Workload '" + w.display() + "'",
                 "workload_label_key_duplicate");
+        List<ValidationError> errors = problems(w, labelsOf(store, org, w));
+        if (!errors.isEmpty()) throw ApiException.invalid(errors);
+    }
+
+    /**
+     * Everything that would stop the engine from compiling this one workload (interface addresses and prefix
+     * lengths, VEN type, labels), with the engine's tokens. The API's writes, VEN activation and the provisioning
+     * path's check of stored workloads all ask this, so one rule decides what a compilable workload is.
+     */
+    public static List<ValidationError> problems(Workload w, List<Label> labels) {
+        List<ValidationError> out = new java.util.ArrayList<>();
         for (Interface i : w.interfacesOrEmpty()) {
             if (i.address() == null || !new IPAddressString(i.address()).isIPAddress()) {
-                throw ApiException.invalid("invalid_interface_address", "Workload '" + w.display() + "' interface '"
-                        + i.name() + "' has address '" + i.address() + "', which is not an IPv4 or IPv6 address.");
+                out.add(new ValidationError("invalid_interface_address", "Workload '" + w.display() + "' interface '"
+                        + i.name() + "' has address '" + i.address() + "', which is not an IPv4 or IPv6 address."));
             }
         }
+        if (!out.isEmpty()) return out;
         // everything else the engine checks of one workload (prefix lengths, VEN type), with the engine's messages
-        List<dev.cordon.policy.model.Label> labels = w.labelsOrEmpty().stream().map(r -> Json.convert(
-                Json.parse(store.get(org, Kind.LABEL.kind(), r.href()).orElseThrow()),
-                dev.cordon.policy.model.Label.class, "label")).toList();
-        List<dev.cordon.policy.validate.ValidationError> errors = dev.cordon.policy.validate.Validator.validate(
+        return dev.cordon.policy.validate.Validator.validate(
                 dev.cordon.policy.model.PolicyDocument.empty().withLabels(labels).withWorkloads(List.of(w)));
-        if (!errors.isEmpty()) throw ApiException.invalid(errors);
+    }
+
+    /** The labels a workload names, as stored; a missing one is left out, so {@link #problems} reports it. */
+    public static List<Label> labelsOf(Store store, int org, Workload w) {
+        List<Label> labels = new java.util.ArrayList<>();
+        for (dev.cordon.policy.model.Ref r : w.labelsOrEmpty()) {
+            store.get(org, Kind.LABEL.kind(), r.href()).ifPresent(b -> labels.add(Json.convert(Json.parse(b),
+                    Label.class, "label")));
+        }
+        return labels;
     }
 
     @Override

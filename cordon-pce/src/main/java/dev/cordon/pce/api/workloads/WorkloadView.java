@@ -2,6 +2,8 @@ package dev.cordon.pce.api.workloads;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.cordon.pce.api.ApiException;
 import dev.cordon.pce.api.Json;
 import dev.cordon.pce.provision.PolicyService;
 import dev.cordon.pce.ven.VenService;
@@ -17,7 +19,8 @@ import java.util.Set;
 /**
  * A workload as the API shows it: the stored object plus two computed, read-only fields: {@code firewall_coexistence}
  * from the active firewall settings ({@code {"illumio_primary": bool}}, or null when exclusive), and for managed
- * workloads {@code agent.status} from the VEN's heartbeats.
+ * workloads {@code agent.status} from the VEN's heartbeats; and {@code policy_conditions}, empty unless the engine
+ * cannot compile the workload and leaves it out (see {@link dev.cordon.pce.provision.SetAside}).
  */
 public final class WorkloadView {
     private final PolicyService policy;
@@ -30,7 +33,17 @@ public final class WorkloadView {
 
     public ObjectNode view(int org, JsonNode stored) {
         ObjectNode n = ((ObjectNode) stored).deepCopy();
-        Workload w = Json.convert(n, Workload.class, "workload");
+        ArrayNode conditions = policy.setAside().conditions(org, Json.text(stored, "href"), stored);
+        Workload w;
+        try {
+            w = Json.convert(n, Workload.class, "workload");
+        } catch (ApiException e) {
+            // stored before today's checks: shown as stored, with the condition saying why it is left out
+            n.putNull("firewall_coexistence");
+            n.set("policy_conditions", conditions);
+            return n;
+        }
+        n.set("policy_conditions", conditions);
         List<CoexistenceEntry> entries = policy.activeSnapshot(org).coexistenceOrEmpty();
         Set<String> labels = new HashSet<>();
         for (Ref r : w.labelsOrEmpty()) labels.add(r.href());
