@@ -73,6 +73,7 @@ public final class PolicyService {
     private final Map<Long, PolicyDocument> snapshots = new ConcurrentHashMap<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private volatile CachedEngine cached;
+    private final DraftEngines draftEngines;
     private final Cluster cluster;
     /**
      * Live workloads as parsed, by href, with the stored text they came from: a row whose text did not change is not
@@ -94,6 +95,7 @@ public final class PolicyService {
         this.events = events;
         this.clock = clock;
         this.cluster = cluster;
+        this.draftEngines = new DraftEngines(new PolicyInputs(store));
         cluster.subscribe(this::changedElsewhere);
     }
 
@@ -303,9 +305,10 @@ public final class PolicyService {
         return withLive(org, snapshot(org, resolveVersion(org, pversion)));
     }
 
-    /** The engine of draft, active (cached) or version N; an invalid draft is a 406 listing every error. */
+    /** The engine of draft (cached), active (cached) or version N; an invalid draft is a 406 listing every error. */
     public Engine engine(int org, String pversion) {
         if (pversion.equals("active")) return activeEngine(org);
+        if (pversion.equals("draft")) return draftEngines.get(org, () -> build(document(org, pversion)));
         return build(document(org, pversion));
     }
 

@@ -40,6 +40,8 @@ public final class Store implements AutoCloseable {
     private final ThreadLocal<List<Runnable>> afterwards = new ThreadLocal<>();
     private final boolean postgres;
     private final String url;
+    private final java.util.Map<String, String> writeCounters = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ThreadLocal<Moved> moved = new ThreadLocal<>();
     /** The advisory lock every PCE node takes for a write transaction ("CORDON" in ASCII). */
     static final long WRITE_LOCK_KEY = 0x434f52444f4eL;
 
@@ -220,6 +222,37 @@ public final class Store implements AutoCloseable {
         });
     }
 
+    /**
+     * From now on, a write transaction that puts or deletes objects of one of {@code kinds} in an org also moves that
+     * org's {@code counter}, once, in the same transaction: a stamp of those objects for caches of what is built
+     * from them. Being in the database and in the writer's transaction, it is exact on every PCE node sharing it.
+     */
+    public void countWrites(java.util.Collection<String> kinds, String counter) {
+        for (String k : kinds) writeCounters.put(k, counter);
+    }
+
+    /** After a put or delete of {@code kind}: moves its counter (see {@link #countWrites}) once per transaction. */
+    private void wrote(int org, String kind) {
+        String counter = writeCounters.get(kind);
+        if (counter == null) return;
+        Handle h = current.get();
+        if (h != null) {
+            Moved m = moved.get();
+            if (m == null || m.transaction() != h) moved.set(m = new Moved(h, new java.util.HashSet<>()));
+            if (!m.counters().add(org + " " + counter)) return;
+        }
+        next(org, counter);
+    }
+
+    /** The counters {@link #wrote} already moved in one write transaction (known by its handle). */
+    private record Moved(Handle transaction, java.util.Set<String> counters) {}
+
+    /** A counter's current next value without moving it (0 when it was never used). */
+    public long counter(int org, String counter) {
+        return with(h -> h.createQuery("SELECT next_value FROM counters WHERE org = :org AND name = :n")
+                .bind("org", org).bind("n", counter).mapTo(Long.class).findOne().orElse(0L));
+    }
+
     // ---- objects ----
 
     /** A stored object: its href and JSON body. */
@@ -338,6 +371,7 @@ public final class Store implements AutoCloseable {
             }
             return null;
         });
+        wrote(org, kind);
     }
 
     private static java.util.Map<String, Object> columns(JsonNode body) {
@@ -357,13 +391,16 @@ public final class Store implements AutoCloseable {
     }
 
     public boolean delete(int org, String kind, String href) {
-        return with(h -> h.createUpdate("DELETE FROM objects WHERE org = :org AND kind = :kind AND href = :href")
+        boolean deleted = with(h -> h.createUpdate("DELETE FROM objects WHERE org = :org AND kind = :kind AND href = :href")
                 .bind("org", org).bind("kind", kind).bind("href", href).execute()) > 0;
+        if (deleted) wrote(org, kind);
+        return deleted;
     }
 
     public void deleteKind(int org, String kind) {
         with(h -> h.createUpdate("DELETE FROM objects WHERE org = :org AND kind = :kind")
                 .bind("org", org).bind("kind", kind).execute());
+        wrote(org, kind);
     }
 
     // ---- policy versions ----
