@@ -308,7 +308,7 @@ public final class PolicyService {
     /** The engine of draft (cached), active (cached) or version N; an invalid draft is a 406 listing every error. */
     public Engine engine(int org, String pversion) {
         if (pversion.equals("active")) return activeEngine(org);
-        if (pversion.equals("draft")) return draftEngines.get(org, () -> build(document(org, pversion)));
+        if (pversion.equals("draft")) return draftEngines.get(org, () -> document(org, pversion), PolicyService::build);
         return build(document(org, pversion));
     }
 
@@ -319,9 +319,14 @@ public final class PolicyService {
         if (c != null && c.org() == org && c.version() == version && c.generation() == gen) return c.engine();
         synchronized (this) {
             c = cached;
-            if (c != null && c.org() == org && c.version() == version && c.generation() == gen) return c.engine();
-            Engine e = build(withLive(org, snapshot(org, version)));
-            cached = new CachedEngine(org, version, gen, e);
+            if (c != null && c.org() == org && c.version() >= version && c.generation() >= gen) return c.engine();
+            // build for the newest state, so that the requests that queued behind this one take this build
+            long newestGen = generation.get();
+            long newestVersion = activeVersion(org);
+            // a label write moves the generation; one nothing refers to changes no answer (SameAnswers)
+            Engine e = SameAnswers.reuseOrBuild(c == null || c.org() != org ? null : c.engine(),
+                    withLive(org, snapshot(org, newestVersion)), PolicyService::build);
+            cached = new CachedEngine(org, newestVersion, newestGen, e);
             return e;
         }
     }
