@@ -15,8 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The clients of {@code cordon bench api}: each a thread with its own random sequence, sending one blocking request
- * at a time and timing it. A client's first calls go once through every call kind (so that even a run of a few
- * requests reports each kind, and no client stops before that round is done), then it picks calls by weight.
+ * at a time and timing it. A run starts with one call of each kind, sent by whichever clients come first (so that
+ * even a run of a few requests reports each kind, the run goes on until each has been answered once), then calls
+ * by weight.
  * Provisions are not weighted: one is due {@code provisionIntervalMs} after the last one ended, and the client that
  * first finds it due sends it, so there is never more than one in flight. Each client updates only the labels and
  * IP lists it created, so no two clients race on one object and every write is expected to succeed.
@@ -51,13 +52,15 @@ final class ApiLoad {
         long end = seconds > 0 ? start + seconds * 1_000_000_000L : Long.MAX_VALUE;
         AtomicLong tickets = new AtomicLong(requests > 0 ? requests : Long.MAX_VALUE);
         AtomicLong nextProvision = new AtomicLong(start + provisionIntervalNanos);
+        java.util.BitSet sent = new java.util.BitSet();
+        AtomicLong unsent = new AtomicLong(healthOnly ? 0 : KINDS.length + 1);
         AtomicLong done = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         List<Client> all = new ArrayList<>();
         CountDownLatch finished = new CountDownLatch(clients);
         for (int c = 0; c < clients; c++) {
             Client cl = new Client(c, new Random(seed * 1000 + c + (healthOnly ? 500 : 0)), end, tickets, nextProvision,
-                    healthOnly, done, failed, finished);
+                    healthOnly, done, failed, finished, sent, unsent);
             all.add(cl);
             Thread t = new Thread(cl, "bench-api-client-" + c);
             t.setDaemon(true);
@@ -106,10 +109,13 @@ final class ApiLoad {
         final Map<String, String> firstErrors = new TreeMap<>();
         private final List<String> myLabels = new ArrayList<>();
         private final List<String> myIpLists = new ArrayList<>();
-        private int calls;
+        private final java.util.BitSet sent;
+        private final AtomicLong unsent;
 
         Client(int id, Random rnd, long end, AtomicLong tickets, AtomicLong nextProvision, boolean healthOnly,
-               AtomicLong done, AtomicLong failed, CountDownLatch finished) {
+               AtomicLong done, AtomicLong failed, CountDownLatch finished, java.util.BitSet sent, AtomicLong unsent) {
+            this.sent = sent;
+            this.unsent = unsent;
             this.id = id;
             this.rnd = rnd;
             this.end = end;
@@ -129,19 +135,20 @@ final class ApiLoad {
         @Override
         public void run() {
             try {
-                // a client stops only after its first round through every kind, so even a tiny run reports each
-                while (calls <= KINDS.length || System.nanoTime() < end && tickets.getAndDecrement() > 0) {
+                // until every kind was sent once (by some client) the run goes on, so even a tiny run reports each
+                while (unsent.get() > 0 || System.nanoTime() < end && tickets.getAndDecrement() > 0) {
                     String kind = healthOnly ? "health" : pick();
-                    long t0 = System.nanoTime();
-                    String error;
-                    try {
-                        error = call(kind);
-                    } catch (IOException | RuntimeException e) {
-                        error = e.getClass().getSimpleName() + ": " + e.getMessage();
-                    }
-                    record(kind, System.nanoTime() - t0, error);
+                    // an update needs an object of this client's own: the create is timed as a create
+                    if (kind.equals("update_label") && myLabels.isEmpty()) timed("create_label");
+                    if (kind.equals("update_ip_list") && myIpLists.isEmpty()) timed("create_ip_list");
+                    timed(kind);
                     if (kind.equals("provision")) nextProvision.set(System.nanoTime() + provisionIntervalNanos);
-                    calls++;
+                    if (!healthOnly) {
+                        int k = kind.equals("provision") ? KINDS.length : List.of(KINDS).indexOf(kind);
+                        synchronized (sent) {
+                            if (k >= 0 && !done(k)) markDone(k);
+                        }
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -150,23 +157,55 @@ final class ApiLoad {
             }
         }
 
+        /** Claims kind {@code k} for this client's next call if no client has claimed it. */
+        private boolean claim(int k) {
+            synchronized (sent) {
+                if (sent.get(k)) return false;
+                sent.set(k);
+                return true;
+            }
+        }
+
+        private boolean done(int k) {
+            return sent.get(KINDS.length + 1 + k);
+        }
+
+        /** A claimed kind's first call has been answered. */
+        private void markDone(int k) {
+            sent.set(KINDS.length + 1 + k);
+            unsent.decrementAndGet();
+        }
+
         private String pick() {
             long now = System.nanoTime();
             long due = nextProvision.get();
-            if (calls == KINDS.length && id == 0) { // every run reports provisions, even a short one
-                nextProvision.set(Long.MAX_VALUE);
-                return "provision";
+            if (!healthOnly) {
+                for (int k = 0; k <= KINDS.length; k++) { // a kind no client has sent yet comes first
+                    if (claim(k)) {
+                        if (k == KINDS.length) nextProvision.set(Long.MAX_VALUE);
+                        return k == KINDS.length ? "provision" : KINDS[k];
+                    }
+                }
             }
             // one provision at a time: the next is due an interval after the last one ended (Long.MAX_VALUE meanwhile)
             if (now >= due && nextProvision.compareAndSet(due, Long.MAX_VALUE)) return "provision";
-            if (calls < KINDS.length) return KINDS[(calls + id) % KINDS.length];
-            if (calls == KINDS.length) return KINDS[id % KINDS.length];
             int r = rnd.nextInt(100);
             for (int i = 0; i < KINDS.length; i++) {
                 r -= WEIGHTS[i];
                 if (r < 0) return KINDS[i];
             }
             return KINDS[0];
+        }
+
+        private void timed(String kind) throws InterruptedException {
+            long t0 = System.nanoTime();
+            String error;
+            try {
+                error = call(kind);
+            } catch (IOException | RuntimeException e) {
+                error = e.getClass().getSimpleName() + ": " + e.getMessage();
+            }
+            record(kind, System.nanoTime() - t0, error);
         }
 
         private void record(String kind, long nanos, String error) {
@@ -203,7 +242,7 @@ final class ApiLoad {
                     return expect(r, 201);
                 }
                 case "update_label": {
-                    if (myLabels.isEmpty()) return call("create_label");
+                    if (myLabels.isEmpty()) return "no label of this client's own to update (its create failed)";
                     String href = myLabels.get(rnd.nextInt(myLabels.size()));
                     return expect(api.send("PUT", href, "{\"value\":\"" + unique() + "\"}"), 204);
                 }
@@ -216,7 +255,7 @@ final class ApiLoad {
                     return expect(r, 201);
                 }
                 case "update_ip_list": {
-                    if (myIpLists.isEmpty()) return call("create_ip_list");
+                    if (myIpLists.isEmpty()) return "no IP list of this client's own to update (its create failed)";
                     String href = myIpLists.get(rnd.nextInt(myIpLists.size()));
                     return expect(api.send("PUT", href, "{\"description\":\"" + unique() + "\"}"), 204);
                 }
