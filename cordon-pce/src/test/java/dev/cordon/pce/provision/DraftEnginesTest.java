@@ -1,0 +1,88 @@
+package dev.cordon.pce.provision;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cordon.pce.api.Json;
+import dev.cordon.pce.api.objects.Kind;
+import dev.cordon.pce.auth.Principal;
+import dev.cordon.pce.events.Events;
+import dev.cordon.pce.store.Store;
+import dev.cordon.policy.Engine;
+import dev.cordon.policy.gen.OrgGenerator;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The stored draft read twice is the same document to {@link SameAnswers} (else every write would rebuild), the
+ * policy-inputs stamp moves once per write transaction that touches labels, workloads or draft objects and not for
+ * other kinds, and the draft engine is kept across a write of a label nothing refers to but not across one that
+ * matters.
+ */
+class DraftEnginesTest {
+    @TempDir
+    Path dir;
+    Store store;
+    PolicyService policy;
+    PolicyInputs inputs;
+
+    @BeforeEach
+    void open() {
+        store = Store.open(dir, null);
+        Clock clock = Clock.systemUTC();
+        policy = new PolicyService(store, new Events(store, clock), clock);
+        inputs = new PolicyInputs(store);
+        store.writeVoid(() -> store.createOrg(1, "Default", Json.now(clock)));
+        policy.initOrg(1, Principal.SYSTEM);
+        policy.importDocument(1, Json.write(OrgGenerator.generate(60, 40, 3)), Principal.SYSTEM);
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    @Test
+    void theDraftReadTwiceAnswersTheSame() {
+        assertThat(SameAnswers.of(policy.document(1, "draft"), policy.document(1, "draft"))).isTrue();
+        assertThat(SameAnswers.of(policy.document(1, "active"), policy.document(1, "active"))).isTrue();
+    }
+
+    @Test
+    void theStampMovesOncePerTransactionAndOnlyForPolicyInputs() {
+        long s0 = inputs.stamp(1);
+        store.writeVoid(() -> {
+            store.put(1, Kind.LABEL.kind(), "/orgs/1/labels/9001", Json.parse(
+                    "{\"href\":\"/orgs/1/labels/9001\",\"key\":\"role\",\"value\":\"spare\"}"), null);
+            store.put(1, Kind.LABEL.kind(), "/orgs/1/labels/9002", Json.parse(
+                    "{\"href\":\"/orgs/1/labels/9002\",\"key\":\"role\",\"value\":\"spare2\"}"), null);
+        });
+        assertThat(inputs.stamp(1)).isEqualTo(s0 + 1);
+        store.writeVoid(() -> store.put(1, "pairing_profile", "/orgs/1/pairing_profiles/1", Json.parse("{}"), null));
+        assertThat(inputs.stamp(1)).isEqualTo(s0 + 1);
+        store.writeVoid(() -> store.delete(1, Kind.LABEL.kind(), "/orgs/1/labels/9002"));
+        assertThat(inputs.stamp(1)).isEqualTo(s0 + 2);
+        store.writeVoid(() -> store.delete(1, Kind.LABEL.kind(), "/orgs/1/labels/nothing-here"));
+        assertThat(inputs.stamp(1)).isEqualTo(s0 + 2);
+    }
+
+    @Test
+    void aLabelNothingRefersToKeepsTheEngineAndARelabelDoesNot() {
+        Engine first = policy.engine(1, "draft");
+        assertThat(policy.engine(1, "draft")).isSameAs(first);
+        store.writeVoid(() -> store.put(1, Kind.LABEL.kind(), "/orgs/1/labels/9001", Json.parse(
+                "{\"href\":\"/orgs/1/labels/9001\",\"key\":\"role\",\"value\":\"spare\"}"), null));
+        assertThat(policy.engine(1, "draft")).isSameAs(first);
+
+        String w0 = "/orgs/1/workloads/w0";
+        String body = store.get(1, Kind.WORKLOAD.kind(), w0).orElseThrow();
+        store.writeVoid(() -> store.put(1, Kind.WORKLOAD.kind(), w0, Json.parse(body.replaceFirst(
+                "\"labels\":\\[[^\\]]*\\]", "\"labels\":[{\"href\":\"/orgs/1/labels/9001\"}]")), null));
+        Engine relabelled = policy.engine(1, "draft");
+        assertThat(relabelled).isNotSameAs(first);
+        assertThat(relabelled.findWorkload(w0).orElseThrow().labelsOrEmpty().get(0).href()).isEqualTo("/orgs/1/labels/9001");
+    }
+}
