@@ -224,11 +224,12 @@ public final class Store implements AutoCloseable {
 
     /**
      * From now on, a write transaction that puts or deletes objects of one of {@code kinds} in an org also moves that
-     * org's {@code counter}, once, in the same transaction: a stamp of those objects for caches of what is built
-     * from them. Being in the database and in the writer's transaction, it is exact on every PCE node sharing it.
+     * org's counter {@code prefix + kind}, once, in the same transaction: a stamp of those objects for caches of what
+     * is built from them. Being in the database and in the writer's transaction, it is exact on every PCE node
+     * sharing it. {@link #counters} reads them all at once.
      */
-    public void countWrites(java.util.Collection<String> kinds, String counter) {
-        for (String k : kinds) writeCounters.put(k, counter);
+    public void countWrites(java.util.Collection<String> kinds, String prefix) {
+        for (String k : kinds) writeCounters.put(k, prefix + k);
     }
 
     /** After a put or delete of {@code kind}: moves its counter (see {@link #countWrites}) once per transaction. */
@@ -247,10 +248,15 @@ public final class Store implements AutoCloseable {
     /** The counters {@link #wrote} already moved in one write transaction (known by its handle). */
     private record Moved(Handle transaction, java.util.Set<String> counters) {}
 
-    /** A counter's current next value without moving it (0 when it was never used). */
-    public long counter(int org, String counter) {
-        return with(h -> h.createQuery("SELECT next_value FROM counters WHERE org = :org AND name = :n")
-                .bind("org", org).bind("n", counter).mapTo(Long.class).findOne().orElse(0L));
+    /** The current values of the org's counters whose names start with {@code prefix}, without moving them. */
+    public java.util.Map<String, Long> counters(int org, String prefix) {
+        String like = prefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
+        java.util.Map<String, Long> out = new java.util.HashMap<>();
+        with(h -> h.createQuery("SELECT name, next_value FROM counters WHERE org = :org AND name LIKE :p ESCAPE '!'")
+                .bind("org", org).bind("p", like)
+                .map((rs, ctx) -> java.util.Map.entry(rs.getString(1), rs.getLong(2))).list())
+                .forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
     }
 
     // ---- objects ----

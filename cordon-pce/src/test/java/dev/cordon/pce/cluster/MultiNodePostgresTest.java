@@ -246,24 +246,24 @@ class MultiNodePostgresTest {
         String server = workload(a, db, "10.30.9.2");
         String check = "/orgs/1/sec_policy/draft/policy_check?src_workload=" + client + "&dst_workload=" + server
                 + "&protocol=tcp&port=5432";
-        assertThat(allowed(b, check)).isFalse(); // b builds its draft engine and keeps it
+        assertThat(matching(b, check)).isZero(); // b builds its draft engine and keeps it
 
         String rs = created(a.owner.post("/orgs/1/sec_policy/draft/rule_sets", Map.of("name", unique("rs"),
                 "scopes", List.of(List.of()), "rules", List.of(Map.of(
                         "providers", List.of(Map.of("label", Map.of("href", db))),
                         "consumers", List.of(Map.of("label", Map.of("href", web))),
                         "ingress_services", List.of(Map.of("proto", 6, "port", 5432))))))).body().get("href").asText();
-        assertThat(allowed(b, check)).isTrue();
+        assertThat(matching(b, check)).isEqualTo(1);
 
         Resp relabel = a.owner.put(server, Map.of("labels", List.of(Map.of("href", web))));
         assertThat(relabel.status()).as(relabel.toString()).isBetween(200, 204);
-        assertThat(allowed(b, check)).isFalse();
+        assertThat(matching(b, check)).isZero();
 
         Resp gone = a.owner.delete(rs);
         assertThat(gone.status()).as(gone.toString()).isBetween(200, 204);
         Resp back = a.owner.put(server, Map.of("labels", List.of(Map.of("href", db))));
         assertThat(back.status()).as(back.toString()).isBetween(200, 204);
-        assertThat(allowed(b, check)).isFalse();
+        assertThat(matching(b, check)).isZero();
     }
 
     String workload(Node n, String label, String address) {
@@ -272,10 +272,11 @@ class MultiNodePostgresTest {
                 "interfaces", List.of(Map.of("name", "eth0", "address", address))))).body().get("href").asText();
     }
 
-    static boolean allowed(Node n, String path) {
+    /** The allow rules matching the flow (the workloads are unmanaged, so every flow is allowed anyway). */
+    static int matching(Node n, String path) {
         Resp r = n.owner.get(path);
         assertThat(r.status()).as(r.toString()).isEqualTo(200);
-        return r.body().get("decision").get("allowed").asBoolean();
+        return r.body().get("sec_rules").size();
     }
 
     @Test

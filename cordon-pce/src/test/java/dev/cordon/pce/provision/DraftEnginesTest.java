@@ -53,20 +53,42 @@ class DraftEnginesTest {
 
     @Test
     void theStampMovesOncePerTransactionAndOnlyForPolicyInputs() {
-        long s0 = inputs.stamp(1);
+        PolicyInputs.Stamp s0 = inputs.stamp(1);
         store.writeVoid(() -> {
             store.put(1, Kind.LABEL.kind(), "/orgs/1/labels/9001", Json.parse(
                     "{\"href\":\"/orgs/1/labels/9001\",\"key\":\"role\",\"value\":\"spare\"}"), null);
             store.put(1, Kind.LABEL.kind(), "/orgs/1/labels/9002", Json.parse(
                     "{\"href\":\"/orgs/1/labels/9002\",\"key\":\"role\",\"value\":\"spare2\"}"), null);
         });
-        assertThat(inputs.stamp(1)).isEqualTo(s0 + 1);
+        PolicyInputs.Stamp s1 = inputs.stamp(1);
+        assertThat(s1.of("label")).isEqualTo(s0.of("label") + 1);
+        assertThat(s1.changedSince(s0)).containsExactly("label");
+        assertThat(s1.atLeast(s0)).isTrue();
+        assertThat(s0.atLeast(s1)).isFalse();
         store.writeVoid(() -> store.put(1, "pairing_profile", "/orgs/1/pairing_profiles/1", Json.parse("{}"), null));
-        assertThat(inputs.stamp(1)).isEqualTo(s0 + 1);
-        store.writeVoid(() -> store.delete(1, Kind.LABEL.kind(), "/orgs/1/labels/9002"));
-        assertThat(inputs.stamp(1)).isEqualTo(s0 + 2);
+        assertThat(inputs.stamp(1)).isEqualTo(s1);
+        store.writeVoid(() -> store.delete(1, Kind.IP_LIST.kind(), "/orgs/1/sec_policy/draft/ip_lists/2"));
+        assertThat(inputs.stamp(1).changedSince(s1)).containsExactly("ip_list");
+        PolicyInputs.Stamp s2 = inputs.stamp(1);
         store.writeVoid(() -> store.delete(1, Kind.LABEL.kind(), "/orgs/1/labels/nothing-here"));
-        assertThat(inputs.stamp(1)).isEqualTo(s0 + 2);
+        assertThat(inputs.stamp(1)).isEqualTo(s2);
+    }
+
+    @Test
+    void aLabelChangeThatMattersIsSeenAndAnInvalidOneIsRefused() {
+        Engine first = policy.engine(1, "draft");
+        // a referenced label renamed: read again, not the same answers, a new engine
+        String body = store.get(1, Kind.LABEL.kind(), "/orgs/1/labels/1").orElseThrow();
+        store.writeVoid(() -> store.put(1, Kind.LABEL.kind(), "/orgs/1/labels/1",
+                Json.parse(body.replace("\"web\"", "\"web-renamed\"")), null));
+        Engine renamed = policy.engine(1, "draft");
+        assertThat(renamed).isNotSameAs(first);
+        assertThat(renamed.document().labelsOrEmpty()).anyMatch(l -> l.value().equals("web-renamed"));
+        // an unreferenced label without a key: the draft is invalid, and the check says so
+        store.writeVoid(() -> store.put(1, Kind.LABEL.kind(), "/orgs/1/labels/9003", Json.parse(
+                "{\"href\":\"/orgs/1/labels/9003\",\"value\":\"keyless\"}"), null));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> policy.engine(1, "draft"))
+                .isInstanceOf(dev.cordon.pce.api.ApiException.class);
     }
 
     @Test
