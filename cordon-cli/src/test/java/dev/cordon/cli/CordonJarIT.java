@@ -86,7 +86,7 @@ class CordonJarIT {
     /** A small admin-API load: every call kind is reported, with the baseline, and no call failed (no timings asserted). */
     @Test
     void benchApiReportsEveryCallKindAndNoErrors() throws Exception {
-        String[] r = run("bench", "api", "--clients", "4", "--seconds", "3", "--workloads", "200", "--rules", "100");
+        String[] r = run("bench", "api", "--clients", "4", "--seconds", "3", "--workloads", "100", "--rules", "40");
         assertThat(r[0]).as(r[2]).isEqualTo("0");
         java.util.Map<String, JsonNode> calls = new java.util.TreeMap<>();
         java.util.Map<String, JsonNode> phases = new java.util.HashMap<>();
