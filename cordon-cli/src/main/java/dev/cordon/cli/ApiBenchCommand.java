@@ -11,16 +11,18 @@ import picocli.CommandLine.Option;
         description = {"Starts a PCE on loopback (H2 in a temporary directory, or --db-url), imports and provisions"
                 + " a generated org, then runs concurrent clients sending a mix of admin-API calls: reads of labels,"
                 + " workloads, rule sets and events; label and IP list creates and updates; policy_check on draft"
-                + " and active; a provision every --provision-interval-ms.",
+                + " and active; a provision --provision-interval-ms after the previous one ended.",
                 "Prints one JSON line per call kind (count, errors, p50/p99/max ms), the baseline (the same clients"
                         + " on GET /api/v2/health: what this load generator reaches on this machine) and a summary"
                         + " with the ratios. Progress goes to standard error. An error is any answer other than"
                         + " the expected one (a provision with nothing pending is expected). The PCE and its"
                         + " temporary data are removed at the end."},
-        footer = {"", "Examples:", "  cordon bench api                                   # 50 clients, 30 s, 1000 workloads",
-                "  cordon bench api --clients 4 --seconds 3", "  cordon bench api --requests 20000 --workloads 5000 --rules 2000",
-                "  cordon bench api --db-url 'jdbc:postgresql://127.0.0.1:5432/scratch?user=u&password=p'",
-                "  cordon bench api --pce-jvm-arg=-XX:StartFlightRecording=filename=/tmp/pce.jfr   # profile the PCE"})
+        footer = {"", "Examples:", "  cordon bench api                 (50 clients, 30 s, 1000 workloads)",
+                "  cordon bench api --clients 4 --seconds 3",
+                "  cordon bench api --requests 20000 --workloads 5000 --rules 2000",
+                "  cordon bench api --db-url 'jdbc:postgresql://127.0.0.1:5432/scratch?user=u'",
+                "  cordon bench api --pce-jvm-arg=-XX:StartFlightRecording=filename=/tmp/pce.jfr",
+                "                                   (profile the PCE; read it with jfr print)"})
 final class ApiBenchCommand implements Callable<Integer> {
     @Option(names = "--clients", defaultValue = "50", description = "Concurrent clients, 1-1000 (default ${DEFAULT-VALUE}).")
     int clients;
