@@ -237,12 +237,13 @@ public final class Store implements AutoCloseable {
         String counter = writeCounters.get(kind);
         if (counter == null) return;
         Handle h = current.get();
-        if (h != null) {
-            Moved m = moved.get();
-            if (m == null || m.transaction() != h) moved.set(m = new Moved(h, new java.util.HashSet<>()));
-            if (!m.counters().add(org + " " + counter)) return;
+        if (h == null) { // a write outside a transaction: move the counter in one of its own, after the change
+            write(() -> next(org, counter));
+            return;
         }
-        next(org, counter);
+        Moved m = moved.get();
+        if (m == null || m.transaction() != h) moved.set(m = new Moved(h, new java.util.HashSet<>()));
+        if (m.counters().add(org + " " + counter)) next(org, counter);
     }
 
     /** The counters {@link #wrote} already moved in one write transaction (known by its handle). */
