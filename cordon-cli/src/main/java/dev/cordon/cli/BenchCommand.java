@@ -11,9 +11,10 @@ import picocli.CommandLine.Option;
         description = "Benchmarks. Each prints one JSON line per measure, with ratios against a baseline measured"
                 + " in the same run. Results and commands are collected in docs/benchmarks.md.",
         footer = {"", "Examples:", "  cordon bench compile --workloads 100000 --rules 10000 --seed 1",
-                "  sudo cordon bench dataplane --rules 1000 --peers 100000", "  cordon bench pce --vens 10000"},
+                "  sudo cordon bench dataplane --rules 1000 --peers 100000", "  cordon bench pce --vens 10000",
+                "  cordon bench api --clients 50 --seconds 30"},
         subcommands = {BenchCommand.CompileBenchCommand.class, BenchCommand.DataplaneBenchCommand.class,
-                BenchCommand.PceBenchCommand.class})
+                BenchCommand.PceBenchCommand.class, ApiBenchCommand.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

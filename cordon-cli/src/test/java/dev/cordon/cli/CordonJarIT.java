@@ -83,6 +83,32 @@ class CordonJarIT {
         assertThat(phases.get("heartbeats").path("per_second").asDouble()).isPositive();
     }
 
+    /** A small admin-API load: every call kind is reported, with the baseline, and no call failed (no timings asserted). */
+    @Test
+    void benchApiReportsEveryCallKindAndNoErrors() throws Exception {
+        String[] r = run("bench", "api", "--clients", "4", "--seconds", "3", "--workloads", "100", "--rules", "40");
+        assertThat(r[0]).as(r[2]).isEqualTo("0");
+        java.util.Map<String, JsonNode> calls = new java.util.TreeMap<>();
+        java.util.Map<String, JsonNode> phases = new java.util.HashMap<>();
+        for (String line : r[1].split("\n")) {
+            JsonNode n = PolicyJson.mapper().readTree(line);
+            phases.put(n.path("phase").asText(), n);
+            if (n.path("phase").asText().equals("call")) calls.put(n.path("call").asText(), n);
+        }
+        assertThat(calls.keySet()).as(r[1]).containsExactlyInAnyOrder("get_labels", "get_workloads", "get_rule_sets",
+                "get_events", "create_label", "update_label", "create_ip_list", "update_ip_list", "policy_check_draft",
+                "policy_check_active", "provision");
+        calls.forEach((call, n) -> {
+            assertThat(n.path("count").asLong()).as(call + ": " + n).isPositive();
+            assertThat(n.path("errors").asLong()).as(call + ": " + n).isZero();
+        });
+        assertThat(phases).containsKeys("seed", "baseline_health", "summary");
+        assertThat(phases.get("baseline_health").path("errors").asLong()).as(r[1]).isZero();
+        assertThat(phases.get("summary").path("errors").asLong()).as(r[1]).isZero();
+        assertThat(phases.get("summary").has("baseline_over_load_rate")).as(r[1]).isTrue();
+        assertThat(r[2]).as("progress on standard error").contains("bench api: mixed load");
+    }
+
     @Test
     void compileIptablesPrintsTheIpsetPartThenEachTable() throws Exception {
         String[] r = run("policy", "compile", Scenarios.folder().resolve("seed-precedence.json").toString(),

@@ -73,6 +73,7 @@ public final class PolicyService {
     private final Map<Long, PolicyDocument> snapshots = new ConcurrentHashMap<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private volatile CachedEngine cached;
+    private final DraftEngines draftEngines;
     private final Cluster cluster;
     /**
      * Live workloads as parsed, by href, with the stored text they came from: a row whose text did not change is not
@@ -97,6 +98,7 @@ public final class PolicyService {
         this.clock = clock;
         this.cluster = cluster;
         this.setAside = new SetAside(store, events);
+        this.draftEngines = new DraftEngines(new PolicyInputs(store));
         cluster.subscribe(this::changedElsewhere);
     }
 
@@ -314,9 +316,10 @@ public final class PolicyService {
         return withLive(org, snapshot(org, resolveVersion(org, pversion)));
     }
 
-    /** The engine of draft, active (cached) or version N; an invalid draft is a 406 listing every error. */
+    /** The engine of draft (cached), active (cached) or version N; an invalid draft is a 406 listing every error. */
     public Engine engine(int org, String pversion) {
         if (pversion.equals("active")) return activeEngine(org);
+        if (pversion.equals("draft")) return draftEngines.get(org, () -> document(org, pversion), PolicyService::build);
         return build(document(org, pversion));
     }
 
@@ -327,9 +330,14 @@ public final class PolicyService {
         if (c != null && c.org() == org && c.version() == version && c.generation() == gen) return c.engine();
         synchronized (this) {
             c = cached;
-            if (c != null && c.org() == org && c.version() == version && c.generation() == gen) return c.engine();
-            Engine e = build(withLive(org, snapshot(org, version)));
-            cached = new CachedEngine(org, version, gen, e);
+            if (c != null && c.org() == org && c.version() >= version && c.generation() >= gen) return c.engine();
+            // build for the newest state, so that the requests that queued behind this one take this build
+            long newestGen = generation.get();
+            long newestVersion = activeVersion(org);
+            // a label write moves the generation; one nothing refers to changes no answer (SameAnswers)
+            Engine e = SameAnswers.reuseOrBuild(c == null || c.org() != org ? null : c.engine(),
+                    withLive(org, snapshot(org, newestVersion)), PolicyService::build);
+            cached = new CachedEngine(org, newestVersion, newestGen, e);
             return e;
         }
     }

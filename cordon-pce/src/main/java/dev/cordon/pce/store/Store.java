@@ -50,6 +50,8 @@ public final class Store implements AutoCloseable {
     private final boolean postgres;
     private final String url;
     private final Durability durability;
+    private final java.util.Map<String, String> writeCounters = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ThreadLocal<Moved> moved = new ThreadLocal<>();
     /** The advisory lock every PCE node takes for a write transaction ("CORDON" in ASCII). */
     static final long WRITE_LOCK_KEY = 0x434f52444f4eL;
 
@@ -273,6 +275,44 @@ public final class Store implements AutoCloseable {
         });
     }
 
+    /**
+     * From now on, a write transaction that puts or deletes objects of one of {@code kinds} in an org also moves that
+     * org's counter {@code prefix + kind}, once, in the same transaction: a stamp of those objects for caches of what
+     * is built from them. Being in the database and in the writer's transaction, it is exact on every PCE node
+     * sharing it. {@link #counters} reads them all at once.
+     */
+    public void countWrites(java.util.Collection<String> kinds, String prefix) {
+        for (String k : kinds) writeCounters.put(k, prefix + k);
+    }
+
+    /** After a put or delete of {@code kind}: moves its counter (see {@link #countWrites}) once per transaction. */
+    private void wrote(int org, String kind) {
+        String counter = writeCounters.get(kind);
+        if (counter == null) return;
+        Handle h = current.get();
+        if (h == null) { // a write outside a transaction: move the counter in one of its own, after the change
+            write(() -> next(org, counter));
+            return;
+        }
+        Moved m = moved.get();
+        if (m == null || m.transaction() != h) moved.set(m = new Moved(h, new java.util.HashSet<>()));
+        if (m.counters().add(org + " " + counter)) next(org, counter);
+    }
+
+    /** The counters {@link #wrote} already moved in one write transaction (known by its handle). */
+    private record Moved(Handle transaction, java.util.Set<String> counters) {}
+
+    /** The current values of the org's counters whose names start with {@code prefix}, without moving them. */
+    public java.util.Map<String, Long> counters(int org, String prefix) {
+        String like = prefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
+        java.util.Map<String, Long> out = new java.util.HashMap<>();
+        with(h -> h.createQuery("SELECT name, next_value FROM counters WHERE org = :org AND name LIKE :p ESCAPE '!'")
+                .bind("org", org).bind("p", like)
+                .map((rs, ctx) -> java.util.Map.entry(rs.getString(1), rs.getLong(2))).list())
+                .forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
+    }
+
     // ---- objects ----
 
     /** A stored object: its href and JSON body. */
@@ -391,6 +431,7 @@ public final class Store implements AutoCloseable {
             }
             return null;
         });
+        wrote(org, kind);
     }
 
     private static java.util.Map<String, Object> columns(JsonNode body) {
@@ -410,13 +451,16 @@ public final class Store implements AutoCloseable {
     }
 
     public boolean delete(int org, String kind, String href) {
-        return change(h -> h.createUpdate("DELETE FROM objects WHERE org = :org AND kind = :kind AND href = :href")
+        boolean deleted = change(h -> h.createUpdate("DELETE FROM objects WHERE org = :org AND kind = :kind AND href = :href")
                 .bind("org", org).bind("kind", kind).bind("href", href).execute()) > 0;
+        if (deleted) wrote(org, kind);
+        return deleted;
     }
 
     public void deleteKind(int org, String kind) {
         change(h -> h.createUpdate("DELETE FROM objects WHERE org = :org AND kind = :kind")
                 .bind("org", org).bind("kind", kind).execute());
+        wrote(org, kind);
     }
 
     // ---- policy versions ----

@@ -233,6 +233,52 @@ class MultiNodePostgresTest {
         assertThat(got.body().toString()).contains("\"port\":443");
     }
 
+    /**
+     * Each node keeps its draft engine between policy checks (provision/DraftEngines); a draft write on the other
+     * node sends no notification at all, so the check on this node seeing it proves the cache follows the
+     * database's stamp, not a message.
+     */
+    @Test
+    void aDraftWriteOnOneNodeIsSeenByTheOtherNodesNextPolicyCheck() {
+        String web = label(a, "role", unique("web"));
+        String db = label(a, "role", unique("db"));
+        String client = workload(a, web, "10.30.9.1");
+        String server = workload(a, db, "10.30.9.2");
+        String check = "/orgs/1/sec_policy/draft/policy_check?src_workload=" + client + "&dst_workload=" + server
+                + "&protocol=tcp&port=5432";
+        assertThat(matching(b, check)).isZero(); // b builds its draft engine and keeps it
+
+        String rs = created(a.owner.post("/orgs/1/sec_policy/draft/rule_sets", Map.of("name", unique("rs"),
+                "scopes", List.of(List.of()), "rules", List.of(Map.of(
+                        "providers", List.of(Map.of("label", Map.of("href", db))),
+                        "consumers", List.of(Map.of("label", Map.of("href", web))),
+                        "ingress_services", List.of(Map.of("proto", 6, "port", 5432))))))).body().get("href").asText();
+        assertThat(matching(b, check)).isEqualTo(1);
+
+        Resp relabel = a.owner.put(server, Map.of("labels", List.of(Map.of("href", web))));
+        assertThat(relabel.status()).as(relabel.toString()).isBetween(200, 204);
+        assertThat(matching(b, check)).isZero();
+
+        Resp gone = a.owner.delete(rs);
+        assertThat(gone.status()).as(gone.toString()).isBetween(200, 204);
+        Resp back = a.owner.put(server, Map.of("labels", List.of(Map.of("href", db))));
+        assertThat(back.status()).as(back.toString()).isBetween(200, 204);
+        assertThat(matching(b, check)).isZero();
+    }
+
+    String workload(Node n, String label, String address) {
+        return created(n.owner.post("/orgs/1/workloads", Map.of("name", unique("w"), "hostname", unique("h"),
+                "labels", List.of(Map.of("href", label)),
+                "interfaces", List.of(Map.of("name", "eth0", "address", address))))).body().get("href").asText();
+    }
+
+    /** The allow rules matching the flow (the workloads are unmanaged, so every flow is allowed anyway). */
+    static int matching(Node n, String path) {
+        Resp r = n.owner.get(path);
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        return r.body().get("sec_rules").size();
+    }
+
     @Test
     void writesOnBothNodesAtOnceGetUniqueHrefsEventsAndVersions() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(8);
