@@ -407,6 +407,11 @@ public final class VenService implements AutoCloseable {
         return w.future();
     }
 
+    /** How many policy polls are parked on this node (tests, benchmarks). */
+    public int parkedPolls() {
+        return parked.total();
+    }
+
     /**
      * The workload's compiled policy from the active version; its control plane is the advertised endpoints, or
      * (none advertised) the endpoint the request arrived on.
