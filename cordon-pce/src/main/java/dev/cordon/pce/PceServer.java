@@ -1,5 +1,6 @@
 package dev.cordon.pce;
 
+import dev.cordon.pce.api.ClientSource;
 import dev.cordon.pce.api.Routes;
 import dev.cordon.pce.api.labels.LabelChecks;
 import dev.cordon.pce.api.objects.Kind;
@@ -222,9 +223,12 @@ public final class PceServer implements AutoCloseable {
         });
         housekeeping.scheduleWithFixedDelay(this::sweepQuietly, 10, 10, java.util.concurrent.TimeUnit.SECONDS);
 
+        // the console names its browsers' addresses to the API with this proof (api.ClientSource)
+        String consoleProof = dev.cordon.pce.auth.Secrets.random(16);
         VersionedReads reads = new VersionedReads(store, policy);
         Routes routes = new Routes(access, objects, reads, new NestedRules(store, objects, reads, clock), policy,
-                new PolicyCheck(policy), events, vens, new WorkloadView(policy, vens), store, throttles);
+                new PolicyCheck(policy), events, vens, new WorkloadView(policy, vens), store, throttles,
+                new ClientSource(consoleProof));
         if (!config.plainHttp()) tls = SelfSignedTls.ensure(config.dataDir(), config.host(), clock);
         app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
@@ -252,7 +256,8 @@ public final class PceServer implements AutoCloseable {
             }
         });
         routes.register(app);
-        dev.cordon.pce.console.Console.register(app, new dev.cordon.pce.console.ConsoleConfig(this::baseUrl, this::certificateFile));
+        dev.cordon.pce.console.Console.register(app, new dev.cordon.pce.console.ConsoleConfig(this::baseUrl,
+                this::certificateFile).withClientProof(consoleProof));
         if (tls != null) app.start();
         else app.start(config.host(), config.port());
         return this;

@@ -57,11 +57,13 @@ public final class Routes {
     private final WorkloadView workloads;
     private final Store store;
     private final Throttles throttles;
+    private final ClientSource sources;
 
     public Routes(AccessControl access, ObjectService objects, VersionedReads reads, NestedRules rules,
                   PolicyService policy, PolicyCheck policyCheck, Events events, VenService vens,
-                  WorkloadView workloads, Store store, Throttles throttles) {
+                  WorkloadView workloads, Store store, Throttles throttles, ClientSource sources) {
         this.throttles = throttles;
+        this.sources = sources;
         this.access = access;
         this.objects = objects;
         this.reads = reads;
@@ -334,22 +336,23 @@ public final class Routes {
     private void authenticate(Context ctx) {
         String path = ctx.path();
         if (path.equals("/api/v2/health") || path.startsWith("/api/v2/ven/")) return;
-        ctx.attribute(P, access.authenticate(ctx.header("Authorization"), ctx.ip()));
+        ctx.attribute(P, access.authenticate(ctx.header("Authorization"), sources.of(ctx)));
     }
 
     /** Activation, throttled per source: an activation code has no id of its own to count under. */
     private ObjectNode activate(Context ctx) {
         AuthThrottle throttle = throttles.activationCodes();
-        ApiException locked = throttle.refusal(ctx.ip(), null);
+        String src = ctx.ip();
+        ApiException locked = throttle.refusal(src, null);
         if (locked != null) throw locked;
         JsonNode body = Json.parseBody(ctx.body(), "activation request");
         try {
-            return vens.activate(body, ctx.ip());
+            return vens.activate(body, src);
         } catch (ApiException e) {
             if (e.status() == 401) {
                 String reason = e.errors().get(0).message();
-                if (e.failure() != null) throttle.failed(ctx.ip(), null, null, reason);
-                else throttles.log().failed("activation_code", ctx.ip(), null, reason);
+                if (e.failure() != null) throttle.failed(src, null, null, reason);
+                else throttles.log().failed("activation_code", src, null, reason);
             }
             throw e;
         }
@@ -365,15 +368,16 @@ public final class Routes {
             if (dot > 0 && dot <= 64) id = token.substring(0, dot);
         }
         AuthThrottle throttle = throttles.agentTokens();
-        ApiException locked = throttle.refusal(ctx.ip(), id);
+        String src = ctx.ip();
+        ApiException locked = throttle.refusal(src, id);
         if (locked != null) throw locked;
         try {
             VenService.Agent a = vens.authenticate(header);
-            throttle.succeeded(ctx.ip(), id);
+            throttle.succeeded(src, id);
             return a;
         } catch (ApiException e) {
             if (e.failure() != null) {
-                throttle.failed(ctx.ip(), e.failure() == ApiException.Failure.WRONG_SECRET ? id : null, id,
+                throttle.failed(src, e.failure() == ApiException.Failure.WRONG_SECRET ? id : null, id,
                         e.errors().get(0).message());
             }
             throw e;

@@ -27,16 +27,39 @@ public final class FromAddress {
     }
 
     public static Reply send(String source, int port, String method, String path, String authorization, String json) {
+        return exchange(source, port, method, "/api/v2" + path, authorization, json == null ? null : "application/json", json);
+    }
+
+    /** A request to any path (not under /api/v2) with a body of the given type, e.g. a console form. */
+    public static Reply sendRaw(String source, int port, String method, String path, String type, String body) {
+        return sendRaw(source, port, method, path, type, body, Map.of());
+    }
+
+    /** Like {@link #sendRaw(String, int, String, String, String, String)} with extra headers. */
+    public static Reply sendRaw(String source, int port, String method, String path, String type, String body,
+                                Map<String, String> extra) {
+        StringBuilder h = new StringBuilder();
+        extra.forEach((k, v) -> h.append(k).append(": ").append(v).append("\r\n"));
+        return exchange(source, port, method, path, null, type, body, h.toString());
+    }
+
+    private static Reply exchange(String source, int port, String method, String path, String authorization,
+                                  String type, String json) {
+        return exchange(source, port, method, path, authorization, type, json, "");
+    }
+
+    private static Reply exchange(String source, int port, String method, String path, String authorization,
+                                  String type, String json, String extraHeaders) {
         try (Socket s = new Socket()) {
             s.bind(new InetSocketAddress(source, 0));
             s.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
             s.setSoTimeout(30_000);
             byte[] body = json == null ? new byte[0] : json.getBytes(StandardCharsets.UTF_8);
-            StringBuilder req = new StringBuilder(method + " /api/v2" + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            StringBuilder req = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                     + "Connection: close\r\nContent-Length: " + body.length + "\r\n");
-            if (json != null) req.append("Content-Type: application/json\r\n");
+            if (type != null) req.append("Content-Type: ").append(type).append("\r\n");
             if (authorization != null) req.append("Authorization: ").append(authorization).append("\r\n");
-            req.append("\r\n");
+            req.append(extraHeaders).append("\r\n");
             s.getOutputStream().write(req.toString().getBytes(StandardCharsets.ISO_8859_1));
             s.getOutputStream().write(body);
             s.getOutputStream().flush();
@@ -54,7 +77,8 @@ public final class FromAddress {
             }
             String rest = text.substring(end + 4);
             if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) rest = unchunk(rest);
-            return new Reply(status, headers, rest.isBlank() ? null : new ObjectMapper().readTree(rest));
+            boolean isJson = String.valueOf(headers.get("content-type")).startsWith("application/json");
+            return new Reply(status, headers, rest.isBlank() || !isJson ? null : new ObjectMapper().readTree(rest));
         } catch (IOException e) {
             throw new IllegalStateException("request from " + source + " failed: " + e.getMessage(), e);
         }

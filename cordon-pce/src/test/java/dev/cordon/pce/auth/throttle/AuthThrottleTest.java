@@ -154,6 +154,32 @@ class AuthThrottleTest {
         assertThat(events()).as("nothing new without new failures").hasSize(2);
     }
 
+    /** The console signs in through the API over loopback; its failures count under the browser's address. */
+    @Test
+    void consoleSignInsAreCountedUnderTheBrowsersAddressNotTheConsoles() {
+        String form = "key=" + reader.split(":")[0] + "&secret=wrong";
+        for (int i = 0; i <= AuthThrottle.SOURCE_LIMITS.free(); i++) {
+            assertThat(signIn("127.0.0.7", form).status()).isEqualTo(401);
+        }
+        FromAddress.Reply locked = signIn("127.0.0.7", "key=" + reader.split(":")[0] + "&secret=" + reader.split(":")[1]);
+        assertThat(locked.status()).isEqualTo(401);
+        assertThat(locked.headers()).doesNotContainKey("set-cookie");
+        assertThat(FromAddress.send("127.0.0.7", pce.server.port(), "GET", "/orgs/1/labels", Api.basic(reader), null)
+                .status()).as("the browser's address is locked for the API too").isEqualTo(429);
+        assertThat(pce.anonymous.as(reader).get("/orgs/1/labels").status()).as("the console's own address is not")
+                .isEqualTo(200);
+        FromAddress.Reply other = signIn("127.0.0.8", "key=" + reader.split(":")[0] + "&secret=" + reader.split(":")[1]);
+        assertThat(other.status()).as("another browser signs in").isEqualTo(303);
+        // naming another client without the console's proof does not help the locked address
+        assertThat(FromAddress.sendRaw("127.0.0.7", pce.server.port(), "GET", "/api/v2/orgs/1/labels", null, null,
+                Map.of("Authorization", Api.basic(reader), "X-Cordon-Console", "guess", "X-Cordon-Console-Client",
+                        "192.0.2.9")).status()).isEqualTo(429);
+    }
+
+    FromAddress.Reply signIn(String from, String form) {
+        return FromAddress.sendRaw(from, pce.server.port(), "POST", "/console/signin", "application/x-www-form-urlencoded", form);
+    }
+
     JsonNode events() {
         return pce.owner.get("/orgs/1/events?event_type=request.authentication_failed&max_results=1000").body();
     }
