@@ -31,6 +31,7 @@ public final class AuthThrottle {
     private final KnownSources known = new KnownSources(KNOWN_SOURCES);
     private final FailureLog log;
     private final Clock clock;
+    private final Duration longest;
 
     /**
      * {@code credential}: the token events name it by ({@code api_key}, {@code activation_code},
@@ -48,6 +49,7 @@ public final class AuthThrottle {
         this.keys = new Lockouts(keyLimits);
         this.log = log;
         this.clock = clock;
+        this.longest = sourceLimits.max().compareTo(keyLimits.max()) > 0 ? sourceLimits.max() : keyLimits.max();
     }
 
     /**
@@ -87,11 +89,16 @@ public final class AuthThrottle {
         if (keyId != null) known.add(keyId, Sources.subject(src));
     }
 
-    private static ApiException tooMany(Instant now, Duration d, String why) {
+    private ApiException tooMany(Instant now, Duration d, String why) {
         long seconds = Math.max(1, (d.toMillis() + 999) / 1000);
         String at = Json.format(now.plusSeconds(seconds));
         return ApiException.tooManyRequests("too_many_failed_attempts", why + ": retry after " + at + " (in "
-                + seconds + " s). Lockouts grow with further failures, to at most 5 minutes, and end by themselves.",
+                + seconds + " s). Lockouts grow with further failures, to at most " + said(longest)
+                + ", and end by themselves.",
                 seconds);
+    }
+
+    private static String said(Duration d) {
+        return d.toSeconds() % 60 == 0 ? d.toMinutes() + " minutes" : d.toSeconds() + " s";
     }
 }
