@@ -57,8 +57,8 @@ final class PceCommand implements Callable<Integer> {
     int maxParkedPolls;
 
     @Option(names = "--max-parked-polls-per-ven", paramLabel = "N", defaultValue = "2",
-            description = "At most this many long polls of one VEN wait at once; more are answered 429 with"
-                    + " Retry-After (1-100, default ${DEFAULT-VALUE}).")
+            description = "At most this many long polls of one VEN wait at once; a further one supersedes the VEN's"
+                    + " oldest, which is answered 'no change' (1-100, default ${DEFAULT-VALUE}).")
     int maxParkedPollsPerVen;
 
     @CommandLine.Spec

@@ -392,13 +392,14 @@ public final class VenService implements AutoCloseable {
         if (!now.policy.hash().equals(knownHash) || waitSeconds <= 0) {
             return CompletableFuture.completedFuture(answer(agent, now, knownHash));
         }
-        parked.park(agent.venHref());
         Waiter w = new Waiter(agent, knownHash, endpoint, now.basis, new CompletableFuture<>());
+        CompletableFuture<byte[]> superseded = parked.park(agent.venHref(), w.future());
         waiting.put(w, Boolean.TRUE);
         w.future().whenComplete((p, e) -> {
             waiting.remove(w);
-            parked.release(agent.venHref());
+            parked.release(agent.venHref(), w.future());
         });
+        if (superseded != null) superseded.complete(null);
         timers.schedule(() -> w.future().complete(null), waitSeconds, TimeUnit.SECONDS);
         // a change between the first check and registering must not be missed
         Compiled again = compiledFor(agent, endpoint);
