@@ -68,7 +68,7 @@ public final class ApiException extends RuntimeException {
         return new ApiException(401, List.of(new ValidationError("authentication_failed", message)), 0, failure);
     }
 
-    /** 429 with a {@code Retry-After}: the client must wait (too many failures, too many parked polls). */
+    /** 429 with a {@code Retry-After}: the client must wait (too many failed authentications). */
     public static ApiException tooManyRequests(String token, String message, long retryAfterSeconds) {
         return new ApiException(429, List.of(new ValidationError(token, message)), retryAfterSeconds, null);
     }

@@ -256,7 +256,7 @@ public final class Routes {
             VenService.Agent agent = agent(ctx);
             int wait = intParam(ctx, "wait_seconds", 0, 0, 300);
             Endpoint endpoint = new Endpoint(ctx.req().getLocalAddr(), ctx.req().getLocalPort());
-            // asked before ctx.future, so a refused park (429/503) is answered like any error
+            // asked before ctx.future, so a refused park (503, node full) is answered like any error
             var answer = vens.poll(agent, ctx.queryParam("known_hash"), wait, endpoint);
             ctx.future(() -> answer.thenAccept(json -> {
                 if (json == null) ctx.status(304);
