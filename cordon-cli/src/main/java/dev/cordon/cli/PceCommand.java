@@ -56,6 +56,26 @@ final class PceCommand implements Callable<Integer> {
                     + " request_headers_too_large (414 for an overlong request line).")
     int maxHeaderBytes;
 
+    @Option(names = "--event-retention-days", paramLabel = "DAYS", defaultValue = "90",
+            description = "Delete events older than this many days (1-36500, default ${DEFAULT-VALUE}); a sweep runs"
+                    + " every minute.")
+    int eventRetentionDays;
+
+    @Option(names = "--max-events", paramLabel = "N", defaultValue = "1000000",
+            description = "Keep at most this many events per org, deleting the oldest first (at least 1000, default"
+                    + " ${DEFAULT-VALUE}).")
+    long maxEvents;
+
+    @Option(names = "--max-parked-polls", paramLabel = "N", defaultValue = "20000",
+            description = "At most this many VEN policy long polls wait on this node; more are answered 503 with"
+                    + " Retry-After (default ${DEFAULT-VALUE}; give at least the number of VENs the node serves).")
+    int maxParkedPolls;
+
+    @Option(names = "--max-parked-polls-per-ven", paramLabel = "N", defaultValue = "2",
+            description = "At most this many long polls of one VEN wait at once; a further one supersedes the VEN's"
+                    + " oldest, which is answered 'no change' (1-100, default ${DEFAULT-VALUE}).")
+    int maxParkedPollsPerVen;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -113,6 +133,12 @@ final class PceCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
             throw new Cli.UserError("bad_listen: --listen '" + listen + "': the port must be a number.");
         }
+        dev.cordon.pce.Limits limits;
+        try {
+            limits = new dev.cordon.pce.Limits(eventRetentionDays, maxEvents, maxParkedPolls, maxParkedPollsPerVen);
+        } catch (IllegalArgumentException e) {
+            throw new Cli.UserError("bad_limit: " + e.getMessage());
+        }
         checkDataDir(data);
         checkCanListen(host, port);
         PceServer server;
@@ -120,7 +146,8 @@ final class PceCommand implements Callable<Integer> {
             java.util.List<dev.cordon.policy.compile.Endpoint> endpoints = new java.util.ArrayList<>();
             for (String a : advertise) endpoints.add(PceServer.Config.endpoint(a));
             server = new PceServer(new PceServer.Config(data.toAbsolutePath(), dbUrl, host, port, plainHttp)
-                    .withAdvertise(endpoints).withLimits(new dev.cordon.pce.api.limits.RequestLimits.Limits(
+                    .withAdvertise(endpoints).withLimits(limits)
+                    .withRequestLimits(new dev.cordon.pce.api.limits.RequestLimits.Limits(
                             maxRequestBytes, maxImportBytes, maxHeaderBytes))).start();
         } catch (IllegalArgumentException e) {
             throw new Cli.UserError("bad_config: " + e.getMessage());

@@ -1,5 +1,6 @@
 package dev.cordon.pce;
 
+import dev.cordon.pce.api.ClientSource;
 import dev.cordon.pce.api.Routes;
 import dev.cordon.pce.api.limits.JsonErrorHandler;
 import dev.cordon.pce.api.limits.RequestLimits;
@@ -15,6 +16,8 @@ import dev.cordon.pce.api.workloads.WorkloadView;
 import dev.cordon.pce.auth.AccessControl;
 import dev.cordon.pce.auth.Principal;
 import dev.cordon.pce.cluster.Cluster;
+import dev.cordon.pce.auth.throttle.Throttles;
+import dev.cordon.pce.events.EventRetention;
 import dev.cordon.pce.events.Events;
 import dev.cordon.pce.explain.PolicyCheck;
 import dev.cordon.pce.provision.PolicyService;
@@ -64,14 +67,17 @@ public final class PceServer implements AutoCloseable {
      * is how often a node sharing PostgreSQL with others compares its active version with the database, the bound on
      * a lost notification (default 5 s). {@code advertise} lists the addresses (or CIDRs) and ports VENs use to
      * reach the PCE — a load balancer, every node of a multi-node PCE — and becomes every policy's control plane;
-     * empty means "the address and port this node received the VEN's request on".
+     * empty means "the address and port this node received the VEN's request on". {@code limits} bounds event
+     * retention and parked long polls (null: {@link Limits#DEFAULTS}); {@code requestLimits} caps request bodies and
+     * headers (null: {@link RequestLimits.Limits#DEFAULTS}).
      */
     public record Config(Path dataDir, String jdbcUrl, String host, int port, boolean plainHttp, Clock clock,
-                         Duration heartbeatTimeout, Duration resyncInterval, List<Endpoint> advertise,
-                         RequestLimits.Limits limits) {
+                         Duration heartbeatTimeout, Duration resyncInterval, List<Endpoint> advertise, Limits limits,
+                         RequestLimits.Limits requestLimits) {
         public Config {
-            if (limits == null) limits = RequestLimits.Limits.DEFAULTS;
+            if (requestLimits == null) requestLimits = RequestLimits.Limits.DEFAULTS;
             advertise = advertise == null ? List.of() : List.copyOf(advertise);
+            if (limits == null) limits = Limits.DEFAULTS;
             Objects.requireNonNull(dataDir, "dataDir: give the directory for the database, key and certificate");
             if (host == null || host.isBlank()) host = "0.0.0.0";
             if (port < 0 || port > 65535) {
@@ -92,28 +98,35 @@ public final class PceServer implements AutoCloseable {
 
         public Config(Path dataDir, String jdbcUrl, String host, int port, boolean plainHttp) {
             this(dataDir, jdbcUrl, host, port, plainHttp, Clock.systemUTC(), Duration.ofMinutes(10), Duration.ofSeconds(5),
-                    List.of(), RequestLimits.Limits.DEFAULTS);
+                    List.of(), Limits.DEFAULTS, RequestLimits.Limits.DEFAULTS);
         }
 
         public Config withClock(Clock c) {
-            return new Config(dataDir, jdbcUrl, host, port, plainHttp, c, heartbeatTimeout, resyncInterval, advertise, limits);
+            return new Config(dataDir, jdbcUrl, host, port, plainHttp, c, heartbeatTimeout, resyncInterval, advertise, limits, requestLimits);
         }
 
         public Config withHeartbeatTimeout(Duration d) {
-            return new Config(dataDir, jdbcUrl, host, port, plainHttp, clock, d, resyncInterval, advertise, limits);
+            return new Config(dataDir, jdbcUrl, host, port, plainHttp, clock, d, resyncInterval, advertise, limits, requestLimits);
         }
 
         public Config withResyncInterval(Duration d) {
-            return new Config(dataDir, jdbcUrl, host, port, plainHttp, clock, heartbeatTimeout, d, advertise, limits);
+            return new Config(dataDir, jdbcUrl, host, port, plainHttp, clock, heartbeatTimeout, d, advertise, limits, requestLimits);
         }
 
         public Config withAdvertise(List<Endpoint> endpoints) {
-            return new Config(dataDir, jdbcUrl, host, port, plainHttp, clock, heartbeatTimeout, resyncInterval, endpoints, limits);
+            return new Config(dataDir, jdbcUrl, host, port, plainHttp, clock, heartbeatTimeout, resyncInterval, endpoints, limits, requestLimits);
+        }
+
+        /** The abuse and growth bounds ({@link Limits}). */
+        public Config withLimits(Limits l) {
+            return new Config(dataDir, jdbcUrl, host, port, plainHttp, clock, heartbeatTimeout, resyncInterval, advertise, l,
+                    requestLimits);
         }
 
         /** Caps on request body and header sizes (see {@link RequestLimits.Limits} for the defaults). */
-        public Config withLimits(RequestLimits.Limits l) {
-            return new Config(dataDir, jdbcUrl, host, port, plainHttp, clock, heartbeatTimeout, resyncInterval, advertise, l);
+        public Config withRequestLimits(RequestLimits.Limits l) {
+            return new Config(dataDir, jdbcUrl, host, port, plainHttp, clock, heartbeatTimeout, resyncInterval, advertise,
+                    limits, l);
         }
 
         /**
@@ -160,6 +173,10 @@ public final class PceServer implements AutoCloseable {
     private java.util.concurrent.ScheduledExecutorService resync;
     private ServerConnector tlsConnector;
     private SelfSignedTls tls;
+    private Throttles throttles;
+    private EventRetention retention;
+    private java.util.concurrent.ScheduledExecutorService housekeeping;
+    private volatile java.time.Instant lastRetentionSweep;
 
     public PceServer(Config config) {
         this(config, System.out);
@@ -183,7 +200,9 @@ public final class PceServer implements AutoCloseable {
         store = Store.open(config.dataDir(), config.jdbcUrl());
         cluster = Cluster.of(store);
         Events events = new Events(store, clock);
-        AccessControl access = new AccessControl(store, events, clock);
+        throttles = Throttles.of(events, clock);
+        retention = new EventRetention(store, clock, config.limits().eventRetention(), config.limits().maxEvents());
+        AccessControl access = new AccessControl(store, events, clock, throttles.apiKeys());
         PolicyService policy = new PolicyService(store, events, clock, cluster);
         ObjectService objects = new ObjectService(store, events, clock, policy::liveChanged);
         objects.register(Kind.LABEL, new LabelChecks(store, policy));
@@ -193,7 +212,7 @@ public final class PceServer implements AutoCloseable {
         }
         objects.register(Kind.RULE_SET, new RuleSetChecks(store, policy, access, clock));
         vens = new VenService(store, events, policy, objects, clock, config.heartbeatTimeout(), cluster,
-                config.advertise());
+                config.advertise(), config.limits().maxParkedPolls(), config.limits().maxParkedPollsPerVen());
         firstStart(access, policy);
         if (cluster.isMultiNode()) {
             resync = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
@@ -211,9 +230,19 @@ public final class PceServer implements AutoCloseable {
                     java.util.concurrent.TimeUnit.MILLISECONDS);
         }
 
+        housekeeping = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "cordon-housekeeping");
+            t.setDaemon(true);
+            return t;
+        });
+        housekeeping.scheduleWithFixedDelay(this::sweepQuietly, 10, 10, java.util.concurrent.TimeUnit.SECONDS);
+
+        // the console names its browsers' addresses to the API with this proof (api.ClientSource)
+        String consoleProof = dev.cordon.pce.auth.Secrets.random(16);
         VersionedReads reads = new VersionedReads(store, policy);
         Routes routes = new Routes(access, objects, reads, new NestedRules(store, objects, reads, clock), policy,
-                new PolicyCheck(policy), events, vens, new WorkloadView(policy, vens), store);
+                new PolicyCheck(policy), events, vens, new WorkloadView(policy, vens), store, throttles,
+                new ClientSource(consoleProof));
         if (!config.plainHttp()) tls = SelfSignedTls.ensure(config.dataDir(), config.host(), clock);
         DataDirModes.restrict(config.dataDir()); // again: the database and TLS files now exist
         app = Javalin.create(cfg -> {
@@ -221,14 +250,14 @@ public final class PceServer implements AutoCloseable {
             cfg.http.asyncTimeout = 0;
             // Javalin refuses bodies over this before a handler reads them; RequestLimits applies the smaller general
             // cap to every endpoint but the import
-            cfg.http.maxRequestSize = config.limits().maxImportBytes();
+            cfg.http.maxRequestSize = config.requestLimits().maxImportBytes();
             cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             // Jetty keeps a header-field cache in each connection's parser (1,024 entries by default). A PCE holds one
             // connection per VEN: at 10,000 VENs those caches were ~1 GB of live heap that every collection had to
             // walk. Without them a request's few headers cost a few short strings.
             cfg.jetty.modifyHttpConfiguration(http -> {
                 http.setHeaderCacheSize(0);
-                http.setRequestHeaderSize(config.limits().maxHeaderBytes());
+                http.setRequestHeaderSize(config.requestLimits().maxHeaderBytes());
             });
             if (tls != null) {
                 cfg.jetty.addConnector((server, httpConfig) -> {
@@ -247,9 +276,10 @@ public final class PceServer implements AutoCloseable {
                 });
             }
         });
-        new RequestLimits(config.limits()).register(app); // first: before authentication reads anything
+        new RequestLimits(config.requestLimits()).register(app); // first: before authentication reads anything
         routes.register(app);
-        dev.cordon.pce.console.Console.register(app, new dev.cordon.pce.console.ConsoleConfig(this::baseUrl, this::certificateFile));
+        dev.cordon.pce.console.Console.register(app, new dev.cordon.pce.console.ConsoleConfig(this::baseUrl,
+                this::certificateFile).withClientProof(consoleProof));
         if (tls != null) app.start();
         else app.start(config.host(), config.port());
         return this;
@@ -317,10 +347,42 @@ public final class PceServer implements AutoCloseable {
         return vens;
     }
 
+    /**
+     * The housekeeping round, now: writes the failed-authentication tallies whose interval ended, and sweeps the
+     * events beyond retention or cap. The timer runs it every 10 s (the event sweep at most once a minute by the
+     * PCE's clock); tests call it after moving their clock. Returns what the event sweep removed.
+     */
+    public EventRetention.Swept sweep() {
+        throttles.log().flushDue();
+        lastRetentionSweep = config.clock().instant();
+        return retention.sweep();
+    }
+
+    private void sweepQuietly() {
+        try {
+            throttles.log().flushDue();
+            java.time.Instant last = lastRetentionSweep;
+            if (last == null || !config.clock().instant().isBefore(last.plusSeconds(60))) sweep();
+        } catch (RuntimeException e) {
+            // the database is away for a moment; the next round tries again
+        }
+    }
+
     public synchronized void stop() {
         if (app != null) {
             app.stop();
             app = null;
+        }
+        if (housekeeping != null) {
+            housekeeping.shutdownNow();
+            housekeeping = null;
+        }
+        if (throttles != null && store != null) {
+            try {
+                throttles.log().flushAll();
+            } catch (RuntimeException e) {
+                // stopping: a tally that cannot be written is lost, as it would be on a crash
+            }
         }
         if (resync != null) {
             resync.shutdownNow();

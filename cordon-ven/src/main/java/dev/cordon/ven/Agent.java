@@ -181,7 +181,7 @@ public final class Agent {
                     throw new AgentException("activation failed: " + e.getMessage(), e);
                 }
                 failures++;
-                Duration d = cfg.backoff(failures);
+                Duration d = e.delay(cfg.backoff(failures));
                 log.warn("activation: {}; retrying in {} ms", e.getMessage(), d.toMillis());
                 if (!pause(d)) return;
             }
@@ -203,7 +203,7 @@ public final class Agent {
                     return;
                 }
                 pceFailures++;
-                Duration d = cfg.backoff(pceFailures);
+                Duration d = e.delay(cfg.backoff(pceFailures));
                 if (!running) return;
                 if (e.kind() == PceException.Kind.UNAUTHORIZED || e.kind() == PceException.Kind.CERTIFICATE) {
                     log.error("policy poll refused: {}; still enforcing policy {}; retrying in {} ms",
@@ -234,6 +234,7 @@ public final class Agent {
 
     private void reportLoop() {
         int failures = 0;
+        Duration told = null;
         while (running) {
             try {
                 reportOnce();
@@ -244,6 +245,7 @@ public final class Agent {
                     return;
                 }
                 failures++;
+                told = e.retryAfter();
                 if (failures == 1 || failures % 10 == 0) {
                     log.warn("heartbeat/events failed ({} in a row): {}; {} events queued", failures, e.getMessage(),
                             queuedEvents());
@@ -253,6 +255,7 @@ public final class Agent {
                 log.warn("reporting failed unexpectedly", e);
             }
             Duration wait = failures == 0 ? cfg.heartbeatInterval() : cfg.backoff(failures);
+            if (failures > 0 && told != null && told.compareTo(wait) > 0) wait = told;
             try {
                 if (wake.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS)) wake.drainPermits();
             } catch (InterruptedException e) {

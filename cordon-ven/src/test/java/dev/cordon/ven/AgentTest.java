@@ -376,6 +376,35 @@ class AgentTest {
         assertThat(syncSleeps).containsExactly(cfg.backoffMin(), cfg.backoffMin(), cfg.backoffMin());
     }
 
+    /** A 429/503 with Retry-After (a lockout, a full node) is waited out, never a crash and never polled sooner. */
+    @Test
+    void aThrottledPceIsAskedAgainAfterItsRetryAfterAndTheAgentKeepsRunning() {
+        Thread test = Thread.currentThread();
+        List<Duration> sleeps = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch never = new CountDownLatch(1);
+        cfg = cfg.withBackoff(Duration.ofSeconds(1), Duration.ofSeconds(4));
+        pce.activationFailure = PceException.retryLater(PceException.Kind.THROTTLED, 429,
+                "activation: the PCE answered 429: Too many failed activation code authentications", Duration.ofSeconds(7));
+        pce.polls.addLast(() -> {
+            throw PceException.retryLater(PceException.Kind.THROTTLED, 429,
+                    "policy poll: the PCE answered 429: too many parked polls", Duration.ofSeconds(10));
+        });
+        pce.polls.addLast(() -> {
+            throw PceException.retryLater(PceException.Kind.SERVER, 503, "policy poll: the PCE answered 503: busy",
+                    Duration.ofSeconds(20));
+        });
+        pce.serve(policy(1));
+        Agent a = new Agent(cfg, pce, enforcer, () -> HOST, state, d -> {
+            if (Thread.currentThread() != test) never.await();
+            sleeps.add(d);
+            pce.activationFailure = null;
+        });
+        pce.whenPollsRunOut = a::stop;
+        a.run();
+        assertThat(sleeps).containsExactly(Duration.ofSeconds(7), Duration.ofSeconds(10), Duration.ofSeconds(20));
+        assertThat(enforcer.applied).containsExactly(policy(1));
+    }
+
     @Test
     void theSyncLoopBacksOffWhileThePceIsDownAndCatchesUpWhenItReturns() throws Exception {
         Thread test = Thread.currentThread();

@@ -10,6 +10,8 @@ import dev.cordon.pce.api.objects.VersionedReads;
 import dev.cordon.pce.api.rulesets.NestedRules;
 import dev.cordon.pce.api.workloads.WorkloadView;
 import dev.cordon.pce.auth.AccessControl;
+import dev.cordon.pce.auth.throttle.AuthThrottle;
+import dev.cordon.pce.auth.throttle.Throttles;
 import dev.cordon.pce.auth.Principal;
 import dev.cordon.pce.events.Events;
 import dev.cordon.pce.explain.PolicyCheck;
@@ -32,7 +34,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every route of the REST API, declared here and nowhere else, with the role each needs; and the one place where
- * typed errors become responses ({@code 406 [{"token","message"}]}, 401, 403, 404). Handlers are thin: parse the
+ * typed errors become responses ({@code 406 [{"token","message"}]}, 401, 403, 404, 429 and 503 with
+ * {@code Retry-After}). VEN credentials (activation codes, agent tokens) are throttled here, API keys in
+ * {@link AccessControl}. Handlers are thin: parse the
  * request, call one use case, write its value.
  *
  * <p>Roles per route: {@code read} (any role), {@code admin} (owner or admin), {@code owner}, {@code rulesets}
@@ -53,10 +57,14 @@ public final class Routes {
     private final VenService vens;
     private final WorkloadView workloads;
     private final Store store;
+    private final Throttles throttles;
+    private final ClientSource sources;
 
     public Routes(AccessControl access, ObjectService objects, VersionedReads reads, NestedRules rules,
                   PolicyService policy, PolicyCheck policyCheck, Events events, VenService vens,
-                  WorkloadView workloads, Store store) {
+                  WorkloadView workloads, Store store, Throttles throttles, ClientSource sources) {
+        this.throttles = throttles;
+        this.sources = sources;
         this.access = access;
         this.objects = objects;
         this.reads = reads;
@@ -244,22 +252,24 @@ public final class Routes {
         }));
 
         // the VEN protocol (agent tokens, not API keys)
-        app.post("/api/v2/ven/activate", ctx -> created(ctx, vens.activate(Json.parseBody(RequestLimits.body(ctx), "activation request"), ctx.ip())));
+        app.post("/api/v2/ven/activate", ctx -> created(ctx, activate(ctx)));
         app.get("/api/v2/ven/policy", ctx -> {
-            VenService.Agent agent = vens.authenticate(ctx.header("Authorization"));
+            VenService.Agent agent = agent(ctx);
             int wait = intParam(ctx, "wait_seconds", 0, 0, 300);
             Endpoint endpoint = new Endpoint(ctx.req().getLocalAddr(), ctx.req().getLocalPort());
-            ctx.future(() -> vens.poll(agent, ctx.queryParam("known_hash"), wait, endpoint).thenAccept(json -> {
+            // asked before ctx.future, so a refused park (503, node full) is answered like any error
+            var answer = vens.poll(agent, ctx.queryParam("known_hash"), wait, endpoint);
+            ctx.future(() -> answer.thenAccept(json -> {
                 if (json == null) ctx.status(304);
                 else ctx.status(200).contentType("application/json").result(json);
             }));
         });
         app.post("/api/v2/ven/heartbeat", ctx -> {
-            vens.heartbeat(vens.authenticate(ctx.header("Authorization")), Json.parseBody(RequestLimits.body(ctx), "heartbeat"));
+            vens.heartbeat(agent(ctx), Json.parseBody(RequestLimits.body(ctx), "heartbeat"));
             ctx.status(204);
         });
         app.post("/api/v2/ven/events", ctx -> {
-            vens.agentEvents(vens.authenticate(ctx.header("Authorization")), Json.parseBody(RequestLimits.body(ctx), "agent events"));
+            vens.agentEvents(agent(ctx), Json.parseBody(RequestLimits.body(ctx), "agent events"));
             ctx.status(204);
         });
     }
@@ -303,6 +313,7 @@ public final class Routes {
     private void errors(Javalin app) {
         app.exception(ApiException.class, (e, ctx) -> {
             if (e.status() == 401) ctx.header("WWW-Authenticate", "Basic realm=\"cordon\"");
+            if (e.retryAfterSeconds() > 0) ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
             raw(ctx, e.status(), Json.write(e.errors()));
         });
         app.exception(PolicyException.class, (e, ctx) -> raw(ctx, 406, Json.write(e.errors())));
@@ -331,7 +342,52 @@ public final class Routes {
     private void authenticate(Context ctx) {
         String path = ctx.path();
         if (path.equals("/api/v2/health") || path.startsWith("/api/v2/ven/")) return;
-        ctx.attribute(P, access.authenticate(ctx.header("Authorization"), ctx.ip()));
+        ctx.attribute(P, access.authenticate(ctx.header("Authorization"), sources.of(ctx)));
+    }
+
+    /** Activation, throttled per source: an activation code has no id of its own to count under. */
+    private ObjectNode activate(Context ctx) {
+        AuthThrottle throttle = throttles.activationCodes();
+        String src = ctx.ip();
+        ApiException locked = throttle.refusal(src, null);
+        if (locked != null) throw locked;
+        JsonNode body = Json.parseBody(RequestLimits.body(ctx), "activation request");
+        try {
+            return vens.activate(body, src);
+        } catch (ApiException e) {
+            if (e.status() == 401) {
+                String reason = e.errors().get(0).message();
+                if (e.failure() != null) throttle.failed(src, null, null, reason);
+                else throttles.log().failed("activation_code", src, null, reason);
+            }
+            throw e;
+        }
+    }
+
+    /** The VEN of a request's agent token, throttled per source and per token id. */
+    private VenService.Agent agent(Context ctx) {
+        String header = ctx.header("Authorization");
+        String id = null;
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            String token = header.substring(7).trim();
+            int dot = token.indexOf('.');
+            if (dot > 0 && dot <= 64) id = token.substring(0, dot);
+        }
+        AuthThrottle throttle = throttles.agentTokens();
+        String src = ctx.ip();
+        ApiException locked = throttle.refusal(src, id);
+        if (locked != null) throw locked;
+        try {
+            VenService.Agent a = vens.authenticate(header);
+            throttle.succeeded(src, id);
+            return a;
+        } catch (ApiException e) {
+            if (e.failure() != null) {
+                throttle.failed(src, e.failure() == ApiException.Failure.WRONG_SECRET ? id : null, id,
+                        e.errors().get(0).message());
+            }
+            throw e;
+        }
     }
 
     private static Principal p(Context ctx) {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cordon.pce.api.ApiException;
 import dev.cordon.pce.api.Json;
+import dev.cordon.pce.auth.throttle.AuthThrottle;
+import dev.cordon.pce.auth.throttle.Sources;
 import dev.cordon.pce.events.Events;
 import dev.cordon.pce.store.Store;
 import java.nio.charset.StandardCharsets;
@@ -21,8 +23,9 @@ import java.util.Set;
  * <p>An API key is {@code auth_username} ({@code api_} + 16 hex) and a secret shown once; only a salted hash of the
  * secret is stored. A permission binds a role to a user ({@code auth_security_principal}); a rule set manager's
  * permission also has a {@code scope} (labels, at most one per key) and a {@code scope_coverage}. A user with
- * several rule set manager permissions has several scopes. Every failure to authenticate records
- * {@code request.authentication_failed}; every denial records {@code request.authorization_failed}.
+ * several rule set manager permissions has several scopes. Failures to authenticate are throttled and recorded as
+ * aggregated {@code request.authentication_failed} events ({@link AuthThrottle}); every denial records
+ * {@code request.authorization_failed}.
  */
 public final class AccessControl {
     public static final String USER = "user";
@@ -33,11 +36,13 @@ public final class AccessControl {
     private final Store store;
     private final Events events;
     private final Clock clock;
+    private final AuthThrottle throttle;
 
-    public AccessControl(Store store, Events events, Clock clock) {
+    public AccessControl(Store store, Events events, Clock clock, AuthThrottle throttle) {
         this.store = store;
         this.events = events;
         this.clock = clock;
+        this.throttle = throttle;
     }
 
     /** First start: user 1, owner of org 1, and its first API key; returns the key's "user:secret" line. */
@@ -61,7 +66,12 @@ public final class AccessControl {
 
     // ---- authentication ----
 
-    /** Authenticates an {@code Authorization: Basic} header; 401 (and an event) when missing or wrong. */
+    /**
+     * Authenticates an {@code Authorization: Basic} header; 401 when missing or wrong, 429 while its source (or, from
+     * where it is not used, its key) is locked after repeated failures ({@link AuthThrottle}). The owner's right key
+     * from a loopback address is never refused, so the owner cannot be locked out of the PCE's own host; its secret
+     * is 128 random bits, so checking it while locked gives a guesser nothing to go on.
+     */
     public Principal authenticate(String authorization, String srcIp) {
         String user = null;
         String secret = null;
@@ -78,36 +88,41 @@ public final class AccessControl {
                 user = null;
             }
         }
+        ApiException locked = throttle.refusal(srcIp, user);
+        if (locked != null && !Sources.isLoopback(srcIp)) throw locked;
         if (user == null) {
-            fail(null, srcIp, "no credentials");
+            fail(locked, srcIp, null, null, "no credentials");
             throw ApiException.unauthorized("Missing or malformed credentials: use HTTP Basic with an API key's"
                     + " auth_username as user and its secret as password.");
         }
         Optional<Store.Row> key = store.findByLookup(API_KEY, user);
         if (key.isEmpty()) {
-            fail(user, srcIp, "unknown API key");
-            throw ApiException.unauthorized("Unknown API key '" + user + "': check the auth_username, or mint a new key.");
+            fail(locked, srcIp, null, user, "unknown API key");
+            throw ApiException.badCredential(ApiException.Failure.UNKNOWN_KEY, "Unknown API key '" + user
+                    + "': check the auth_username, or mint a new key.");
         }
         JsonNode k = Json.parse(key.get().body());
         if (!Secrets.matches(Json.text(k, "salt"), secret, Json.text(k, "secret_hash"))) {
-            fail(user, srcIp, "wrong secret");
-            throw ApiException.unauthorized("Wrong secret for API key '" + user + "': use the secret shown when the"
-                    + " key was created, or mint a new key.");
+            fail(locked, srcIp, user, user, "wrong secret");
+            throw ApiException.badCredential(ApiException.Failure.WRONG_SECRET, "Wrong secret for API key '" + user
+                    + "': use the secret shown when the key was created, or mint a new key.");
         }
         String userHref = Json.text(k, "user_href");
         Optional<String> u = store.get(0, USER, userHref);
         if (u.isEmpty()) {
-            fail(user, srcIp, "user removed");
+            fail(locked, srcIp, null, user, "user removed");
             throw ApiException.unauthorized("The user of API key '" + user + "' no longer exists.");
         }
-        return principalOf(Json.parse(u.get()));
+        Principal p = principalOf(Json.parse(u.get()));
+        if (locked != null && !p.isOwner()) throw locked;
+        throttle.succeeded(srcIp, user);
+        return p;
     }
 
-    private void fail(String user, String srcIp, String reason) {
-        ObjectNode info = Json.object().put("reason", reason).put("src_ip", srcIp);
-        if (user != null) info.put("auth_username", user);
-        events.record(ORG, "request.authentication_failed", "warning", "failure",
-                Json.object().set("system", Json.object()), List.of(), info);
+    /** A failure while locked (only a loopback request is heard then) is answered with the lockout, not counted. */
+    private void fail(ApiException locked, String srcIp, String keyId, String shownId, String reason) {
+        if (locked != null) throw locked;
+        throttle.failed(srcIp, keyId, shownId, reason);
     }
 
     /** Records a denial and returns the 403 to throw. */

@@ -33,8 +33,15 @@ import javax.net.ssl.TrustManagerFactory;
 final class ApiClient {
     static final ObjectMapper JSON = new ObjectMapper();
 
-    /** An API key: {@code auth_username} and secret. Kept server-side, in the session. */
-    record Credentials(String user, String secret) {
+    /**
+     * An API key: {@code auth_username} and secret, and the address of the browser that signed in with it (null when
+     * not known). Kept server-side, in the session.
+     */
+    record Credentials(String user, String secret, String from) {
+        Credentials(String user, String secret) {
+            this(user, secret, null);
+        }
+
         String header() {
             return "Basic " + Base64.getEncoder().encodeToString((user + ":" + secret).getBytes(StandardCharsets.UTF_8));
         }
@@ -94,9 +101,12 @@ final class ApiClient {
     private final Supplier<Path> certificate;
     private volatile HttpClient http;
 
-    ApiClient(Supplier<String> baseUrl, Supplier<Path> certificate) {
+    private final String clientProof;
+
+    ApiClient(Supplier<String> baseUrl, Supplier<Path> certificate, String clientProof) {
         this.baseUrl = baseUrl;
         this.certificate = certificate;
+        this.clientProof = clientProof;
     }
 
     Response get(Credentials c, String path) {
@@ -142,6 +152,10 @@ final class ApiClient {
                         : HttpRequest.BodyPublishers.ofString(body.toString()));
         if (body != null) b.header("Content-Type", "application/json");
         if (c != null) b.header("Authorization", c.header());
+        // the browser's address, so the API throttles a guesser's sign-ins, not every console user's
+        if (c != null && c.from() != null && clientProof != null) {
+            b.header("X-Cordon-Console", clientProof).header("X-Cordon-Console-Client", c.from());
+        }
         try {
             HttpResponse<String> r = client().send(b.build(), HttpResponse.BodyHandlers.ofString());
             String text = r.body();

@@ -56,7 +56,10 @@ record Caller(String displayName, String role, boolean admin, List<Scope> rulese
     /** Asks the API who the caller is (GET /users/me): name, roles, and a rule set manager's scopes. */
     static Caller probe(ApiClient api, Credentials c, int org) {
         Response me = api.sendRaw(c, "GET", "/users/me", null);
-        if (me.status() == 401 || me.status() == 403) throw new SignInRefused(me.errors().get(0).message());
+        // 429: this browser's address is locked after failed sign-ins; the message says when to retry
+        if (me.status() == 401 || me.status() == 403 || me.status() == 429) {
+            throw new SignInRefused(me.errors().get(0).message());
+        }
         if (!me.ok()) throw new ApiClient.ReadFailed("/users/me", me);
         JsonNode user = me.body();
         List<Scope> scopes = new ArrayList<>();

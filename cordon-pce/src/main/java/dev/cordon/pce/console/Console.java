@@ -29,7 +29,7 @@ public final class Console {
 
     private Console(ConsoleConfig config) {
         this.config = config;
-        this.api = new ApiClient(config.apiBaseUrl(), config.certificatePem());
+        this.api = new ApiClient(config.apiBaseUrl(), config.certificatePem(), config.clientProof());
         this.sessions = new Sessions(config.idleTimeout(), Clock.systemUTC());
     }
 

@@ -11,9 +11,11 @@ import java.util.function.Supplier;
  * <p>{@code apiBaseUrl} gives {@code http(s)://host:port} of the PCE itself (a supplier, because the port is known
  * only once the server has started); {@code certificatePem} gives the PEM certificate to trust for HTTPS (the PCE's
  * self-signed one) or null for plain HTTP; {@code org} is the org the console shows; {@code idleTimeout} ends a
- * session nobody used for that long.
+ * session nobody used for that long; {@code clientProof} (may be null) lets the API count a browser's failed sign-ins
+ * under the browser's address.
  */
-public record ConsoleConfig(Supplier<String> apiBaseUrl, Supplier<Path> certificatePem, int org, Duration idleTimeout) {
+public record ConsoleConfig(Supplier<String> apiBaseUrl, Supplier<Path> certificatePem, int org, Duration idleTimeout,
+                            String clientProof) {
     public ConsoleConfig {
         Objects.requireNonNull(apiBaseUrl, "apiBaseUrl: give how to reach the PCE's REST API, e.g. pce::baseUrl");
         if (certificatePem == null) certificatePem = () -> null;
@@ -23,6 +25,14 @@ public record ConsoleConfig(Supplier<String> apiBaseUrl, Supplier<Path> certific
 
     /** The console of org 1 with a 30-minute idle timeout. */
     public ConsoleConfig(Supplier<String> apiBaseUrl, Supplier<Path> certificatePem) {
-        this(apiBaseUrl, certificatePem, 1, Duration.ofMinutes(30));
+        this(apiBaseUrl, certificatePem, 1, Duration.ofMinutes(30), null);
+    }
+
+    /**
+     * With the proof the API believes the console's {@code X-Cordon-Console-Client} by (null: the console does not
+     * name its browsers, and the API counts failed sign-ins under the console's own loopback address).
+     */
+    public ConsoleConfig withClientProof(String proof) {
+        return new ConsoleConfig(apiBaseUrl, certificatePem, org, idleTimeout, proof);
     }
 }

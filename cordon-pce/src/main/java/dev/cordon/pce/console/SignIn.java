@@ -39,7 +39,7 @@ final class SignIn {
         if (key.isEmpty() || key.equals("null")) f.error("key", "Give the API key's auth_username, e.g. api_1a2b3c4d5e6f7a8b.");
         if (secret.isEmpty()) f.error("secret", "Give the API key's secret.");
         if (!f.hasErrors()) {
-            Credentials c = new Credentials(key, secret);
+            Credentials c = new Credentials(key, secret, ctx.ip());
             try {
                 Caller caller = Caller.probe(api, c, org);
                 sessions.create(ctx, c, caller);

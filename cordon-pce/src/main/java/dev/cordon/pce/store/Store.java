@@ -512,6 +512,27 @@ public final class Store implements AutoCloseable {
                 .bind("ts", ts).bind("body", body).execute());
     }
 
+    /** Deletes the events recorded before {@code ts} (RFC 3339 UTC text); returns how many. */
+    public int deleteEventsBefore(String ts) {
+        return with(h -> h.createUpdate("DELETE FROM events WHERE ts < :ts").bind("ts", ts).execute());
+    }
+
+    /** Deletes an org's oldest events beyond the newest {@code keep}; returns how many. */
+    public int deleteEventsBeyond(int org, long keep) {
+        return with(h -> {
+            Optional<Long> last = h.createQuery("SELECT seq FROM events WHERE org = :org ORDER BY seq DESC"
+                            + " OFFSET :keep ROWS FETCH NEXT 1 ROWS ONLY")
+                    .bind("org", org).bind("keep", keep).mapTo(Long.class).findOne();
+            return last.map(seq -> h.createUpdate("DELETE FROM events WHERE org = :org AND seq <= :seq")
+                    .bind("org", org).bind("seq", seq).execute()).orElse(0);
+        });
+    }
+
+    /** The orgs that have events. */
+    public List<Integer> eventOrgs() {
+        return with(h -> h.createQuery("SELECT DISTINCT org FROM events").mapTo(Integer.class).list());
+    }
+
     /** One event by its href. */
     public Optional<String> event(int org, String href) {
         return with(h -> h.createQuery("SELECT body FROM events WHERE org = :org AND href = :href")

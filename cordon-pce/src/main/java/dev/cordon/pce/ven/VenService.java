@@ -79,6 +79,9 @@ public final class VenService implements AutoCloseable {
     private final Duration heartbeatTimeout;
     private final Map<String, Agent> tokens = new ConcurrentHashMap<>();
     private final Map<Waiter, Boolean> waiting = new ConcurrentHashMap<>();
+    private final ParkedPolls parked;
+    public static final int DEFAULT_MAX_PARKED_POLLS = 20_000;
+    public static final int DEFAULT_MAX_PARKED_POLLS_PER_VEN = 2;
     private final Map<String, Heartbeat> heartbeats = new ConcurrentHashMap<>();
     /** The hash of the last policy this node sent each VEN (a 200 answer), to tell "applied" from "fetching". */
     private final Map<String, String> served = new ConcurrentHashMap<>();
@@ -138,6 +141,15 @@ public final class VenService implements AutoCloseable {
      */
     public VenService(Store store, Events events, PolicyService policy, ObjectService objects, Clock clock,
                       Duration heartbeatTimeout, Cluster cluster, List<Endpoint> advertised) {
+        this(store, events, policy, objects, clock, heartbeatTimeout, cluster, advertised,
+                DEFAULT_MAX_PARKED_POLLS, DEFAULT_MAX_PARKED_POLLS_PER_VEN);
+    }
+
+    /** {@code maxParked}, {@code maxParkedPerVen}: the bounds of parked long polls ({@link ParkedPolls}). */
+    public VenService(Store store, Events events, PolicyService policy, ObjectService objects, Clock clock,
+                      Duration heartbeatTimeout, Cluster cluster, List<Endpoint> advertised, int maxParked,
+                      int maxParkedPerVen) {
+        this.parked = new ParkedPolls(maxParked, maxParkedPerVen);
         this.advertised = List.copyOf(advertised);
         this.cluster = cluster;
         cluster.subscribe(this::changedElsewhere);
@@ -220,24 +232,19 @@ public final class VenService implements AutoCloseable {
         ArrayNode interfaces = VenInputs.activation(body); // types and field paths; the workload check follows
         String code = Json.text(body, "activation_code");
         String hostname = Json.text(body, "hostname");
-        if (code == null) throw ApiException.unauthorized("Missing activation_code: generate a pairing key first.");
+        if (code == null) {
+            throw ApiException.badCredential(ApiException.Failure.UNKNOWN_KEY,
+                    "Missing activation_code: generate a pairing key first.");
+        }
         if (hostname == null || hostname.isBlank()) {
             throw ApiException.invalid("hostname_required", "Activation needs the host's hostname.");
         }
         String token;
         ObjectNode result;
-        try {
-            Activated a = store.write(() -> doActivate(code, hostname, interfaces, body));
-            token = a.token();
-            result = a.result();
-        } catch (ApiException e) {
-            if (e.status() == 401) {
-                events.record(1, "request.authentication_failed", "warning", "failure",
-                        Json.object().set("system", Json.object()), List.of(),
-                        Json.object().put("reason", e.errors().get(0).message()).put("src_ip", srcIp));
-            }
-            throw e;
-        }
+        // a 401 is throttled and recorded by the caller (auth.throttle), once per source and interval
+        Activated a = store.write(() -> doActivate(code, hostname, interfaces, body));
+        token = a.token();
+        result = a.result();
         policy.liveChanged();
         result.put("agent_token", token);
         return result;
@@ -247,7 +254,10 @@ public final class VenService implements AutoCloseable {
 
     private Activated doActivate(String code, String hostname, ArrayNode interfaces, JsonNode body) {
         Optional<Store.Row> keyRow = store.findByLookup(PAIRING_KEY, Secrets.hash("activation", code));
-        if (keyRow.isEmpty()) throw ApiException.unauthorized("Unknown activation code: generate a new pairing key.");
+        if (keyRow.isEmpty()) {
+            throw ApiException.badCredential(ApiException.Failure.UNKNOWN_KEY,
+                    "Unknown activation code: generate a new pairing key.");
+        }
         ObjectNode key = (ObjectNode) Json.parse(keyRow.get().body());
         String keyHref = keyRow.get().href();
         int org = Integer.parseInt(keyHref.split("/")[2]);
@@ -326,17 +336,21 @@ public final class VenService implements AutoCloseable {
     /** Authenticates {@code Authorization: Bearer <agent_token>}; 401 for unknown, suspended or unpaired VENs. */
     public Agent authenticate(String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw ApiException.unauthorized("VEN requests carry Authorization: Bearer <agent_token> from activation.");
+            throw ApiException.badCredential(ApiException.Failure.UNKNOWN_KEY,
+                    "VEN requests carry Authorization: Bearer <agent_token> from activation.");
         }
         String token = authorization.substring(7).trim();
         Agent known = tokens.get(token);
         if (known != null) return known;
         int dot = token.indexOf('.');
         Optional<Store.Row> row = dot <= 0 ? Optional.empty() : store.findByLookup(AGENT_TOKEN, token.substring(0, dot));
-        if (row.isEmpty()) throw ApiException.unauthorized("Unknown agent token: the VEN is not paired; activate it again.");
+        if (row.isEmpty()) {
+            throw ApiException.badCredential(ApiException.Failure.UNKNOWN_KEY,
+                    "Unknown agent token: the VEN is not paired; activate it again.");
+        }
         JsonNode t = Json.parse(row.get().body());
         if (!Secrets.matches(Json.text(t, "salt"), token.substring(dot + 1), Json.text(t, "hash"))) {
-            throw ApiException.unauthorized("Wrong agent token: activate the VEN again.");
+            throw ApiException.badCredential(ApiException.Failure.WRONG_SECRET, "Wrong agent token: activate the VEN again.");
         }
         String venHref = Json.text(t, "ven");
         JsonNode unpaired = t.path("unpaired");
@@ -371,14 +385,24 @@ public final class VenService implements AutoCloseable {
             return CompletableFuture.completedFuture(answer(agent, now, knownHash));
         }
         Waiter w = new Waiter(agent, knownHash, endpoint, now.basis, new CompletableFuture<>());
+        CompletableFuture<byte[]> superseded = parked.park(agent.venHref(), w.future());
         waiting.put(w, Boolean.TRUE);
-        w.future().whenComplete((p, e) -> waiting.remove(w));
+        w.future().whenComplete((p, e) -> {
+            waiting.remove(w);
+            parked.release(agent.venHref(), w.future());
+        });
+        if (superseded != null) superseded.complete(null);
         timers.schedule(() -> w.future().complete(null), waitSeconds, TimeUnit.SECONDS);
         // a change between the first check and registering must not be missed
         Compiled again = compiledFor(agent, endpoint);
         byte[] changed = answer(agent, again, knownHash);
         if (changed != null) w.future().complete(changed);
         return w.future();
+    }
+
+    /** How many policy polls are parked on this node (tests, benchmarks). */
+    public int parkedPolls() {
+        return parked.total();
     }
 
     /**

@@ -237,4 +237,41 @@ class RbacMatrixTest {
         assertThat(again.get("/orgs/1/labels").status()).isEqualTo(200);
         assertThat(pce.owner.get("/users/1/api_keys").body().toString()).doesNotContain("secret");
     }
+
+    /**
+     * The decision (docs/api.md §8): every user with a role manages its own keys — lists, mints (to rotate) and
+     * deletes (to revoke) them — and each key acts with its user's roles only, so a read_only user's new key still
+     * only reads; other users' keys are the owner's alone.
+     */
+    @ParameterizedTest
+    @MethodSource("nonOwners")
+    void everyRoleManagesItsOwnKeysAndEachKeyActsWithItsUsersRolesOnly(String role) {
+        Api user = as.get(role);
+        String me = user.get("/users/me").body().get("href").asText();
+        assertThat(user.get(me + "/api_keys").status()).isEqualTo(200);
+        Resp minted = user.post(me + "/api_keys", Map.of("name", "rotated"));
+        assertThat(minted.status()).as(minted.toString()).isEqualTo(201);
+        Api rotated = pce.anonymous.as(minted.body().get("auth_username").asText() + ":" + minted.body().get("secret").asText());
+        assertThat(rotated.get("/users/me").body().get("roles").toString())
+                .isEqualTo(user.get("/users/me").body().get("roles").toString());
+        int labelWrite = rotated.post("/orgs/1/labels", Map.of("key", "env", "value", "k-" + u())).status();
+        assertThat(labelWrite).isEqualTo(role.equals(ADMIN) ? 201 : 403);
+        String ownerKey = pce.owner.get("/users/1/api_keys").body().get(0).get("href").asText();
+        assertThat(rotated.delete(ownerKey).status()).as("another user's key").isEqualTo(403);
+        assertThat(user.delete(minted.body().get("href").asText()).status()).isEqualTo(204);
+        assertThat(rotated.get("/orgs/1/labels").status()).as("a deleted key is revoked at once").isEqualTo(401);
+    }
+
+    static Stream<String> nonOwners() {
+        return Stream.of(ADMIN, READ_ONLY, RSM);
+    }
+
+    @Test
+    void aUserWithoutARoleMayNotMintKeys() {
+        String href = pce.owner.post("/users", Map.of("username", "nobody-" + u())).body().get("href").asText();
+        Resp key = pce.owner.post(href + "/api_keys", Map.of("name", "t"));
+        Api nobody = pce.anonymous.as(key.body().get("auth_username").asText() + ":" + key.body().get("secret").asText());
+        assertThat(nobody.post(href + "/api_keys", Map.of("name", "more")).status()).isEqualTo(403);
+        assertThat(nobody.delete(key.body().get("href").asText()).status()).isEqualTo(403);
+    }
 }

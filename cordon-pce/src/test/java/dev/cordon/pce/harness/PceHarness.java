@@ -25,11 +25,15 @@ public final class PceHarness implements AutoCloseable {
     public final String jdbcUrl;
 
     private PceHarness(String jdbcUrl) {
-        this(jdbcUrl, null);
+        this(jdbcUrl, null, null);
+    }
+
+    private PceHarness(String jdbcUrl, String ownerKey) {
+        this(jdbcUrl, ownerKey, null);
     }
 
     /** {@code ownerKey} null: this node created the org and wrote the key; else another node did. */
-    private PceHarness(String jdbcUrl, String ownerKey) {
+    private PceHarness(String jdbcUrl, String ownerKey, dev.cordon.pce.Limits limits) {
         this.jdbcUrl = jdbcUrl;
         try {
             dataDir = Files.createTempDirectory("cordon-pce-test");
@@ -38,7 +42,8 @@ public final class PceHarness implements AutoCloseable {
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         server = new PceServer(new PceServer.Config(dataDir, jdbcUrl, "127.0.0.1", 0, true)
-                .withClock(clock).withHeartbeatTimeout(Duration.ofMinutes(5)), new PrintStream(out, true)).start();
+                .withClock(clock).withHeartbeatTimeout(Duration.ofMinutes(5)).withLimits(limits),
+                new PrintStream(out, true)).start();
         printed = out.toString();
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10)).build();
@@ -53,6 +58,11 @@ public final class PceHarness implements AutoCloseable {
 
     public static PceHarness h2() {
         return new PceHarness(null);
+    }
+
+    /** An H2 PCE with these abuse limits. */
+    public static PceHarness h2(dev.cordon.pce.Limits limits) {
+        return new PceHarness(null, null, limits);
     }
 
     public static PceHarness postgres() {

@@ -35,7 +35,7 @@ class InputLimitsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = new PceServer(new PceServer.Config(dir, null, "127.0.0.1", 0, true).withLimits(SMALL),
+        server = new PceServer(new PceServer.Config(dir, null, "127.0.0.1", 0, true).withRequestLimits(SMALL),
                 new PrintStream(new ByteArrayOutputStream())).start();
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
         base = "http://127.0.0.1:" + server.port();

@@ -202,8 +202,25 @@ public final class HttpPceClient implements PceClient {
             throw PceException.unpaired(msg, restore);
         }
         if (s == 401) throw new PceException(PceException.Kind.UNAUTHORIZED, s, msg);
+        if (s == 429 || s == 503) {
+            throw PceException.retryLater(s == 429 ? PceException.Kind.THROTTLED : PceException.Kind.SERVER, s, msg,
+                    retryAfter(r.headers().firstValue("Retry-After").orElse(null)));
+        }
         if (s >= 500) throw new PceException(PceException.Kind.SERVER, s, msg);
         throw new PceException(PceException.Kind.REJECTED, s, msg);
+    }
+
+    /** {@code Retry-After} in seconds (the PCE sends no dates), bounded; null when absent or not a number. */
+    static java.time.Duration retryAfter(String header) {
+        if (header == null) return null;
+        try {
+            long seconds = Long.parseLong(header.strip());
+            if (seconds < 0) return null;
+            java.time.Duration d = java.time.Duration.ofSeconds(seconds);
+            return d.compareTo(PceException.MAX_RETRY_AFTER) > 0 ? PceException.MAX_RETRY_AFTER : d;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /** The PCE's first error ({@code [{"token","message"}]}); token null and the body as message when it is not one. */

@@ -19,12 +19,18 @@ public final class PceException extends RuntimeException {
         /** The PCE presented a certificate other than the one pinned at activation. */
         CERTIFICATE,
         /** 401 with {@code ven_unpaired_saved|default}: an admin unpaired this VEN; restore the firewall and stop. */
-        UNPAIRED
+        UNPAIRED,
+        /** 429: too many failures from this host, or too many waiting polls; retry after {@link #retryAfter()}. */
+        THROTTLED
     }
+
+    /** The longest {@code Retry-After} the VEN honours; a longer one is read as this (the PCE's lockouts are shorter). */
+    public static final java.time.Duration MAX_RETRY_AFTER = java.time.Duration.ofMinutes(10);
 
     private final Kind kind;
     private final int status;
     private dev.cordon.ven.enforce.FirewallRestore firewallRestore;
+    private java.time.Duration retryAfter;
 
     public PceException(Kind kind, int status, String message, Throwable cause) {
         super(message, cause);
@@ -48,6 +54,23 @@ public final class PceException extends RuntimeException {
         return firewallRestore;
     }
 
+    /** A 429 or 503 with its {@code Retry-After} (seconds, at most {@link #MAX_RETRY_AFTER}). */
+    public static PceException retryLater(Kind kind, int status, String message, java.time.Duration retryAfter) {
+        PceException e = new PceException(kind, status, message);
+        e.retryAfter = retryAfter;
+        return e;
+    }
+
+    /** How long the PCE asked the VEN to wait, or null when it did not say. */
+    public java.time.Duration retryAfter() {
+        return retryAfter;
+    }
+
+    /** The retry delay to use: the backoff, or longer when the PCE asked for longer. */
+    public java.time.Duration delay(java.time.Duration backoff) {
+        return retryAfter != null && retryAfter.compareTo(backoff) > 0 ? retryAfter : backoff;
+    }
+
     public Kind kind() {
         return kind;
     }
@@ -59,6 +82,6 @@ public final class PceException extends RuntimeException {
 
     /** True when trying again later may succeed. */
     public boolean transientFailure() {
-        return kind == Kind.UNREACHABLE || kind == Kind.SERVER;
+        return kind == Kind.UNREACHABLE || kind == Kind.SERVER || kind == Kind.THROTTLED;
     }
 }

@@ -71,6 +71,34 @@ class HttpPceClientTest {
     }
 
     @Test
+    void aLockedOutSourceIsToldWhenToRetryAndThatItIsTransient() {
+        try (PceHarness pce = PceHarness.h2()) {
+            HttpPceClient c = new HttpPceClient(URI.create("http://127.0.0.1:" + pce.server.port() + "/"), null);
+            for (int i = 0; i <= dev.cordon.pce.auth.throttle.AuthThrottle.SOURCE_LIMITS.free(); i++) {
+                assertThatThrownBy(() -> c.activate(request("wrong"))).isInstanceOfSatisfying(PceException.class,
+                        e -> assertThat(e.kind()).isEqualTo(PceException.Kind.UNAUTHORIZED));
+            }
+            assertThatThrownBy(() -> c.activate(request(code(pce.owner)))).isInstanceOfSatisfying(PceException.class, e -> {
+                assertThat(e.kind()).isEqualTo(PceException.Kind.THROTTLED);
+                assertThat(e.status()).isEqualTo(429);
+                assertThat(e.transientFailure()).isTrue();
+                assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(1));
+                assertThat(e.getMessage()).contains("retry after");
+            });
+            pce.clock.advance(Duration.ofSeconds(1));
+            assertThat(c.activate(request(code(pce.owner))).venHref()).startsWith("/orgs/1/vens/");
+        }
+    }
+
+    @Test
+    void retryAfterIsReadAsSecondsAndBounded() {
+        assertThat(HttpPceClient.retryAfter("10")).isEqualTo(Duration.ofSeconds(10));
+        assertThat(HttpPceClient.retryAfter("86400")).isEqualTo(PceException.MAX_RETRY_AFTER);
+        assertThat(HttpPceClient.retryAfter("Wed, 21 Oct 2015 07:28:00 GMT")).isNull();
+        assertThat(HttpPceClient.retryAfter(null)).isNull();
+    }
+
+    @Test
     void anUnpairedVenIsToldHowToRestoreItsFirewall() {
         try (PceHarness pce = PceHarness.h2()) {
             HttpPceClient c = new HttpPceClient(URI.create("http://127.0.0.1:" + pce.server.port() + "/"), null);
