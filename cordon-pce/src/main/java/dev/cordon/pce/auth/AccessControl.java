@@ -329,9 +329,20 @@ public final class AccessControl {
         store.writeVoid(() -> {
             JsonNode before = Json.parse(store.get(org, PERMISSION, href)
                     .orElseThrow(() -> ApiException.notFound("No permission " + href + ".")));
+            if (isOwnerGrant(before) && store.all(org, PERMISSION).stream()
+                    .filter(r -> !r.href().equals(href)).noneMatch(r -> isOwnerGrant(Json.parse(r.body())))) {
+                // without an owner nobody may manage users, permissions or other users' keys: the org is locked
+                throw ApiException.invalid("last_owner_permission", "Permission " + href + " is the org's last owner"
+                        + " grant; deleting it would leave nobody able to manage users and permissions. Grant the owner"
+                        + " role to another user first (POST /orgs/" + org + "/permissions), then delete this one.");
+            }
             store.delete(org, PERMISSION, href);
             events.record(org, "permission.delete", "info", "success", by.eventActor(),
                     List.of(Events.deleted(href, before)), null);
         });
+    }
+
+    private static boolean isOwnerGrant(JsonNode permission) {
+        return ("/roles/" + Principal.OWNER).equals(permission.path("role").path("href").asText());
     }
 }

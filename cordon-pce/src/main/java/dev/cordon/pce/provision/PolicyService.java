@@ -259,7 +259,12 @@ public final class PolicyService {
     }
 
     private PolicyDocument withLive(int org, PolicyDocument versioned) {
-        return versioned.withLabels(liveLabels(org)).withWorkloads(liveWorkloads(org));
+        return withLive(org, versioned, liveLabels(org), liveWorkloads(org));
+    }
+
+    /** The document with these live labels and workloads, rules' references to set-aside workloads left out. */
+    private PolicyDocument withLive(int org, PolicyDocument versioned, List<Label> labels, List<Workload> workloads) {
+        return SetAside.withoutReferencesTo(versioned.withLabels(labels).withWorkloads(workloads), setAside.excluded(org));
     }
 
     public long activeVersion(int org) {
@@ -449,9 +454,9 @@ public final class PolicyService {
             // the live labels and workloads are read once: at 10,000 workloads each read costs a noticeable pause
             List<Label> labels = liveLabels(org);
             List<Workload> workloads = liveWorkloads(org);
-            checkDependencies(next, draft, subset != null && !subset.isNull(), labels, workloads);
+            checkDependencies(next, draft, subset != null && !subset.isNull(), labels, workloads, org);
             PolicyDocument versioned = fromTrees(next);
-            Engine engine = build(versioned.withLabels(labels).withWorkloads(workloads)); // 406 with every error
+            Engine engine = build(withLive(org, versioned, labels, workloads)); // 406 with every error
             long version = activeVersion(org) + 1;
             built[0] = engine;
             builtVersion[0] = version;
@@ -503,13 +508,14 @@ public final class PolicyService {
     }
 
     private void checkDependencies(Map<Kind, Map<String, ObjectNode>> next, Map<Kind, Map<String, ObjectNode>> draft,
-                                   boolean isSubset, List<Label> liveLabels, List<Workload> liveWorkloads) {
+                                   boolean isSubset, List<Label> liveLabels, List<Workload> liveWorkloads, int org) {
         Map<String, Kind> byCollection = new HashMap<>();
         for (Kind k : Kind.VERSIONED) byCollection.put(k.collection(), k);
         Set<String> labels = new java.util.HashSet<>();
         liveLabels.forEach(l -> labels.add(l.href()));
         Set<String> workloads = new java.util.HashSet<>();
         liveWorkloads.forEach(w -> workloads.add(w.href()));
+        workloads.addAll(setAside.excluded(org)); // still stored: a reference to one is no missing dependency
         List<ValidationError> errors = new ArrayList<>();
         for (Kind k : Kind.VERSIONED) {
             for (var e : next.get(k).entrySet()) {
@@ -668,7 +674,10 @@ public final class PolicyService {
             labels.forEach(l -> importedLabels.add(l.href()));
             allLabels.removeIf(l -> importedLabels.contains(l.href()));
             allLabels.addAll(labels);
-            PolicyDocument full = withBuiltIns.withLabels(allLabels).withWorkloads(workloads);
+            Set<String> stillSetAside = setAside.excluded(org);
+            stillSetAside.removeAll(imported); // the import replaces them
+            PolicyDocument full = SetAside.withoutReferencesTo(withBuiltIns.withLabels(allLabels).withWorkloads(workloads),
+                    stillSetAside);
             List<ValidationError> errors = Engine.validate(full);
             if (!errors.isEmpty()) throw ApiException.invalid(errors);
             build(full);

@@ -87,6 +87,53 @@ public final class SetAside {
         return out;
     }
 
+    /** The org's stored workloads that are set aside now (as of the last {@link #verdict} on each). */
+    public java.util.Set<String> excluded(int org) {
+        String prefix = "/orgs/" + org + "/";
+        java.util.Set<String> out = new java.util.HashSet<>();
+        seen.forEach((href, s) -> {
+            if (href.startsWith(prefix) && !s.verdict().compiles()) out.add(href);
+        });
+        return out;
+    }
+
+    /**
+     * The document without rules' references to set-aside workloads: such a workload has no addresses in policy,
+     * so an actor naming it selects nothing; a rule left with no consumers or no providers selects nothing and is
+     * left out. Without this, one rule naming a set-aside workload by href would make the whole document invalid.
+     * Stored rule sets keep the reference: once the workload is fixed, the rule applies again.
+     */
+    public static dev.cordon.policy.model.PolicyDocument withoutReferencesTo(
+            dev.cordon.policy.model.PolicyDocument doc, java.util.Set<String> hrefs) {
+        if (hrefs.isEmpty()) return doc;
+        List<dev.cordon.policy.model.RuleSet> sets = new java.util.ArrayList<>();
+        for (var rs : doc.ruleSetsOrEmpty()) {
+            sets.add(rs.withRules(without(rs.rulesOrEmpty(), hrefs), without(rs.denyRulesOrEmpty(), hrefs)));
+        }
+        return doc.withRuleSets(sets);
+    }
+
+    private static List<dev.cordon.policy.model.Rule> without(List<dev.cordon.policy.model.Rule> rules,
+                                                              java.util.Set<String> hrefs) {
+        List<dev.cordon.policy.model.Rule> out = new java.util.ArrayList<>();
+        for (var r : rules) {
+            var providers = actorsWithout(r.providersOrEmpty(), hrefs);
+            var consumers = actorsWithout(r.consumersOrEmpty(), hrefs);
+            if (providers.size() == r.providersOrEmpty().size() && consumers.size() == r.consumersOrEmpty().size()) {
+                out.add(r);
+            } else if (!(providers.isEmpty() && !r.providersOrEmpty().isEmpty())
+                    && !(consumers.isEmpty() && !r.consumersOrEmpty().isEmpty())) {
+                out.add(r.withActors(providers, consumers));
+            }
+        }
+        return out;
+    }
+
+    private static List<dev.cordon.policy.model.Actor> actorsWithout(List<dev.cordon.policy.model.Actor> actors,
+                                                                     java.util.Set<String> hrefs) {
+        return actors.stream().filter(a -> a.workload() == null || !hrefs.contains(a.workload().href())).toList();
+    }
+
     /** Forgets workloads no longer stored (only this org's: {@code present} holds its current hrefs). */
     void retain(int org, java.util.Set<String> present) {
         String prefix = "/orgs/" + org + "/";

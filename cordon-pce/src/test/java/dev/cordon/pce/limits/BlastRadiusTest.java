@@ -176,5 +176,27 @@ class BlastRadiusTest {
         assertThat(owner.get("/orgs/1/workloads/w-prefix").body().get("policy_conditions")).isEmpty();
         assertThat(owner.get("/orgs/1/sec_policy/active/policy_check?src_external_ip=192.0.2.7&dst_workload=w-prefix&port=22&protocol=6")
                 .status()).isEqualTo(200);
+
+        // rules naming a set-aside workload by href: the actor selects nothing, the org still provisions
+        String good = owner.get("/orgs/1/workloads?name=good1").body().get(0).get("href").asText();
+        Resp rs = owner.post("/orgs/1/sec_policy/draft/rule_sets", Map.of("name", "names a set-aside workload",
+                "scopes", List.of(List.of()),
+                "rules", List.of(
+                        Map.of("providers", List.of(Map.of("workload", Map.of("href", good))),
+                                "consumers", List.of(Map.of("workload", Map.of("href", "/orgs/1/workloads/w-number")),
+                                        Map.of("ip_list", Map.of("href", ipl.body().get("href").asText()))),
+                                "ingress_services", List.of(Map.of("proto", 6, "port", 22))),
+                        Map.of("providers", List.of(Map.of("workload", Map.of("href", "/orgs/1/workloads/w-cidr"))),
+                                "consumers", List.of(Map.of("actors", "ams")),
+                                "ingress_services", List.of(Map.of("proto", 6, "port", 80))))));
+        assertThat(rs.status()).as(rs.toString()).isEqualTo(201);
+        Resp draftCheck = owner.get("/orgs/1/sec_policy/draft/policy_check?src_external_ip=192.0.2.7&dst_workload=good1&port=22&protocol=6");
+        assertThat(draftCheck.status()).as(draftCheck.toString()).isEqualTo(200);
+        Resp again = owner.post("/orgs/1/sec_policy", Map.of("update_description", "rules naming set-aside workloads"));
+        assertThat(again.status()).as(again.toString()).isEqualTo(201);
+        Resp allowed = owner.get("/orgs/1/sec_policy/active/policy_check?src_external_ip=192.0.2.7&dst_workload=good1&port=22&protocol=6");
+        assertThat(allowed.status()).as(allowed.toString()).isEqualTo(200);
+        assertThat(allowed.body().get("sec_rules").toString()).as("the rule's other consumer still matches")
+                .contains("\"rule_set_name\":\"names a set-aside workload\"").contains("/sec_rules/1\"");
     }
 }

@@ -64,4 +64,10 @@ public record Rule(String href, Boolean enabled, String description, List<Actor>
                 override, resolveLabelsAs, secConnect, machineAuth, externalDataSet, externalDataReference,
                 createdAt, updatedAt, createdBy, updatedBy);
     }
+
+    public Rule withActors(List<Actor> newProviders, List<Actor> newConsumers) {
+        return new Rule(href, enabled, description, newProviders, newConsumers, ingressServices, unscopedConsumers,
+                stateless, override, resolveLabelsAs, secConnect, machineAuth, externalDataSet, externalDataReference,
+                createdAt, updatedAt, createdBy, updatedBy);
+    }
 }

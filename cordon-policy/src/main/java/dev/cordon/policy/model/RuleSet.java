@@ -49,4 +49,9 @@ public record RuleSet(String href, String name, Boolean enabled, String descript
     public boolean isScopeAll() {
         return scopesOrEmpty().isEmpty() || scopesOrEmpty().stream().anyMatch(List::isEmpty);
     }
+
+    public RuleSet withRules(List<Rule> newRules, List<Rule> newDenyRules) {
+        return new RuleSet(href, name, enabled, description, scopes, newRules, newDenyRules, ipTablesRules,
+                externalDataSet, externalDataReference, createdAt, updatedAt, createdBy, updatedBy);
+    }
 }

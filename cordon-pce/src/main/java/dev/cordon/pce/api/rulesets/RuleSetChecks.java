@@ -166,9 +166,14 @@ public final class RuleSetChecks implements ObjectService.Checks {
         PolicyDocument draft = policy.document(org, "draft");
         List<RuleSet> sets = new ArrayList<>();
         for (RuleSet s : draft.ruleSetsOrEmpty()) if (!Objects.equals(s.href(), rs.href())) sets.add(s);
-        sets.add(rs);
+        // a stored workload that is set aside exists (requireReferences) but has no place in policy: the engine
+        // checks the rule set as it will compile, without references to it
+        java.util.Set<String> setAside = policy.setAside().excluded(org);
+        RuleSet checked = setAside.isEmpty() ? rs : dev.cordon.pce.provision.SetAside.withoutReferencesTo(
+                PolicyDocument.empty().withRuleSets(List.of(rs)), setAside).ruleSetsOrEmpty().get(0);
+        sets.add(checked);
         uniqueExternalData(draft, rs);
-        List<ValidationError> errors = RuleSetValidation.validate(draft.withRuleSets(sets), rs);
+        List<ValidationError> errors = RuleSetValidation.validate(draft.withRuleSets(sets), checked);
         if (!errors.isEmpty()) throw ApiException.invalid(errors);
     }
 
