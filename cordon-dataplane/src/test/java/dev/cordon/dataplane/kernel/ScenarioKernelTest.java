@@ -2,9 +2,9 @@ package dev.cordon.dataplane.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cordon.policy.testing.Scenarios;
 import dev.cordon.policy.testing.Scenarios.Check;
 import dev.cordon.policy.testing.Scenarios.Scenario;
+import dev.cordon.policy.testing.Scenarios;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cordon.dataplane.AppliedState;
+import dev.cordon.dataplane.ApplyException;
+import dev.cordon.dataplane.Change;
+import dev.cordon.dataplane.ChangeKind;
 import dev.cordon.dataplane.Dataplane;
 import dev.cordon.dataplane.Policies;
-import dev.cordon.dataplane.apply.ApplyException;
-import dev.cordon.dataplane.tamper.Change;
-import dev.cordon.dataplane.tamper.ChangeKind;
-import dev.cordon.dataplane.tamper.TamperReport;
+import dev.cordon.dataplane.TamperReport;
 import dev.cordon.policy.compile.Coexistence;
 import dev.cordon.policy.compile.CustomStatement;
 import dev.cordon.policy.compile.FirewallPolicy;
