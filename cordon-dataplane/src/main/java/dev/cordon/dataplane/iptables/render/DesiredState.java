@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * Everything Cordon wants in the kernel for one policy: ipsets and per-family tables. A pure value computed by
- * {@link IptablesRenderer}; equal policies give equal states and byte-identical {@link #text()}. An {@code idle} policy
+ * {@link IptablesRenderer} from the plan; equal policies give equal states and byte-identical {@link #text()}. An {@code idle} policy
  * gives an empty state: Cordon leaves the firewall alone.
  */
 public record DesiredState(String policyHash, EnforcementMode mode, Coexistence coexistence, List<SetSpec> sets,
