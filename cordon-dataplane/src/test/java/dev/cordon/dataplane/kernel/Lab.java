@@ -143,9 +143,14 @@ public final class Lab implements AutoCloseable {
             return runner;
         }
 
-        /** A dataplane for this host, through the same facade the CLI and the VEN use. */
+        /** A dataplane for this host, through the same factory the CLI and the VEN use. */
         public Dataplane dataplane() {
             return Backends.create(runner);
+        }
+
+        /** A dataplane for this host with the given backend. */
+        public Dataplane dataplane(Backends.Choice backend) {
+            return Backends.create(runner, backend);
         }
 
         /** Runs a command in the namespace; fails the test if it fails. */

@@ -111,7 +111,7 @@ class DataplaneEnforcerTest {
         String old = java.nio.file.Files.readString(java.nio.file.Path.of(
                 "../cordon-dataplane/src/test/resources/snapshots/applied-iptables-before-backends.json"));
         AppliedState previous = Backends.fromJson(old);
-        for (dev.cordon.dataplane.iptables.snapshot.SavedTable t : ((dev.cordon.dataplane.iptables.snapshot.IptablesSnapshot) previous).tables(dev.cordon.dataplane.Family.V4).values()) {
+        for (dev.cordon.dataplane.iptables.save.SavedTable t : ((dev.cordon.dataplane.iptables.snapshot.IptablesSnapshot) previous).tables(dev.cordon.dataplane.Family.V4).values()) {
             k.v4.put(t.table(), t.restoreText());
         }
         dp.resume(previous);

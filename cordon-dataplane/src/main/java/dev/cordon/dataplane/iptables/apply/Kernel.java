@@ -7,7 +7,7 @@ import dev.cordon.dataplane.exec.CommandRunner;
 import dev.cordon.dataplane.iptables.ipset.SetHeader;
 import dev.cordon.dataplane.iptables.ipset.SetMembers;
 import dev.cordon.dataplane.iptables.render.Tools;
-import dev.cordon.dataplane.iptables.snapshot.SavedTable;
+import dev.cordon.dataplane.iptables.save.SavedTable;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;

@@ -3,7 +3,7 @@ package dev.cordon.dataplane.iptables.render;
 import dev.cordon.dataplane.iptables.render.ChainSpec;
 import dev.cordon.dataplane.iptables.render.JumpSpec;
 import dev.cordon.dataplane.iptables.render.TableSpec;
-import dev.cordon.dataplane.iptables.snapshot.SavedTable;
+import dev.cordon.dataplane.iptables.save.SavedTable;
 import dev.cordon.policy.compile.Coexistence;
 import java.util.List;
 

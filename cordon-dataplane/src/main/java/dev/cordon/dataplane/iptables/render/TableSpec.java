@@ -1,12 +1,14 @@
 package dev.cordon.dataplane.iptables.render;
 
 import dev.cordon.dataplane.Family;
+import dev.cordon.dataplane.plan.Stage;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * What Cordon wants in one table of one family: its own chains (rules in order) and its jumps from built-in
  * chains. Turning this into restore text depends on the coexistence state and on what is live (see
- * {@code dataplane.iptables.RestoreScript}); {@link #builtins} lists the table's kernel chains.
+ * {@link RestoreScript}); {@link #builtins} lists the table's kernel chains.
  */
 public record TableSpec(Family family, String table, List<ChainSpec> chains, List<JumpSpec> jumps) {
     public TableSpec {
@@ -14,20 +16,16 @@ public record TableSpec(Family family, String table, List<ChainSpec> chains, Lis
         jumps = List.copyOf(jumps);
     }
 
-    /** The kernel chains of a table, in the order {@code iptables-save} prints them. */
+    /**
+     * The kernel chains of a table, in the order {@code iptables-save} prints them: the hooks of the plan's stage of
+     * that name, so the plan and the tables Cordon writes cannot disagree.
+     */
     public static List<String> builtins(String table) {
-        return switch (table) {
-            case "raw" -> List.of("PREROUTING", "OUTPUT");
-            case "mangle" -> List.of("PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING");
-            case "nat" -> List.of("PREROUTING", "INPUT", "OUTPUT", "POSTROUTING");
-            case "filter" -> List.of("INPUT", "FORWARD", "OUTPUT");
-            default -> throw new IllegalArgumentException("unknown table " + table
-                    + ": Cordon programs raw, mangle, nat and filter");
-        };
+        return Stage.of(table).hooks().stream().map(Enum::name).toList();
     }
 
     /** The four tables, in the order Cordon applies them. */
-    public static final List<String> TABLES = List.of("raw", "mangle", "nat", "filter");
+    public static final List<String> TABLES = Arrays.stream(Stage.values()).map(Stage::wire).toList();
 
     public boolean isEmpty() {
         return chains.isEmpty() && jumps.isEmpty();

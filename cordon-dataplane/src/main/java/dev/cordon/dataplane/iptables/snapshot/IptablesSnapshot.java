@@ -4,6 +4,7 @@ import dev.cordon.dataplane.AppliedState;
 import dev.cordon.dataplane.Family;
 import dev.cordon.dataplane.iptables.render.JumpSpec;
 import dev.cordon.dataplane.iptables.render.RestoreScript;
+import dev.cordon.dataplane.iptables.save.SavedTable;
 import dev.cordon.policy.compile.Coexistence;
 import dev.cordon.policy.compile.FirewallPolicy;
 import java.nio.charset.StandardCharsets;

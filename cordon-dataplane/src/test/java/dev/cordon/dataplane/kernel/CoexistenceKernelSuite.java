@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cordon.dataplane.Dataplane;
 import dev.cordon.dataplane.Policies;
+import dev.cordon.dataplane.backend.Backends;
 import dev.cordon.policy.compile.Coexistence;
 import dev.cordon.policy.model.EnforcementMode;
 import java.util.List;
@@ -16,8 +17,15 @@ import org.junit.jupiter.api.Test;
  * Cordon beside a Docker-like ruleset (DOCKER and DOCKER-USER chains in filter, MASQUERADE and DOCKER in nat, a
  * foreign ACCEPT-all in INPUT), with real TCP between namespaces. The policy allows 9100/tcp from 192.0.2.10
  * only; 192.0.2.11 is not allowed.
+ *
+ * <p>Run once per backend ({@link IptablesCoexistenceKernelTest} for iptables). The foreign rules are iptables rules,
+ * as Docker writes them, whatever the backend; the verdicts are real connections. Where Cordon's jumps sit is read
+ * from {@code iptables-save}, which a backend that writes no iptables rules will have to check its own way.
  */
-class CoexistenceKernelTest {
+abstract class CoexistenceKernelSuite {
+    /** The backend under test. */
+    protected abstract Backends.Choice backend();
+
     private Lab lab;
     private Lab.Host server;
     private Lab.Host allowed;
@@ -49,7 +57,7 @@ class CoexistenceKernelTest {
     }
 
     private Dataplane apply(Coexistence c) {
-        Dataplane dp = server.dataplane();
+        Dataplane dp = server.dataplane(backend());
         dp.apply(Policies.allowOne("192.0.2.10", 9100, EnforcementMode.FULL, c));
         return dp;
     }

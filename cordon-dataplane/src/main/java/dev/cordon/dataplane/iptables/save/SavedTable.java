@@ -1,4 +1,4 @@
-package dev.cordon.dataplane.iptables.snapshot;
+package dev.cordon.dataplane.iptables.save;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

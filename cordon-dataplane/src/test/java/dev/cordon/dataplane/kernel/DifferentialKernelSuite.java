@@ -2,6 +2,7 @@ package dev.cordon.dataplane.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cordon.dataplane.backend.Backends;
 import dev.cordon.policy.Engine;
 import dev.cordon.policy.decide.Flow;
 import dev.cordon.policy.model.CoexistenceEntry;
@@ -22,8 +23,13 @@ import org.junit.jupiter.api.Test;
  * exactly the engine's {@code explain()} verdict — across the three coexistence states (exclusive, primary, not
  * primary), all four enforcement modes, label groups, exclusions, scopes and IP lists. The base seed is printed on
  * failure; set {@code -Dcordon.diff.seed=N} to replay a run.
+ *
+ * <p>Backend-neutral: {@link IptablesDifferentialKernelTest} runs it on iptables; every backend gets such a subclass.
  */
-class DifferentialKernelTest {
+abstract class DifferentialKernelSuite {
+    /** The backend under test. */
+    protected abstract Backends.Choice backend();
+
     private static final int DOCUMENTS = 12;
     private static final int FLOWS_PER_DOCUMENT = 26;
     private static final String[] EXTERNAL = {"192.0.2.7", "192.0.2.200", "203.0.113.9"};
@@ -52,7 +58,7 @@ class DifferentialKernelTest {
                 Flow f = new Flow(address(doc, from), address(doc, to), proto.equals("tcp") ? 6 : 17, port);
                 expected.put(new Connectivity.Probe(from, to, port, proto), engine.explain(f).allowed() ? "allowed" : "blocked");
             }
-            try (Connectivity net = new Connectivity(doc, new ArrayList<>(expected.keySet()), Map.of())) {
+            try (Connectivity net = new Connectivity(doc, new ArrayList<>(expected.keySet()), Map.of(), backend())) {
                 Map<Connectivity.Probe, String> actual = new ConcurrentHashMap<>();
                 expected.keySet().parallelStream().forEach(p -> actual.put(p, net.passes(p) ? "allowed" : "blocked"));
                 Map<Connectivity.Probe, String> ordered = new LinkedHashMap<>();

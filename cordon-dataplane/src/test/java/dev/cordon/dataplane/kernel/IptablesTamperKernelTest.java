@@ -10,6 +10,7 @@ import dev.cordon.dataplane.ChangeKind;
 import dev.cordon.dataplane.Dataplane;
 import dev.cordon.dataplane.Policies;
 import dev.cordon.dataplane.TamperReport;
+import dev.cordon.dataplane.backend.Backends;
 import dev.cordon.policy.compile.Coexistence;
 import dev.cordon.policy.compile.CustomStatement;
 import dev.cordon.policy.compile.FirewallPolicy;
@@ -19,8 +20,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Tampering done with plain iptables/ipset commands is detected with the right kind and repaired. */
-class TamperKernelTest {
+/** iptables backend: tampering done with plain iptables/ipset commands is detected with the right kind and repaired. */
+class IptablesTamperKernelTest {
     private Lab lab;
     private Lab.Host host;
 
@@ -36,7 +37,7 @@ class TamperKernelTest {
     }
 
     private Dataplane applied(Coexistence c) {
-        Dataplane dp = host.dataplane();
+        Dataplane dp = host.dataplane(Backends.Choice.IPTABLES);
         dp.apply(Policies.rich(EnforcementMode.FULL, c));
         assertThat(dp.checkFull().changes()).as("fresh apply is clean").isEmpty();
         return dp;
@@ -74,7 +75,7 @@ class TamperKernelTest {
         Dataplane dp = applied(Coexistence.PRIMARY);
         expectDetectedAndRepaired(dp, ChangeKind.JUMP_NOT_FIRST, "INPUT",
                 "iptables", "-w", "-I", "INPUT", "1", "-p", "tcp", "--dport", "7000", "-j", "ACCEPT");
-        assertThat(CoexistenceKernelTest.firstRule(host.save(), "INPUT")).contains("-j CORDON-INPUT");
+        assertThat(CoexistenceKernelSuite.firstRule(host.save(), "INPUT")).contains("-j CORDON-INPUT");
         assertThat(host.save()).as("the foreign rule itself stays (coexistence)").contains("--dport 7000 -j ACCEPT");
     }
 

@@ -2,6 +2,7 @@ package dev.cordon.dataplane.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cordon.dataplane.backend.Backends;
 import dev.cordon.policy.testing.Scenarios.Check;
 import dev.cordon.policy.testing.Scenarios.Scenario;
 import dev.cordon.policy.testing.Scenarios;
@@ -17,8 +18,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every scenario file with checks (and no expected errors), enforced in real namespaces: each check is a real
  * TCP connection or UDP echo and must give exactly the scenario's {@code expect}; kernel checks run with the
  * scenario's foreign rules installed first, and {@code expect_foreign_kept} is checked against the kernel.
+ *
+ * <p>Backend-neutral: {@link IptablesScenarioKernelTest} runs it on iptables; every backend gets such a subclass.
  */
-class ScenarioKernelTest {
+abstract class ScenarioKernelSuite {
+    /** The backend under test. */
+    protected abstract Backends.Choice backend();
+
     static Stream<Scenario> scenarios() {
         return Scenarios.all().stream().filter(s -> !s.isInvalid())
                 .filter(s -> !s.checks().isEmpty() || !s.kernelChecks().isEmpty());
@@ -39,7 +45,7 @@ class ScenarioKernelTest {
             if (proto == null) continue; // ICMP and other protocols are judged by the engine tests
             expected.put(new Connectivity.Probe(c.from(), c.to(), c.port(), proto), c.expect());
         }
-        try (Connectivity net = new Connectivity(s.document(), new ArrayList<>(expected.keySet()), s.foreignRules())) {
+        try (Connectivity net = new Connectivity(s.document(), new ArrayList<>(expected.keySet()), s.foreignRules(), backend())) {
             Map<Connectivity.Probe, String> actual = net.matrix(new ArrayList<>(expected.keySet()));
             assertThat(actual).as("connectivity matrix of %s:\n%s", s.name(), Connectivity.describe(expected, actual))
                     .isEqualTo(expected);
