@@ -339,8 +339,9 @@ public final class Planner {
 
     private void addSet(String name, PlanSet.Kind kind, List<PlanSet.Member> members) {
         TreeMap<String, PlanSet.Member> sorted = new TreeMap<>();
-        for (PlanSet.Member m : members) sorted.putIfAbsent(m.toString(), m);
-        sets.put(name, new PlanSet(name, family, kind, new ArrayList<>(sorted.values())));
+        PlanSet.Texts texts = new PlanSet.Texts();
+        for (PlanSet.Member m : members) sorted.putIfAbsent(texts.of(m), m);
+        sets.put(name, new PlanSet(name, family, kind, new ArrayList<>(sorted.values()), new ArrayList<>(sorted.keySet())));
     }
 
     private static String sha(String s) {

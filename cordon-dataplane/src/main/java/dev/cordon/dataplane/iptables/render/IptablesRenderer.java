@@ -46,9 +46,8 @@ public final class IptablesRenderer {
 
     private static SetSpec set(PlanSet s) {
         String type = s.kind() == PlanSet.Kind.PEER ? "hash:net" : "hash:net,port";
-        List<String> members = new ArrayList<>(s.members().size());
-        for (PlanSet.Member m : s.members()) members.add(m.toString());
-        return new SetSpec(s.name(), s.family(), type, members);
+        // the plan's member texts are exactly the form ipset prints (Cidr.toString), so they are the members as is
+        return new SetSpec(s.name(), s.family(), type, s.texts());
     }
 
     private TableSpec table(PlanTable t) {
