@@ -2,9 +2,9 @@ package dev.cordon.cli;
 
 import dev.cordon.policy.gen.CompileBench;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code cordon bench ...}: the benchmarks; each prints one JSON line per measure. */
 @Command(name = "bench", mixinStandardHelpOptions = true,

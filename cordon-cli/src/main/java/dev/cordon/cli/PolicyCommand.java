@@ -18,10 +18,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code cordon policy ...}: work with a policy document file, without a PCE. */
 @Command(name = "policy", mixinStandardHelpOptions = true,
@@ -279,7 +279,7 @@ final class PolicyCommand implements Runnable {
                     return Cli.OK;
                 }
                 dp.apply(p);
-            } catch (dev.cordon.dataplane.apply.DataplaneException e) {
+            } catch (dev.cordon.dataplane.DataplaneException e) {
                 spec.commandLine().getErr().println("apply_failed: " + e.getMessage());
                 return Cli.FAILED;
             }

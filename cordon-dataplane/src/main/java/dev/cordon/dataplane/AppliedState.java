@@ -1,34 +1,25 @@
 package dev.cordon.dataplane;
 
-import dev.cordon.dataplane.iptables.SavedTable;
-import dev.cordon.dataplane.render.Family;
 import dev.cordon.policy.compile.FirewallPolicy;
-import java.util.List;
-import java.util.Map;
 
 /**
- * The applied snapshot: the policy that was applied, the tables as the kernel printed them right after the apply
- * ({@code iptables-save}, canonical, only the tables Cordon watches), and Cordon's ipsets with their members.
- * Tamper checks compare against this, never against the rendered input, because iptables rewrites what it is
- * given. A plain value: a VEN may persist it (it is Jackson-friendly) and hand it back to
- * {@link Dataplane#create(dev.cordon.dataplane.exec.CommandRunner, AppliedState)} after a restart.
+ * The applied snapshot: what one backend read back from the kernel right after an apply. Tamper checks compare the
+ * live kernel against it, never against the rendered input, because the kernel's tools rewrite what they are given.
+ * Each backend has its own concrete value (the iptables one holds {@code iptables-save} tables and ipset members);
+ * callers see only this interface. {@code dataplane.backend.Backends} writes it as JSON naming its backend and
+ * reads it back, so a VEN can persist it.
  */
-public record AppliedState(FirewallPolicy policy, Map<Family, Map<String, SavedTable>> tables,
-                           Map<String, SetSnapshot> sets) {
-    public AppliedState {
-        tables = Map.copyOf(tables);
-        sets = Map.copyOf(sets);
-    }
+public interface AppliedState {
+    /** The backend that applied it and can read it back, e.g. "iptables". */
+    String backend();
 
-    /** One of Cordon's ipsets as applied: type and sorted members in {@code ipset list} form. */
-    public record SetSnapshot(String type, List<String> members) {
-        public SetSnapshot {
-            members = List.copyOf(members);
-        }
-    }
+    /** The policy that was applied. */
+    FirewallPolicy policy();
 
-    /** The applied tables of one family. */
-    public Map<String, SavedTable> tables(Family f) {
-        return tables.getOrDefault(f, Map.of());
-    }
+    /**
+     * A canonical text of the part Cordon owns (its chains, jumps and sets; everything when exclusive). Two applies
+     * of the same policy on an untouched host give the same text, which is how a caller notices that someone changed
+     * the firewall while it was being repaired.
+     */
+    String owned();
 }

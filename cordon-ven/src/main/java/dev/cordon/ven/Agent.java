@@ -3,9 +3,9 @@ package dev.cordon.ven;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cordon.dataplane.DataplaneException;
 import dev.cordon.policy.compile.FirewallPolicy;
 import dev.cordon.ven.enforce.AppliedSnapshot;
-import dev.cordon.ven.enforce.EnforcementException;
 import dev.cordon.ven.enforce.Enforcer;
 import dev.cordon.ven.enforce.FirewallRestore;
 import dev.cordon.ven.enforce.TamperChange;
@@ -304,7 +304,7 @@ public final class Agent {
                 log.warn("the PCE unpaired this VEN: Cordon's rules removed, firewall restored ({}); the VEN stops;"
                         + " activate it again with a new pairing key to enforce policy", how);
                 done = true;
-            } catch (EnforcementException e) {
+            } catch (DataplaneException e) {
                 log.error("the PCE unpaired this VEN, but restoring the firewall failed: {}; the last policy stays"
                         + " in force; run `cordon ven --unpair default` to remove it", e.getMessage());
                 done = false;
@@ -343,7 +343,7 @@ public final class Agent {
                 log.info("restored the last good policy {} (version {}, {}) from {}", p.hash(), p.version(),
                         p.coexistence().wire(), state.dir());
                 return true;
-            } catch (EnforcementException e) {
+            } catch (DataplaneException e) {
                 log.error("cannot restore the last good policy {} from {}: {}", p.hash(), state.dir(), e.getMessage());
                 setSync(SyncState.ERROR, List.of(new Health("policy_apply", "error", e.getMessage())));
                 enqueue(refreshFailure(p, e));
@@ -420,7 +420,7 @@ public final class Agent {
                 enqueue(new AgentEvent(AgentEvent.REFRESH_POLICY, "success", "info", cfg.clock().instant(), info));
                 log.info("applied policy {} (version {}, {}) in {} ms", p.hash(), p.version(), p.coexistence().wire(), ms);
                 return true;
-            } catch (EnforcementException e) {
+            } catch (DataplaneException e) {
                 setSync(SyncState.ERROR, List.of(new Health("policy_apply", "error", e.getMessage())));
                 enqueue(refreshFailure(p, e));
                 log.error("cannot apply policy {} (version {}); policy {} stays in force: {}", p.hash(), p.version(),
@@ -467,7 +467,7 @@ public final class Agent {
                     info.put("remaining", "the firewall kept changing while it was being restored; the next check"
                             + " compares it with the applied policy again");
                 }
-            } catch (EnforcementException e) {
+            } catch (DataplaneException e) {
                 restored = false;
                 info.put("repair_error", e.getMessage());
             }
@@ -575,7 +575,7 @@ public final class Agent {
         wake.release();
     }
 
-    private AgentEvent refreshFailure(FirewallPolicy p, EnforcementException e) {
+    private AgentEvent refreshFailure(FirewallPolicy p, DataplaneException e) {
         ObjectNode info = JSON.objectNode().put("error", e.getMessage()).put("policy_version", p.version())
                 .put("policy_hash", p.hash()).put("command", e.command()).put("stderr", e.stderr().strip());
         if (e.line() > 0) info.put("line", e.line()).put("line_text", e.lineText());

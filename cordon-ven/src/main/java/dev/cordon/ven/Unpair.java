@@ -1,8 +1,8 @@
 package dev.cordon.ven;
 
+import dev.cordon.dataplane.SavedFirewall;
 import dev.cordon.ven.enforce.Enforcer;
 import dev.cordon.ven.enforce.FirewallRestore;
-import dev.cordon.ven.enforce.SavedFirewall;
 import dev.cordon.ven.state.StateDir;
 import java.util.Optional;
 
@@ -16,7 +16,7 @@ final class Unpair {
 
     /**
      * @throws IllegalStateException with {@code saved} when no firewall was saved in the state directory
-     * @throws dev.cordon.ven.enforce.EnforcementException when the kernel refuses; the pairing is kept then
+     * @throws dev.cordon.dataplane.DataplaneException when the kernel refuses; the pairing is kept then
      */
     static void perform(Enforcer enforcer, StateDir state, FirewallRestore restore) {
         if (restore == FirewallRestore.SAVED) {

@@ -1,9 +1,10 @@
 package dev.cordon.ven;
 
+import dev.cordon.dataplane.DataplaneException;
+import dev.cordon.dataplane.backend.Backends;
 import dev.cordon.dataplane.exec.CommandRunner;
 import dev.cordon.dataplane.exec.ProcessCommandRunner;
 import dev.cordon.ven.enforce.DataplaneEnforcer;
-import dev.cordon.ven.enforce.EnforcementException;
 import dev.cordon.ven.enforce.FirewallRestore;
 import dev.cordon.ven.host.HostProbe;
 import dev.cordon.ven.pce.HttpPceClient;
@@ -34,7 +35,7 @@ public final class VenMain {
     /** Runs the VEN (or unpairs it) with {@code cfg}; returns the process exit code. */
     public static int run(AgentConfig cfg) {
         CommandRunner runner = cfg.netns() == null ? ProcessCommandRunner.host() : ProcessCommandRunner.inNamespace(cfg.netns());
-        DataplaneEnforcer enforcer = new DataplaneEnforcer(runner);
+        DataplaneEnforcer enforcer = new DataplaneEnforcer(Backends.create(runner));
         StateDir state;
         try {
             state = StateDir.open(cfg.stateDir());
@@ -92,7 +93,7 @@ public final class VenMain {
             log.info("unpaired: Cordon's rules removed, firewall restored ({})",
                     cfg.unpair().name().toLowerCase(java.util.Locale.ROOT));
             return OK;
-        } catch (IllegalStateException | EnforcementException e) {
+        } catch (IllegalStateException | DataplaneException e) {
             log.error("unpair failed: {}", e.getMessage());
             return FAILED;
         }

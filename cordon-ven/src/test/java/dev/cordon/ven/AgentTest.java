@@ -4,11 +4,11 @@ import static dev.cordon.ven.Fakes.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cordon.dataplane.ApplyException;
 import dev.cordon.policy.compile.Coexistence;
 import dev.cordon.policy.compile.FirewallPolicy;
 import dev.cordon.ven.Fakes.FakeEnforcer;
 import dev.cordon.ven.Fakes.FakePce;
-import dev.cordon.ven.enforce.EnforcementException;
 import dev.cordon.ven.enforce.FirewallRestore;
 import dev.cordon.ven.enforce.TamperChange;
 import dev.cordon.ven.host.HostInfo;
@@ -66,11 +66,10 @@ class AgentTest {
         return a;
     }
 
-    static EnforcementException refused() {
-        return new EnforcementException("applying table filter (IPv4): `iptables-restore -w` failed at input line 7"
-                + " `-A CORDON-C-FILTER-INPUT -m nosuchmatch -j ACCEPT`: iptables-restore: line 7 failed",
-                "iptables-restore -w", "iptables-restore: line 7 failed", 7,
-                "-A CORDON-C-FILTER-INPUT -m nosuchmatch -j ACCEPT", null);
+    static ApplyException refused() {
+        return new ApplyException("applying table filter (IPv4)", "iptables-restore -w", "iptables-restore: line 7 failed",
+                "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:CORDON-C-FILTER-INPUT - [0:0]\n"
+                        + "-A INPUT -j CORDON-C-FILTER-INPUT\n-A CORDON-C-FILTER-INPUT -m nosuchmatch -j ACCEPT\nCOMMIT\n");
     }
 
     // ---- activation ----

@@ -1,14 +1,14 @@
 package dev.cordon.ven;
 
+import dev.cordon.dataplane.DataplaneException;
+import dev.cordon.dataplane.SavedFirewall;
 import dev.cordon.policy.compile.Coexistence;
 import dev.cordon.policy.compile.Endpoint;
 import dev.cordon.policy.compile.FirewallPolicy;
 import dev.cordon.policy.compile.WorkloadRef;
 import dev.cordon.policy.model.EnforcementMode;
 import dev.cordon.ven.enforce.AppliedSnapshot;
-import dev.cordon.ven.enforce.EnforcementException;
 import dev.cordon.ven.enforce.Enforcer;
-import dev.cordon.ven.enforce.SavedFirewall;
 import dev.cordon.ven.enforce.TamperChange;
 import dev.cordon.ven.pce.Activation;
 import dev.cordon.ven.pce.ActivationRequest;
@@ -52,14 +52,14 @@ final class Fakes {
         AppliedSnapshot current;
         FirewallPolicy currentPolicy;
         final List<FirewallPolicy> applied = new ArrayList<>();
-        EnforcementException failApply;
-        EnforcementException failRepair;
-        EnforcementException failOpen;
+        DataplaneException failApply;
+        DataplaneException failRepair;
+        DataplaneException failOpen;
         final Deque<List<TamperChange>> checks = new ArrayDeque<>();
         /** Digests the next repairs read back (default: the applied one, i.e. an untouched repair). */
         final Deque<String> repairDigests = new ArrayDeque<>();
         int repairs;
-        SavedFirewall saved = new SavedFirewall("*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n", "");
+        SavedFirewall saved = new SavedFirewall("iptables", "*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n", "");
 
         FakeEnforcer(Log log) {
             this.log = log;
@@ -71,7 +71,7 @@ final class Fakes {
             if (failApply != null) throw failApply;
             applied.add(p);
             currentPolicy = p;
-            current = new AppliedSnapshot(p.hash(), p.coexistence().wire(), "{\"hash\":\"" + p.hash() + "\"}",
+            current = new AppliedSnapshot("fake", p.hash(), p.coexistence().wire(), "{\"hash\":\"" + p.hash() + "\"}",
                     "owned " + p.hash());
             return current;
         }
@@ -93,7 +93,7 @@ final class Fakes {
             repairs++;
             if (failRepair != null) throw failRepair;
             if (!repairDigests.isEmpty()) {
-                return new AppliedSnapshot(current.policyHash(), current.coexistence(), current.json(),
+                return new AppliedSnapshot(current.backend(), current.policyHash(), current.coexistence(), current.json(),
                         repairDigests.removeFirst());
             }
             return current;

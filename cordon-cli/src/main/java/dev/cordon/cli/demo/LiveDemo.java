@@ -2,6 +2,7 @@ package dev.cordon.cli.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cordon.dataplane.backend.Backends;
 import dev.cordon.dataplane.exec.ProcessCommandRunner;
 import dev.cordon.pce.PceServer;
 import dev.cordon.policy.json.PolicyJson;
@@ -103,7 +104,7 @@ public final class LiveDemo implements AutoCloseable {
                     .withIntervals(Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(10))
                     .withLegacyEnvFiles(List.of());
             ProcessCommandRunner runner = ProcessCommandRunner.inNamespace(ns);
-            Agent agent = VenMain.wire(cfg, runner, new DataplaneEnforcer(runner), StateDir.open(cfg.stateDir()));
+            Agent agent = VenMain.wire(cfg, runner, new DataplaneEnforcer(Backends.create(runner)), StateDir.open(cfg.stateDir()));
             agents.add(agent);
             Thread t = new Thread(agent::run, "demo-ven-" + name);
             t.setDaemon(true);

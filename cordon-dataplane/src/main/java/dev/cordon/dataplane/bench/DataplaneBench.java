@@ -1,16 +1,18 @@
 package dev.cordon.dataplane.bench;
 
 import dev.cordon.dataplane.Dataplane;
+import dev.cordon.dataplane.Family;
+import dev.cordon.dataplane.TamperReport;
+import dev.cordon.dataplane.backend.Backends;
 import dev.cordon.dataplane.exec.CommandResult;
 import dev.cordon.dataplane.exec.CommandRunner;
 import dev.cordon.dataplane.exec.ProcessCommandRunner;
-import dev.cordon.dataplane.iptables.RestoreScript;
-import dev.cordon.dataplane.render.DesiredState;
-import dev.cordon.dataplane.render.Family;
-import dev.cordon.dataplane.render.Renderer;
-import dev.cordon.dataplane.render.SetSpec;
-import dev.cordon.dataplane.render.TableSpec;
-import dev.cordon.dataplane.tamper.TamperReport;
+import dev.cordon.dataplane.iptables.render.DesiredState;
+import dev.cordon.dataplane.iptables.render.IptablesRenderer;
+import dev.cordon.dataplane.iptables.render.RestoreScript;
+import dev.cordon.dataplane.iptables.render.SetSpec;
+import dev.cordon.dataplane.iptables.render.TableSpec;
+import dev.cordon.dataplane.iptables.render.Tools;
 import dev.cordon.policy.compile.Action;
 import dev.cordon.policy.compile.AddressSet;
 import dev.cordon.policy.compile.Coexistence;
@@ -124,14 +126,14 @@ public final class DataplaneBench {
             DesiredState desired = null;
             for (int i = 0; i < render.length; i++) {
                 long t = System.nanoTime();
-                desired = Renderer.render(policy);
+                desired = IptablesRenderer.render(policy);
                 desired.text();
                 render[i] = System.nanoTime() - t;
             }
             emit(o, "render", "\"ms\":" + ms(median(render)) + ",\"sets\":" + desired.sets().size()
                     + ",\"set_members\":" + desired.sets().stream().mapToInt(s -> s.members().size()).sum());
 
-            Dataplane dp = Dataplane.create(server);
+            Dataplane dp = Backends.create(server);
             long[] raw = new long[o.repeats()];
             long[] apply = new long[o.repeats()];
             long[] reapply = new long[o.repeats()];
@@ -183,7 +185,7 @@ public final class DataplaneBench {
         check(ns.run(List.of("ipset", "restore"), sets.toString(), Duration.ofMinutes(2)));
         for (Family f : Family.values()) {
             for (TableSpec ts : desired.tables(f)) {
-                check(ns.run(List.of(f.restoreCommand(), "-w"), RestoreScript.fresh(ts, desired.coexistence()), Duration.ofMinutes(2)));
+                check(ns.run(List.of(Tools.restoreCommand(f), "-w"), RestoreScript.fresh(ts, desired.coexistence()), Duration.ofMinutes(2)));
             }
         }
         return System.nanoTime() - t;

@@ -1,9 +1,9 @@
 package dev.cordon.dataplane.conntrack;
 
+import dev.cordon.dataplane.Family;
 import dev.cordon.dataplane.exec.CommandResult;
 import dev.cordon.dataplane.exec.CommandRunner;
-import dev.cordon.dataplane.render.Cidr;
-import dev.cordon.dataplane.render.Family;
+import dev.cordon.dataplane.plan.Cidr;
 import dev.cordon.policy.compile.AddressSet;
 import dev.cordon.policy.compile.FirewallPolicy;
 import dev.cordon.policy.compile.PolicyEntry;

@@ -1,6 +1,7 @@
 package dev.cordon.dataplane.kernel;
 
 import dev.cordon.dataplane.Dataplane;
+import dev.cordon.dataplane.backend.Backends;
 import dev.cordon.policy.Engine;
 import dev.cordon.policy.model.PolicyDocument;
 import dev.cordon.policy.model.Workload;
@@ -13,7 +14,7 @@ import java.util.Set;
 
 /**
  * Real-packet verdicts for flows under a policy document: one namespace per workload or external address that a
- * flow names, each workload's compiled policy applied inside its namespace through {@link Dataplane}, listeners on
+ * flow names, each workload's compiled policy applied inside its namespace through a {@link Dataplane} backend, listeners on
  * every destination, and one real TCP connect (or UDP echo) per flow. The scenario kernel test uses it, and it is
  * the hook for the differential test: feed it the engine's random documents and flows and compare with
  * {@code Engine.explain}.
@@ -33,9 +34,10 @@ public final class Connectivity implements AutoCloseable {
 
     /**
      * Builds the namespaces for {@code probes}, installs {@code foreign} rules (workload name → iptables argument
-     * lists) and applies each workload's policy (compiled at version 1).
+     * lists) and applies each workload's policy (compiled at version 1) with the {@code backend} dataplane.
      */
-    public Connectivity(PolicyDocument doc, List<Probe> probes, Map<String, List<List<String>>> foreign) {
+    public Connectivity(PolicyDocument doc, List<Probe> probes, Map<String, List<List<String>>> foreign,
+                        Backends.Choice backend) {
         try {
             Engine engine = Engine.of(doc);
             Set<String> ends = new LinkedHashSet<>(foreign.keySet());
@@ -50,7 +52,7 @@ public final class Connectivity implements AutoCloseable {
             foreign.forEach((end, rules) -> rules.forEach(r -> hosts.get(end).iptables(r)));
             for (String end : ends) {
                 if (engine.findWorkload(end).filter(Workload::isManaged).isEmpty()) continue;
-                Dataplane dp = hosts.get(end).dataplane();
+                Dataplane dp = hosts.get(end).dataplane(backend);
                 dp.apply(engine.compile(end, 1));
                 dataplanes.put(end, dp);
             }

@@ -1,6 +1,7 @@
 package dev.cordon.dataplane.kernel;
 
 import dev.cordon.dataplane.Dataplane;
+import dev.cordon.dataplane.backend.Backends;
 import dev.cordon.dataplane.exec.CommandResult;
 import dev.cordon.dataplane.exec.CommandRunner;
 import dev.cordon.dataplane.exec.ProcessCommandRunner;
@@ -142,9 +143,14 @@ public final class Lab implements AutoCloseable {
             return runner;
         }
 
-        /** A dataplane for this host, through the same facade the CLI and the VEN use. */
+        /** A dataplane for this host, through the same factory the CLI and the VEN use. */
         public Dataplane dataplane() {
-            return Dataplane.create(runner);
+            return Backends.create(runner);
+        }
+
+        /** A dataplane for this host with the given backend. */
+        public Dataplane dataplane(Backends.Choice backend) {
+            return Backends.create(runner, backend);
         }
 
         /** Runs a command in the namespace; fails the test if it fails. */

@@ -1,5 +1,6 @@
 package dev.cordon.ven.enforce;
 
+import dev.cordon.dataplane.SavedFirewall;
 import dev.cordon.policy.compile.FirewallPolicy;
 import java.util.List;
 import java.util.Optional;
@@ -10,7 +11,7 @@ import java.util.Optional;
  * implementation is {@link DataplaneEnforcer}; unit tests use a fake, so the agent's loop runs without root.
  *
  * <p>Contract: {@link #apply} either succeeds and returns the snapshot read back from the kernel, or throws
- * {@link EnforcementException} with the previous state still in force. {@link #check} compares the live kernel with
+ * {@link dev.cordon.dataplane.DataplaneException} with the previous state still in force. {@link #check} compares the live kernel with
  * the last snapshot (never with the rendered input); {@link #repair} re-applies the last applied policy.
  */
 public interface Enforcer {
@@ -23,7 +24,7 @@ public interface Enforcer {
     /** Differences between the live kernel and the last snapshot (empty: untouched, or nothing applied). */
     List<TamperChange> check();
 
-    /** Restores the last applied state; throws {@link EnforcementException} when the kernel refuses. */
+    /** Restores the last applied state; throws {@link dev.cordon.dataplane.DataplaneException} when the kernel refuses. */
     AppliedSnapshot repair();
 
     /** Takes Cordon's chains, jumps and ipsets away; other tools' rules stay. */

@@ -2,9 +2,9 @@ package dev.cordon.ven.state;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cordon.dataplane.SavedFirewall;
 import dev.cordon.policy.compile.FirewallPolicy;
 import dev.cordon.policy.json.PolicyJson;
-import dev.cordon.ven.enforce.SavedFirewall;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

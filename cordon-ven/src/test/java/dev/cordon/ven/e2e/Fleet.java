@@ -1,10 +1,14 @@
 package dev.cordon.ven.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cordon.dataplane.backend.Backends;
 import dev.cordon.dataplane.exec.ProcessCommandRunner;
 import dev.cordon.dataplane.kernel.Lab;
 import dev.cordon.pce.harness.Api;
 import dev.cordon.pce.harness.PceHarness;
+import dev.cordon.policy.model.Ref;
+import dev.cordon.policy.model.Workload;
+import dev.cordon.policy.testing.Scenarios;
 import dev.cordon.ven.Agent;
 import dev.cordon.ven.AgentConfig;
 import dev.cordon.ven.VenMain;
@@ -17,15 +21,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
-import dev.cordon.policy.model.Ref;
-import dev.cordon.policy.model.Workload;
-import dev.cordon.policy.testing.Scenarios;
 import java.util.stream.Stream;
 
 /**
@@ -129,7 +130,7 @@ final class Fleet implements AutoCloseable {
                 .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(2))
                 .withLegacyEnvFiles(List.of(state.resolve("ven.env")));
         ProcessCommandRunner runner = ProcessCommandRunner.inNamespace(host.ns);
-        Agent agent = VenMain.wire(cfg, runner, new DataplaneEnforcer(runner), StateDir.open(state));
+        Agent agent = VenMain.wire(cfg, runner, new DataplaneEnforcer(Backends.create(runner)), StateDir.open(state));
         Ven v = new Ven(name, host, agent);
         vens.put(name, v);
         v.thread.start();

@@ -4,7 +4,7 @@ import static dev.cordon.ven.e2e.Fleet.await;
 import static dev.cordon.ven.e2e.Fleet.check;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cordon.dataplane.iptables.SavedTable;
+import dev.cordon.dataplane.iptables.save.SavedTable;
 import dev.cordon.dataplane.kernel.Lab;
 import dev.cordon.pce.harness.Api;
 import dev.cordon.policy.compile.FirewallPolicy;

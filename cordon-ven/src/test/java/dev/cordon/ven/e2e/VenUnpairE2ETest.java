@@ -3,7 +3,7 @@ package dev.cordon.ven.e2e;
 import static dev.cordon.ven.e2e.Fleet.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cordon.dataplane.iptables.SavedTable;
+import dev.cordon.dataplane.iptables.save.SavedTable;
 import dev.cordon.dataplane.kernel.Lab;
 import dev.cordon.ven.AgentConfig;
 import dev.cordon.ven.VenMain;

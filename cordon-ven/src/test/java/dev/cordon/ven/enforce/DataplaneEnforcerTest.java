@@ -3,10 +3,14 @@ package dev.cordon.ven.enforce;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cordon.dataplane.AppliedState;
+import dev.cordon.dataplane.ApplyException;
+import dev.cordon.dataplane.Change;
+import dev.cordon.dataplane.ChangeKind;
+import dev.cordon.dataplane.Dataplane;
+import dev.cordon.dataplane.Family;
+import dev.cordon.dataplane.backend.Backends;
 import dev.cordon.dataplane.exec.FakeCommandRunner;
-import dev.cordon.dataplane.render.Family;
-import dev.cordon.dataplane.tamper.Change;
-import dev.cordon.dataplane.tamper.ChangeKind;
 import dev.cordon.policy.compile.Coexistence;
 import dev.cordon.policy.compile.Endpoint;
 import dev.cordon.policy.compile.FirewallPolicy;
@@ -23,11 +27,11 @@ class DataplaneEnforcerTest {
     }
 
     @Test
-    void aRefusedTableBecomesAnEnforcementExceptionWithCommandStderrAndLine() {
+    void aRefusedTableBecomesAnApplyExceptionWithCommandStderrAndLine() {
         FakeCommandRunner runner = new FakeCommandRunner()
                 .answer(List.of("iptables-restore"), 1, "", "iptables-restore: line 3 failed");
-        DataplaneEnforcer e = new DataplaneEnforcer(runner);
-        assertThatThrownBy(() -> e.apply(policy())).isInstanceOfSatisfying(EnforcementException.class, x -> {
+        DataplaneEnforcer e = new DataplaneEnforcer(Backends.create(runner));
+        assertThatThrownBy(() -> e.apply(policy())).isInstanceOfSatisfying(ApplyException.class, x -> {
             assertThat(x.command()).startsWith("iptables-restore");
             assertThat(x.stderr()).contains("line 3 failed");
             assertThat(x.line()).isEqualTo(3);
@@ -38,11 +42,12 @@ class DataplaneEnforcerTest {
 
     @Test
     void anAppliedPolicyYieldsASnapshotNamingItsHashAndCoexistence() {
-        DataplaneEnforcer e = new DataplaneEnforcer(new FakeCommandRunner());
+        DataplaneEnforcer e = new DataplaneEnforcer(Backends.create(new FakeCommandRunner()));
         AppliedSnapshot s = e.apply(policy());
+        assertThat(s.backend()).isEqualTo("iptables");
         assertThat(s.policyHash()).isEqualTo(policy().hash());
         assertThat(s.coexistence()).isEqualTo("exclusive");
-        assertThat(s.json()).contains(policy().hash());
+        assertThat(s.json()).contains(policy().hash()).contains("\"backend\" : \"iptables\"");
         assertThat(e.current()).contains(s);
     }
 
@@ -76,7 +81,7 @@ class DataplaneEnforcerTest {
     @Test
     void aChangeMadeDuringARepairsReadBackIsStillFoundByTheNextCheck() {
         TextKernel k = new TextKernel();
-        DataplaneEnforcer e = new DataplaneEnforcer(k.runner());
+        DataplaneEnforcer e = new DataplaneEnforcer(Backends.create(k.runner()));
         AppliedSnapshot applied = e.apply(policy());
         assertThat(e.check()).isEmpty();
         k.flush("CORDON-INPUT");
@@ -100,10 +105,21 @@ class DataplaneEnforcerTest {
     }
 
     @Test
-    void theFirewallBeforeActivationIsSavedForBothFamilies() {
-        FakeCommandRunner runner = new FakeCommandRunner()
-                .answer(List.of("iptables-save"), 0, "*filter\nCOMMIT\n", "")
-                .answer(List.of("ip6tables-save"), 0, "*raw\nCOMMIT\n", "");
-        assertThat(new DataplaneEnforcer(runner).save()).isEqualTo(new SavedFirewall("*filter\nCOMMIT\n", "*raw\nCOMMIT\n"));
+    void aSnapshotFileFromBeforeBackendsWereNamedIsReadAndWatched() throws Exception {
+        TextKernel k = new TextKernel();
+        Dataplane dp = Backends.create(k.runner());
+        String old = java.nio.file.Files.readString(java.nio.file.Path.of(
+                "../cordon-dataplane/src/test/resources/snapshots/applied-iptables-before-backends.json"));
+        AppliedState previous = Backends.fromJson(old);
+        for (dev.cordon.dataplane.iptables.save.SavedTable t : ((dev.cordon.dataplane.iptables.snapshot.IptablesSnapshot) previous).tables(dev.cordon.dataplane.Family.V4).values()) {
+            k.v4.put(t.table(), t.restoreText());
+        }
+        dp.resume(previous);
+        DataplaneEnforcer e = new DataplaneEnforcer(dp);
+        assertThat(e.current()).get().extracting(AppliedSnapshot::backend, AppliedSnapshot::policyHash)
+                .containsExactly("iptables", "2085d8e8d065d435edf8aae3b55f56c3");
+        assertThat(e.check()).filteredOn(c -> c.family().equals("IPv4") && !c.table().equals("ipset")).isEmpty();
+        k.flush("CORDON-INPUT");
+        assertThat(e.check()).extracting(TamperChange::kind).contains("chain_flushed");
     }
 }

@@ -1,0 +1,172 @@
+package dev.cordon.dataplane.iptables;
+
+import dev.cordon.dataplane.AppliedState;
+import dev.cordon.dataplane.Change;
+import dev.cordon.dataplane.Dataplane;
+import dev.cordon.dataplane.DataplaneException;
+import dev.cordon.dataplane.Family;
+import dev.cordon.dataplane.SavedFirewall;
+import dev.cordon.dataplane.TamperReport;
+import dev.cordon.dataplane.conntrack.ConntrackFlusher;
+import dev.cordon.dataplane.exec.CommandResult;
+import dev.cordon.dataplane.exec.CommandRunner;
+import dev.cordon.dataplane.iptables.apply.Applier;
+import dev.cordon.dataplane.iptables.apply.IptablesVariant;
+import dev.cordon.dataplane.iptables.apply.Kernel;
+import dev.cordon.dataplane.iptables.render.IptablesRenderer;
+import dev.cordon.dataplane.iptables.snapshot.IptablesSnapshot;
+import dev.cordon.dataplane.iptables.tamper.TamperDetector;
+import dev.cordon.policy.compile.FirewallPolicy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The iptables backend: renders a {@link FirewallPolicy} to ipset + iptables-restore text
+ * ({@link IptablesRenderer}), applies it atomically ({@link Applier}), checks it against the read-back
+ * {@link IptablesSnapshot} ({@link TamperDetector}), and saves and restores the whole firewall with
+ * {@code iptables-save}/{@code iptables-restore}. Works with both iptables variants (nf_tables and legacy).
+ *
+ * <p>Holds the last applied snapshot; every method is synchronised on this instance, so a VEN's sync loop and tamper
+ * loop may share it.
+ */
+public final class IptablesDataplane implements Dataplane {
+    private final Kernel kernel;
+    private final Applier applier;
+    private IptablesSnapshot current;
+    private long checks;
+
+    public IptablesDataplane(CommandRunner runner) {
+        this.kernel = new Kernel(runner);
+        this.applier = new Applier(kernel);
+    }
+
+    @Override
+    public String backend() {
+        return IptablesSnapshot.BACKEND;
+    }
+
+    @Override
+    public void preflight() {
+        variant();
+        CommandRunner runner = kernel.runner();
+        for (String[] tool : new String[][] {{"ipset", "-v"}, {"ip6tables", "-V"}, {"iptables-save", "-V"}}) {
+            CommandResult r = runner.run(tool);
+            if (!r.ok()) {
+                throw new DataplaneException("cannot run `" + String.join(" ", tool) + "` in " + runner.where() + ": "
+                        + r.stderr().strip() + ". Install iptables and ipset (apt-get install -y iptables ipset"
+                        + " conntrack) and run the VEN as root.", r.commandLine(), r.stderr());
+            }
+        }
+    }
+
+    /**
+     * The exact text {@code cordon policy compile --format iptables} prints: the {@code ipset restore} part, then
+     * each table for IPv4, then for IPv6, each section headed by a comment naming its command. Pure.
+     */
+    public static String render(FirewallPolicy policy) {
+        return IptablesRenderer.render(policy).text();
+    }
+
+    @Override
+    public synchronized IptablesSnapshot apply(FirewallPolicy policy) {
+        IptablesSnapshot next = applier.apply(policy, IptablesRenderer.render(policy));
+        if (current != null) {
+            ConntrackFlusher.flush(kernel.runner(), ConntrackFlusher.commands(current.policy(), policy));
+        }
+        current = next;
+        checks = 0;
+        return next;
+    }
+
+    /**
+     * Reads both families' tables and the ipset headers in parallel; lists set members only for sets whose size
+     * changed, and for all sets on every {@value #FULL_CHECK_EVERY}th call.
+     */
+    @Override
+    public synchronized TamperReport check() {
+        return check(++checks % FULL_CHECK_EVERY == 0);
+    }
+
+    @Override
+    public synchronized TamperReport checkFull() {
+        return check(true);
+    }
+
+    private TamperReport check(boolean full) {
+        long t0 = System.nanoTime();
+        if (current == null) return new TamperReport(List.of(), full, 0);
+        Kernel.Live live = kernel.read();
+        List<Change> changes = new ArrayList<>(TamperDetector.compareTables(current, live.tables()));
+        List<String> need = TamperDetector.setsNeedingMembers(current, live.sets(), full);
+        Map<String, List<String>> members = need.isEmpty() ? Map.of() : kernel.members(need);
+        changes.addAll(TamperDetector.compareSets(current, live.sets(), members));
+        return new TamperReport(changes, full, System.nanoTime() - t0);
+    }
+
+    @Override
+    public synchronized void repair() {
+        if (current == null) return;
+        current = applier.apply(current.policy(), IptablesRenderer.render(current.policy()));
+    }
+
+    @Override
+    public synchronized void remove() {
+        applier.remove();
+        current = null;
+    }
+
+    @Override
+    public synchronized Optional<AppliedState> current() {
+        return Optional.ofNullable(current);
+    }
+
+    @Override
+    public synchronized void resume(AppliedState previous) {
+        if (!(previous instanceof IptablesSnapshot s)) {
+            throw new IllegalArgumentException("the applied snapshot was taken by the " + previous.backend()
+                    + " backend; the iptables backend cannot watch it: apply the policy again");
+        }
+        current = s;
+        checks = 0;
+    }
+
+    @Override
+    public SavedFirewall saveFirewall() {
+        return new SavedFirewall(backend(), kernel.saveText(Family.V4), kernel.saveText(Family.V6));
+    }
+
+    @Override
+    public synchronized void restoreFirewall(SavedFirewall saved) {
+        if (!saved.backend().equals(backend())) {
+            throw new DataplaneException("the firewall was saved by the " + saved.backend() + " backend; the iptables"
+                    + " backend cannot restore it: unpair with firewall_restore default instead");
+        }
+        remove();
+        if (!saved.ipv4().isBlank()) restore(Family.V4, saved.ipv4(), false);
+        if (!saved.ipv6().isBlank()) restore(Family.V6, saved.ipv6(), false);
+    }
+
+    @Override
+    public synchronized void openFirewall() {
+        remove();
+        String accept = "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n";
+        // --noflush: only the built-in policies change, other tools' rules stay.
+        restore(Family.V4, accept, true);
+        restore(Family.V6, accept, true);
+    }
+
+    private void restore(Family f, String text, boolean noflush) {
+        CommandResult r = kernel.restore(f, text, noflush);
+        if (!r.ok()) {
+            throw new DataplaneException("`" + r.commandLine() + "` failed in " + kernel.runner().where() + ": "
+                    + r.stderr().strip(), r.commandLine(), r.stderr());
+        }
+    }
+
+    /** Which iptables variant the host or namespace runs ({@code iptables -V}). */
+    public IptablesVariant variant() {
+        return kernel.variant();
+    }
+}

@@ -1,0 +1,126 @@
+package dev.cordon.dataplane.iptables.render;
+
+import dev.cordon.dataplane.plan.Match;
+import dev.cordon.dataplane.plan.Plan;
+import dev.cordon.dataplane.plan.PlanChain;
+import dev.cordon.dataplane.plan.PlanRule;
+import dev.cordon.dataplane.plan.PlanSet;
+import dev.cordon.dataplane.plan.PlanTable;
+import dev.cordon.dataplane.plan.Planner;
+import dev.cordon.policy.compile.Coexistence;
+import dev.cordon.policy.compile.FirewallPolicy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Renders a {@link Plan} in iptables and ipset terms, the {@link DesiredState}: pure, no I/O, same plan in, same state
+ * out. The plan decides what is enforced and in which order; this class only writes it: a stage becomes a table, a
+ * peer set a {@code hash:net} ipset, a class set a {@code hash:net,port} ipset, "pass" becomes {@code RETURN} when
+ * primary (so the other firewalls still judge the packet) and {@code ACCEPT} otherwise.
+ */
+public final class IptablesRenderer {
+    static final String LOG_PREFIX = "cordon-pb ";
+    static final String LOG = "-m limit --limit 10/min --limit-burst 20 -j LOG --log-prefix \"" + LOG_PREFIX + "\"";
+
+    private final String pass;
+
+    private IptablesRenderer(Coexistence c) {
+        this.pass = c == Coexistence.PRIMARY ? "-j RETURN" : "-j ACCEPT";
+    }
+
+    /** Plans and renders the policy. */
+    public static DesiredState render(FirewallPolicy policy) {
+        return render(Planner.plan(policy));
+    }
+
+    /** Renders a plan. */
+    public static DesiredState render(Plan plan) {
+        IptablesRenderer r = new IptablesRenderer(plan.coexistence());
+        List<SetSpec> sets = new ArrayList<>();
+        for (PlanSet s : plan.sets()) sets.add(set(s));
+        List<TableSpec> tables = new ArrayList<>();
+        for (PlanTable t : plan.tables()) tables.add(r.table(t));
+        return new DesiredState(plan.policyHash(), plan.mode(), plan.coexistence(), sets, tables);
+    }
+
+    private static SetSpec set(PlanSet s) {
+        String type = s.kind() == PlanSet.Kind.PEER ? "hash:net" : "hash:net,port";
+        // the plan's member texts are exactly the form ipset prints (Cidr.toString), so they are the members as is
+        return new SetSpec(s.name(), s.family(), type, s.texts());
+    }
+
+    private TableSpec table(PlanTable t) {
+        List<ChainSpec> chains = new ArrayList<>();
+        for (PlanChain c : t.chains()) {
+            List<String> rules = new ArrayList<>(c.rules().size());
+            for (PlanRule r : c.rules()) rules.add(rule(r));
+            chains.add(new ChainSpec(c.name(), rules));
+        }
+        List<JumpSpec> jumps = new ArrayList<>();
+        for (PlanTable.Jump j : t.jumps()) jumps.add(new JumpSpec(j.hook().name(), j.chain()));
+        return new TableSpec(t.family(), t.stage().wire(), chains, jumps);
+    }
+
+    /** The rule text after {@code -A CHAIN }: the match (ending in a space, or empty), then the target. */
+    String rule(PlanRule r) {
+        return match(r.match()) + switch (r.verdict()) {
+            case PASS -> pass;
+            case DROP -> "-j DROP";
+            case LOG -> LOG;
+            case NOTRACK -> "-j CT --notrack";
+            case JUMP -> "-j " + r.jumpTo();
+            case CUSTOM -> "";
+        };
+    }
+
+    private static String match(Match m) {
+        if (m instanceof Match.Any) return "";
+        if (m instanceof Match.Loopback l) return l.in() ? "-i lo " : "-o lo ";
+        if (m instanceof Match.ControlPlane c) {
+            return c.in() ? "-s " + c.address().withPrefix() + " -p tcp -m tcp --sport " + c.port() + " "
+                    : "-d " + c.address().withPrefix() + " -p tcp -m tcp --dport " + c.port() + " ";
+        }
+        if (m instanceof Match.NeighbourDiscovery n) return "-p ipv6-icmp -m icmp6 --icmpv6-type " + n.type() + " ";
+        if (m instanceof Match.Established) return "-m conntrack --ctstate RELATED,ESTABLISHED ";
+        if (m instanceof Match.InClassSet s) {
+            return "-m set --match-set " + s.set() + " " + side(s.addressSide()) + "," + side(s.portSide()) + " ";
+        }
+        if (m instanceof Match.Entry e) return entry(e);
+        if (m instanceof Match.Custom c) return c.parameters();
+        throw new IllegalArgumentException("no iptables form for " + m);
+    }
+
+    private static String entry(Match.Entry e) {
+        StringBuilder sb = new StringBuilder();
+        if (e.proto() >= 0) sb.append("-p ").append(protoName(e.proto())).append(' ');
+        if (e.peerSet() != null) sb.append("-m set --match-set ").append(e.peerSet()).append(' ').append(side(e.peerSide())).append(' ');
+        if (e.localSet() != null) sb.append("-m set --match-set ").append(e.localSet()).append(' ').append(side(e.localSide())).append(' ');
+        if (e.firstPort() != null) {
+            String range = e.firstPort().equals(e.lastPort()) ? String.valueOf(e.firstPort()) : e.firstPort() + ":" + e.lastPort();
+            sb.append("-m ").append(protoName(e.proto())).append(' ')
+                    .append(e.portSide() == Match.Side.DST ? "--dport" : "--sport").append(' ').append(range).append(' ');
+        }
+        if (e.icmpType() != null) {
+            String type = e.icmpType() + (e.icmpCode() != null ? "/" + e.icmpCode() : "");
+            sb.append(e.proto() == 1 ? "-m icmp --icmp-type " : "-m icmp6 --icmpv6-type ").append(type).append(' ');
+        }
+        if (e.rule() != null) sb.append("-m comment --comment \"rule ").append(e.rule().replace("\"", "")).append("\" ");
+        return sb.toString();
+    }
+
+    private static String side(Match.Side s) {
+        return s.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static String protoName(int proto) {
+        return switch (proto) {
+            case 6 -> "tcp";
+            case 17 -> "udp";
+            case 132 -> "sctp";
+            case 1 -> "icmp";
+            case 58 -> "ipv6-icmp";
+            default -> String.valueOf(proto);
+        };
+    }
+}

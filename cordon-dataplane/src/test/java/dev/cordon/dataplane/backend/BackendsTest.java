@@ -1,0 +1,62 @@
+package dev.cordon.dataplane.backend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cordon.dataplane.AppliedState;
+import dev.cordon.dataplane.Policies;
+import dev.cordon.dataplane.exec.FakeCommandRunner;
+import dev.cordon.dataplane.iptables.IptablesDataplane;
+import dev.cordon.dataplane.iptables.snapshot.IptablesSnapshot;
+import dev.cordon.policy.compile.Coexistence;
+import dev.cordon.policy.json.PolicyJson;
+import dev.cordon.policy.model.EnforcementMode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** Picking a backend, and applied snapshots as JSON: named by backend, and readable in the format of earlier VENs. */
+class BackendsTest {
+    /** Written by a VEN before snapshots named their backend (applied in a namespace, then saved as applied.json). */
+    private static final Path BEFORE_BACKENDS = Path.of("src/test/resources/snapshots/applied-iptables-before-backends.json");
+
+    @Test
+    void autoAndIptablesPickTheIptablesBackend() {
+        assertThat(Backends.create(new FakeCommandRunner())).isInstanceOf(IptablesDataplane.class);
+        assertThat(Backends.create(new FakeCommandRunner(), Backends.Choice.IPTABLES).backend()).isEqualTo("iptables");
+        assertThat(Backends.Choice.parse("auto")).isEqualTo(Backends.Choice.AUTO);
+        assertThatThrownBy(() -> Backends.Choice.parse("pf")).hasMessageContaining("'pf'").hasMessageContaining("auto or iptables");
+    }
+
+    @Test
+    void aSnapshotWrittenBeforeBackendsWereNamedIsReadAsAnIptablesSnapshotWithTheSameOwnedText() throws Exception {
+        String old = Files.readString(BEFORE_BACKENDS, StandardCharsets.UTF_8);
+        AppliedState s = Backends.fromJson(old);
+        assertThat(s).isInstanceOf(IptablesSnapshot.class);
+        assertThat(s.backend()).isEqualTo("iptables");
+        assertThat(s.policy().hash()).isEqualTo("2085d8e8d065d435edf8aae3b55f56c3");
+        assertThat(((IptablesSnapshot) s).tables()).containsKeys(dev.cordon.dataplane.Family.V4, dev.cordon.dataplane.Family.V6);
+        assertThat(s.owned()).as("the canonical text the old VEN computed for this snapshot")
+                .isEqualTo(Files.readString(Path.of("src/test/resources/snapshots/applied-iptables-before-backends.owned.txt")));
+        ObjectNode rewritten = (ObjectNode) PolicyJson.mapper().readTree(Backends.toJson(s));
+        assertThat(rewritten.remove("backend").asText()).isEqualTo("iptables");
+        assertThat(rewritten).as("the new format is the old one plus the backend's name").isEqualTo(PolicyJson.mapper().readTree(old));
+    }
+
+    @Test
+    void aSnapshotNamesItsBackendAndReadsBackEqual() {
+        IptablesDataplane dp = new IptablesDataplane(new FakeCommandRunner());
+        IptablesSnapshot s = dp.apply(Policies.allowOne("192.0.2.10", 80, EnforcementMode.FULL, Coexistence.EXCLUSIVE));
+        String json = Backends.toJson(s);
+        assertThat(json).startsWith("{\n  \"backend\" : \"iptables\",");
+        assertThat(Backends.fromJson(json)).isEqualTo(s);
+    }
+
+    @Test
+    void aSnapshotOfAnUnknownBackendIsRefusedByName() {
+        assertThatThrownBy(() -> Backends.fromJson("{\"backend\":\"pf\"}")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'pf'");
+    }
+}

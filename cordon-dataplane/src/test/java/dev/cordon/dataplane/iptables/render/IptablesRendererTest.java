@@ -1,0 +1,122 @@
+package dev.cordon.dataplane.iptables.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cordon.dataplane.Family;
+import dev.cordon.dataplane.Policies;
+import dev.cordon.policy.compile.Action;
+import dev.cordon.policy.compile.AddressSet;
+import dev.cordon.policy.compile.Coexistence;
+import dev.cordon.policy.compile.FirewallPolicy;
+import dev.cordon.policy.compile.PolicyEntry;
+import dev.cordon.policy.model.EnforcementMode;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class IptablesRendererTest {
+    private static List<String> rules(DesiredState s, Family f, String table, String chain) {
+        return s.tables(f).stream().filter(t -> t.table().equals(table)).flatMap(t -> t.chains().stream())
+                .filter(c -> c.name().equals(chain)).findFirst().orElseThrow().rules();
+    }
+
+    @Test
+    void samePolicyGivesByteIdenticalText() {
+        assertThat(IptablesRenderer.render(Policies.rich(EnforcementMode.FULL, Coexistence.PRIMARY)).text())
+                .isEqualTo(IptablesRenderer.render(Policies.rich(EnforcementMode.FULL, Coexistence.PRIMARY)).text());
+    }
+
+    @Test
+    void ruleCountDoesNotGrowWithPortEntries() {
+        List<PolicyEntry> in = new ArrayList<>();
+        List<AddressSet> sets = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            sets.add(new AddressSet("s" + i, "peers " + i, List.of("10." + (i / 250) + "." + (i % 250) + ".0/24"), List.of()));
+            in.add(Policies.entry(Action.ALLOW, "s" + i, 6, 1000 + i, null, false, "/r/" + i));
+        }
+        FirewallPolicy p = FirewallPolicy.of(Policies.WEB, 1, EnforcementMode.FULL, Coexistence.EXCLUSIVE, sets, in,
+                List.of(), List.of(), List.of());
+        DesiredState s = IptablesRenderer.render(p);
+        assertThat(rules(s, Family.V4, "filter", "CORDON-INPUT")).hasSizeLessThan(10);
+        assertThat(s.sets()).extracting(SetSpec::name).containsExactly("cordon-in-al-4");
+        assertThat(s.sets().get(0).members()).hasSize(1000).contains("10.0.0.0/24,tcp:1000");
+    }
+
+    @Test
+    void passIsReturnWhenPrimaryAndAcceptOtherwise() {
+        for (Coexistence c : Coexistence.values()) {
+            DesiredState s = IptablesRenderer.render(Policies.allowOne("192.0.2.10", 80, EnforcementMode.SELECTIVE, c));
+            List<String> in = rules(s, Family.V4, "filter", "CORDON-INPUT");
+            assertThat(in.get(in.size() - 1)).isEqualTo(c == Coexistence.PRIMARY ? "-j RETURN" : "-j ACCEPT");
+        }
+    }
+
+    @Test
+    void defaultFollowsMode() {
+        assertThat(last(EnforcementMode.FULL)).isEqualTo("-j DROP");
+        assertThat(last(EnforcementMode.SELECTIVE)).isEqualTo("-j ACCEPT");
+        DesiredState vis = IptablesRenderer.render(Policies.allowOne("192.0.2.10", 80, EnforcementMode.VISIBILITY_ONLY, Coexistence.EXCLUSIVE));
+        List<String> in = rules(vis, Family.V4, "filter", "CORDON-INPUT");
+        assertThat(in.get(in.size() - 2)).contains("-j LOG --log-prefix \"cordon-pb \"").contains("-m limit");
+        assertThat(in.get(in.size() - 1)).isEqualTo("-j ACCEPT");
+    }
+
+    private static String last(EnforcementMode m) {
+        List<String> in = rules(IptablesRenderer.render(Policies.allowOne("192.0.2.10", 80, m, Coexistence.EXCLUSIVE)), Family.V4, "filter", "CORDON-INPUT");
+        return in.get(in.size() - 1);
+    }
+
+    @Test
+    void idleRendersNothing() {
+        DesiredState s = IptablesRenderer.render(Policies.rich(EnforcementMode.IDLE, Coexistence.EXCLUSIVE));
+        assertThat(s.tables()).isEmpty();
+        assertThat(s.sets()).isEmpty();
+    }
+
+    @Test
+    void exclusiveRewritesAllFourTablesAndCoexistenceOnlyTheOnesItUses() {
+        DesiredState ex = IptablesRenderer.render(Policies.allowOne("192.0.2.10", 80, EnforcementMode.FULL, Coexistence.EXCLUSIVE));
+        assertThat(ex.tables(Family.V4)).extracting(TableSpec::table).containsExactly("raw", "mangle", "nat", "filter");
+        DesiredState co = IptablesRenderer.render(Policies.allowOne("192.0.2.10", 80, EnforcementMode.FULL, Coexistence.PRIMARY));
+        assertThat(co.tables(Family.V4)).extracting(TableSpec::table).containsExactly("filter");
+    }
+
+    @Test
+    void zeroPrefixIsSplitIntoHalvesInClassSetsAndMatchedWithoutSetElsewhere() {
+        DesiredState s = IptablesRenderer.render(Policies.rich(EnforcementMode.FULL, Coexistence.EXCLUSIVE));
+        SetSpec od = s.sets().stream().filter(x -> x.name().equals("cordon-in-od-4")).findFirst().orElseThrow();
+        assertThat(od.members()).containsExactly("0.0.0.0/1,tcp:23", "128.0.0.0/1,tcp:23");
+        assertThat(s.sets()).extracting(SetSpec::name).doesNotContain("cordon-sany-4");
+        assertThat(rules(s, Family.V4, "filter", "CORDON-INPUT")).contains("-p icmp -m icmp --icmp-type 8/0 -m comment --comment \"rule /orgs/1/sec_rules/4\" -j ACCEPT");
+    }
+
+    @Test
+    void statelessAllowGetsNotrackBothWaysAndReturnAccept() {
+        DesiredState s = IptablesRenderer.render(Policies.rich(EnforcementMode.FULL, Coexistence.EXCLUSIVE));
+        assertThat(rules(s, Family.V4, "raw", "CORDON-PREROUTING")).contains(
+                "-m set --match-set cordon-in-sl-4 src,dst -j CT --notrack",
+                "-m set --match-set cordon-out-sl-4 src,src -j CT --notrack");
+        assertThat(rules(s, Family.V4, "raw", "CORDON-OUTPUT")).contains(
+                "-m set --match-set cordon-in-sl-4 dst,src -j CT --notrack",
+                "-m set --match-set cordon-out-sl-4 dst,dst -j CT --notrack");
+        assertThat(rules(s, Family.V4, "filter", "CORDON-OUTPUT")).contains("-m set --match-set cordon-in-sl-4 dst,src -j ACCEPT");
+    }
+
+    @Test
+    void customStatementsLiveInTheirOwnChainJumpedBeforeTheDefault() {
+        DesiredState s = IptablesRenderer.render(Policies.rich(EnforcementMode.FULL, Coexistence.PRIMARY));
+        List<String> in = rules(s, Family.V4, "filter", "CORDON-INPUT");
+        assertThat(in.subList(in.size() - 2, in.size())).containsExactly("-j CORDON-C-FILTER-INPUT", "-j DROP");
+        assertThat(rules(s, Family.V4, "filter", "CORDON-C-FILTER-INPUT")).containsExactly("-p tcp --dport 2222 -j ACCEPT");
+        assertThat(rules(s, Family.V4, "nat", "CORDON-POSTROUTING")).containsExactly("-j CORDON-C-NAT-POSTROUTING");
+        assertThat(rules(s, Family.V6, "mangle", "CORDON-C-MANGLE-PREROUTING")).hasSize(1);
+        assertThat(s.tables(Family.V6).stream().filter(t -> t.table().equals("nat"))).isEmpty();
+    }
+
+    @Test
+    void everyJumpCarriesTheCordonComment() {
+        DesiredState s = IptablesRenderer.render(Policies.rich(EnforcementMode.FULL, Coexistence.NOT_PRIMARY));
+        assertThat(s.tables().stream().flatMap(t -> t.jumps().stream()).map(JumpSpec::rule))
+                .isNotEmpty().allMatch(r -> r.startsWith("-m comment --comment \"cordon\" -j CORDON-"));
+    }
+}

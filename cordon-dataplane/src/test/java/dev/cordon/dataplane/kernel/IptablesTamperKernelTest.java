@@ -1,0 +1,141 @@
+package dev.cordon.dataplane.kernel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cordon.dataplane.AppliedState;
+import dev.cordon.dataplane.ApplyException;
+import dev.cordon.dataplane.Change;
+import dev.cordon.dataplane.ChangeKind;
+import dev.cordon.dataplane.Dataplane;
+import dev.cordon.dataplane.Policies;
+import dev.cordon.dataplane.TamperReport;
+import dev.cordon.dataplane.backend.Backends;
+import dev.cordon.policy.compile.Coexistence;
+import dev.cordon.policy.compile.CustomStatement;
+import dev.cordon.policy.compile.FirewallPolicy;
+import dev.cordon.policy.model.EnforcementMode;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** iptables backend: tampering done with plain iptables/ipset commands is detected with the right kind and repaired. */
+class IptablesTamperKernelTest {
+    private Lab lab;
+    private Lab.Host host;
+
+    @BeforeEach
+    void setUp() {
+        lab = Lab.create();
+        host = lab.host("10.2.0.1");
+    }
+
+    @AfterEach
+    void tearDown() {
+        lab.close();
+    }
+
+    private Dataplane applied(Coexistence c) {
+        Dataplane dp = host.dataplane(Backends.Choice.IPTABLES);
+        dp.apply(Policies.rich(EnforcementMode.FULL, c));
+        assertThat(dp.checkFull().changes()).as("fresh apply is clean").isEmpty();
+        return dp;
+    }
+
+    private void expectDetectedAndRepaired(Dataplane dp, ChangeKind kind, String chain, String... tamper) {
+        host.run(tamper);
+        TamperReport r = dp.check();
+        assertThat(r.changes()).as(r.describe()).extracting(Change::kind).contains(kind);
+        assertThat(r.changes()).filteredOn(c -> c.kind() == kind).extracting(Change::chain).contains(chain);
+        dp.repair();
+        assertThat(dp.checkFull().changes()).as("after repair").isEmpty();
+    }
+
+    @Test
+    void deletedCordonRuleIsDetectedAndRepaired() {
+        expectDetectedAndRepaired(applied(Coexistence.PRIMARY), ChangeKind.RULE_DELETED, "CORDON-INPUT",
+                "iptables", "-w", "-D", "CORDON-INPUT", "3");
+    }
+
+    @Test
+    void ruleAddedInsideCordonChainIsDetectedAndRepaired() {
+        expectDetectedAndRepaired(applied(Coexistence.PRIMARY), ChangeKind.RULE_ADDED, "CORDON-INPUT",
+                "iptables", "-w", "-I", "CORDON-INPUT", "1", "-j", "ACCEPT");
+    }
+
+    @Test
+    void flushedCordonChainIsDetectedAndRepaired() {
+        expectDetectedAndRepaired(applied(Coexistence.NOT_PRIMARY), ChangeKind.CHAIN_FLUSHED, "CORDON-OUTPUT",
+                "iptables", "-w", "-F", "CORDON-OUTPUT");
+    }
+
+    @Test
+    void ruleInsertedAboveThePrimaryJumpIsDetectedAndRepaired() {
+        Dataplane dp = applied(Coexistence.PRIMARY);
+        expectDetectedAndRepaired(dp, ChangeKind.JUMP_NOT_FIRST, "INPUT",
+                "iptables", "-w", "-I", "INPUT", "1", "-p", "tcp", "--dport", "7000", "-j", "ACCEPT");
+        assertThat(CoexistenceKernelSuite.firstRule(host.save(), "INPUT")).contains("-j CORDON-INPUT");
+        assertThat(host.save()).as("the foreign rule itself stays (coexistence)").contains("--dport 7000 -j ACCEPT");
+    }
+
+    @Test
+    void deletedJumpIsDetectedAndRepaired() {
+        expectDetectedAndRepaired(applied(Coexistence.PRIMARY), ChangeKind.JUMP_MISSING, "INPUT",
+                "iptables", "-w", "-D", "INPUT", "-m", "comment", "--comment", "cordon", "-j", "CORDON-INPUT");
+    }
+
+    @Test
+    void foreignRuleIsTamperingWhenExclusiveAndIsRemoved() {
+        Dataplane dp = applied(Coexistence.EXCLUSIVE);
+        expectDetectedAndRepaired(dp, ChangeKind.FOREIGN_RULE, "INPUT",
+                "iptables", "-w", "-A", "INPUT", "-p", "tcp", "--dport", "7000", "-j", "ACCEPT");
+        assertThat(host.save()).doesNotContain("--dport 7000");
+    }
+
+    @Test
+    void foreignRuleIsNotTamperingInCoexistence() {
+        Dataplane dp = applied(Coexistence.NOT_PRIMARY);
+        host.run("iptables", "-w", "-A", "INPUT", "-p", "tcp", "--dport", "7000", "-j", "ACCEPT");
+        host.run("iptables", "-w", "-t", "nat", "-N", "DOCKER");
+        assertThat(dp.checkFull().changes()).isEmpty();
+    }
+
+    @Test
+    void removedSetMemberIsDetectedAndRepaired() {
+        expectDetectedAndRepaired(applied(Coexistence.PRIMARY), ChangeKind.SET_MEMBER_REMOVED, "cordon-in-al-4",
+                "ipset", "del", "cordon-in-al-4", "10.1.1.7,tcp:443");
+    }
+
+    @Test
+    void ipv6RuleDeletionIsDetected() {
+        expectDetectedAndRepaired(applied(Coexistence.EXCLUSIVE), ChangeKind.RULE_DELETED, "CORDON-INPUT",
+                "ip6tables", "-w", "-D", "CORDON-INPUT", "2");
+    }
+
+    @Test
+    void customStatementTheKernelRefusesFailsTheApplyAndKeepsThePreviousState() {
+        Dataplane dp = applied(Coexistence.PRIMARY);
+        AppliedState before = dp.current().orElseThrow();
+        String saveBefore = host.save();
+        FirewallPolicy good = Policies.rich(EnforcementMode.FULL, Coexistence.PRIMARY);
+        FirewallPolicy bad = FirewallPolicy.of(good.workload(), 8, good.enforcementMode(), good.coexistence(), good.sets(),
+                List.of(), good.outbound(), List.of(new CustomStatement("filter", "INPUT", "-m nosuchmodule -j ACCEPT", 4,
+                        "/orgs/1/ip_tables_rules/9")), good.controlPlane());
+        assertThatThrownBy(() -> dp.apply(bad))
+                .isInstanceOf(ApplyException.class)
+                .hasMessageContaining("-A CORDON-C-FILTER-INPUT -m nosuchmodule -j ACCEPT")
+                .hasMessageContaining("nosuchmodule")
+                .hasMessageContaining("previous policy stays in force");
+        assertThat(dp.current()).contains(before);
+        assertThat(stripComments(host.save())).isEqualTo(stripComments(saveBefore));
+        assertThat(dp.checkFull().changes()).isEmpty();
+    }
+
+    /** iptables-save text without its comment lines and with every chain counter zeroed. */
+    private static String stripComments(String save) {
+        // chain counters move with any packet that reaches the namespace; the rules are what must not change
+        return save.lines().filter(l -> !l.startsWith("#")).map(l -> l.replaceAll("\\[\\d+:\\d+\\]$", "[0:0]"))
+                .reduce("", (a, b) -> a + b + "\n");
+    }
+}
