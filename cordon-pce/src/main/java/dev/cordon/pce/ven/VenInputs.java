@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.cordon.pce.api.ApiException;
 import dev.cordon.pce.api.Json;
-import dev.cordon.pce.events.Events;
 import java.util.Set;
 
 /**
@@ -19,6 +18,8 @@ final class VenInputs {
             "version", "name");
     private static final Set<String> INTERFACE = Set.of("name", "address", "cidr_block");
     private static final Set<String> HEALTH = Set.of("type", "severity", "message");
+    /** What a VEN's health entries say (the VEN writes "error"; the event severity "err" is taken too). */
+    private static final Set<String> HEALTH_SEVERITIES = Set.of("info", "warning", "error", "err");
 
     private VenInputs() {}
 
@@ -51,7 +52,7 @@ final class VenInputs {
         return out;
     }
 
-    /** {@code health}: a list of {@code {type, severity, message}} strings, severity one of the event severities. */
+    /** {@code health}: a list of {@code {type, severity, message}} strings, severity info, warning or error. */
     static void health(JsonNode body) {
         text(body, "applied_hash", "applied_hash");
         text(body, "sync_state", "sync_state");
@@ -68,8 +69,8 @@ final class VenInputs {
             Json.onlyFields(h, HEALTH, "heartbeat's " + at);
             for (String f : HEALTH) text(h, f, at + "." + f);
             String severity = Json.text(h, "severity");
-            if (severity != null && !Events.SEVERITIES.contains(severity)) {
-                throw ApiException.invalid("invalid_severity", at + ".severity is info, warning or err, not '"
+            if (severity != null && !HEALTH_SEVERITIES.contains(severity)) {
+                throw ApiException.invalid("invalid_severity", at + ".severity is info, warning or error, not '"
                         + severity + "'.");
             }
         }
