@@ -26,7 +26,8 @@ class ParkedPollsTest {
             String b = token(pce, profile, "b");
             String hashA = pce.anonymous.withAuthorization("Bearer " + a).get("/ven/policy").body().get("hash").asText();
             String hashB = pce.anonymous.withAuthorization("Bearer " + b).get("/ven/policy").body().get("hash").asText();
-            HttpClient http = HttpClient.newHttpClient();
+            // HTTP/1.1 as the VEN speaks it (the default HTTP/2 client first tries an h2c upgrade)
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             List<CompletableFuture<HttpResponse<String>>> parked = List.of(park(http, pce, a, hashA), park(http, pce, a, hashA));
             awaitParked(pce, 2);
 
@@ -65,7 +66,7 @@ class ParkedPollsTest {
 
     /** Waits (bounded) until the node holds {@code n} parked polls: the requests were sent asynchronously. */
     static void awaitParked(PceHarness pce, int n) throws InterruptedException {
-        for (int i = 0; i < 1000 && pce.server.vens().parkedPolls() < n; i++) Thread.sleep(10);
+        for (int i = 0; i < 3000 && pce.server.vens().parkedPolls() < n; i++) Thread.sleep(10);
         assertThat(pce.server.vens().parkedPolls()).isEqualTo(n);
     }
 }
