@@ -1,4 +1,4 @@
-package dev.cordon.pce.api.objects;
+package dev.cordon.pce.core;
 
 import dev.cordon.policy.model.Actor;
 import dev.cordon.policy.model.CoexistenceEntry;

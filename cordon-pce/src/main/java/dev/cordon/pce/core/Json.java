@@ -1,4 +1,4 @@
-package dev.cordon.pce.api;
+package dev.cordon.pce.core;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -55,7 +55,7 @@ public final class Json {
         if (text == null || text.isBlank()) {
             throw ApiException.invalid("missing_body", "The request needs a JSON body (" + what + ").");
         }
-        dev.cordon.pce.api.limits.InputText.check(text, what); // depth and characters, before any tree exists
+        InputText.check(text, what); // depth and characters, before any tree exists
         JsonNode n;
         try {
             n = MAPPER.readTree(text);

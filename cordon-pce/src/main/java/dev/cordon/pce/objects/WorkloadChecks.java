@@ -1,20 +1,17 @@
-package dev.cordon.pce.api.workloads;
+package dev.cordon.pce.objects;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cordon.pce.api.ApiException;
-import dev.cordon.pce.api.Json;
-import dev.cordon.pce.api.objects.Kind;
-import dev.cordon.pce.api.objects.ObjectService;
-import dev.cordon.pce.api.objects.PolicyObjectChecks;
+import dev.cordon.pce.core.ApiException;
+import dev.cordon.pce.core.Json;
+import dev.cordon.pce.core.Kind;
+import dev.cordon.pce.core.Workloads;
 import dev.cordon.pce.auth.Principal;
 import dev.cordon.pce.provision.PolicyService;
 import dev.cordon.pce.store.Store;
-import dev.cordon.policy.model.Interface;
 import dev.cordon.policy.model.Label;
 import dev.cordon.policy.validate.ValidationError;
 import dev.cordon.policy.model.Workload;
-import inet.ipaddr.IPAddressString;
 import java.util.List;
 
 /**
@@ -24,8 +21,6 @@ import java.util.List;
  * while its VEN is paired.
  */
 public final class WorkloadChecks implements ObjectService.Checks {
-    public static final List<String> READ_ONLY = List.of("agent", "firewall_coexistence", "firewall_coexistence_warning", "managed",
-            "policy_conditions", "ven");
     private final Store store;
     private final PolicyService policy;
 
@@ -36,7 +31,7 @@ public final class WorkloadChecks implements ObjectService.Checks {
 
     @Override
     public void prepare(int org, ObjectNode node, JsonNode old, Principal by) {
-        node.remove(READ_ONLY);
+        node.remove(Workloads.READ_ONLY);
         if (old == null) {
             node.put("managed", false);
         } else {
@@ -57,30 +52,11 @@ public final class WorkloadChecks implements ObjectService.Checks {
         PolicyObjectChecks.requireReferences(store, org, "workload", w.href(), w);
         PolicyObjectChecks.onePerKey(store, org, w.labelsOrEmpty(), "Workload '" + w.display() + "'",
                 "workload_label_key_duplicate");
-        List<ValidationError> errors = problems(w, labelsOf(store, org, w));
+        List<ValidationError> errors = Workloads.problems(w, labelsOf(store, org, w));
         if (!errors.isEmpty()) throw ApiException.invalid(errors);
     }
 
-    /**
-     * Everything that would stop the engine from compiling this one workload (interface addresses and prefix
-     * lengths, VEN type, labels), with the engine's tokens. The API's writes, VEN activation and the provisioning
-     * path's check of stored workloads all ask this, so one rule decides what a compilable workload is.
-     */
-    public static List<ValidationError> problems(Workload w, List<Label> labels) {
-        List<ValidationError> out = new java.util.ArrayList<>();
-        for (Interface i : w.interfacesOrEmpty()) {
-            if (i.address() == null || !new IPAddressString(i.address()).isIPAddress()) {
-                out.add(new ValidationError("invalid_interface_address", "Workload '" + w.display() + "' interface '"
-                        + i.name() + "' has address '" + i.address() + "', which is not an IPv4 or IPv6 address."));
-            }
-        }
-        if (!out.isEmpty()) return out;
-        // everything else the engine checks of one workload (prefix lengths, VEN type), with the engine's messages
-        return dev.cordon.policy.validate.Validator.validate(
-                dev.cordon.policy.model.PolicyDocument.empty().withLabels(labels).withWorkloads(List.of(w)));
-    }
-
-    /** The labels a workload names, as stored; a missing one is left out, so {@link #problems} reports it. */
+    /** The labels a workload names, as stored; a missing one is left out, so {@link Workloads#problems} reports it. */
     public static List<Label> labelsOf(Store store, int org, Workload w) {
         List<Label> labels = new java.util.ArrayList<>();
         for (dev.cordon.policy.model.Ref r : w.labelsOrEmpty()) {

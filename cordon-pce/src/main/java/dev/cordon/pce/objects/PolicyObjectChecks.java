@@ -1,8 +1,10 @@
-package dev.cordon.pce.api.objects;
+package dev.cordon.pce.objects;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cordon.pce.api.ApiException;
-import dev.cordon.pce.api.Json;
+import dev.cordon.pce.core.ApiException;
+import dev.cordon.pce.core.Json;
+import dev.cordon.pce.core.Kind;
+import dev.cordon.pce.core.Refs;
 import dev.cordon.pce.auth.Principal;
 import dev.cordon.pce.provision.PolicyService;
 import dev.cordon.pce.store.Store;

@@ -1,11 +1,12 @@
-package dev.cordon.pce.api;
+package dev.cordon.pce.core;
 
 import dev.cordon.policy.validate.ValidationError;
 import java.util.List;
 
 /**
  * Every error a client can cause, as a value: an HTTP status and a list of {@code {token, message}} pairs. Use
- * cases throw these; {@link Routes} maps them to responses in one place, so no handler builds an error body.
+ * cases throw these; the HTTP layer ({@code api.Routes}) maps them to responses in one place, so no handler builds
+ * an error body.
  */
 public final class ApiException extends RuntimeException {
     /** Why a credential was refused, for the throttle: no such key, or a key whose secret was wrong. */

@@ -1,9 +1,7 @@
-package dev.cordon.pce.api.limits;
+package dev.cordon.pce.core;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.cordon.pce.api.ApiException;
-import dev.cordon.pce.api.Json;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
