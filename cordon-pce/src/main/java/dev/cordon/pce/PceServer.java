@@ -278,7 +278,7 @@ public final class PceServer implements AutoCloseable {
         });
         new RequestLimits(config.requestLimits()).register(app); // first: before authentication reads anything
         routes.register(app);
-        dev.cordon.pce.console.Console.register(app, new dev.cordon.pce.console.ConsoleConfig(this::baseUrl,
+        dev.cordon.pce.console.Console.register(app, new dev.cordon.pce.console.infra.ConsoleConfig(this::baseUrl,
                 this::certificateFile).withClientProof(consoleProof));
         if (tls != null) app.start();
         else app.start(config.host(), config.port());

@@ -1,4 +1,4 @@
-package dev.cordon.pce.console;
+package dev.cordon.pce.console.infra;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -30,14 +30,14 @@ import javax.net.ssl.TrustManagerFactory;
  * API alone decides what a caller may do and what is valid; the console shows its answers ({@code 403} messages and
  * {@code 406 [{"token","message"}]}) as they are.
  */
-final class ApiClient {
+public final class ApiClient {
     static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * An API key: {@code auth_username} and secret, and the address of the browser that signed in with it (null when
      * not known). Kept server-side, in the session.
      */
-    record Credentials(String user, String secret, String from) {
+    public record Credentials(String user, String secret, String from) {
         Credentials(String user, String secret) {
             this(user, secret, null);
         }
@@ -53,15 +53,15 @@ final class ApiClient {
     }
 
     /** One error of an API answer, as the API wrote it. */
-    record ApiError(String token, String message) {}
+    public record ApiError(String token, String message) {}
 
     /** An API answer: status, parsed body (null when empty), and for 4xx the errors of the body. */
-    record Response(int status, JsonNode body) {
-        boolean ok() {
+    public record Response(int status, JsonNode body) {
+        public boolean ok() {
             return status >= 200 && status < 300;
         }
 
-        List<ApiError> errors() {
+        public List<ApiError> errors() {
             List<ApiError> out = new ArrayList<>();
             if (body != null && body.isArray()) {
                 for (JsonNode e : body) {
@@ -73,7 +73,7 @@ final class ApiClient {
         }
 
         /** The body as a list of objects (an empty list when it is not an array). */
-        List<JsonNode> items() {
+        public List<JsonNode> items() {
             List<JsonNode> out = new ArrayList<>();
             if (body != null && body.isArray()) body.forEach(out::add);
             return out;
@@ -81,15 +81,15 @@ final class ApiClient {
     }
 
     /** The API refused the credentials (the key was deleted, or the session's key is wrong). */
-    static final class Unauthorized extends RuntimeException {
+    public static final class Unauthorized extends RuntimeException {
         Unauthorized(String message) {
             super(message);
         }
     }
 
     /** A read the page needs failed; the message is the API's. */
-    static final class ReadFailed extends RuntimeException {
-        final int status;
+    public static final class ReadFailed extends RuntimeException {
+        public final int status;
 
         ReadFailed(String path, Response r) {
             super(r.errors().get(0).message() + " (GET " + path + " answered " + r.status() + ")");
@@ -103,13 +103,13 @@ final class ApiClient {
 
     private final String clientProof;
 
-    ApiClient(Supplier<String> baseUrl, Supplier<Path> certificate, String clientProof) {
+    public ApiClient(Supplier<String> baseUrl, Supplier<Path> certificate, String clientProof) {
         this.baseUrl = baseUrl;
         this.certificate = certificate;
         this.clientProof = clientProof;
     }
 
-    Response get(Credentials c, String path) {
+    public Response get(Credentials c, String path) {
         return send(c, "GET", path, null);
     }
 
@@ -124,15 +124,15 @@ final class ApiClient {
         return read(c, path).items();
     }
 
-    Response post(Credentials c, String path, JsonNode body) {
+    public Response post(Credentials c, String path, JsonNode body) {
         return send(c, "POST", path, body);
     }
 
-    Response put(Credentials c, String path, JsonNode body) {
+    public Response put(Credentials c, String path, JsonNode body) {
         return send(c, "PUT", path, body);
     }
 
-    Response delete(Credentials c, String path) {
+    public Response delete(Credentials c, String path) {
         return send(c, "DELETE", path, null);
     }
 
@@ -178,7 +178,7 @@ final class ApiClient {
         }
     }
 
-    static String query(Map<String, String> params) {
+    public static String query(Map<String, String> params) {
         StringBuilder sb = new StringBuilder();
         params.forEach((k, v) -> {
             if (v == null || v.isBlank()) return;
@@ -187,11 +187,11 @@ final class ApiClient {
         return sb.toString();
     }
 
-    static String enc(String s) {
+    public static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
-    static ArrayNode array() {
+    public static ArrayNode array() {
         return JSON.createArrayNode();
     }
 

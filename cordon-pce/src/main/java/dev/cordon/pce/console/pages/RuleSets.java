@@ -1,9 +1,17 @@
-package dev.cordon.pce.console;
+package dev.cordon.pce.console.pages;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cordon.pce.console.Form.Field;
+import dev.cordon.pce.console.infra.Form.Field;
+import dev.cordon.pce.console.infra.ApiClient;
+import dev.cordon.pce.console.infra.Bodies;
+import dev.cordon.pce.console.infra.Caller;
+import dev.cordon.pce.console.infra.Form;
+import dev.cordon.pce.console.infra.Page;
+import dev.cordon.pce.console.infra.Ports;
+import dev.cordon.pce.console.infra.Req;
+import dev.cordon.pce.console.infra.Rules;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -17,7 +25,7 @@ import java.util.Set;
  * the kind and the example flow). A rule set manager sees only the rule sets whose every scope lies within one of
  * its scopes (the rule of SPEC §5, as the API applies it to writes).
  */
-final class RuleSets {
+public final class RuleSets {
     static final int SCOPE_ROWS = 3;
     private static final List<Field> RULE_SET = List.of(Field.of("scopes", "scope"), Field.of("name", "name"));
     private static final List<Field> RULE = List.of(Field.of("stateless", "stateless"),
@@ -29,7 +37,7 @@ final class RuleSets {
 
     // ---- the list ----
 
-    void list(Req r) {
+    public void list(Req r) {
         showList(r, null);
     }
 
@@ -45,7 +53,7 @@ final class RuleSets {
         r.render("rule_sets", p);
     }
 
-    void create(Req r) {
+    public void create(Req r) {
         Form f = r.form("rule_set");
         ObjectNode body = Bodies.object().put("name", r.param("name")).put("enabled", true);
         body.set("scopes", scopes(r));
@@ -61,7 +69,7 @@ final class RuleSets {
 
     // ---- one rule set ----
 
-    void show(Req r) {
+    public void show(Req r) {
         showOne(r, null);
     }
 
@@ -76,7 +84,7 @@ final class RuleSets {
         r.render("rule_set", p);
     }
 
-    void update(Req r) {
+    public void update(Req r) {
         Form f = r.form("edit");
         ObjectNode body = Bodies.object().put("name", r.param("name")).put("enabled", r.param("enabled").equals("on"));
         body.set("scopes", scopes(r));
@@ -84,13 +92,13 @@ final class RuleSets {
                 "Rule set saved in the draft.", "/console/rule_sets/" + r.path("id"), () -> showOne(r, f));
     }
 
-    void delete(Req r) {
+    public void delete(Req r) {
         Form f = r.form("edit");
         r.outcome(r.api.delete(r.key(), r.draft("/rule_sets/" + r.path("id"))), f, List.of(),
                 "Rule set removed from the draft.", "/console/rule_sets", () -> showOne(r, f));
     }
 
-    void addRule(Req r) {
+    public void addRule(Req r) {
         String rules = r.path("rules");
         if (!COLLECTIONS.containsKey(rules)) {
             r.html(404, "No such kind of rule: " + rules);
@@ -125,14 +133,14 @@ final class RuleSets {
                         : COLLECTIONS.get(rules)) + " to the draft.", "/console/rule_sets/" + id, () -> showOne(r, f));
     }
 
-    void deleteRule(Req r) {
+    public void deleteRule(Req r) {
         Form f = r.form("rules");
         String id = r.path("id");
         r.outcome(r.api.delete(r.key(), r.draft("/rule_sets/" + id + "/" + r.path("rules") + "/" + r.path("rid"))), f,
                 List.of(), "Rule removed from the draft.", "/console/rule_sets/" + id, () -> showOne(r, f));
     }
 
-    void toggleRule(Req r) {
+    public void toggleRule(Req r) {
         Form f = r.form("rules");
         String id = r.path("id");
         ObjectNode body = Bodies.object().put("enabled", r.param("enabled").equals("true"));
@@ -142,7 +150,7 @@ final class RuleSets {
     }
 
     /** The htmx fragment beside a marked rule: each conflict naming it, with the other rule, the kind and a flow. */
-    void conflictPanel(Req r) {
+    public void conflictPanel(Req r) {
         String href = r.draft("/rule_sets/" + r.path("id") + "/" + r.path("rules") + "/" + r.path("rid"));
         List<JsonNode> mine = new ArrayList<>();
         for (JsonNode c : r.list(r.draft("/rule_conflicts"))) {
@@ -192,7 +200,7 @@ final class RuleSets {
     }
 
     /** One statement per line, in the iptables append form: {@code -t TABLE -A CHAIN PARAMETERS}. */
-    static ArrayNode statements(String text) {
+    public static ArrayNode statements(String text) {
         ArrayNode out = ApiClient.array();
         for (String raw : text.split("\\n")) {
             String line = raw.trim();
@@ -216,19 +224,8 @@ final class RuleSets {
         return out;
     }
 
-    /** The statements of a custom iptables rule, in the form they were written. */
-    static String statementsText(JsonNode statements) {
-        StringBuilder sb = new StringBuilder();
-        for (JsonNode s : statements) {
-            if (sb.length() > 0) sb.append('\n');
-            sb.append("-t ").append(s.path("table_name").asText()).append(" -A ").append(s.path("chain_name").asText())
-                    .append(' ').append(s.path("parameters").asText());
-        }
-        return sb.toString();
-    }
-
     /** Whether the caller should see this rule set: everyone but a rule set manager sees all. */
-    static boolean visible(Req r, JsonNode rs) {
+    public static boolean visible(Req r, JsonNode rs) {
         Caller c = r.session.caller;
         if (c.admin() || c.rulesetScopes().isEmpty()) return true;
         JsonNode scopes = rs.path("scopes");
@@ -268,56 +265,5 @@ final class RuleSets {
     private static String keyOf(Req r, String labelHref) {
         JsonNode l = r.lookups.find(labelHref);
         return l == null ? null : l.path("key").asText();
-    }
-
-    /**
-     * Every rule of one policy version by href, to name the rules a conflict or a verdict refers to: "rule set
-     * 'shop' · override deny · IP list Any → role=db · tcp/22".
-     */
-    static final class Rules {
-        private final Map<String, JsonNode> rules = new HashMap<>();
-        private final Map<String, JsonNode> ruleSetOf = new HashMap<>();
-        private final Page names;
-
-        Rules(Req r, String version) {
-            for (JsonNode rs : r.list(r.org("/sec_policy/" + ApiClient.enc(version) + "/rule_sets?max_results=100000"))) {
-                for (String k : List.of("rules", "deny_rules", "ip_tables_rules")) {
-                    for (JsonNode rule : rs.path(k)) {
-                        String h = rule.path("href").asText();
-                        rules.put(h, rule);
-                        ruleSetOf.put(h, rs);
-                    }
-                }
-            }
-            this.names = r.page("", "");
-        }
-
-        public String kind(String href) {
-            JsonNode rule = rules.get(href);
-            if (href.contains("/sec_rules/")) return rule != null && rule.path("stateless").asBoolean() ? "allow (stateless)" : "allow";
-            if (href.contains("/ip_tables_rules/")) return "custom iptables";
-            return rule != null && rule.path("override").asBoolean() ? "override deny" : "deny";
-        }
-
-        public String ruleSetName(String href) {
-            JsonNode rs = ruleSetOf.get(href);
-            return rs == null ? "?" : rs.path("name").asText();
-        }
-
-        /** The console page of the rule's rule set, anchored at the rule. */
-        public String link(String href) {
-            String draft = href.replaceFirst("/sec_policy/(active|\\d+)/", "/sec_policy/draft/");
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile(".*/rule_sets/([^/]+)/(\\w+)/([^/]+)$").matcher(draft);
-            return m.matches() ? "/console/rule_sets/" + m.group(1) + "#" + m.group(2) + "-" + m.group(3) : "/console/rule_sets";
-        }
-
-        /** "consumers → providers · services". */
-        public String summary(String href) {
-            JsonNode rule = rules.get(href);
-            if (rule == null) return href;
-            if (href.contains("/ip_tables_rules/")) return names.actors(rule.path("actors")) + " · " + statementsText(rule.path("statements"));
-            return names.actors(rule.path("consumers")) + " → " + names.actors(rule.path("providers")) + " · "
-                    + names.services(rule.path("ingress_services"));
-        }
     }
 }

@@ -1,8 +1,8 @@
-package dev.cordon.pce.console;
+package dev.cordon.pce.console.infra;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cordon.pce.console.ApiClient.Credentials;
-import dev.cordon.pce.console.ApiClient.Response;
+import dev.cordon.pce.console.infra.ApiClient.Credentials;
+import dev.cordon.pce.console.infra.ApiClient.Response;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.util.List;
@@ -12,15 +12,15 @@ import java.util.List;
  * key, and the steps every handler takes (render a page, redirect after a write, show a refused write beside its
  * fields). Handlers stay thin: read or write through the API, then one of these.
  */
-final class Req {
-    final Context ctx;
-    final Sessions.Session session;
-    final ApiClient api;
+public final class Req {
+    public final Context ctx;
+    public final Sessions.Session session;
+    public final ApiClient api;
     final int org;
-    final Lookups lookups;
+    public final Lookups lookups;
     private int status = 200;
 
-    Req(Context ctx, Sessions.Session session, ApiClient api, int org) {
+    public Req(Context ctx, Sessions.Session session, ApiClient api, int org) {
         this.ctx = ctx;
         this.session = session;
         this.api = api;
@@ -28,29 +28,29 @@ final class Req {
         this.lookups = new Lookups(api, session.credentials, org);
     }
 
-    Credentials key() {
+    public Credentials key() {
         return session.credentials;
     }
 
     /** {@code /orgs/{org}} + rest. */
-    String org(String rest) {
+    public String org(String rest) {
         return "/orgs/" + org + rest;
     }
 
     /** {@code /orgs/{org}/sec_policy/draft} + rest. */
-    String draft(String rest) {
+    public String draft(String rest) {
         return org("/sec_policy/draft" + rest);
     }
 
-    List<JsonNode> list(String path) {
+    public List<JsonNode> list(String path) {
         return api.list(key(), path);
     }
 
-    JsonNode read(String path) {
+    public JsonNode read(String path) {
         return api.read(key(), path).body();
     }
 
-    Page page(String title, String section) {
+    public Page page(String title, String section) {
         Page p = new Page(title, section, session, lookups, ctx.queryParamMap());
         String flash = session.flash;
         if (flash != null) {
@@ -60,32 +60,32 @@ final class Req {
         return p;
     }
 
-    Form form(String id) {
+    public Form form(String id) {
         return new Form(id, ctx.formParamMap());
     }
 
-    String param(String name) {
+    public String param(String name) {
         String v = ctx.formParam(name);
         return v == null ? "" : v.trim();
     }
 
-    List<String> params(String name) {
+    public List<String> params(String name) {
         return ctx.formParams(name).stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
-    String path(String name) {
+    public String path(String name) {
         return ctx.pathParam(name);
     }
 
-    void render(String template, Page page) {
+    public void render(String template, Page page) {
         html(status, Templates.render(template, page));
     }
 
-    void html(int code, String body) {
+    public void html(int code, String body) {
         ctx.status(code).contentType("text/html; charset=utf-8").result(body);
     }
 
-    void redirect(String path) {
+    public void redirect(String path) {
         ctx.redirect(path, HttpStatus.SEE_OTHER);
     }
 
@@ -93,7 +93,7 @@ final class Req {
      * After a write: on success remember the notice and go to {@code next}; otherwise put the API's errors beside
      * the form's fields and show the page again ({@code reshow}) with status 422.
      */
-    void outcome(Response r, Form form, List<Form.Field> fields, String notice, String next, Runnable reshow) {
+    public void outcome(Response r, Form form, List<Form.Field> fields, String notice, String next, Runnable reshow) {
         if (r.ok()) {
             session.flash = notice;
             redirect(next);
@@ -104,13 +104,13 @@ final class Req {
     }
 
     /** Shows the page again with the errors already placed in its form, with status 422. */
-    void refused(Runnable reshow) {
+    public void refused(Runnable reshow) {
         invalid();
         reshow.run();
     }
 
     /** The page about to be rendered shows a refused request (status 422). */
-    void invalid() {
+    public void invalid() {
         status = 422;
     }
 }

@@ -1,6 +1,6 @@
-package dev.cordon.pce.console;
+package dev.cordon.pce.console.infra;
 
-import dev.cordon.pce.console.ApiClient.ApiError;
+import dev.cordon.pce.console.infra.ApiClient.ApiError;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,26 +14,26 @@ import java.util.Map;
  * field. Each form declares its fields with the token words that concern them, most specific first; an error goes to
  * the first field one of whose words occurs in its token, and to the top of the form when none does.
  */
-final class Form {
-    static final String FORM_LEVEL = "_form";
+public final class Form {
+    public static final String FORM_LEVEL = "_form";
 
     /** A field and the words of the tokens that concern it. */
-    record Field(String name, List<String> tokenWords) {
-        static Field of(String name, String... words) {
+    public record Field(String name, List<String> tokenWords) {
+        public static Field of(String name, String... words) {
             return new Field(name, List.of(words));
         }
     }
 
-    final String id;
+    public final String id;
     private final Map<String, List<String>> values;
     private final Map<String, List<String>> errors = new LinkedHashMap<>();
 
-    Form(String id, Map<String, List<String>> values) {
+    public Form(String id, Map<String, List<String>> values) {
         this.id = id;
         this.values = values;
     }
 
-    String value(String field) {
+    public String value(String field) {
         List<String> v = values.get(field);
         return v == null || v.isEmpty() ? "" : v.get(0);
     }
@@ -47,7 +47,7 @@ final class Form {
         return values.containsKey(field);
     }
 
-    void error(String field, String message) {
+    public void error(String field, String message) {
         errors.computeIfAbsent(field, f -> new ArrayList<>()).add(message);
     }
 
@@ -55,7 +55,7 @@ final class Form {
      * Places each API error beside its field (see the class comment); when no token word matches, the words are
      * looked for in the message (e.g. "... (src_workload)"), and only then does the error go to the top of the form.
      */
-    void errors(List<ApiError> apiErrors, List<Field> fields) {
+    public void errors(List<ApiError> apiErrors, List<Field> fields) {
         for (ApiError e : apiErrors) {
             String target = match(e.token(), fields);
             if (target == null) target = match(e.message().toLowerCase(java.util.Locale.ROOT), fields);
@@ -72,7 +72,7 @@ final class Form {
         return null;
     }
 
-    boolean hasErrors() {
+    public boolean hasErrors() {
         return !errors.isEmpty();
     }
 

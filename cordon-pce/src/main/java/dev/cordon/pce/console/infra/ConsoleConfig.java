@@ -1,4 +1,4 @@
-package dev.cordon.pce.console;
+package dev.cordon.pce.console.infra;
 
 import java.nio.file.Path;
 import java.time.Duration;

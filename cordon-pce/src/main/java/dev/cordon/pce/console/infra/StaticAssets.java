@@ -1,4 +1,4 @@
-package dev.cordon.pce.console;
+package dev.cordon.pce.console.infra;
 
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * and htmx from its webjar ({@code /webjars/...} from {@code META-INF/resources/webjars/}). Paths are checked
  * against a plain pattern, so nothing outside those folders can be read.
  */
-final class StaticAssets {
+public final class StaticAssets {
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_\\-]+(\\.[A-Za-z0-9_\\-]+)*(/[A-Za-z0-9_\\-]+(\\.[A-Za-z0-9_\\-]+)*)*");
     private static final Map<String, String> TYPES = Map.of("js", "text/javascript; charset=utf-8",
             "css", "text/css; charset=utf-8", "svg", "image/svg+xml", "png", "image/png", "ico", "image/x-icon");
@@ -22,7 +22,7 @@ final class StaticAssets {
 
     private StaticAssets() {}
 
-    static void serve(Context ctx, String classpathRoot, String rest) {
+    public static void serve(Context ctx, String classpathRoot, String rest) {
         String ext = rest.substring(rest.lastIndexOf('.') + 1);
         InputStream in = SAFE.matcher(rest).matches() && TYPES.containsKey(ext)
                 ? StaticAssets.class.getClassLoader().getResourceAsStream(classpathRoot + rest) : null;

@@ -1,4 +1,4 @@
-package dev.cordon.pce.console;
+package dev.cordon.pce.console.infra;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -11,19 +11,19 @@ import java.util.Map;
  * turned into {@code {"proto","port","to_port"}} items for the API, and shown back the same way. Only the syntax is
  * checked here; what the numbers may be is the API's to say.
  */
-final class Ports {
+public final class Ports {
     private static final Map<String, Integer> NAMES = Map.of("tcp", 6, "udp", 17, "icmp", 1, "icmpv6", 58, "all", -1);
 
     private Ports() {}
 
     /** Thrown with a message for the person typing. */
-    static final class Unreadable extends RuntimeException {
+    public static final class Unreadable extends RuntimeException {
         Unreadable(String message) {
             super(message);
         }
     }
 
-    static ArrayNode parse(String text) {
+    public static ArrayNode parse(String text) {
         ArrayNode out = ApiClient.array();
         if (text == null) return out;
         for (String raw : text.split("[,\\n]")) {

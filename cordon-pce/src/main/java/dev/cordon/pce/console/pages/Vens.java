@@ -1,15 +1,19 @@
-package dev.cordon.pce.console;
+package dev.cordon.pce.console.pages;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cordon.pce.console.ApiClient.Response;
-import dev.cordon.pce.console.Form.Field;
+import dev.cordon.pce.console.infra.ApiClient.Response;
+import dev.cordon.pce.console.infra.Form.Field;
+import dev.cordon.pce.console.infra.Bodies;
+import dev.cordon.pce.console.infra.Form;
+import dev.cordon.pce.console.infra.Page;
+import dev.cordon.pce.console.infra.Req;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /** VENs (status, conditions, suspend and resume) and pairing profiles (create, pairing keys, remove). */
-final class Vens {
+public final class Vens {
     private static final List<Field> PROFILE = List.of(Field.of("key_lifespan", "lifespan"),
             Field.of("allowed_uses_per_key", "allowed_uses", "uses"), Field.of("ven_type", "ven_type"),
             Field.of("enforcement_mode", "enforcement", "mode"), Field.of("labels", "label", "reference"),
@@ -17,7 +21,7 @@ final class Vens {
     private static final List<Field> STATUS = List.of(Field.of("status", "status"));
     private static final List<Field> UNPAIR = List.of(Field.of("firewall_restore", "firewall_restore", "restore"));
 
-    void list(Req r) {
+    public void list(Req r) {
         show(r, null);
     }
 
@@ -33,7 +37,7 @@ final class Vens {
         r.render("vens", p);
     }
 
-    void setStatus(Req r) {
+    public void setStatus(Req r) {
         Form f = r.form("vens");
         ObjectNode body = Bodies.object().put("status", r.param("status"));
         r.outcome(r.api.put(r.key(), r.org("/vens/" + r.path("id")), body), f, STATUS,
@@ -42,7 +46,7 @@ final class Vens {
     }
 
     /** Unpairs one VEN (PUT /vens/unpair): its workload goes away and the VEN restores its firewall as chosen. */
-    void unpair(Req r) {
+    public void unpair(Req r) {
         Form f = r.form("vens");
         String restore = r.param("firewall_restore") == null ? "default" : r.param("firewall_restore");
         ObjectNode body = Bodies.object().put("firewall_restore", restore);
@@ -51,7 +55,7 @@ final class Vens {
                 + " firewall (" + restore + ") and stops at its next contact.", "/console/vens", () -> show(r, f));
     }
 
-    void createProfile(Req r) {
+    public void createProfile(Req r) {
         Form f = r.form("profile");
         ObjectNode body = Bodies.object().put("name", r.param("name"))
                 .put("enforcement_mode", r.param("enforcement_mode")).put("ven_type", r.param("ven_type"));
@@ -63,7 +67,7 @@ final class Vens {
     }
 
     /** A pairing key: with htmx only the code is swapped into the profile's row; without, the page shows it. */
-    void pairingKey(Req r) {
+    public void pairingKey(Req r) {
         Response resp = r.api.post(r.key(), r.org("/pairing_profiles/" + r.path("id") + "/pairing_key"), Bodies.object());
         String text = resp.ok() ? resp.body().path("activation_code").asText() : resp.errors().get(0).message();
         if (r.ctx.header("HX-Request") != null) {
@@ -74,7 +78,7 @@ final class Vens {
         r.outcome(resp, f, List.of(), "Activation code (shown once): " + text, "/console/vens", () -> show(r, f));
     }
 
-    void deleteProfile(Req r) {
+    public void deleteProfile(Req r) {
         Form f = r.form("profiles");
         r.outcome(r.api.delete(r.key(), r.org("/pairing_profiles/" + r.path("id"))), f, List.of(),
                 "Pairing profile removed.", "/console/vens", () -> show(r, f));

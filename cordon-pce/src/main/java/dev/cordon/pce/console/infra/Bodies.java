@@ -1,4 +1,4 @@
-package dev.cordon.pce.console;
+package dev.cordon.pce.console.infra;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,22 +8,22 @@ import java.util.List;
  * Turns form values into API bodies. Picker values name an object by kind and href ({@code label:/orgs/1/labels/3},
  * {@code ams}, {@code ip_list:/orgs/1/sec_policy/draft/ip_lists/1}), so one picker can offer several kinds.
  */
-final class Bodies {
+public final class Bodies {
     private Bodies() {}
 
-    static ObjectNode object() {
+    public static ObjectNode object() {
         return ApiClient.JSON.createObjectNode();
     }
 
     /** {@code [{"href": h}, ...]}. */
-    static ArrayNode refs(List<String> hrefs) {
+    public static ArrayNode refs(List<String> hrefs) {
         ArrayNode a = ApiClient.array();
         for (String h : hrefs) a.addObject().put("href", h);
         return a;
     }
 
     /** Actors from picker values; {@code excluded} values get {@code "exclusion": true}. */
-    static ArrayNode actors(List<String> included, List<String> excluded) {
+    public static ArrayNode actors(List<String> included, List<String> excluded) {
         ArrayNode a = ApiClient.array();
         for (String v : included) a.add(actor(v, false));
         for (String v : excluded) a.add(actor(v, true));
@@ -42,7 +42,7 @@ final class Bodies {
     }
 
     /** The picker value of an actor in an API body (the inverse of {@link #actor}). */
-    static String pickerValue(com.fasterxml.jackson.databind.JsonNode actor) {
+    public static String pickerValue(com.fasterxml.jackson.databind.JsonNode actor) {
         if (actor.path("actors").asText().equals("ams")) return "ams";
         for (String k : List.of("label", "label_group", "workload", "ip_list")) {
             if (actor.has(k)) return k + ":" + actor.path(k).path("href").asText();
@@ -51,7 +51,7 @@ final class Bodies {
     }
 
     /** The last path segment of an href ({@code /orgs/1/labels/7} → {@code 7}). */
-    static String id(String href) {
+    public static String id(String href) {
         return href.substring(href.lastIndexOf('/') + 1);
     }
 }

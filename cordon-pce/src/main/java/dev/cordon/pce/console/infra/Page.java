@@ -1,4 +1,4 @@
-package dev.cordon.pce.console;
+package dev.cordon.pce.console.infra;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
@@ -22,7 +22,7 @@ public final class Page {
     private final Map<String, List<String>> query;
     private String notice;
 
-    Page(String title, String section, Sessions.Session session, Lookups lookups, Map<String, List<String>> query) {
+    public Page(String title, String section, Sessions.Session session, Lookups lookups, Map<String, List<String>> query) {
         this.title = title;
         this.section = section;
         this.session = session;
@@ -30,17 +30,17 @@ public final class Page {
         this.query = query;
     }
 
-    Page with(String key, Object value) {
+    public Page with(String key, Object value) {
         data.put(key, value);
         return this;
     }
 
-    Page form(Form f) {
+    public Page form(Form f) {
         forms.put(f.id, f);
         return this;
     }
 
-    Page notice(String n) {
+    public Page notice(String n) {
         this.notice = n;
         return this;
     }
@@ -214,7 +214,7 @@ public final class Page {
     }
 
     public String ranges(JsonNode ipRanges) {
-        return Inventory.rangesText(ipRanges);
+        return rangesText(ipRanges);
     }
 
     /** The URL of htmx.min.js from its webjar. */
@@ -230,8 +230,8 @@ public final class Page {
 
     // ---- rules (pages that name rules by href) ----
 
-    private RuleSets.Rules rules() {
-        return (RuleSets.Rules) data.get("rules");
+    private Rules rules() {
+        return (Rules) data.get("rules");
     }
 
     public String ruleKind(String href) {
@@ -251,7 +251,7 @@ public final class Page {
     }
 
     public String statements(JsonNode statements) {
-        return RuleSets.statementsText(statements);
+        return statementsText(statements);
     }
 
     /** The last segment of an href, for console URLs and element ids. */
@@ -283,5 +283,28 @@ public final class Page {
 
     public String labelText(JsonNode label) {
         return label.path("key").asText() + "=" + label.path("value").asText();
+    }
+
+    /** An IP list's ranges as its form writes them (the inverse of the form's parsing in the inventory page). */
+    private static String rangesText(JsonNode ranges) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonNode n : ranges) {
+            if (sb.length() > 0) sb.append(", ");
+            if (n.path("exclusion").asBoolean()) sb.append('!');
+            sb.append(n.path("from_ip").asText());
+            if (n.hasNonNull("to_ip")) sb.append('-').append(n.path("to_ip").asText());
+        }
+        return sb.toString();
+    }
+
+    /** The statements of a custom iptables rule, in the form they were written. */
+    static String statementsText(JsonNode statements) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonNode s : statements) {
+            if (sb.length() > 0) sb.append('\n');
+            sb.append("-t ").append(s.path("table_name").asText()).append(" -A ").append(s.path("chain_name").asText())
+                    .append(' ').append(s.path("parameters").asText());
+        }
+        return sb.toString();
     }
 }

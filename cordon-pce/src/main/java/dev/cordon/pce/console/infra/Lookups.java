@@ -1,7 +1,7 @@
-package dev.cordon.pce.console;
+package dev.cordon.pce.console.infra;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cordon.pce.console.ApiClient.Credentials;
+import dev.cordon.pce.console.infra.ApiClient.Credentials;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +10,7 @@ import java.util.Map;
  * The objects pages refer to by href (labels, label groups, IP lists, services, workloads), read from the API once
  * per request when first needed, so pages can show names instead of hrefs and offer them in pickers.
  */
-final class Lookups {
+public final class Lookups {
     private final ApiClient api;
     private final Credentials credentials;
     private final int org;
@@ -23,23 +23,23 @@ final class Lookups {
         this.org = org;
     }
 
-    List<JsonNode> labels() {
+    public List<JsonNode> labels() {
         return load("/orgs/" + org + "/labels");
     }
 
-    List<JsonNode> labelGroups() {
+    public List<JsonNode> labelGroups() {
         return load("/orgs/" + org + "/sec_policy/draft/label_groups");
     }
 
-    List<JsonNode> ipLists() {
+    public List<JsonNode> ipLists() {
         return load("/orgs/" + org + "/sec_policy/draft/ip_lists");
     }
 
-    List<JsonNode> services() {
+    public List<JsonNode> services() {
         return load("/orgs/" + org + "/sec_policy/draft/services");
     }
 
-    List<JsonNode> workloads() {
+    public List<JsonNode> workloads() {
         return load("/orgs/" + org + "/workloads");
     }
 
@@ -52,7 +52,7 @@ final class Lookups {
     }
 
     /** The object with this href (in any policy version), loading its collection first; null when unknown. */
-    JsonNode find(String href) {
+    public JsonNode find(String href) {
         String draft = href.replaceFirst("/sec_policy/(active|\\d+)/", "/sec_policy/draft/");
         if (!byHref.containsKey(draft)) {
             if (draft.contains("/labels/")) labels();

@@ -1,9 +1,14 @@
-package dev.cordon.pce.console;
+package dev.cordon.pce.console.pages;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cordon.pce.console.Form.Field;
+import dev.cordon.pce.console.infra.Form.Field;
+import dev.cordon.pce.console.infra.ApiClient;
+import dev.cordon.pce.console.infra.Bodies;
+import dev.cordon.pce.console.infra.Form;
+import dev.cordon.pce.console.infra.Page;
+import dev.cordon.pce.console.infra.Req;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,12 +18,12 @@ import java.util.Map;
  * list, shown under the default row (every workload no entry matches is exclusive). Add, edit and remove write the
  * whole list back with one PUT; the change takes effect when provisioned.
  */
-final class Coexistence {
+public final class Coexistence {
     static final String PATH = "/console/settings/security/firewall_coexistence";
     private static final List<Field> FIELDS = List.of(Field.of("workload_mode", "workload_mode", "enforcement", "mode"),
             Field.of("illumio_primary", "primary"), Field.of("scope", "scope", "reference", "label"));
 
-    void show(Req r) {
+    public void show(Req r) {
         render(r, null);
     }
 
@@ -37,16 +42,16 @@ final class Coexistence {
         r.render("coexistence", p);
     }
 
-    void add(Req r) {
+    public void add(Req r) {
         write(r, r.form("entry"), -1, false);
     }
 
-    void edit(Req r) {
+    public void edit(Req r) {
         int i = Integer.parseInt(r.path("index"));
         write(r, r.form("entry-" + i), i, false);
     }
 
-    void remove(Req r) {
+    public void remove(Req r) {
         int i = Integer.parseInt(r.path("index"));
         write(r, r.form("entries"), i, true);
     }

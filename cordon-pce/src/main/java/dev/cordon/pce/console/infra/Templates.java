@@ -1,4 +1,4 @@
-package dev.cordon.pce.console;
+package dev.cordon.pce.console.infra;
 
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
@@ -15,12 +15,12 @@ import java.util.stream.Stream;
  * temporary directory and shared by every console in the JVM (templates never change at run time). Compiling needs
  * the JDK's compiler, which the PCE's runtime has; see docs/design/console.md for why this and not precompiling.
  */
-final class Templates {
+public final class Templates {
     private static volatile TemplateEngine engine;
 
     private Templates() {}
 
-    static String render(String template, Page page) {
+    public static String render(String template, Page page) {
         StringOutput out = new StringOutput();
         engine().render(template + ".jte", page, out);
         return out.toString();

@@ -1,6 +1,6 @@
-package dev.cordon.pce.console;
+package dev.cordon.pce.console.infra;
 
-import dev.cordon.pce.console.ApiClient.Credentials;
+import dev.cordon.pce.console.infra.ApiClient.Credentials;
 import io.javalin.http.Context;
 import io.javalin.http.Cookie;
 import io.javalin.http.SameSite;
@@ -18,16 +18,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * (Secure over HTTPS); the API key stays here. Each session also has a CSRF token that every POST must carry. A
  * session nobody used for the idle timeout is gone; a restart of the PCE ends all sessions.
  */
-final class Sessions {
+public final class Sessions {
     static final String COOKIE = "cordon_console";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** One signed-in browser. */
-    static final class Session {
+    public static final class Session {
         final String id;
         final Credentials credentials;
-        final Caller caller;
-        final String csrf;
+        public final Caller caller;
+        public final String csrf;
         volatile Instant lastUsed;
         /** A message for the next page shown (e.g. "Label created"), shown once. */
         volatile String flash;
@@ -45,12 +45,12 @@ final class Sessions {
     private final Duration idleTimeout;
     private final Clock clock;
 
-    Sessions(Duration idleTimeout, Clock clock) {
+    public Sessions(Duration idleTimeout, Clock clock) {
         this.idleTimeout = idleTimeout;
         this.clock = clock;
     }
 
-    Session create(Context ctx, Credentials credentials, Caller caller) {
+    public Session create(Context ctx, Credentials credentials, Caller caller) {
         Instant now = clock.instant();
         sessions.values().removeIf(s -> expired(s, now));
         Session s = new Session(random(), credentials, caller, random(), now);
@@ -60,7 +60,7 @@ final class Sessions {
         return s;
     }
 
-    Optional<Session> find(Context ctx) {
+    public Optional<Session> find(Context ctx) {
         String id = ctx.cookie(COOKIE);
         if (id == null) return Optional.empty();
         Session s = sessions.get(id);
@@ -73,7 +73,7 @@ final class Sessions {
         return Optional.of(s);
     }
 
-    void end(Context ctx) {
+    public void end(Context ctx) {
         String id = ctx.cookie(COOKIE);
         if (id != null) sessions.remove(id);
         ctx.cookie(new Cookie(COOKIE, "", "/", 0, isHttps(ctx), 0, true, null, null, SameSite.STRICT));

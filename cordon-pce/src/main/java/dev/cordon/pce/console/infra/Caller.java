@@ -1,8 +1,8 @@
-package dev.cordon.pce.console;
+package dev.cordon.pce.console.infra;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cordon.pce.console.ApiClient.Credentials;
-import dev.cordon.pce.console.ApiClient.Response;
+import dev.cordon.pce.console.infra.ApiClient.Credentials;
+import dev.cordon.pce.console.infra.ApiClient.Response;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,30 +10,25 @@ import java.util.List;
  * Who signed in and what the console should offer them. Only a hint for what to show: the API still decides every
  * request, and a 403 is shown where it happens.
  *
- * <p>How the console finds out, with nothing but the API (the API has no "who am I" call):
- * <ol>
- *   <li>{@code GET /orgs/{org}/permissions}: 401 means the key is wrong, 403 that it has no role in the org;</li>
- *   <li>{@code GET /users/console-whoami-<nonce>}: owners and admins may read any user, so they get 404 (no such
- *       user); everyone else gets 403, and the API records that denial as a {@code request.authorization_failed}
- *       event naming the caller;</li>
- *   <li>for those, the event carrying the nonce names the caller's user, and the permissions of that user give the
- *       role: {@code read_only}, or {@code ruleset_manager} with its scopes.</li>
- * </ol>
- * So every sign-in by a non-admin leaves one {@code request.authorization_failed} event, which says what it was.
+ * <p>How the console finds out ({@link #probe}): one {@code GET /users/me}, which answers any valid key with the
+ * caller's user and its role assignments (role href; for a rule set manager the scope's labels and
+ * {@code scope_coverage}). A 401 (wrong key), 403 or 429 (this browser's address is locked after failed sign-ins)
+ * refuses the sign-in with the API's message. Owner or admin may write everything; {@code ruleset_manager} grants
+ * give the scopes within which rule sets may be written; {@code read_only} (or no role) only reads.
  */
-record Caller(String displayName, String role, boolean admin, List<Scope> rulesetScopes) {
+public record Caller(String displayName, String role, boolean admin, List<Scope> rulesetScopes) {
     /** A rule set manager's scope: label hrefs (one per key) and its coverage. */
-    record Scope(List<String> labels, String coverage) {}
+    public record Scope(List<String> labels, String coverage) {}
 
-    Caller {
+    public Caller {
         rulesetScopes = List.copyOf(rulesetScopes);
     }
 
-    boolean canWrite() {
+    public boolean canWrite() {
         return admin;
     }
 
-    boolean canWriteRuleSets() {
+    public boolean canWriteRuleSets() {
         return admin || !rulesetScopes.isEmpty();
     }
 
@@ -47,14 +42,14 @@ record Caller(String displayName, String role, boolean admin, List<Scope> rulese
     }
 
     /** Why signing in failed, in the API's words. */
-    static final class SignInRefused extends RuntimeException {
+    public static final class SignInRefused extends RuntimeException {
         SignInRefused(String message) {
             super(message);
         }
     }
 
     /** Asks the API who the caller is (GET /users/me): name, roles, and a rule set manager's scopes. */
-    static Caller probe(ApiClient api, Credentials c, int org) {
+    public static Caller probe(ApiClient api, Credentials c, int org) {
         Response me = api.sendRaw(c, "GET", "/users/me", null);
         // 429: this browser's address is locked after failed sign-ins; the message says when to retry
         if (me.status() == 401 || me.status() == 403 || me.status() == 429) {

@@ -1,16 +1,22 @@
-package dev.cordon.pce.console;
+package dev.cordon.pce.console.pages;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cordon.pce.console.ApiClient.Response;
-import dev.cordon.pce.console.Form.Field;
+import dev.cordon.pce.console.infra.ApiClient.Response;
+import dev.cordon.pce.console.infra.Form.Field;
+import dev.cordon.pce.console.infra.ApiClient;
+import dev.cordon.pce.console.infra.Bodies;
+import dev.cordon.pce.console.infra.Form;
+import dev.cordon.pce.console.infra.Page;
+import dev.cordon.pce.console.infra.Req;
+import dev.cordon.pce.console.infra.Rules;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 /** Provisioning (pending changes, provision, revert, versions, restore), policy check, conflicts and events. */
-final class Policy {
+public final class Policy {
     private static final List<Field> PROVISION = List.of(Field.of("update_description", "description"));
     private static final List<Field> CHECK = List.of(Field.of("from", "src"), Field.of("to", "dst"),
             Field.of("port", "port"), Field.of("protocol", "protocol"), Field.of("version", "version", "pversion"));
@@ -20,7 +26,7 @@ final class Policy {
 
     // ---- provision ----
 
-    void provisionPage(Req r) {
+    public void provisionPage(Req r) {
         showProvision(r, null);
     }
 
@@ -32,7 +38,7 @@ final class Policy {
         r.render("provision", p);
     }
 
-    void provision(Req r) {
+    public void provision(Req r) {
         Form f = r.form("provision");
         ObjectNode body = Bodies.object().put("update_description", r.param("update_description"));
         Response resp = r.api.post(r.key(), r.org("/sec_policy"), body);
@@ -41,14 +47,14 @@ final class Policy {
         r.outcome(resp, f, PROVISION, notice, "/console/provision", () -> showProvision(r, f));
     }
 
-    void revert(Req r) {
+    public void revert(Req r) {
         Form f = r.form("revert");
         r.outcome(r.api.delete(r.key(), r.org("/sec_policy/pending")), f, List.of(),
                 "Reverted every pending change: the draft equals the active policy.", "/console/provision",
                 () -> showProvision(r, f));
     }
 
-    void restore(Req r) {
+    public void restore(Req r) {
         Form f = r.form("versions");
         String v = r.path("version");
         Response resp = r.api.post(r.key(), r.org("/sec_policy/" + v + "/restore"), Bodies.object());
@@ -58,7 +64,7 @@ final class Policy {
 
     // ---- policy check ----
 
-    void check(Req r) {
+    public void check(Req r) {
         Map<String, List<String>> q = r.ctx.queryParamMap();
         Form f = new Form("check", q);
         Page p = r.page("Policy check", "policy_check").form(f);
@@ -98,18 +104,18 @@ final class Policy {
 
     // ---- conflicts ----
 
-    void conflicts(Req r) {
+    public void conflicts(Req r) {
         String version = r.ctx.queryParam("version") == null || r.ctx.queryParam("version").isBlank() ? "draft"
                 : r.ctx.queryParam("version");
         List<JsonNode> conflicts = r.list(r.org("/sec_policy/" + ApiClient.enc(version) + "/rule_conflicts"));
-        RuleSets.Rules rules = new RuleSets.Rules(r, version);
+        Rules rules = new Rules(r, version);
         r.render("conflicts", r.page("Conflicts", "conflicts").with("conflicts", conflicts).with("rules", rules)
                 .with("version", version));
     }
 
     // ---- events ----
 
-    void events(Req r) {
+    public void events(Req r) {
         Map<String, List<String>> q = r.ctx.queryParamMap();
         Form f = new Form("events", q);
         Map<String, String> params = new LinkedHashMap<>();

@@ -1,6 +1,13 @@
-package dev.cordon.pce.console;
+package dev.cordon.pce.console.pages;
 
-import dev.cordon.pce.console.ApiClient.Credentials;
+import dev.cordon.pce.console.infra.ApiClient.Credentials;
+import dev.cordon.pce.console.infra.ApiClient;
+import dev.cordon.pce.console.infra.Caller;
+import dev.cordon.pce.console.infra.Form;
+import dev.cordon.pce.console.infra.Page;
+import dev.cordon.pce.console.infra.Req;
+import dev.cordon.pce.console.infra.Sessions;
+import dev.cordon.pce.console.infra.Templates;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.util.List;
@@ -10,20 +17,23 @@ import java.util.Map;
  * Signing in with an API key ({@code auth_username} and secret, as the API itself authenticates) and out. Signing in
  * asks the API who the caller is ({@link Caller#probe}); a refusal is shown in the API's words.
  */
-final class SignIn {
+public final class SignIn {
+    /** Where a signed-in caller lands: after signing in, and from the console's bare addresses. */
+    public static final String HOME = "/console/workloads";
+
     private final ApiClient api;
     private final Sessions sessions;
     private final int org;
 
-    SignIn(ApiClient api, Sessions sessions, int org) {
+    public SignIn(ApiClient api, Sessions sessions, int org) {
         this.api = api;
         this.sessions = sessions;
         this.org = org;
     }
 
-    void show(Context ctx) {
+    public void show(Context ctx) {
         if (sessions.find(ctx).isPresent()) {
-            ctx.redirect(Console.HOME, HttpStatus.SEE_OTHER);
+            ctx.redirect(HOME, HttpStatus.SEE_OTHER);
             return;
         }
         Page p = new Page("Sign in", "signin", null, null, ctx.queryParamMap());
@@ -32,7 +42,7 @@ final class SignIn {
         render(ctx, 200, p);
     }
 
-    void signIn(Context ctx) {
+    public void signIn(Context ctx) {
         Form f = new Form("signin", Map.of("key", List.of(String.valueOf(ctx.formParam("key")).trim())));
         String key = f.value("key");
         String secret = ctx.formParam("secret") == null ? "" : ctx.formParam("secret").trim();
@@ -52,7 +62,7 @@ final class SignIn {
         render(ctx, 401, new Page("Sign in", "signin", null, null, ctx.queryParamMap()).form(f));
     }
 
-    void signOut(Req r) {
+    public void signOut(Req r) {
         sessions.end(r.ctx);
         r.redirect("/console/signin?out=1");
     }
@@ -60,7 +70,7 @@ final class SignIn {
     /** Only a console path: never an open redirect to another site. */
     private static String next(String next) {
         if (next != null && next.startsWith("/console/") && !next.contains("//") && !next.contains("\\")) return next;
-        return Console.HOME;
+        return HOME;
     }
 
     private static void render(Context ctx, int status, Page p) {

@@ -1,13 +1,19 @@
-package dev.cordon.pce.console;
+package dev.cordon.pce.console.pages;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cordon.pce.console.Form.Field;
+import dev.cordon.pce.console.infra.Form.Field;
+import dev.cordon.pce.console.infra.ApiClient;
+import dev.cordon.pce.console.infra.Bodies;
+import dev.cordon.pce.console.infra.Form;
+import dev.cordon.pce.console.infra.Page;
+import dev.cordon.pce.console.infra.Ports;
+import dev.cordon.pce.console.infra.Req;
 import java.util.List;
 
 /** Workloads, labels, label groups, IP lists and services: list, add, change, remove, all through the API. */
-final class Inventory {
+public final class Inventory {
     private static final List<Field> WORKLOAD = List.of(Field.of("hostname", "hostname"),
             Field.of("address", "interface", "address"), Field.of("labels", "label"),
             Field.of("enforcement_mode", "enforcement", "mode"), Field.of("name", "name"));
@@ -22,7 +28,7 @@ final class Inventory {
 
     // ---- workloads ----
 
-    void workloads(Req r) {
+    public void workloads(Req r) {
         showWorkloads(r, null);
     }
 
@@ -32,7 +38,7 @@ final class Inventory {
         r.render("workloads", p);
     }
 
-    void createWorkload(Req r) {
+    public void createWorkload(Req r) {
         Form f = r.form("workload");
         ObjectNode body = Bodies.object().put("name", r.param("name")).put("hostname", r.param("hostname"));
         if (!r.param("address").isEmpty()) {
@@ -43,7 +49,7 @@ final class Inventory {
                 "/console/workloads", () -> showWorkloads(r, f));
     }
 
-    void updateWorkload(Req r) {
+    public void updateWorkload(Req r) {
         String id = r.path("id");
         Form f = r.form("workload-" + id);
         ObjectNode body = Bodies.object();
@@ -53,7 +59,7 @@ final class Inventory {
                 "/console/workloads", () -> showWorkloads(r, f));
     }
 
-    void deleteWorkload(Req r) {
+    public void deleteWorkload(Req r) {
         Form f = r.form("workloads");
         r.outcome(r.api.delete(r.key(), r.org("/workloads/" + r.path("id"))), f, REMOVE, "Workload removed.",
                 "/console/workloads", () -> showWorkloads(r, f));
@@ -61,7 +67,7 @@ final class Inventory {
 
     // ---- labels ----
 
-    void labels(Req r) {
+    public void labels(Req r) {
         showLabels(r, null);
     }
 
@@ -71,7 +77,7 @@ final class Inventory {
         r.render("labels", p);
     }
 
-    void createLabel(Req r) {
+    public void createLabel(Req r) {
         Form f = r.form("label");
         // a custom key typed in wins over the list (leaving the list on "role" while typing a key is common)
         String custom = r.param("custom_key") == null ? "" : r.param("custom_key").trim();
@@ -81,7 +87,7 @@ final class Inventory {
                 "/console/labels", () -> showLabels(r, f));
     }
 
-    void deleteLabel(Req r) {
+    public void deleteLabel(Req r) {
         Form f = r.form("labels");
         r.outcome(r.api.delete(r.key(), r.org("/labels/" + r.path("id"))), f, REMOVE, "Label removed.",
                 "/console/labels", () -> showLabels(r, f));
@@ -89,7 +95,7 @@ final class Inventory {
 
     // ---- label groups ----
 
-    void labelGroups(Req r) {
+    public void labelGroups(Req r) {
         showLabelGroups(r, null);
     }
 
@@ -99,7 +105,7 @@ final class Inventory {
         r.render("label_groups", p);
     }
 
-    void createLabelGroup(Req r) {
+    public void createLabelGroup(Req r) {
         Form f = r.form("label_group");
         ObjectNode body = Bodies.object().put("name", r.param("name")).put("key", r.param("key"));
         body.set("labels", Bodies.refs(r.params("labels")));
@@ -108,7 +114,7 @@ final class Inventory {
                 "Label group '" + r.param("name") + "' added to the draft.", "/console/label_groups", () -> showLabelGroups(r, f));
     }
 
-    void deleteLabelGroup(Req r) {
+    public void deleteLabelGroup(Req r) {
         Form f = r.form("label_groups");
         r.outcome(r.api.delete(r.key(), r.draft("/label_groups/" + r.path("id"))), f, REMOVE,
                 "Label group removed from the draft.", "/console/label_groups", () -> showLabelGroups(r, f));
@@ -116,7 +122,7 @@ final class Inventory {
 
     // ---- IP lists ----
 
-    void ipLists(Req r) {
+    public void ipLists(Req r) {
         showIpLists(r, null);
     }
 
@@ -126,7 +132,7 @@ final class Inventory {
         r.render("ip_lists", p);
     }
 
-    void createIpList(Req r) {
+    public void createIpList(Req r) {
         Form f = r.form("ip_list");
         ObjectNode body = Bodies.object().put("name", r.param("name"));
         body.set("ip_ranges", ranges(r.param("ip_ranges")));
@@ -134,14 +140,14 @@ final class Inventory {
                 "IP list '" + r.param("name") + "' added to the draft.", "/console/ip_lists", () -> showIpLists(r, f));
     }
 
-    void deleteIpList(Req r) {
+    public void deleteIpList(Req r) {
         Form f = r.form("ip_lists");
         r.outcome(r.api.delete(r.key(), r.draft("/ip_lists/" + r.path("id"))), f, REMOVE,
                 "IP list removed from the draft.", "/console/ip_lists", () -> showIpLists(r, f));
     }
 
     /** One range per line: {@code 10.0.0.0/8}, {@code 10.0.0.1-10.0.0.9}, and {@code !} before an exclusion. */
-    static ArrayNode ranges(String text) {
+    public static ArrayNode ranges(String text) {
         ArrayNode a = ApiClient.array();
         for (String line : text.split("[\\n,]")) {
             String s = line.trim();
@@ -160,21 +166,9 @@ final class Inventory {
         return a;
     }
 
-    /** The inverse of {@link #ranges}, to show a list's ranges. */
-    static String rangesText(JsonNode ranges) {
-        StringBuilder sb = new StringBuilder();
-        for (JsonNode n : ranges) {
-            if (sb.length() > 0) sb.append(", ");
-            if (n.path("exclusion").asBoolean()) sb.append('!');
-            sb.append(n.path("from_ip").asText());
-            if (n.hasNonNull("to_ip")) sb.append('-').append(n.path("to_ip").asText());
-        }
-        return sb.toString();
-    }
-
     // ---- services ----
 
-    void services(Req r) {
+    public void services(Req r) {
         showServices(r, null);
     }
 
@@ -184,7 +178,7 @@ final class Inventory {
         r.render("services", p);
     }
 
-    void createService(Req r) {
+    public void createService(Req r) {
         Form f = r.form("service");
         ObjectNode body = Bodies.object().put("name", r.param("name"));
         try {
@@ -198,7 +192,7 @@ final class Inventory {
                 "Service '" + r.param("name") + "' added to the draft.", "/console/services", () -> showServices(r, f));
     }
 
-    void deleteService(Req r) {
+    public void deleteService(Req r) {
         Form f = r.form("services");
         r.outcome(r.api.delete(r.key(), r.draft("/services/" + r.path("id"))), f, REMOVE,
                 "Service removed from the draft.", "/console/services", () -> showServices(r, f));
