@@ -147,7 +147,7 @@ public final class Inventory {
     }
 
     /** One range per line: {@code 10.0.0.0/8}, {@code 10.0.0.1-10.0.0.9}, and {@code !} before an exclusion. */
-    public static ArrayNode ranges(String text) {
+    static ArrayNode ranges(String text) {
         ArrayNode a = ApiClient.array();
         for (String line : text.split("[\\n,]")) {
             String s = line.trim();

@@ -200,7 +200,7 @@ public final class RuleSets {
     }
 
     /** One statement per line, in the iptables append form: {@code -t TABLE -A CHAIN PARAMETERS}. */
-    public static ArrayNode statements(String text) {
+    static ArrayNode statements(String text) {
         ArrayNode out = ApiClient.array();
         for (String raw : text.split("\\n")) {
             String line = raw.trim();
@@ -225,7 +225,7 @@ public final class RuleSets {
     }
 
     /** Whether the caller should see this rule set: everyone but a rule set manager sees all. */
-    public static boolean visible(Req r, JsonNode rs) {
+    static boolean visible(Req r, JsonNode rs) {
         Caller c = r.session.caller;
         if (c.admin() || c.rulesetScopes().isEmpty()) return true;
         JsonNode scopes = rs.path("scopes");
