@@ -5,13 +5,13 @@ import dev.cordon.pce.api.Routes;
 import dev.cordon.pce.api.limits.JsonErrorHandler;
 import dev.cordon.pce.api.limits.RequestLimits;
 import dev.cordon.pce.api.labels.LabelChecks;
-import dev.cordon.pce.api.objects.Kind;
-import dev.cordon.pce.api.objects.ObjectService;
-import dev.cordon.pce.api.objects.PolicyObjectChecks;
+import dev.cordon.pce.core.Kind;
+import dev.cordon.pce.objects.ObjectService;
+import dev.cordon.pce.objects.PolicyObjectChecks;
 import dev.cordon.pce.api.objects.VersionedReads;
 import dev.cordon.pce.api.rulesets.NestedRules;
 import dev.cordon.pce.api.rulesets.RuleSetChecks;
-import dev.cordon.pce.api.workloads.WorkloadChecks;
+import dev.cordon.pce.objects.WorkloadChecks;
 import dev.cordon.pce.api.workloads.WorkloadView;
 import dev.cordon.pce.auth.AccessControl;
 import dev.cordon.pce.auth.Principal;
@@ -278,7 +278,7 @@ public final class PceServer implements AutoCloseable {
         });
         new RequestLimits(config.requestLimits()).register(app); // first: before authentication reads anything
         routes.register(app);
-        dev.cordon.pce.console.Console.register(app, new dev.cordon.pce.console.ConsoleConfig(this::baseUrl,
+        dev.cordon.pce.console.Console.register(app, new dev.cordon.pce.console.infra.ConsoleConfig(this::baseUrl,
                 this::certificateFile).withClientProof(consoleProof));
         if (tls != null) app.start();
         else app.start(config.host(), config.port());
@@ -289,7 +289,7 @@ public final class PceServer implements AutoCloseable {
         if (store.orgExists(1)) return;
         boolean created = store.write(() -> {
             if (store.orgExists(1)) return false; // another PCE node on this database started first
-            store.createOrg(1, "Default", dev.cordon.pce.api.Json.now(config.clock()));
+            store.createOrg(1, "Default", dev.cordon.pce.core.Json.now(config.clock()));
             policy.initOrg(1, Principal.SYSTEM);
             String line = access.bootstrapOwner();
             Path key = ownerKeyFile();

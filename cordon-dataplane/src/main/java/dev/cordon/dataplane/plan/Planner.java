@@ -9,12 +9,9 @@ import dev.cordon.policy.compile.CustomStatement;
 import dev.cordon.policy.compile.Endpoint;
 import dev.cordon.policy.compile.FirewallPolicy;
 import dev.cordon.policy.compile.PolicyEntry;
+import dev.cordon.policy.hash.Sha256;
 import dev.cordon.policy.model.EnforcementMode;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -116,7 +113,7 @@ public final class Planner {
 
     /** Name of the set holding an address set's blocks of one family. */
     public static String peerSetName(String setId, Family f) {
-        String id = setId.matches("[A-Za-z0-9_]{1,20}") ? setId : "h" + sha(setId).substring(0, 12);
+        String id = setId.matches("[A-Za-z0-9_]{1,20}") ? setId : "h" + Sha256.hex(setId, 6);
         return "cordon-" + id + "-" + f.suffix();
     }
 
@@ -342,13 +339,5 @@ public final class Planner {
         PlanSet.Texts texts = new PlanSet.Texts();
         for (PlanSet.Member m : members) sorted.putIfAbsent(texts.of(m), m);
         sets.put(name, new PlanSet(name, family, kind, new ArrayList<>(sorted.values()), new ArrayList<>(sorted.keySet())));
-    }
-
-    private static String sha(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,7 +1,7 @@
 package dev.cordon.pce.auth;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cordon.pce.api.Json;
+import dev.cordon.pce.core.Json;
 import java.util.List;
 
 /**

@@ -1,8 +1,8 @@
 package dev.cordon.pce.auth;
 
+import dev.cordon.policy.hash.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
@@ -23,15 +23,8 @@ public final class Secrets {
     }
 
     public static String hash(String salt, String secret) {
-        try {
-            MessageDigest d = MessageDigest.getInstance("SHA-256");
-            d.update(salt.getBytes(StandardCharsets.UTF_8));
-            d.update((byte) 0);
-            d.update(secret.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.digest().add(salt.getBytes(StandardCharsets.UTF_8)).add((byte) 0)
+                .add(secret.getBytes(StandardCharsets.UTF_8)).hex();
     }
 
     public static boolean matches(String salt, String secret, String expectedHash) {

@@ -1,6 +1,6 @@
 package dev.cordon.pce.bench;
 
-import dev.cordon.pce.api.Json;
+import dev.cordon.pce.core.Json;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.http.HttpResponse;

@@ -3,7 +3,7 @@ package dev.cordon.pce.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cordon.pce.PceServer;
-import dev.cordon.pce.api.Json;
+import dev.cordon.pce.core.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.BufferedReader;
 import java.io.IOException;

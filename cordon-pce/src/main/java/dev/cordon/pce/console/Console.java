@@ -1,6 +1,18 @@
 package dev.cordon.pce.console;
 
-import dev.cordon.pce.console.ApiClient.Unauthorized;
+import dev.cordon.pce.console.infra.ApiClient.Unauthorized;
+import dev.cordon.pce.console.infra.ApiClient;
+import dev.cordon.pce.console.infra.ConsoleConfig;
+import dev.cordon.pce.console.infra.Req;
+import dev.cordon.pce.console.infra.Sessions;
+import dev.cordon.pce.console.infra.StaticAssets;
+import dev.cordon.pce.console.infra.Templates;
+import dev.cordon.pce.console.pages.Coexistence;
+import dev.cordon.pce.console.pages.Inventory;
+import dev.cordon.pce.console.pages.Policy;
+import dev.cordon.pce.console.pages.RuleSets;
+import dev.cordon.pce.console.pages.SignIn;
+import dev.cordon.pce.console.pages.Vens;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -21,7 +33,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Console {
     private static final Logger LOG = LoggerFactory.getLogger(Console.class);
-    static final String HOME = "/console/workloads";
 
     private final ConsoleConfig config;
     private final ApiClient api;
@@ -47,8 +58,8 @@ public final class Console {
         Vens vens = new Vens();
         Coexistence coexistence = new Coexistence();
 
-        app.get("/", ctx -> ctx.redirect(HOME, HttpStatus.SEE_OTHER));
-        app.get("/console", ctx -> ctx.redirect(HOME, HttpStatus.SEE_OTHER));
+        app.get("/", ctx -> ctx.redirect(SignIn.HOME, HttpStatus.SEE_OTHER));
+        app.get("/console", ctx -> ctx.redirect(SignIn.HOME, HttpStatus.SEE_OTHER));
         app.get("/console-static/{file}", ctx -> StaticAssets.serve(ctx, "console-static/", ctx.pathParam("file")));
         app.get("/webjars/<path>", ctx -> StaticAssets.serve(ctx, "META-INF/resources/webjars/", ctx.pathParam("path")));
 
@@ -122,7 +133,7 @@ public final class Console {
             if (parts[2].equals("pairing_profiles")) return "/console/vens";
             if (SECTIONS.contains(parts[2])) return "/console/" + parts[2];
         }
-        return HOME;
+        return SignIn.HOME;
     }
 
     /** What a console route does for a signed-in caller. */

@@ -1,6 +1,6 @@
 package dev.cordon.pce.events;
 
-import dev.cordon.pce.api.Json;
+import dev.cordon.pce.core.Json;
 import dev.cordon.pce.store.Store;
 import java.time.Clock;
 import java.time.Duration;

@@ -2,8 +2,8 @@ package dev.cordon.pce.explain;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cordon.pce.api.ApiException;
-import dev.cordon.pce.api.Json;
+import dev.cordon.pce.core.ApiException;
+import dev.cordon.pce.core.Json;
 import dev.cordon.pce.provision.PolicyService;
 import dev.cordon.policy.Engine;
 import dev.cordon.policy.decide.Decision;

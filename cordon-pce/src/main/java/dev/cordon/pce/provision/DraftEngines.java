@@ -1,6 +1,6 @@
 package dev.cordon.pce.provision;
 
-import dev.cordon.pce.api.objects.Kind;
+import dev.cordon.pce.core.Kind;
 import dev.cordon.policy.Engine;
 import dev.cordon.policy.model.PolicyDocument;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package dev.cordon.pce.provision;
 
-import dev.cordon.pce.api.Json;
-import dev.cordon.pce.api.objects.Kind;
+import dev.cordon.pce.core.Json;
+import dev.cordon.pce.core.Kind;
 import dev.cordon.pce.store.Store;
 import dev.cordon.policy.model.IpList;
 import dev.cordon.policy.model.Label;

@@ -1,7 +1,7 @@
 package dev.cordon.pce.provision;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cordon.pce.api.Json;
+import dev.cordon.pce.core.Json;
 import dev.cordon.policy.Engine;
 import dev.cordon.policy.model.IpList;
 import dev.cordon.policy.model.Label;

@@ -3,9 +3,9 @@ package dev.cordon.pce.provision;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cordon.pce.api.ApiException;
-import dev.cordon.pce.api.Json;
-import dev.cordon.pce.api.workloads.WorkloadChecks;
+import dev.cordon.pce.core.ApiException;
+import dev.cordon.pce.core.Json;
+import dev.cordon.pce.core.Workloads;
 import dev.cordon.pce.events.Events;
 import dev.cordon.pce.store.Store;
 import dev.cordon.policy.model.Label;
@@ -142,7 +142,7 @@ public final class SetAside {
 
     private static Verdict judge(JsonNode stored, Function<String, Label> labels) {
         ObjectNode n = ((ObjectNode) stored).deepCopy();
-        n.remove(WorkloadChecks.READ_ONLY.stream().filter(f -> !f.equals("managed") && !f.equals("ven")).toList());
+        n.remove(Workloads.READ_ONLY.stream().filter(f -> !f.equals("managed") && !f.equals("ven")).toList());
         Workload w;
         try {
             w = Json.convert(n, Workload.class, "workload");
@@ -156,7 +156,7 @@ public final class SetAside {
         }
         List<ValidationError> problems;
         try {
-            problems = WorkloadChecks.problems(w, found);
+            problems = Workloads.problems(w, found);
         } catch (RuntimeException e) {
             problems = List.of(new ValidationError("workload_unreadable", "the engine failed on it (" + e + ")"));
         }

@@ -2,10 +2,10 @@ package dev.cordon.pce.ven;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cordon.pce.api.ApiException;
-import dev.cordon.pce.api.objects.ObjectService;
-import dev.cordon.pce.api.objects.PolicyObjectChecks;
-import dev.cordon.pce.api.objects.Refs;
+import dev.cordon.pce.core.ApiException;
+import dev.cordon.pce.objects.ObjectService;
+import dev.cordon.pce.objects.PolicyObjectChecks;
+import dev.cordon.pce.core.Refs;
 import dev.cordon.pce.auth.Principal;
 import dev.cordon.pce.store.Store;
 import dev.cordon.policy.model.Ref;

@@ -1,6 +1,6 @@
 package dev.cordon.pce.ven;
 
-import dev.cordon.pce.api.ApiException;
+import dev.cordon.pce.core.ApiException;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;

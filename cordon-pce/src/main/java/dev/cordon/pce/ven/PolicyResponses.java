@@ -1,6 +1,6 @@
 package dev.cordon.pce.ven;
 
-import dev.cordon.pce.api.Json;
+import dev.cordon.pce.core.Json;
 import dev.cordon.policy.compile.FirewallPolicy;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

@@ -2,8 +2,8 @@ package dev.cordon.pce.ven;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import dev.cordon.pce.api.ApiException;
-import dev.cordon.pce.api.Json;
+import dev.cordon.pce.core.ApiException;
+import dev.cordon.pce.core.Json;
 import java.util.Set;
 
 /**
@@ -11,7 +11,7 @@ import java.util.Set;
  * type, every list holds objects of known fields, and the message names the field by its path. A VEN request is
  * authenticated only by an activation code or an agent token, so nothing it sends may be stored unchecked: one
  * bad address used to stop provisioning for the whole org. Workload-level rules (addresses, prefix lengths) are
- * then {@link dev.cordon.pce.api.workloads.WorkloadChecks#problems}, the same as for {@code POST /workloads}.
+ * then {@link dev.cordon.pce.core.Workloads#problems}, the same as for {@code POST /workloads}.
  */
 final class VenInputs {
     static final Set<String> ACTIVATION = Set.of("activation_code", "hostname", "interfaces", "os_type", "ven_type",

@@ -3,11 +3,12 @@ package dev.cordon.pce.ven;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cordon.pce.api.ApiException;
-import dev.cordon.pce.api.Json;
-import dev.cordon.pce.api.workloads.WorkloadChecks;
-import dev.cordon.pce.api.objects.Kind;
-import dev.cordon.pce.api.objects.ObjectService;
+import dev.cordon.pce.core.ApiException;
+import dev.cordon.pce.core.Json;
+import dev.cordon.pce.objects.WorkloadChecks;
+import dev.cordon.pce.core.Workloads;
+import dev.cordon.pce.core.Kind;
+import dev.cordon.pce.objects.ObjectService;
 import dev.cordon.pce.auth.Principal;
 import dev.cordon.pce.auth.Secrets;
 import dev.cordon.pce.cluster.Change;
@@ -298,7 +299,7 @@ public final class VenService implements AutoCloseable {
         w.set("updated_by", by);
         dev.cordon.policy.model.Workload parsed = Json.convert(w, dev.cordon.policy.model.Workload.class, "workload");
         // what POST /workloads refuses, activation refuses too (the transaction then stores nothing)
-        var problems = WorkloadChecks.problems(parsed, WorkloadChecks.labelsOf(store, org, parsed));
+        var problems = Workloads.problems(parsed, WorkloadChecks.labelsOf(store, org, parsed));
         if (!problems.isEmpty()) throw ApiException.invalid(problems);
         store.put(org, Kind.WORKLOAD.kind(), workloadHref, w, null);
 
@@ -709,7 +710,7 @@ public final class VenService implements AutoCloseable {
                 }
                 JsonNode ven = Json.parse(venText.get());
                 String workload = ven.path("workload").path("href").asText();
-                List<String> users = dev.cordon.pce.api.objects.PolicyObjectChecks.usersOf(store, policy, org, workload);
+                List<String> users = dev.cordon.pce.objects.PolicyObjectChecks.usersOf(store, policy, org, workload);
                 if (!users.isEmpty()) {
                     problems.add(new dev.cordon.policy.validate.ValidationError("workload_in_use", "The workload of VEN "
                             + venHref + " is named by " + String.join(", ", users) + ": remove those references first."));

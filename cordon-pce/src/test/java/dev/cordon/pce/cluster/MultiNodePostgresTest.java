@@ -382,7 +382,7 @@ class MultiNodePostgresTest {
         try (dev.cordon.pce.store.Store silent = dev.cordon.pce.store.Store.open(dir(), jdbcUrl)) {
             var events = new dev.cordon.pce.events.Events(silent, clock);
             var policy = new dev.cordon.pce.provision.PolicyService(silent, events, clock, Cluster.local());
-            v = policy.provision(1, dev.cordon.pce.api.Json.object().put("update_description", "silent"),
+            v = policy.provision(1, dev.cordon.pce.core.Json.object().put("update_description", "silent"),
                     dev.cordon.pce.auth.Principal.SYSTEM).get("version").asLong();
         }
         Resp got = poll.get(60, TimeUnit.SECONDS);

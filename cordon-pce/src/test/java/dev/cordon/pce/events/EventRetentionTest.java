@@ -3,7 +3,7 @@ package dev.cordon.pce.events;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cordon.pce.api.Json;
+import dev.cordon.pce.core.Json;
 import dev.cordon.pce.auth.throttle.FailureLog;
 import dev.cordon.pce.harness.MutableClock;
 import dev.cordon.pce.harness.PceHarness;

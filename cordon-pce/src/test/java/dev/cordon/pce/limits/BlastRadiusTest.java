@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cordon.pce.PceServer;
-import dev.cordon.pce.api.Json;
+import dev.cordon.pce.core.Json;
 import dev.cordon.pce.harness.Api;
 import dev.cordon.pce.harness.Api.Resp;
 import dev.cordon.pce.store.Store;

@@ -2,8 +2,8 @@ package dev.cordon.pce.provision;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cordon.pce.api.Json;
-import dev.cordon.pce.api.objects.Kind;
+import dev.cordon.pce.core.Json;
+import dev.cordon.pce.core.Kind;
 import dev.cordon.pce.auth.Principal;
 import dev.cordon.pce.events.Events;
 import dev.cordon.pce.store.Store;
@@ -88,7 +88,7 @@ class DraftEnginesTest {
         store.writeVoid(() -> store.put(1, Kind.LABEL.kind(), "/orgs/1/labels/9003", Json.parse(
                 "{\"href\":\"/orgs/1/labels/9003\",\"value\":\"keyless\"}"), null));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> policy.engine(1, "draft"))
-                .isInstanceOf(dev.cordon.pce.api.ApiException.class);
+                .isInstanceOf(dev.cordon.pce.core.ApiException.class);
     }
 
     @Test

@@ -2,8 +2,8 @@ package dev.cordon.pce.provision;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cordon.pce.api.Json;
-import dev.cordon.pce.api.objects.Kind;
+import dev.cordon.pce.core.Json;
+import dev.cordon.pce.core.Kind;
 import dev.cordon.pce.events.Events;
 import dev.cordon.pce.store.Store;
 import dev.cordon.policy.model.Ref;

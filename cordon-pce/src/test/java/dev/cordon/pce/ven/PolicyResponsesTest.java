@@ -2,7 +2,7 @@ package dev.cordon.pce.ven;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cordon.pce.api.Json;
+import dev.cordon.pce.core.Json;
 import dev.cordon.policy.Engine;
 import dev.cordon.policy.compile.Endpoint;
 import dev.cordon.policy.compile.FirewallPolicy;

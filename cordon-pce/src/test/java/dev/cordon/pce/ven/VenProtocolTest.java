@@ -222,7 +222,7 @@ class VenProtocolTest {
     String policyJson(Resp activation) {
         VenService vens = pce.server.vens();
         VenService.Agent agent = vens.authenticate("Bearer " + activation.body().get("agent_token").asText());
-        return dev.cordon.pce.api.Json.write(vens.policyFor(agent, new Endpoint("127.0.0.1", pce.server.port())));
+        return dev.cordon.pce.core.Json.write(vens.policyFor(agent, new Endpoint("127.0.0.1", pce.server.port())));
     }
 
     static String afterHash(Resp r) {

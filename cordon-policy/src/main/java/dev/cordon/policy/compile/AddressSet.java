@@ -1,10 +1,8 @@
 package dev.cordon.policy.compile;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.cordon.policy.hash.Sha256;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -36,20 +34,10 @@ public record AddressSet(String id, String source, String digest, List<String> v
     }
 
     private static String digestOf(List<String> v4, List<String> v6) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            for (String s : v4) {
-                md.update(s.getBytes(StandardCharsets.US_ASCII));
-                md.update((byte) ',');
-            }
-            md.update((byte) '|');
-            for (String s : v6) {
-                md.update(s.getBytes(StandardCharsets.US_ASCII));
-                md.update((byte) ',');
-            }
-            return HexFormat.of().formatHex(md.digest(), 0, 12);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        Sha256 md = Sha256.digest();
+        for (String s : v4) md.add(s.getBytes(StandardCharsets.US_ASCII)).add((byte) ',');
+        md.add((byte) '|');
+        for (String s : v6) md.add(s.getBytes(StandardCharsets.US_ASCII)).add((byte) ',');
+        return md.hex(12);
     }
 }

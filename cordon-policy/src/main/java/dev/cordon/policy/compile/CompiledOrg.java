@@ -1,5 +1,6 @@
 package dev.cordon.policy.compile;
 
+import dev.cordon.policy.hash.Sha256;
 import dev.cordon.policy.membership.ActorSelector;
 import dev.cordon.policy.membership.AddrRanges;
 import dev.cordon.policy.membership.Hrefs;
@@ -20,16 +21,12 @@ import dev.cordon.policy.model.Workload;
 import dev.cordon.policy.validate.PolicyException;
 import inet.ipaddr.IPAddressString;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -361,7 +358,7 @@ public final class CompiledOrg {
     }
 
     private SetState set(String definition, ActorSelector sel, LabelExpression restrict) {
-        String id = "s" + sha(definition).substring(0, 12);
+        String id = "s" + Sha256.hex(definition, 6);
         return sets.computeIfAbsent(id, k -> {
             BitSet m = sel.members(index);
             if (restrict != null && !restrict.isAll()) m.and(restrict.members(index));
@@ -564,14 +561,6 @@ public final class CompiledOrg {
             AddrRanges all = AddrRanges.ofKeys(ks).union(s.selector.addresses());
             return new AddressSet(k, s.definition, all.v4Cidrs(), all.v6Cidrs());
         });
-    }
-
-    private static String sha(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** A named address set: its selector, optional scope restriction, and current workload members. */

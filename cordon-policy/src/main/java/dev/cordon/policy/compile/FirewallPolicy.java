@@ -1,12 +1,9 @@
 package dev.cordon.policy.compile;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.cordon.policy.hash.Sha256;
 import dev.cordon.policy.json.PolicyJson;
 import dev.cordon.policy.model.EnforcementMode;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -47,7 +44,8 @@ public record FirewallPolicy(WorkloadRef workload, long version, String hash, En
                                             Coexistence coexistence, List<AddressSet> sets, List<PolicyEntry> inbound,
                                             List<PolicyEntry> outbound, List<CustomStatement> custom,
                                             List<Endpoint> controlPlane) {
-        String hash = sha(PolicyJson.write(workload) + "|" + bodyDigest + "|" + PolicyJson.write(controlPlane));
+        String hash = Sha256.hex(PolicyJson.write(workload) + "|" + bodyDigest + "|" + PolicyJson.write(controlPlane),
+                16);
         return new FirewallPolicy(workload, version, hash, mode, coexistence, sets, inbound, outbound, custom,
                 controlPlane);
     }
@@ -56,7 +54,7 @@ public record FirewallPolicy(WorkloadRef workload, long version, String hash, En
     public static String bodyDigest(EnforcementMode mode, Coexistence coexistence, List<AddressSet> sets,
                                     List<PolicyEntry> inbound, List<PolicyEntry> outbound, List<CustomStatement> custom) {
         List<AddressSet> stubs = sets.stream().map(AddressSet::stub).toList();
-        return sha(PolicyJson.write(new Body(mode, coexistence, stubs, inbound, outbound, custom)));
+        return Sha256.hex(PolicyJson.write(new Body(mode, coexistence, stubs, inbound, outbound, custom)), 16);
     }
 
     /** The hashed part of a policy that does not depend on the workload or the control plane. */
@@ -81,14 +79,5 @@ public record FirewallPolicy(WorkloadRef workload, long version, String hash, En
             if (s.id().equals(id)) return s;
         }
         throw new IllegalArgumentException("no address set " + id + " in the policy of " + workload.name());
-    }
-
-    private static String sha(String text) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

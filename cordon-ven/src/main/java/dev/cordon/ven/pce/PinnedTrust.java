@@ -1,12 +1,10 @@
 package dev.cordon.ven.pce;
 
+import dev.cordon.policy.hash.Sha256;
 import java.net.Socket;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import java.util.HexFormat;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 
@@ -48,8 +46,8 @@ final class PinnedTrust extends X509ExtendedTrustManager {
     /** SHA-256 over the certificate's DER encoding, lower-case hex. */
     static String fingerprint(X509Certificate cert) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(cert.getEncoded()));
-        } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
+            return Sha256.hex(cert.getEncoded());
+        } catch (CertificateEncodingException e) {
             throw new IllegalStateException("cannot fingerprint the PCE certificate", e);
         }
     }

@@ -7,10 +7,7 @@ import dev.cordon.dataplane.iptables.render.RestoreScript;
 import dev.cordon.dataplane.iptables.save.SavedTable;
 import dev.cordon.policy.compile.Coexistence;
 import dev.cordon.policy.compile.FirewallPolicy;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import dev.cordon.policy.hash.Sha256;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -82,16 +79,7 @@ public record IptablesSnapshot(FirewallPolicy policy, Map<Family, Map<String, Sa
         }
         new TreeMap<>(sets).forEach((name, set) -> sb.append("set ").append(name).append(' ').append(set.type())
                 .append(' ').append(set.members().size()).append(" members ")
-                .append(sha256(String.join("\n", new TreeSet<>(set.members())))).append('\n'));
+                .append(Sha256.hex(String.join("\n", new TreeSet<>(set.members())), 16)).append('\n'));
         return sb.toString();
-    }
-
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)), 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

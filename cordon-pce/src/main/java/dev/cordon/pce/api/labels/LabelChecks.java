@@ -2,11 +2,11 @@ package dev.cordon.pce.api.labels;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cordon.pce.api.ApiException;
-import dev.cordon.pce.api.Json;
-import dev.cordon.pce.api.objects.Kind;
-import dev.cordon.pce.api.objects.ObjectService;
-import dev.cordon.pce.api.objects.PolicyObjectChecks;
+import dev.cordon.pce.core.ApiException;
+import dev.cordon.pce.core.Json;
+import dev.cordon.pce.core.Kind;
+import dev.cordon.pce.objects.ObjectService;
+import dev.cordon.pce.objects.PolicyObjectChecks;
 import dev.cordon.pce.auth.Principal;
 import dev.cordon.pce.provision.PolicyService;
 import dev.cordon.pce.store.Store;

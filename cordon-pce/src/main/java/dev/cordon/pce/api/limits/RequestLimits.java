@@ -1,6 +1,6 @@
 package dev.cordon.pce.api.limits;
 
-import dev.cordon.pce.api.ApiException;
+import dev.cordon.pce.core.ApiException;
 import dev.cordon.policy.validate.ValidationError;
 import io.javalin.Javalin;
 import io.javalin.http.Context;

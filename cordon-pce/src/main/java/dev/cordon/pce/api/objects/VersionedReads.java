@@ -2,8 +2,9 @@ package dev.cordon.pce.api.objects;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cordon.pce.api.ApiException;
-import dev.cordon.pce.api.Json;
+import dev.cordon.pce.core.ApiException;
+import dev.cordon.pce.core.Json;
+import dev.cordon.pce.core.Kind;
 import dev.cordon.pce.provision.PolicyService;
 import dev.cordon.pce.store.Store;
 import dev.cordon.policy.model.PolicyDocument;

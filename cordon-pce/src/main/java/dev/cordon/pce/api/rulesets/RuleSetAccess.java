@@ -1,7 +1,7 @@
 package dev.cordon.pce.api.rulesets;
 
-import dev.cordon.pce.api.Json;
-import dev.cordon.pce.api.objects.Kind;
+import dev.cordon.pce.core.Json;
+import dev.cordon.pce.core.Kind;
 import dev.cordon.pce.auth.AccessControl;
 import dev.cordon.pce.auth.Principal;
 import dev.cordon.pce.store.Store;

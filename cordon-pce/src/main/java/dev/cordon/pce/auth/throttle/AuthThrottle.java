@@ -1,7 +1,7 @@
 package dev.cordon.pce.auth.throttle;
 
-import dev.cordon.pce.api.ApiException;
-import dev.cordon.pce.api.Json;
+import dev.cordon.pce.core.ApiException;
+import dev.cordon.pce.core.Json;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

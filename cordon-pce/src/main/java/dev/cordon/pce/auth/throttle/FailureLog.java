@@ -1,7 +1,7 @@
 package dev.cordon.pce.auth.throttle;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cordon.pce.api.Json;
+import dev.cordon.pce.core.Json;
 import dev.cordon.pce.events.Events;
 import java.time.Clock;
 import java.time.Duration;

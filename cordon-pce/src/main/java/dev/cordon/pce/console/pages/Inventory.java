@@ -1,0 +1,200 @@
+package dev.cordon.pce.console.pages;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cordon.pce.console.infra.Form.Field;
+import dev.cordon.pce.console.infra.ApiClient;
+import dev.cordon.pce.console.infra.Bodies;
+import dev.cordon.pce.console.infra.Form;
+import dev.cordon.pce.console.infra.Page;
+import dev.cordon.pce.console.infra.Ports;
+import dev.cordon.pce.console.infra.Req;
+import java.util.List;
+
+/** Workloads, labels, label groups, IP lists and services: list, add, change, remove, all through the API. */
+public final class Inventory {
+    private static final List<Field> WORKLOAD = List.of(Field.of("hostname", "hostname"),
+            Field.of("address", "interface", "address"), Field.of("labels", "label"),
+            Field.of("enforcement_mode", "enforcement", "mode"), Field.of("name", "name"));
+    private static final List<Field> LABEL = List.of(Field.of("value", "value", "unique"), Field.of("key", "key"));
+    private static final List<Field> LABEL_GROUP = List.of(Field.of("key", "key_required", "key"),
+            Field.of("sub_groups", "sub_group"), Field.of("labels", "label", "reference"), Field.of("name", "name"));
+    private static final List<Field> IP_LIST = List.of(Field.of("ip_ranges", "ip_range", "range", "ip", "address"),
+            Field.of("name", "name"));
+    private static final List<Field> SERVICE = List.of(Field.of("service_ports", "port", "proto", "icmp"),
+            Field.of("name", "name"));
+    private static final List<Field> REMOVE = List.of();
+
+    // ---- workloads ----
+
+    public void workloads(Req r) {
+        showWorkloads(r, null);
+    }
+
+    private void showWorkloads(Req r, Form posted) {
+        Page p = r.page("Workloads", "workloads").with("workloads", r.list(r.org("/workloads?max_results=100000")));
+        if (posted != null) p.form(posted);
+        r.render("workloads", p);
+    }
+
+    public void createWorkload(Req r) {
+        Form f = r.form("workload");
+        ObjectNode body = Bodies.object().put("name", r.param("name")).put("hostname", r.param("hostname"));
+        if (!r.param("address").isEmpty()) {
+            body.putArray("interfaces").addObject().put("name", "eth0").put("address", r.param("address"));
+        }
+        body.set("labels", Bodies.refs(r.params("labels")));
+        r.outcome(r.api.post(r.key(), r.org("/workloads"), body), f, WORKLOAD, "Workload '" + r.param("name") + "' added.",
+                "/console/workloads", () -> showWorkloads(r, f));
+    }
+
+    public void updateWorkload(Req r) {
+        String id = r.path("id");
+        Form f = r.form("workload-" + id);
+        ObjectNode body = Bodies.object();
+        body.set("labels", Bodies.refs(r.params("labels")));
+        if (!r.param("enforcement_mode").isEmpty()) body.put("enforcement_mode", r.param("enforcement_mode"));
+        r.outcome(r.api.put(r.key(), r.org("/workloads/" + id), body), f, WORKLOAD, "Workload updated.",
+                "/console/workloads", () -> showWorkloads(r, f));
+    }
+
+    public void deleteWorkload(Req r) {
+        Form f = r.form("workloads");
+        r.outcome(r.api.delete(r.key(), r.org("/workloads/" + r.path("id"))), f, REMOVE, "Workload removed.",
+                "/console/workloads", () -> showWorkloads(r, f));
+    }
+
+    // ---- labels ----
+
+    public void labels(Req r) {
+        showLabels(r, null);
+    }
+
+    private void showLabels(Req r, Form posted) {
+        Page p = r.page("Labels", "labels").with("labels", r.lookups.labels());
+        if (posted != null) p.form(posted);
+        r.render("labels", p);
+    }
+
+    public void createLabel(Req r) {
+        Form f = r.form("label");
+        // a custom key typed in wins over the list (leaving the list on "role" while typing a key is common)
+        String custom = r.param("custom_key") == null ? "" : r.param("custom_key").trim();
+        String key = r.param("key").equals("custom") || !custom.isEmpty() ? custom : r.param("key");
+        ObjectNode body = Bodies.object().put("key", key).put("value", r.param("value"));
+        r.outcome(r.api.post(r.key(), r.org("/labels"), body), f, LABEL, "Label " + key + "=" + r.param("value") + " added.",
+                "/console/labels", () -> showLabels(r, f));
+    }
+
+    public void deleteLabel(Req r) {
+        Form f = r.form("labels");
+        r.outcome(r.api.delete(r.key(), r.org("/labels/" + r.path("id"))), f, REMOVE, "Label removed.",
+                "/console/labels", () -> showLabels(r, f));
+    }
+
+    // ---- label groups ----
+
+    public void labelGroups(Req r) {
+        showLabelGroups(r, null);
+    }
+
+    private void showLabelGroups(Req r, Form posted) {
+        Page p = r.page("Label groups", "label_groups").with("groups", r.lookups.labelGroups());
+        if (posted != null) p.form(posted);
+        r.render("label_groups", p);
+    }
+
+    public void createLabelGroup(Req r) {
+        Form f = r.form("label_group");
+        ObjectNode body = Bodies.object().put("name", r.param("name")).put("key", r.param("key"));
+        body.set("labels", Bodies.refs(r.params("labels")));
+        body.set("sub_groups", Bodies.refs(r.params("sub_groups")));
+        r.outcome(r.api.post(r.key(), r.draft("/label_groups"), body), f, LABEL_GROUP,
+                "Label group '" + r.param("name") + "' added to the draft.", "/console/label_groups", () -> showLabelGroups(r, f));
+    }
+
+    public void deleteLabelGroup(Req r) {
+        Form f = r.form("label_groups");
+        r.outcome(r.api.delete(r.key(), r.draft("/label_groups/" + r.path("id"))), f, REMOVE,
+                "Label group removed from the draft.", "/console/label_groups", () -> showLabelGroups(r, f));
+    }
+
+    // ---- IP lists ----
+
+    public void ipLists(Req r) {
+        showIpLists(r, null);
+    }
+
+    private void showIpLists(Req r, Form posted) {
+        Page p = r.page("IP lists", "ip_lists").with("ip_lists", r.lookups.ipLists());
+        if (posted != null) p.form(posted);
+        r.render("ip_lists", p);
+    }
+
+    public void createIpList(Req r) {
+        Form f = r.form("ip_list");
+        ObjectNode body = Bodies.object().put("name", r.param("name"));
+        body.set("ip_ranges", ranges(r.param("ip_ranges")));
+        r.outcome(r.api.post(r.key(), r.draft("/ip_lists"), body), f, IP_LIST,
+                "IP list '" + r.param("name") + "' added to the draft.", "/console/ip_lists", () -> showIpLists(r, f));
+    }
+
+    public void deleteIpList(Req r) {
+        Form f = r.form("ip_lists");
+        r.outcome(r.api.delete(r.key(), r.draft("/ip_lists/" + r.path("id"))), f, REMOVE,
+                "IP list removed from the draft.", "/console/ip_lists", () -> showIpLists(r, f));
+    }
+
+    /** One range per line: {@code 10.0.0.0/8}, {@code 10.0.0.1-10.0.0.9}, and {@code !} before an exclusion. */
+    static ArrayNode ranges(String text) {
+        ArrayNode a = ApiClient.array();
+        for (String line : text.split("[\\n,]")) {
+            String s = line.trim();
+            if (s.isEmpty()) continue;
+            boolean exclusion = s.startsWith("!");
+            if (exclusion) s = s.substring(1).trim();
+            ObjectNode n = a.addObject();
+            int dash = s.indexOf('-');
+            if (dash > 0) {
+                n.put("from_ip", s.substring(0, dash).trim()).put("to_ip", s.substring(dash + 1).trim());
+            } else {
+                n.put("from_ip", s);
+            }
+            n.put("exclusion", exclusion);
+        }
+        return a;
+    }
+
+    // ---- services ----
+
+    public void services(Req r) {
+        showServices(r, null);
+    }
+
+    private void showServices(Req r, Form posted) {
+        Page p = r.page("Services", "services").with("services", r.lookups.services());
+        if (posted != null) p.form(posted);
+        r.render("services", p);
+    }
+
+    public void createService(Req r) {
+        Form f = r.form("service");
+        ObjectNode body = Bodies.object().put("name", r.param("name"));
+        try {
+            body.set("service_ports", Ports.parse(r.param("service_ports")));
+        } catch (Ports.Unreadable e) {
+            f.error("service_ports", e.getMessage());
+            r.refused(() -> showServices(r, f));
+            return;
+        }
+        r.outcome(r.api.post(r.key(), r.draft("/services"), body), f, SERVICE,
+                "Service '" + r.param("name") + "' added to the draft.", "/console/services", () -> showServices(r, f));
+    }
+
+    public void deleteService(Req r) {
+        Form f = r.form("services");
+        r.outcome(r.api.delete(r.key(), r.draft("/services/" + r.path("id"))), f, REMOVE,
+                "Service removed from the draft.", "/console/services", () -> showServices(r, f));
+    }
+}
