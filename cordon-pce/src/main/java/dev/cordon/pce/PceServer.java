@@ -248,6 +248,7 @@ public final class PceServer implements AutoCloseable {
         app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.http.asyncTimeout = 0;
+            cfg.router.apiBuilder(routes::endpoints);
             // Javalin refuses bodies over this before a handler reads them; RequestLimits applies the smaller general
             // cap to every endpoint but the import
             cfg.http.maxRequestSize = config.requestLimits().maxImportBytes();

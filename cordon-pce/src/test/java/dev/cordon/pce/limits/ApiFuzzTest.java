@@ -36,10 +36,14 @@ import org.junit.jupiter.api.Test;
  */
 class ApiFuzzTest {
     private static final ObjectMapper M = new ObjectMapper();
-    private static final Pattern ROUTE = Pattern.compile("app\\.(get|post|put|delete)\\(\"(/api/v2/[^\"]*)\"");
-    private static final Pattern RS_DECL = Pattern.compile("String rs = \"([^\"]+)\"");
-    private static final Pattern RS_ROUTE = Pattern.compile("app\\.(get|post|put|delete)\\(rs(?: \\+ \"([^\"]+)\")?,");
-    private static final Pattern CRUD = Pattern.compile("crud\\(app, (?:Kind|VenService)\\.(\\w+)\\)");
+    /** A route declared with a literal path in an endpoint group: {@code get("/api/v2/...", ...)}. */
+    private static final Pattern ROUTE = Pattern.compile("(?<![\\w.])(get|post|put|delete)\\(\"(/api/v2/[^\"]*)\"");
+    /** A path held in a local variable: {@code String rs = "/api/v2/...";}. */
+    private static final Pattern PATH_DECL = Pattern.compile("String (\\w+) = \"(/api/v2/[^\"]+)\";");
+    /** A route on such a variable: {@code get(rs, ...)} or {@code put(rs + "/{rid}", ...)}. */
+    private static final String VAR_ROUTE = "(?<![\\w.])(get|post|put|delete)\\(%s(?: \\+ \"([^\"]+)\")?,";
+    /** The kinds Routes hands to ObjectEndpoints, which declares GET/POST/GET one/PUT/DELETE for each. */
+    private static final Pattern CRUD = Pattern.compile("new ObjectEndpoints\\([^;]*?List\\.of\\(([^)]*)\\)");
     private static final Map<String, String> CRUD_COLLECTIONS = Map.of("LABEL", "labels", "WORKLOAD", "workloads",
             "PAIRING_PROFILE", "pairing_profiles");
 
@@ -61,26 +65,44 @@ class ApiFuzzTest {
 
     record Answer(int status, String contentType, String body) {}
 
+    /** Every route of the API, read from the sources of {@code pce.api} (Routes and its endpoint groups). */
     static List<Route> routes() throws IOException {
-        String src = Files.readString(Path.of("src/main/java/dev/cordon/pce/api/Routes.java"));
-        List<Route> out = new ArrayList<>();
-        Matcher m = ROUTE.matcher(src);
-        while (m.find()) out.add(new Route(m.group(1).toUpperCase(), m.group(2)));
-        Matcher rs = RS_DECL.matcher(src);
-        assertThat(rs.find()).as("the nested-rules path declaration in Routes.java").isTrue();
-        m = RS_ROUTE.matcher(src);
-        while (m.find()) out.add(new Route(m.group(1).toUpperCase(), rs.group(1) + (m.group(2) == null ? "" : m.group(2))));
-        m = CRUD.matcher(src);
-        while (m.find()) {
-            String c = CRUD_COLLECTIONS.get(m.group(1));
-            assertThat(c).as("collection of crud(" + m.group(1) + "): add it to CRUD_COLLECTIONS").isNotNull();
-            String base = "/api/v2/orgs/{org}/" + c;
-            out.add(new Route("GET", base));
-            out.add(new Route("POST", base));
-            out.add(new Route("GET", base + "/{id}"));
-            out.add(new Route("PUT", base + "/{id}"));
-            out.add(new Route("DELETE", base + "/{id}"));
+        List<String> sources = new ArrayList<>();
+        try (var files = Files.walk(Path.of("src/main/java/dev/cordon/pce/api"))) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
+                sources.add(Files.readString(f));
+            }
         }
+        List<Route> out = new ArrayList<>();
+        boolean crudSeen = false;
+        for (String src : sources) {
+            Matcher m = ROUTE.matcher(src);
+            while (m.find()) out.add(new Route(m.group(1).toUpperCase(), m.group(2)));
+            Matcher decl = PATH_DECL.matcher(src);
+            while (decl.find()) {
+                Matcher r = Pattern.compile(String.format(VAR_ROUTE, decl.group(1))).matcher(src);
+                while (r.find()) {
+                    out.add(new Route(r.group(1).toUpperCase(), decl.group(2) + (r.group(2) == null ? "" : r.group(2))));
+                }
+            }
+            Matcher crud = CRUD.matcher(src);
+            while (crud.find()) {
+                crudSeen = true;
+                for (String k : crud.group(1).split(",")) {
+                    String name = k.trim().replaceAll("^\\w+\\.", "");
+                    String c = CRUD_COLLECTIONS.get(name);
+                    assertThat(c).as("collection of " + name + " (ObjectEndpoints): add it to CRUD_COLLECTIONS").isNotNull();
+                    String base = "/api/v2/orgs/{org}/" + c;
+                    out.add(new Route("GET", base));
+                    out.add(new Route("POST", base));
+                    out.add(new Route("GET", base + "/{id}"));
+                    out.add(new Route("PUT", base + "/{id}"));
+                    out.add(new Route("DELETE", base + "/{id}"));
+                }
+            }
+        }
+        assertThat(crudSeen).as("the kinds Routes hands to ObjectEndpoints").isTrue();
+        assertThat(out).as("the nested-rules routes").anyMatch(r -> r.template().endsWith("/rule_sets/{id}/{rules}/{rid}"));
         return out;
     }
 
@@ -90,7 +112,7 @@ class ApiFuzzTest {
         int count = Integer.getInteger("cordon.fuzz.requests", 10_000);
         System.out.println("ApiFuzzTest seed " + seed + " (replay with -Dcordon.fuzz.seed=" + seed + "), " + count + " requests");
         List<Route> routes = routes();
-        assertThat(routes).as("routes read from Routes.java").hasSizeGreaterThan(50);
+        assertThat(routes).as("routes read from the endpoint groups").hasSizeGreaterThan(60);
         try (PceHarness pce = PceHarness.h2()) {
             Fixture fx = new Fixture(pce);
             Generator gen = new Generator(new Random(seed), routes, fx);

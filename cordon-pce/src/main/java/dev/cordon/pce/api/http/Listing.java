@@ -1,0 +1,60 @@
+package dev.cordon.pce.api.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cordon.pce.core.ApiException;
+import dev.cordon.pce.core.Json;
+import dev.cordon.pce.store.Page;
+import dev.cordon.pce.store.Store;
+import io.javalin.http.Context;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * A stored collection as the API lists it. The column filters ({@code name}, {@code hostname}, ...) page in the
+ * database; field filters (when the request names any) are applied to the shown objects, so their count is the
+ * total.
+ */
+public final class Listing {
+    private final Store store;
+    private final Orgs orgs;
+
+    public Listing(Store store, Orgs orgs) {
+        this.store = store;
+        this.orgs = orgs;
+    }
+
+    /** Lists {@code kind}, each object as {@code view} shows it, filtered by the request's field filters. */
+    public void shown(Context ctx, String kind, Map<String, Set<String>> fields, Function<JsonNode, JsonNode> view) {
+        Predicate<JsonNode> match = fieldFilter(ctx, fields);
+        Page page = store.objects().list(orgs.org(ctx), kind, Requests.filter(ctx),
+                match == null ? Requests.limit(ctx) : Integer.MAX_VALUE);
+        Stream<JsonNode> shown = page.rows().stream().map(r -> view.apply(Json.parse(r.body())));
+        if (match == null) Responses.list(ctx, shown.toList(), page.total());
+        else Responses.list(ctx, shown.filter(match).toList());
+    }
+
+    /**
+     * The objects the field filters of the request keep, or null when it names none. A value outside the allowed
+     * ones is a 406 (an empty set allows any value), so a misspelt filter never silently returns everything.
+     */
+    private static Predicate<JsonNode> fieldFilter(Context ctx, Map<String, Set<String>> fields) {
+        Predicate<JsonNode> all = null;
+        for (Map.Entry<String, Set<String>> f : new TreeMap<>(fields).entrySet()) {
+            String want = ctx.queryParam(f.getKey());
+            if (want == null) continue;
+            if (!f.getValue().isEmpty() && !f.getValue().contains(want)) {
+                throw ApiException.invalid("invalid_" + f.getKey(), f.getKey() + " '" + want + "' is not known: use one of "
+                        + String.join(", ", new TreeSet<>(f.getValue())) + ".");
+            }
+            String field = f.getKey();
+            Predicate<JsonNode> one = n -> n.path(field).isValueNode() && want.equals(n.path(field).asText());
+            all = all == null ? one : all.and(one);
+        }
+        return all;
+    }
+}
