@@ -22,7 +22,9 @@ import dev.cordon.pce.store.Store;
 import dev.cordon.pce.store.Filter;
 import dev.cordon.pce.store.Page;
 import dev.cordon.pce.store.EventRow;
-import dev.cordon.pce.ven.VenService;
+import dev.cordon.pce.ven.Agent;
+import dev.cordon.pce.ven.VenKinds;
+import dev.cordon.pce.ven.Vens;
 import dev.cordon.policy.compile.Endpoint;
 import dev.cordon.policy.validate.PolicyException;
 import dev.cordon.policy.validate.ValidationError;
@@ -59,14 +61,14 @@ public final class Routes {
     private final PolicyService policy;
     private final PolicyCheck policyCheck;
     private final Events events;
-    private final VenService vens;
+    private final Vens vens;
     private final WorkloadView workloads;
     private final Store store;
     private final Throttles throttles;
     private final ClientSource sources;
 
     public Routes(AccessControl access, ObjectService objects, VersionedReads reads, NestedRules rules,
-                  PolicyService policy, PolicyCheck policyCheck, Events events, VenService vens,
+                  PolicyService policy, PolicyCheck policyCheck, Events events, Vens vens,
                   WorkloadView workloads, Store store, Throttles throttles, ClientSource sources) {
         this.throttles = throttles;
         this.sources = sources;
@@ -134,13 +136,13 @@ public final class Routes {
         // non-versioned objects
         crud(app, Kind.LABEL);
         crud(app, Kind.WORKLOAD);
-        crud(app, VenService.PAIRING_PROFILE);
+        crud(app, VenKinds.PAIRING_PROFILE);
         app.post("/api/v2/orgs/{org}/pairing_profiles/{id}/pairing_key", admin(ctx ->
-                created(ctx, vens.pairingKey(org(ctx), "/orgs/" + org(ctx) + "/pairing_profiles/" + ctx.pathParam("id"), p(ctx)))));
+                created(ctx, vens.activation().pairingKey(org(ctx), "/orgs/" + org(ctx) + "/pairing_profiles/" + ctx.pathParam("id"), p(ctx)))));
         app.get("/api/v2/orgs/{org}/vens", read(ctx ->
-                listShown(ctx, VenService.VEN, VEN_FIELD_FILTERS, v -> vens.view(org(ctx), v))));
-        app.get("/api/v2/orgs/{org}/vens/{id}", read(ctx -> ok(ctx, vens.view(org(ctx), Json.parse(
-                store.objects().get(org(ctx), VenService.VEN, venHref(ctx)).orElseThrow(() -> ApiException.notFound("No VEN " + venHref(ctx) + ".")))))));
+                listShown(ctx, VenKinds.VEN, VEN_FIELD_FILTERS, v -> vens.heartbeats().view(org(ctx), v))));
+        app.get("/api/v2/orgs/{org}/vens/{id}", read(ctx -> ok(ctx, vens.heartbeats().view(org(ctx), Json.parse(
+                store.objects().get(org(ctx), VenKinds.VEN, venHref(ctx)).orElseThrow(() -> ApiException.notFound("No VEN " + venHref(ctx) + ".")))))));
         app.put("/api/v2/orgs/{org}/vens/unpair", admin(ctx -> {
             JsonNode body = Json.parseObject(RequestLimits.body(ctx), "unpair request");
             Json.onlyFields(body, Set.of("vens", "firewall_restore"), "unpair request");
@@ -152,15 +154,15 @@ public final class Routes {
                 }
                 hrefs.add(v.path("href").asText());
             }
-            vens.unpair(org(ctx), hrefs, body.path("firewall_restore").asText("default"), p(ctx));
+            vens.admin().unpair(org(ctx), hrefs, body.path("firewall_restore").asText("default"), p(ctx));
             ctx.status(204);
         }));
         app.put("/api/v2/orgs/{org}/vens/{id}", admin(ctx -> {
-            vens.update(org(ctx), venHref(ctx), body(ctx, "VEN"), p(ctx));
+            vens.admin().update(org(ctx), venHref(ctx), body(ctx, "VEN"), p(ctx));
             ctx.status(204);
         }));
         app.delete("/api/v2/orgs/{org}/vens/{id}", admin(ctx -> {
-            vens.unpair(org(ctx), List.of(venHref(ctx)), "default", p(ctx));
+            vens.admin().unpair(org(ctx), List.of(venHref(ctx)), "default", p(ctx));
             ctx.status(204);
         }));
         app.get("/api/v2/orgs/{org}/events", read(ctx -> {
@@ -259,22 +261,22 @@ public final class Routes {
         // the VEN protocol (agent tokens, not API keys)
         app.post("/api/v2/ven/activate", ctx -> created(ctx, activate(ctx)));
         app.get("/api/v2/ven/policy", ctx -> {
-            VenService.Agent agent = agent(ctx);
+            Agent agent = agent(ctx);
             int wait = intParam(ctx, "wait_seconds", 0, 0, 300);
             Endpoint endpoint = new Endpoint(ctx.req().getLocalAddr(), ctx.req().getLocalPort());
             // asked before ctx.future, so a refused park (503, node full) is answered like any error
-            var answer = vens.poll(agent, ctx.queryParam("known_hash"), wait, endpoint);
+            var answer = vens.polls().poll(agent, ctx.queryParam("known_hash"), wait, endpoint);
             ctx.future(() -> answer.thenAccept(json -> {
                 if (json == null) ctx.status(304);
                 else ctx.status(200).contentType("application/json").result(json);
             }));
         });
         app.post("/api/v2/ven/heartbeat", ctx -> {
-            vens.heartbeat(agent(ctx), Json.parseBody(RequestLimits.body(ctx), "heartbeat"));
+            vens.heartbeats().heartbeat(agent(ctx), Json.parseBody(RequestLimits.body(ctx), "heartbeat"));
             ctx.status(204);
         });
         app.post("/api/v2/ven/events", ctx -> {
-            vens.agentEvents(agent(ctx), Json.parseBody(RequestLimits.body(ctx), "agent events"));
+            vens.events().record(agent(ctx), Json.parseBody(RequestLimits.body(ctx), "agent events"));
             ctx.status(204);
         });
     }
@@ -358,7 +360,7 @@ public final class Routes {
         if (locked != null) throw locked;
         JsonNode body = Json.parseBody(RequestLimits.body(ctx), "activation request");
         try {
-            return vens.activate(body, src);
+            return vens.activation().activate(body);
         } catch (ApiException e) {
             if (e.status() == 401) {
                 String reason = e.errors().get(0).message();
@@ -370,7 +372,7 @@ public final class Routes {
     }
 
     /** The VEN of a request's agent token, throttled per source and per token id. */
-    private VenService.Agent agent(Context ctx) {
+    private Agent agent(Context ctx) {
         String header = ctx.header("Authorization");
         String id = null;
         if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -383,7 +385,7 @@ public final class Routes {
         ApiException locked = throttle.refusal(src, id);
         if (locked != null) throw locked;
         try {
-            VenService.Agent a = vens.authenticate(header);
+            Agent a = vens.tokens().authenticate(header);
             throttle.succeeded(src, id);
             return a;
         } catch (ApiException e) {

@@ -39,7 +39,7 @@ class ApiFuzzTest {
     private static final Pattern ROUTE = Pattern.compile("app\\.(get|post|put|delete)\\(\"(/api/v2/[^\"]*)\"");
     private static final Pattern RS_DECL = Pattern.compile("String rs = \"([^\"]+)\"");
     private static final Pattern RS_ROUTE = Pattern.compile("app\\.(get|post|put|delete)\\(rs(?: \\+ \"([^\"]+)\")?,");
-    private static final Pattern CRUD = Pattern.compile("crud\\(app, (?:Kind|VenService)\\.(\\w+)\\)");
+    private static final Pattern CRUD = Pattern.compile("crud\\(app, (?:Kind|VenKinds)\\.(\\w+)\\)");
     private static final Map<String, String> CRUD_COLLECTIONS = Map.of("LABEL", "labels", "WORKLOAD", "workloads",
             "PAIRING_PROFILE", "pairing_profiles");
 
