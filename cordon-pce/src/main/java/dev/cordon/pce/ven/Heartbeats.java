@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cordon.pce.cluster.Change;
 import dev.cordon.pce.cluster.Cluster;
-import dev.cordon.pce.core.ApiException;
 import dev.cordon.pce.core.Json;
 import dev.cordon.pce.events.Events;
 import dev.cordon.pce.store.Row;
 import dev.cordon.pce.store.Store;
+import dev.cordon.protocol.Wire;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +42,11 @@ import org.slf4j.LoggerFactory;
  * sends one at a time.
  */
 public final class Heartbeats implements AutoCloseable {
-    private static final Set<String> SYNC_STATES = Set.of("applied", "error", "syncing");
+    /**
+     * The VEN object's field for the dataplane backend its VEN enforces with (Cordon's own: Illumio's VEN object has
+     * none), from activation and every heartbeat.
+     */
+    public static final String BACKEND = "cordon_dataplane_backend";
     private static final Logger LOG = LoggerFactory.getLogger(Heartbeats.class);
 
     private final Store store;
@@ -59,8 +63,8 @@ public final class Heartbeats implements AutoCloseable {
     private final ScheduledExecutorService sweeper =
             Executors.newSingleThreadScheduledExecutor(PolicyLongPoll.daemon("cordon-ven-heartbeats"));
 
-    /** The last heartbeat of a VEN. */
-    record Heartbeat(Instant at, String appliedHash, String syncState, JsonNode health) {}
+    /** The last heartbeat of a VEN; {@code backend} null when no heartbeat or activation of this node named one. */
+    record Heartbeat(Instant at, String appliedHash, String syncState, JsonNode health, String backend) {}
 
     /**
      * {@code lastServed}: the hash of the policy this node last sent a VEN, or null ({@link PolicyLongPoll}), to show
@@ -78,27 +82,23 @@ public final class Heartbeats implements AutoCloseable {
         sweeper.scheduleWithFixedDelay(this::checkQuietly, every, every, TimeUnit.SECONDS);
     }
 
-    /** {@code {"applied_hash","sync_state":"applied|error|syncing","health":[{"type","severity","message"}]}}. */
+    /**
+     * {@code {"applied_hash","sync_state":"applied|error|syncing","health":[{"type","severity","message"}],
+     * "dataplane_backend"}} ({@link dev.cordon.protocol.Heartbeat}); a heartbeat without a backend (a VEN from before
+     * it was reported) keeps the one the PCE knew.
+     */
     public void heartbeat(Agent agent, JsonNode body) {
-        if (body == null || !body.isObject()) {
-            throw ApiException.invalid("invalid_body", "A heartbeat is a JSON object with applied_hash, sync_state, health.");
-        }
-        Json.onlyFields(body, Set.of("applied_hash", "sync_state", "health"), "heartbeat");
-        VenInputs.health(body);
-        String state = Optional.ofNullable(Json.text(body, "sync_state")).orElse("syncing");
-        if (!SYNC_STATES.contains(state)) {
-            throw ApiException.invalid("invalid_sync_state", "sync_state is applied, error or syncing, not '" + state + "'.");
-        }
-        if (body.has("health") && !body.get("health").isArray() && !body.get("health").isNull()) {
-            throw ApiException.invalid("invalid_health", "health is a list of {type, severity, message}, not "
-                    + body.get("health").getNodeType().name().toLowerCase() + ".");
-        }
-        JsonNode health = body.has("health") && body.get("health").isArray() ? body.get("health") : Json.array();
-        Heartbeat next = new Heartbeat(clock.instant(), Json.text(body, "applied_hash"), state, health);
-        Heartbeat prev = last.put(agent.venHref(), next);
+        dev.cordon.protocol.Heartbeat sent = VenInputs.heartbeat(body);
+        Heartbeat prev = last.get(agent.venHref());
+        String backend = sent.dataplaneBackend() != null ? sent.dataplaneBackend()
+                : prev != null ? prev.backend() : null;
+        Heartbeat next = new Heartbeat(clock.instant(), sent.appliedHash(), sent.syncState(), Wire.tree(sent.health()),
+                backend);
+        last.put(agent.venHref(), next);
         Instant persisted = persistedAt.get(agent.venHref());
         if (prev == null || !Objects.equals(prev.appliedHash(), next.appliedHash())
                 || !prev.syncState().equals(next.syncState()) || !prev.health().equals(next.health())
+                || !Objects.equals(prev.backend(), next.backend())
                 || missed.contains(agent.venHref()) || persisted == null
                 || Duration.between(persisted, next.at()).compareTo(timeout.dividedBy(2)) >= 0) {
             persist(agent, next);
@@ -112,6 +112,7 @@ public final class Heartbeats implements AutoCloseable {
             ven.put("security_policy_sync_state", hb.syncState());
             ven.put("applied_hash", hb.appliedHash());
             ven.set("agent_health", hb.health());
+            if (hb.backend() != null) ven.put(BACKEND, hb.backend());
             ven.putArray("conditions");
             store.objects().put(agent.org(), VenKinds.VEN, agent.venHref(), ven, null);
         }));
@@ -158,7 +159,9 @@ public final class Heartbeats implements AutoCloseable {
             v.put("security_policy_sync_state", syncState(Json.text(v, "href"), hb));
             v.put("applied_hash", hb.appliedHash());
             v.set("agent_health", hb.health());
+            if (hb.backend() != null) v.put(BACKEND, hb.backend());
         }
+        if (!v.has(BACKEND)) v.putNull(BACKEND); // a VEN activated before the backend was reported
         return v;
     }
 

@@ -1,7 +1,6 @@
 package dev.cordon.pce.ven;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cordon.pce.auth.Principal;
 import dev.cordon.pce.auth.Secrets;
@@ -14,6 +13,10 @@ import dev.cordon.pce.objects.WorkloadChecks;
 import dev.cordon.pce.provision.PolicyService;
 import dev.cordon.pce.store.Row;
 import dev.cordon.pce.store.Store;
+import dev.cordon.protocol.ActivationAnswer;
+import dev.cordon.protocol.ActivationRequest;
+import dev.cordon.protocol.Ref;
+import dev.cordon.protocol.Wire;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -70,12 +73,9 @@ public final class VenActivation {
 
     /** {@code POST /api/v2/ven/activate}: a managed workload and its VEN, with the profile's labels and mode. */
     public ObjectNode activate(JsonNode body) {
-        if (body == null || !body.isObject()) {
-            throw ApiException.invalid("invalid_body", "Activation takes a JSON object with activation_code and hostname.");
-        }
-        ArrayNode interfaces = VenInputs.activation(body); // types and field paths; the workload check follows
-        String code = Json.text(body, "activation_code");
-        String hostname = Json.text(body, "hostname");
+        ActivationRequest request = VenInputs.activation(body); // types and field paths; the workload check follows
+        String code = request.activationCode();
+        String hostname = request.hostname();
         if (code == null) {
             throw ApiException.badCredential(ApiException.Failure.UNKNOWN_KEY,
                     "Missing activation_code: generate a pairing key first.");
@@ -84,14 +84,14 @@ public final class VenActivation {
             throw ApiException.invalid("hostname_required", "Activation needs the host's hostname.");
         }
         // a 401 is throttled and recorded by the caller (auth.throttle), once per source and interval
-        Activated a = store.write(() -> doActivate(code, hostname, interfaces, body));
+        ActivationAnswer answer = store.write(() -> doActivate(request));
         policy.liveChanged();
-        return a.result().put("agent_token", a.token());
+        return (ObjectNode) Wire.tree(answer);
     }
 
-    private record Activated(ObjectNode result, String token) {}
-
-    private Activated doActivate(String code, String hostname, ArrayNode interfaces, JsonNode body) {
+    private ActivationAnswer doActivate(ActivationRequest request) {
+        String code = request.activationCode();
+        String hostname = request.hostname();
         Optional<Row> keyRow = store.objects().findByLookup(VenKinds.PAIRING_KEY, Secrets.hash("activation", code));
         if (keyRow.isEmpty()) {
             throw ApiException.badCredential(ApiException.Failure.UNKNOWN_KEY,
@@ -119,19 +119,19 @@ public final class VenActivation {
         String now = Json.now(clock);
         String venHref = "/orgs/" + org + "/vens/" + UUID.randomUUID();
         String workloadHref = "/orgs/" + org + "/workloads/" + UUID.randomUUID();
-        String venType = Optional.ofNullable(Json.text(body, "ven_type")).orElse(Json.text(profile, "ven_type"));
+        String venType = Optional.ofNullable(request.venType()).orElse(Json.text(profile, "ven_type"));
         if (!"server".equals(venType) && !"endpoint".equals(venType)) {
             throw ApiException.invalid("invalid_ven_type", "ven_type is server or endpoint, not '" + venType + "'.");
         }
         ObjectNode by = Json.ref(venHref);
         ObjectNode w = Json.object().put("href", workloadHref)
-                .put("name", Optional.ofNullable(Json.text(body, "name")).orElse(hostname)).put("hostname", hostname);
+                .put("name", Optional.ofNullable(request.name()).orElse(hostname)).put("hostname", hostname);
         w.set("labels", profile.has("labels") ? profile.get("labels") : Json.array());
-        w.set("interfaces", interfaces);
+        w.set("interfaces", Wire.tree(request.interfaces()));
         w.put("enforcement_mode", Json.text(profile, "enforcement_mode"));
         w.put("managed", true);
         w.set("ven", Json.ref(venHref).put("ven_type", venType));
-        w.put("os_type", Optional.ofNullable(Json.text(body, "os_type")).orElse("linux"));
+        w.put("os_type", Optional.ofNullable(request.osType()).orElse("linux"));
         w.put("created_at", now).put("updated_at", now);
         w.set("created_by", by);
         w.set("updated_by", by);
@@ -142,10 +142,11 @@ public final class VenActivation {
         store.objects().put(org, Kind.WORKLOAD.kind(), workloadHref, w, null);
 
         ObjectNode ven = Json.object().put("href", venHref).put("name", hostname).put("hostname", hostname)
-                .put("status", "active").put("ven_type", venType).put("version", Json.text(body, "version"))
+                .put("status", "active").put("ven_type", venType).put("version", request.version())
                 .put("os_type", w.get("os_type").asText());
         ven.set("workload", Json.ref(workloadHref));
         ven.set("pairing_profile", Json.ref(Json.text(key, "pairing_profile")));
+        ven.put(Heartbeats.BACKEND, request.dataplaneBackend());
         ven.putNull("last_heartbeat_on");
         ven.putArray("conditions");
         ven.put("created_at", now).put("updated_at", now);
@@ -160,9 +161,6 @@ public final class VenActivation {
         events.record(org, "agent.activate", "info", "success", actor,
                 List.of(Events.created(venHref, ven), Events.created(workloadHref, w)),
                 Json.object().put("pairing_key", keyHref));
-        ObjectNode result = Json.object();
-        result.set("ven", Json.ref(venHref));
-        result.set("workload", Json.ref(workloadHref));
-        return new Activated(result, token);
+        return new ActivationAnswer(new Ref(venHref), new Ref(workloadHref), token);
     }
 }
