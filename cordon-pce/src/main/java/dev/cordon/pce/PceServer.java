@@ -294,23 +294,23 @@ public final class PceServer implements AutoCloseable {
 
     /**
      * The VEN side, wired once. Each box is one service with its own state (its class comment says which thread owns
-     * what); an arrow is "calls" or "is told by":
+     * what and what guards it); an arrow is a call, or a subscription where it says so:
      *
      * <pre>
-     *   HTTP (Routes)     VenActivation ──issue──▶ AgentTokens ◀──authenticate── every VEN request
-     *     │  │  │  │        │ liveChanged             ▲ forget, tombstone
-     *     │  │  │  │        ▼                          │
-     *     │  │  │  └─▶ PolicyService ──onChange──▶ PolicyLongPoll ◀──forget, release── VenAdmin ◀── HTTP (admin)
-     *     │  │  │                                    │ lastServed        │ forget
-     *     │  │  └──────────────▶ Heartbeats ◀───────┘                   │
-     *     │  │                    │ missed ──▶ Cluster ◀──── ven ────────┘
-     *     │  └─▶ AgentEvents      ▲
-     *     │                       └──── changed (VEN, MISSED, ALL) ──── Cluster ──▶ AgentTokens, PolicyLongPoll
-     *     └─▶ pairing profiles (ObjectService with PairingProfileChecks)
+     *   Routes ── activate, pairing keys ──▶ VenActivation ── issue token ──▶ AgentTokens
+     *   Routes ── every VEN request ───────▶ AgentTokens.authenticate ──▶ Agent
+     *   Routes ── GET /ven/policy ─────────▶ PolicyLongPoll ◀── onChange (subscribed) ── PolicyService
+     *   Routes ── heartbeat, VEN views ────▶ Heartbeats ── lastServed ──▶ PolicyLongPoll
+     *   Routes ── agent events ────────────▶ AgentEvents
+     *   Routes ── update, unpair ──────────▶ VenAdmin ── forget, release ──▶ AgentTokens, PolicyLongPoll, Heartbeats
+     *                                                └─ publish VEN ──▶ Cluster
+     *   Heartbeats' sweep ── publish MISSED ──▶ Cluster
+     *   Cluster (other nodes) ── changed (subscribed) ──▶ AgentTokens, Heartbeats, PolicyLongPoll
+     *   VenActivation, VenAdmin ── liveChanged ──▶ PolicyService
      * </pre>
      *
-     * Cluster subscribers run in this order: tokens, heartbeats, long polls (a VEN suspended elsewhere is forgotten
-     * before its parked polls are answered, so their next request reads its new status).
+     * Cluster subscribers run in the order above: a VEN suspended on another node is forgotten by the token cache
+     * before its parked polls are answered, so their next request reads its new status.
      */
     private Vens wireVens(Events events, PolicyService policy, ObjectService objects, Clock clock) {
         objects.register(VenKinds.PAIRING_PROFILE, new PairingProfileChecks(store));
