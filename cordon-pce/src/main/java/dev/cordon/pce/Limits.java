@@ -11,8 +11,8 @@ public record Limits(int eventRetentionDays, long maxEvents, int maxParkedPolls,
     public static final int DEFAULT_EVENT_RETENTION_DAYS = 90;
     public static final long DEFAULT_MAX_EVENTS = 1_000_000;
     public static final Limits DEFAULTS = new Limits(DEFAULT_EVENT_RETENTION_DAYS, DEFAULT_MAX_EVENTS,
-            dev.cordon.pce.ven.VenService.DEFAULT_MAX_PARKED_POLLS,
-            dev.cordon.pce.ven.VenService.DEFAULT_MAX_PARKED_POLLS_PER_VEN);
+            dev.cordon.pce.ven.PolicyLongPoll.DEFAULT_MAX_PARKED_POLLS,
+            dev.cordon.pce.ven.PolicyLongPoll.DEFAULT_MAX_PARKED_POLLS_PER_VEN);
 
     public Limits {
         if (eventRetentionDays < 1 || eventRetentionDays > 36_500) {
@@ -25,12 +25,12 @@ public record Limits(int eventRetentionDays, long maxEvents, int maxParkedPolls,
         }
         if (maxParkedPolls < 1) {
             throw new IllegalArgumentException("--max-parked-polls " + maxParkedPolls + " must be at least 1 (default "
-                    + dev.cordon.pce.ven.VenService.DEFAULT_MAX_PARKED_POLLS + "; give at least the number of VENs this"
+                    + dev.cordon.pce.ven.PolicyLongPoll.DEFAULT_MAX_PARKED_POLLS + "; give at least the number of VENs this"
                     + " node serves).");
         }
         if (maxParkedPollsPerVen < 1 || maxParkedPollsPerVen > 100) {
             throw new IllegalArgumentException("--max-parked-polls-per-ven " + maxParkedPollsPerVen + " is out of"
-                    + " range: give 1 to 100 (default " + dev.cordon.pce.ven.VenService.DEFAULT_MAX_PARKED_POLLS_PER_VEN
+                    + " range: give 1 to 100 (default " + dev.cordon.pce.ven.PolicyLongPoll.DEFAULT_MAX_PARKED_POLLS_PER_VEN
                     + ").");
         }
     }

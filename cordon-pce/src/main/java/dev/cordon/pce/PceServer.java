@@ -24,7 +24,15 @@ import dev.cordon.pce.provision.PolicyService;
 import dev.cordon.pce.store.DataDirModes;
 import dev.cordon.pce.store.Store;
 import dev.cordon.pce.tls.SelfSignedTls;
-import dev.cordon.pce.ven.VenService;
+import dev.cordon.pce.ven.AgentEvents;
+import dev.cordon.pce.ven.AgentTokens;
+import dev.cordon.pce.ven.Heartbeats;
+import dev.cordon.pce.ven.PairingProfileChecks;
+import dev.cordon.pce.ven.PolicyLongPoll;
+import dev.cordon.pce.ven.VenActivation;
+import dev.cordon.pce.ven.VenAdmin;
+import dev.cordon.pce.ven.VenKinds;
+import dev.cordon.pce.ven.Vens;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -168,7 +176,7 @@ public final class PceServer implements AutoCloseable {
     private final PrintStream out;
     private Store store;
     private Javalin app;
-    private VenService vens;
+    private Vens vens;
     private Cluster cluster;
     private java.util.concurrent.ScheduledExecutorService resync;
     private ServerConnector tlsConnector;
@@ -211,8 +219,7 @@ public final class PceServer implements AutoCloseable {
             objects.register(k, new PolicyObjectChecks(store, policy, k));
         }
         objects.register(Kind.RULE_SET, new RuleSetChecks(store, policy, access, clock));
-        vens = new VenService(store, events, policy, objects, clock, config.heartbeatTimeout(), cluster,
-                config.advertise(), config.limits().maxParkedPolls(), config.limits().maxParkedPollsPerVen());
+        vens = wireVens(events, policy, objects, clock);
         firstStart(access, policy);
         if (cluster.isMultiNode()) {
             resync = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
@@ -241,7 +248,7 @@ public final class PceServer implements AutoCloseable {
         String consoleProof = dev.cordon.pce.auth.Secrets.random(16);
         VersionedReads reads = new VersionedReads(store, policy);
         Routes routes = new Routes(access, objects, reads, new NestedRules(store, objects, reads, clock), policy,
-                new PolicyCheck(policy), events, vens, new WorkloadView(policy, vens), store, throttles,
+                new PolicyCheck(policy), events, vens, new WorkloadView(policy, vens.heartbeats()), store, throttles,
                 new ClientSource(consoleProof));
         if (!config.plainHttp()) tls = SelfSignedTls.ensure(config.dataDir(), config.host(), clock);
         DataDirModes.restrict(config.dataDir()); // again: the database and TLS files now exist
@@ -284,6 +291,40 @@ public final class PceServer implements AutoCloseable {
         if (tls != null) app.start();
         else app.start(config.host(), config.port());
         return this;
+    }
+
+    /**
+     * The VEN side, wired once. Each box is one service with its own state (its class comment says which thread owns
+     * what and what guards it); an arrow is a call, or a subscription where it says so:
+     *
+     * <pre>
+     *   Routes ── activate, pairing keys ──▶ VenActivation ── issue token ──▶ AgentTokens
+     *   Routes ── every VEN request ───────▶ AgentTokens.authenticate ──▶ Agent
+     *   Routes ── GET /ven/policy ─────────▶ PolicyLongPoll ◀── onChange (subscribed) ── PolicyService
+     *   Routes ── heartbeat, VEN views ────▶ Heartbeats ── lastServed ──▶ PolicyLongPoll
+     *   Routes ── agent events ────────────▶ AgentEvents
+     *   Routes ── update, unpair ──────────▶ VenAdmin ── forget, release ──▶ AgentTokens, PolicyLongPoll, Heartbeats
+     *                                                └─ publish VEN ──▶ Cluster
+     *   Heartbeats' sweep ── publish MISSED ──▶ Cluster
+     *   Cluster (other nodes) ── changed (subscribed) ──▶ AgentTokens, Heartbeats, PolicyLongPoll
+     *   VenActivation, VenAdmin ── liveChanged ──▶ PolicyService
+     * </pre>
+     *
+     * Cluster subscribers run in the order above: a VEN suspended on another node is forgotten by the token cache
+     * before its parked polls are answered, so their next request reads its new status.
+     */
+    private Vens wireVens(Events events, PolicyService policy, ObjectService objects, Clock clock) {
+        objects.register(VenKinds.PAIRING_PROFILE, new PairingProfileChecks(store));
+        AgentTokens tokens = new AgentTokens(store);
+        PolicyLongPoll polls = new PolicyLongPoll(policy, config.advertise(), config.limits().maxParkedPolls(),
+                config.limits().maxParkedPollsPerVen());
+        Heartbeats heartbeats = new Heartbeats(store, events, clock, config.heartbeatTimeout(), cluster, polls::lastServed);
+        cluster.subscribe(tokens::changed);
+        cluster.subscribe(heartbeats::changed);
+        cluster.subscribe(polls::changed);
+        policy.onChange(polls::policyChanged);
+        return new Vens(new VenActivation(store, events, policy, tokens, clock), tokens, polls, heartbeats,
+                new AgentEvents(store, events), new VenAdmin(store, events, policy, clock, cluster, tokens, polls, heartbeats));
     }
 
     private void firstStart(AccessControl access, PolicyService policy) {
@@ -343,8 +384,8 @@ public final class PceServer implements AutoCloseable {
         return cluster != null && cluster.isMultiNode() ? cluster.node() : null;
     }
 
-    /** VEN-side operations (housekeeping, counts) for tests and benchmarks. */
-    public VenService vens() {
+    /** The VEN side's pieces (long-poll counts, the heartbeat sweep, agent tokens) for tests and benchmarks. */
+    public Vens vens() {
         return vens;
     }
 
@@ -394,7 +435,8 @@ public final class PceServer implements AutoCloseable {
             cluster = null;
         }
         if (vens != null) {
-            vens.close();
+            vens.heartbeats().close();
+            vens.polls().close();
             vens = null;
         }
         if (store != null) {

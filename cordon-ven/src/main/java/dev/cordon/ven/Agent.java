@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cordon.dataplane.DataplaneException;
 import dev.cordon.policy.compile.FirewallPolicy;
+import dev.cordon.protocol.ActivationRequest;
+import dev.cordon.protocol.AgentEvent;
+import dev.cordon.protocol.Health;
+import dev.cordon.protocol.Heartbeat;
 import dev.cordon.ven.enforce.AppliedSnapshot;
 import dev.cordon.ven.enforce.Enforcer;
 import dev.cordon.ven.enforce.FirewallRestore;
@@ -12,10 +16,6 @@ import dev.cordon.ven.enforce.TamperChange;
 import dev.cordon.ven.host.HostInfo;
 import dev.cordon.ven.host.LegacySettings;
 import dev.cordon.ven.pce.Activation;
-import dev.cordon.ven.pce.ActivationRequest;
-import dev.cordon.ven.pce.AgentEvent;
-import dev.cordon.ven.pce.Health;
-import dev.cordon.ven.pce.Heartbeat;
 import dev.cordon.ven.pce.PceClient;
 import dev.cordon.ven.pce.PceException;
 import dev.cordon.ven.state.Identity;
@@ -376,7 +376,7 @@ public final class Agent {
         }
         if (state.firewallBefore().isEmpty()) state.writeFirewallBefore(enforcer.save());
         Activation a = pce.activate(new ActivationRequest(cfg.activationCode(), h.hostname(), h.interfaces(),
-                "linux", cfg.venType(), VERSION));
+                "linux", cfg.venType(), VERSION, null, enforcer.backend()));
         Identity id = new Identity(cfg.pce().toString(), a.venHref(), a.workloadHref(), a.agentToken(),
                 a.certificateSha256(), h.hostname(), cfg.clock().instant().toString());
         state.writeIdentity(id);
@@ -513,7 +513,7 @@ public final class Agent {
 
     /** The heartbeat the agent would send now. */
     public Heartbeat heartbeat() {
-        return new Heartbeat(lastGoodHash(), sync.wire(), health);
+        return new Heartbeat(lastGoodHash(), sync.wire(), health, enforcer.backend());
     }
 
     public SyncState syncState() {

@@ -12,8 +12,8 @@ import dev.cordon.ven.Fakes.FakePce;
 import dev.cordon.ven.enforce.FirewallRestore;
 import dev.cordon.ven.enforce.TamperChange;
 import dev.cordon.ven.host.HostInfo;
-import dev.cordon.ven.pce.ActivationRequest.HostInterface;
-import dev.cordon.ven.pce.AgentEvent;
+import dev.cordon.protocol.ActivationRequest.HostInterface;
+import dev.cordon.protocol.AgentEvent;
 import dev.cordon.ven.pce.PceException;
 import dev.cordon.ven.state.StateDir;
 import java.nio.file.Files;
@@ -84,6 +84,7 @@ class AgentTest {
             assertThat(r.osType()).isEqualTo("linux");
             assertThat(r.venType()).isEqualTo("server");
             assertThat(r.version()).isEqualTo(Agent.VERSION);
+            assertThat(r.dataplaneBackend()).as("the backend of the enforcer in use").isEqualTo("fake");
         });
         assertThat(log.calls).containsSubsequence("save", "activate", "credentials");
         assertThat(state.identity()).get().satisfies(id -> {
@@ -142,6 +143,7 @@ class AgentTest {
             assertThat(hb.syncState()).isEqualTo("applied");
             assertThat(hb.appliedHash()).isEqualTo(p.hash());
             assertThat(hb.health()).isEmpty();
+            assertThat(hb.dataplaneBackend()).isEqualTo("fake");
         });
         assertThat(pce.events).singleElement().satisfies(e -> {
             assertThat(e.eventType()).isEqualTo(AgentEvent.REFRESH_POLICY);

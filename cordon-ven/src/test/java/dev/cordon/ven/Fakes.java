@@ -11,9 +11,9 @@ import dev.cordon.ven.enforce.AppliedSnapshot;
 import dev.cordon.ven.enforce.Enforcer;
 import dev.cordon.ven.enforce.TamperChange;
 import dev.cordon.ven.pce.Activation;
-import dev.cordon.ven.pce.ActivationRequest;
-import dev.cordon.ven.pce.AgentEvent;
-import dev.cordon.ven.pce.Heartbeat;
+import dev.cordon.protocol.ActivationRequest;
+import dev.cordon.protocol.AgentEvent;
+import dev.cordon.protocol.Heartbeat;
 import dev.cordon.ven.pce.PceClient;
 import dev.cordon.ven.pce.PceException;
 import java.time.Duration;
@@ -63,6 +63,11 @@ final class Fakes {
 
         FakeEnforcer(Log log) {
             this.log = log;
+        }
+
+        @Override
+        public String backend() {
+            return "fake";
         }
 
         @Override

@@ -24,7 +24,8 @@ import dev.cordon.pce.explain.PolicyCheck;
 import dev.cordon.pce.objects.ObjectService;
 import dev.cordon.pce.provision.PolicyService;
 import dev.cordon.pce.store.Store;
-import dev.cordon.pce.ven.VenService;
+import dev.cordon.pce.ven.VenKinds;
+import dev.cordon.pce.ven.Vens;
 import io.javalin.Javalin;
 import io.javalin.apibuilder.EndpointGroup;
 import io.javalin.http.Context;
@@ -50,7 +51,7 @@ public final class Routes {
     private final List<EndpointGroup> groups;
 
     public Routes(AccessControl access, ObjectService objects, VersionedReads reads, NestedRules rules,
-                  PolicyService policy, PolicyCheck policyCheck, Events events, VenService vens,
+                  PolicyService policy, PolicyCheck policyCheck, Events events, Vens vens,
                   WorkloadView workloads, Store store, Throttles throttles, ClientSource sources) {
         this.access = access;
         this.sources = sources;
@@ -59,7 +60,7 @@ public final class Routes {
         Listing listing = new Listing(store, orgs);
         this.groups = List.of(
                 new UserEndpoints(access, roles, orgs),
-                new ObjectEndpoints(objects, workloads, List.of(Kind.LABEL, Kind.WORKLOAD, VenService.PAIRING_PROFILE),
+                new ObjectEndpoints(objects, workloads, List.of(Kind.LABEL, Kind.WORKLOAD, VenKinds.PAIRING_PROFILE),
                         roles, orgs, listing),
                 new VenEndpoints(vens, store, throttles, roles, orgs, listing),
                 new EventEndpoints(events, roles, orgs),

@@ -117,7 +117,7 @@ public final class PceBench {
                 System.out.flush();
                 BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    System.out.println(pce.vens().waitingCount());
+                    System.out.println(pce.vens().polls().waitingCount());
                     System.out.flush();
                 }
             } finally {

@@ -51,7 +51,7 @@ public final class Console {
 
     /** The one place where console routes are declared. */
     private void routes(Javalin app) {
-        SignIn signIn = new SignIn(api, sessions, config.org());
+        SignIn signIn = new SignIn(api, sessions);
         Inventory inventory = new Inventory();
         RuleSets ruleSets = new RuleSets();
         Policy policy = new Policy();

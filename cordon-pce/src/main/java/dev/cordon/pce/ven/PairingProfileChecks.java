@@ -11,10 +11,10 @@ import dev.cordon.pce.store.Store;
 import dev.cordon.policy.model.Ref;
 
 /** Pairing profiles: a name, existing labels, and key limits that are "unlimited" or positive numbers. */
-final class PairingProfileChecks implements ObjectService.Checks {
+public final class PairingProfileChecks implements ObjectService.Checks {
     private final Store store;
 
-    PairingProfileChecks(Store store) {
+    public PairingProfileChecks(Store store) {
         this.store = store;
     }
 
@@ -30,7 +30,7 @@ final class PairingProfileChecks implements ObjectService.Checks {
     @Override
     public void validate(int org, Object obj, Object old, Principal by) {
         PairingProfile p = (PairingProfile) obj;
-        PolicyObjectChecks.requireName(p.name(), VenService.PAIRING_PROFILE);
+        PolicyObjectChecks.requireName(p.name(), VenKinds.PAIRING_PROFILE);
         if (!"server".equals(p.venType()) && !"endpoint".equals(p.venType())) {
             throw ApiException.invalid("invalid_ven_type", "ven_type is server or endpoint, not '" + p.venType() + "'.");
         }

@@ -2,6 +2,7 @@ package dev.cordon.pce.ven;
 
 import dev.cordon.pce.core.Json;
 import dev.cordon.policy.compile.FirewallPolicy;
+import dev.cordon.protocol.PolicyAnswer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
@@ -10,7 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The bodies of {@code GET /ven/policy} responses, serialised once per policy class and control plane.
  *
- * <p>A policy's JSON is a head — {@code {"workload":{…},"version":N,"hash":"…"} — followed by the rest: mode,
+ * <p>A policy's JSON is a head — {@code {"workload":{…},"version":N,"hash":"…"}, the protocol's {@link PolicyAnswer} —
+ * followed by the rest: mode,
  * coexistence, the sets with every member, the entries, the custom statements and the control plane. The rest is the
  * same for every workload of one policy class served through one PCE endpoint, and the class's body digest
  * ({@link dev.cordon.policy.compile.CompiledOrg.PolicyBasis}) covers all of it but the control plane. So the rest is
@@ -52,9 +54,9 @@ final class PolicyResponses {
         return rests.size();
     }
 
-    /** The hash is hex, so it needs no escaping; the workload's name may, and Jackson writes it. */
+    /** The head as the protocol defines it ({@link PolicyAnswer}): workload, version and hash, in that order. */
     private static byte[] head(FirewallPolicy p) {
-        return ("{\"workload\":" + Json.write(p.workload()) + ",\"version\":" + p.version() + ",\"hash\":\"" + p.hash()
-                + "\"").getBytes(StandardCharsets.UTF_8);
+        return new PolicyAnswer(new PolicyAnswer.Workload(p.workload().href(), p.workload().name()), p.version(),
+                p.hash()).head().getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -172,8 +172,8 @@ class MultiNodePostgresTest {
     /** Waits until the poll has parked on its node (it is not answered while nothing changes). */
     static void parked(Node n, int atLeast) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (n.server.vens().waitingCount() < atLeast && System.nanoTime() < deadline) Thread.sleep(20);
-        assertThat(n.server.vens().waitingCount()).as("long polls parked").isGreaterThanOrEqualTo(atLeast);
+        while (n.server.vens().polls().waitingCount() < atLeast && System.nanoTime() < deadline) Thread.sleep(20);
+        assertThat(n.server.vens().polls().waitingCount()).as("long polls parked").isGreaterThanOrEqualTo(atLeast);
     }
 
     @Test
@@ -353,11 +353,11 @@ class MultiNodePostgresTest {
             assertThat(ven.on(a).post("/ven/heartbeat", beat).status()).isEqualTo(204);
             clock.advance(Duration.ofMinutes(3));
         }
-        assertThat(b.server.vens().checkHeartbeats()).as("B reads A's heartbeats from the database").isZero();
+        assertThat(b.server.vens().heartbeats().check()).as("B reads A's heartbeats from the database").isZero();
 
         clock.advance(HEARTBEAT_TIMEOUT.plusMinutes(1));
-        assertThat(b.server.vens().checkHeartbeats()).isEqualTo(1);
-        assertThat(a.server.vens().checkHeartbeats()).as("marked once, not once per node").isZero();
+        assertThat(b.server.vens().heartbeats().check()).isEqualTo(1);
+        assertThat(a.server.vens().heartbeats().check()).as("marked once, not once per node").isZero();
         assertThat(a.owner.get(ven.href()).body().get("conditions")).hasSize(1);
 
         // the VEN comes back on node A, which heard of the condition from node B

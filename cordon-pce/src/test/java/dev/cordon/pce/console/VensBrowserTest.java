@@ -50,12 +50,13 @@ class VensBrowserTest {
         String code = b.waitFor(By.id("activation-code")).getText();
         Api.Resp r = b.pce.anonymous.post("/ven/activate", Map.of("activation_code", code, "hostname", "db-7",
                 "interfaces", List.of(Map.of("name", "eth0", "address", "10.3.0.7")), "os_type", "linux",
-                "ven_type", "server", "version", "0.1.0"));
+                "ven_type", "server", "version", "0.1.0", "dataplane_backend", "iptables"));
         assertThat(r.status()).as(r.toString()).isEqualTo(201);
 
         b.open("/console/vens");
         By row = By.xpath("//table[@id='vens']//tr[td[text()='db-7']]");
         assertThat(b.text(row)).contains("active").contains("server").contains("0.1.0 · linux").contains("syncing");
+        assertThat(b.find(row).findElement(By.cssSelector("td.backend")).getText()).isEqualTo("iptables");
         b.find(row).findElement(By.xpath(".//button[text()='Suspend']")).click();
         b.waitFor(By.id("notice"));
         assertThat(b.text(row)).contains("suspended");

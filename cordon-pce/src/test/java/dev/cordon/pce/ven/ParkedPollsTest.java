@@ -66,7 +66,7 @@ class ParkedPollsTest {
 
     /** Waits (bounded) until the node holds {@code n} parked polls: the requests were sent asynchronously. */
     static void awaitParked(PceHarness pce, int n) throws InterruptedException {
-        for (int i = 0; i < 3000 && pce.server.vens().parkedPolls() < n; i++) Thread.sleep(10);
-        assertThat(pce.server.vens().parkedPolls()).isEqualTo(n);
+        for (int i = 0; i < 3000 && pce.server.vens().polls().parkedPolls() < n; i++) Thread.sleep(10);
+        assertThat(pce.server.vens().polls().parkedPolls()).isEqualTo(n);
     }
 }

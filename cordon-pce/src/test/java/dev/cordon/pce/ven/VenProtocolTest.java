@@ -214,15 +214,15 @@ class VenProtocolTest {
 
     /** Waits (at most 10 s) until {@code n} long polls are parked on the PCE. */
     void awaitParked(int n) throws InterruptedException {
-        for (int i = 0; i < 1000 && pce.server.vens().waitingCount() < n; i++) Thread.sleep(10);
-        assertThat(pce.server.vens().waitingCount()).isGreaterThanOrEqualTo(n);
+        for (int i = 0; i < 1000 && pce.server.vens().polls().waitingCount() < n; i++) Thread.sleep(10);
+        assertThat(pce.server.vens().polls().waitingCount()).isGreaterThanOrEqualTo(n);
     }
 
     /** What the PCE holds as this VEN's policy, serialised the plain way. */
     String policyJson(Resp activation) {
-        VenService vens = pce.server.vens();
-        VenService.Agent agent = vens.authenticate("Bearer " + activation.body().get("agent_token").asText());
-        return dev.cordon.pce.core.Json.write(vens.policyFor(agent, new Endpoint("127.0.0.1", pce.server.port())));
+        Vens vens = pce.server.vens();
+        Agent agent = vens.tokens().authenticate("Bearer " + activation.body().get("agent_token").asText());
+        return dev.cordon.pce.core.Json.write(vens.polls().policyFor(agent, new Endpoint("127.0.0.1", pce.server.port())));
     }
 
     static String afterHash(Resp r) {
@@ -325,7 +325,7 @@ class VenProtocolTest {
         String venHref = a.body().get("ven").get("href").asText();
         agent(a).post("/ven/heartbeat", Map.of("sync_state", "applied"));
         pce.clock.advance(Duration.ofMinutes(6));
-        assertThat(pce.server.vens().checkHeartbeats()).isGreaterThanOrEqualTo(1);
+        assertThat(pce.server.vens().heartbeats().check()).isGreaterThanOrEqualTo(1);
         JsonNode ven = api.get(venHref).body();
         assertThat(ven.get("conditions").get(0).get("type").asText()).isEqualTo("agent.missed_heartbeats");
         assertThat(api.get("/orgs/1/events?event_type=agent.missed_heartbeats").body().toString()).contains(venHref);

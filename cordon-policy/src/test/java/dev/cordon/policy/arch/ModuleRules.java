@@ -16,13 +16,17 @@ import java.util.Map;
  * classes only, so a rule speaks of that module and of the modules it may use.
  */
 public final class ModuleRules {
-    /** The other cordon modules each module may use: {@code policy ← dataplane ← ven}; {@code policy ← pce}; cli all. */
+    /**
+     * The other cordon modules each module may use: {@code policy ← dataplane ← ven}; {@code policy ← pce};
+     * {@code protocol} (the VEN protocol's wire records) uses none and is used by pce and ven; cli all.
+     */
     private static final Map<String, List<String>> MAY_USE = Map.of(
             "policy", List.of(),
+            "protocol", List.of(),
             "dataplane", List.of("policy"),
-            "pce", List.of("policy"),
-            "ven", List.of("policy", "dataplane"),
-            "cli", List.of("policy", "dataplane", "pce", "ven"));
+            "pce", List.of("policy", "protocol"),
+            "ven", List.of("policy", "dataplane", "protocol"),
+            "cli", List.of("policy", "dataplane", "protocol", "pce", "ven"));
 
     private ModuleRules() {}
 
@@ -67,7 +71,7 @@ public final class ModuleRules {
         }
         return noClasses().that().resideInAPackage("dev.cordon." + module + "..")
                 .should().dependOnClassesThat().resideInAnyPackage(forbidden)
-                .because("ARCHITECTURE.md: policy ← dataplane ← ven; policy ← pce; cli uses all");
+                .because("ARCHITECTURE.md: policy ← dataplane ← ven; policy ← pce; protocol ← pce, ven; cli uses all");
     }
 
     private static String check(String module) {

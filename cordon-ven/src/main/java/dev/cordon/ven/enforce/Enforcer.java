@@ -15,6 +15,9 @@ import java.util.Optional;
  * the last snapshot (never with the rendered input); {@link #repair} re-applies the last applied policy.
  */
 public interface Enforcer {
+    /** The dataplane backend this enforcer applies with (e.g. {@code iptables}), as the VEN reports it to the PCE. */
+    String backend();
+
     /** Applies {@code policy} atomically (per table). */
     AppliedSnapshot apply(FirewallPolicy policy);
 

@@ -1,6 +1,6 @@
 package dev.cordon.ven.host;
 
-import dev.cordon.ven.pce.ActivationRequest.HostInterface;
+import dev.cordon.protocol.ActivationRequest.HostInterface;
 import java.util.List;
 
 /** What the VEN reports about its host at activation: hostname and interface addresses. */

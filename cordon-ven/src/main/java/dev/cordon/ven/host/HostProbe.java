@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cordon.dataplane.exec.CommandResult;
 import dev.cordon.dataplane.exec.CommandRunner;
-import dev.cordon.ven.pce.ActivationRequest.HostInterface;
+import dev.cordon.protocol.ActivationRequest.HostInterface;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;

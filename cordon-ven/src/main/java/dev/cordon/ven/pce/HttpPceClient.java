@@ -2,11 +2,15 @@ package dev.cordon.ven.pce;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cordon.policy.compile.FirewallPolicy;
 import dev.cordon.policy.json.PolicyJson;
 import dev.cordon.policy.validate.PolicyException;
+import dev.cordon.protocol.ActivationAnswer;
+import dev.cordon.protocol.ActivationRequest;
+import dev.cordon.protocol.AgentEvent;
+import dev.cordon.protocol.Heartbeat;
+import dev.cordon.protocol.PolicyAnswer;
+import dev.cordon.protocol.Wire;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -68,21 +72,16 @@ public final class HttpPceClient implements PceClient {
 
     @Override
     public Activation activate(ActivationRequest request) {
-        ObjectNode body = JSON.createObjectNode();
-        body.put("activation_code", request.activationCode()).put("hostname", request.hostname());
-        ArrayNode itfs = body.putArray("interfaces");
-        request.interfaces().forEach(i -> itfs.addObject().put("name", i.name()).put("address", i.address()));
-        body.put("os_type", request.osType()).put("ven_type", request.venType()).put("version", request.version());
-        HttpResponse<String> r = send(post("/api/v2/ven/activate", body, false), "activation");
+        HttpResponse<String> r = send(post("/api/v2/ven/activate", Wire.write(request), false), "activation");
         expect(r, 201, "activation");
-        JsonNode n = parse(r.body(), "activation answer");
-        String venHref = n.path("ven").path("href").asText(null);
-        String workloadHref = n.path("workload").path("href").asText(null);
-        String agentToken = n.path("agent_token").asText(null);
-        if (venHref == null || workloadHref == null || agentToken == null) {
+        ActivationAnswer n = read(r.body(), ActivationAnswer.class, "activation answer");
+        if (!n.complete()) {
             throw new PceException(PceException.Kind.REJECTED, r.statusCode(), "the PCE's activation answer lacks"
                     + " ven.href, workload.href or agent_token: " + abbreviate(r.body()));
         }
+        String venHref = n.ven().href();
+        String workloadHref = n.workload().href();
+        String agentToken = n.agentToken();
         String fingerprint = null;
         if ("https".equalsIgnoreCase(base.getScheme())) {
             fingerprint = r.sslSession().flatMap(HttpPceClient::leaf).orElse(trust.lastSeen());
@@ -112,49 +111,38 @@ public final class HttpPceClient implements PceClient {
 
     @Override
     public Optional<FirewallPolicy> fetchPolicy(String knownHash, Duration wait) {
-        StringBuilder path = new StringBuilder("/api/v2/ven/policy?wait_seconds=").append(Math.max(0, wait.toSeconds()));
-        if (knownHash != null) path.append("&known_hash=").append(URLEncoder.encode(knownHash, StandardCharsets.UTF_8));
+        StringBuilder path = new StringBuilder("/api/v2/ven/policy?" + PolicyAnswer.WAIT_SECONDS + "=").append(Math.max(0, wait.toSeconds()));
+        if (knownHash != null) path.append("&" + PolicyAnswer.KNOWN_HASH + "=").append(URLEncoder.encode(knownHash, StandardCharsets.UTF_8));
         HttpRequest req = authorized(HttpRequest.newBuilder(base.resolve(path.toString()))
                 .timeout(wait.plus(POLL_MARGIN)).GET()).build();
         HttpResponse<String> r = send(req, "policy poll");
         if (r.statusCode() == 304) return Optional.empty();
         expect(r, 200, "policy poll");
+        PolicyAnswer head = read(r.body(), PolicyAnswer.class, "policy answer");
         try {
             return Optional.of(PolicyJson.read(r.body(), FirewallPolicy.class, "firewall policy from the PCE"));
         } catch (PolicyException e) {
-            throw new PceException(PceException.Kind.REJECTED, 200, "the PCE sent a firewall policy this VEN cannot"
-                    + " read (" + e.getMessage() + "); upgrade the VEN to the PCE's version", e);
+            throw new PceException(PceException.Kind.REJECTED, 200, "the PCE sent a firewall policy (version "
+                    + head.version() + ", hash " + head.hash() + ") this VEN cannot read (" + e.getMessage()
+                    + "); upgrade the VEN to the PCE's version", e);
         }
     }
 
     @Override
     public void heartbeat(Heartbeat hb) {
-        ObjectNode body = JSON.createObjectNode();
-        if (hb.appliedHash() == null) body.putNull("applied_hash");
-        else body.put("applied_hash", hb.appliedHash());
-        body.put("sync_state", hb.syncState());
-        ArrayNode health = body.putArray("health");
-        hb.health().forEach(h -> health.addObject().put("type", h.type()).put("severity", h.severity())
-                .put("message", h.message()));
-        expect(send(post("/api/v2/ven/heartbeat", body, true), "heartbeat"), 204, "heartbeat");
+        expect(send(post("/api/v2/ven/heartbeat", Wire.write(hb), true), "heartbeat"), 204, "heartbeat");
     }
 
     @Override
     public void uploadEvents(List<AgentEvent> events) {
         if (events.isEmpty()) return;
-        ArrayNode body = JSON.createArrayNode();
-        for (AgentEvent e : events) {
-            ObjectNode n = body.addObject().put("event_type", e.eventType()).put("status", e.status())
-                    .put("severity", e.severity()).put("timestamp", e.timestamp().toString());
-            if (e.info() != null) n.set("info", e.info());
-        }
-        expect(send(post("/api/v2/ven/events", body, true), "events upload"), 204, "events upload");
+        expect(send(post("/api/v2/ven/events", Wire.write(events), true), "events upload"), 204, "events upload");
     }
 
-    private HttpRequest post(String path, JsonNode body, boolean auth) {
+    private HttpRequest post(String path, String json, boolean auth) {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(CALL_TIMEOUT)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+                .POST(HttpRequest.BodyPublishers.ofString(json));
         return (auth ? authorized(b) : b).build();
     }
 
@@ -246,11 +234,11 @@ public final class HttpPceClient implements PceClient {
         }
     }
 
-    private static JsonNode parse(String body, String what) {
+    private static <T> T read(String body, Class<T> type, String what) {
         try {
-            return JSON.readTree(body);
-        } catch (IOException e) {
-            throw new PceException(PceException.Kind.REJECTED, 0, "the PCE's " + what + " is not JSON: " + abbreviate(body), e);
+            return Wire.read(body, type, "the PCE's " + what);
+        } catch (IllegalArgumentException e) {
+            throw new PceException(PceException.Kind.REJECTED, 0, e.getMessage() + ": " + abbreviate(body), e);
         }
     }
 

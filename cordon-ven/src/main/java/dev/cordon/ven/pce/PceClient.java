@@ -1,6 +1,9 @@
 package dev.cordon.ven.pce;
 
 import dev.cordon.policy.compile.FirewallPolicy;
+import dev.cordon.protocol.ActivationRequest;
+import dev.cordon.protocol.AgentEvent;
+import dev.cordon.protocol.Heartbeat;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

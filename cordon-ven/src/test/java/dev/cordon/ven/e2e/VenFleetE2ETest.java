@@ -184,6 +184,9 @@ class VenFleetE2ETest {
             assertThat(v.agent.syncState()).isEqualTo(SyncState.APPLIED);
             await(SETTLE, v.name + " reported applied", () -> "applied".equals(
                     fleet.venView(v).path("security_policy_sync_state").asText()));
+            // the real dataplane's backend, reported at activation and in every heartbeat
+            assertThat(fleet.venView(v).path("cordon_dataplane_backend").asText()).as(v.name)
+                    .isEqualTo(v.agent.heartbeat().dataplaneBackend()).isNotBlank();
         }
     }
 

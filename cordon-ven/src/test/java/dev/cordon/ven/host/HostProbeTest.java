@@ -3,7 +3,7 @@ package dev.cordon.ven.host;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cordon.dataplane.exec.FakeCommandRunner;
-import dev.cordon.ven.pce.ActivationRequest.HostInterface;
+import dev.cordon.protocol.ActivationRequest.HostInterface;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

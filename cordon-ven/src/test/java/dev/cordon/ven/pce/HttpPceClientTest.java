@@ -1,5 +1,9 @@
 package dev.cordon.ven.pce;
 
+import dev.cordon.protocol.ActivationRequest;
+import dev.cordon.protocol.AgentEvent;
+import dev.cordon.protocol.Health;
+import dev.cordon.protocol.Heartbeat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -44,7 +48,7 @@ class HttpPceClientTest {
 
     static ActivationRequest request(String code) {
         return new ActivationRequest(code, "web-" + UUID.randomUUID().toString().substring(0, 6),
-                List.of(new ActivationRequest.HostInterface("eth0", "10.99.0.1")), "linux", "server", "0.1.0");
+                List.of(new ActivationRequest.HostInterface("eth0", "10.99.0.1")), "linux", "server", "0.1.0", null, "iptables");
     }
 
     @Test
@@ -54,14 +58,19 @@ class HttpPceClientTest {
             Activation a = c.activate(request(code(pce.owner)));
             assertThat(a.certificateSha256()).isNull();
             assertThat(a.workloadHref()).startsWith("/orgs/1/workloads/");
+            assertThat(pce.owner.get(a.venHref()).body().path("cordon_dataplane_backend").asText())
+                    .as("the backend reported at activation").isEqualTo("iptables");
 
             FirewallPolicy p = c.fetchPolicy(null, Duration.ZERO).orElseThrow();
             assertThat(p.workload().href()).isEqualTo(a.workloadHref());
             assertThat(c.fetchPolicy(p.hash(), Duration.ofSeconds(1))).isEmpty();
 
-            c.heartbeat(new Heartbeat(p.hash(), "error", List.of(new Health("policy_apply", "error", "line 7 failed"))));
+            c.heartbeat(new Heartbeat(p.hash(), "error", List.of(new Health("policy_apply", "error", "line 7 failed")),
+                    "nftables"));
             JsonNode w = pce.owner.get(a.workloadHref()).body();
             assertThat(w.get("agent").get("status").get("security_policy_sync_state").asText()).isEqualTo("error");
+            assertThat(pce.owner.get(a.venHref()).body().path("cordon_dataplane_backend").asText())
+                    .as("the backend of the last heartbeat").isEqualTo("nftables");
 
             c.uploadEvents(List.of(new AgentEvent(AgentEvent.TAMPERING, "success", "err", Instant.now(),
                     JsonNodeFactory.instance.objectNode().put("summary", "rule_added IPv4 filter/CORDON-INPUT"))));
@@ -110,7 +119,7 @@ class HttpPceClientTest {
                 assertThat(e.firewallRestore()).isEqualTo(dev.cordon.ven.enforce.FirewallRestore.SAVED);
                 assertThat(e.getMessage()).contains("unpaired");
             });
-            assertThatThrownBy(() -> c.heartbeat(new Heartbeat(null, "applied", List.of())))
+            assertThatThrownBy(() -> c.heartbeat(new Heartbeat(null, "applied", List.of(), "iptables")))
                     .isInstanceOfSatisfying(PceException.class, e -> assertThat(e.kind()).isEqualTo(PceException.Kind.UNPAIRED));
         }
     }

@@ -21,7 +21,9 @@ import dev.cordon.pce.auth.throttle.Throttles;
 import dev.cordon.pce.core.ApiException;
 import dev.cordon.pce.core.Json;
 import dev.cordon.pce.store.Store;
-import dev.cordon.pce.ven.VenService;
+import dev.cordon.pce.ven.Agent;
+import dev.cordon.pce.ven.VenKinds;
+import dev.cordon.pce.ven.Vens;
 import dev.cordon.policy.compile.Endpoint;
 import io.javalin.apibuilder.EndpointGroup;
 import io.javalin.http.Context;
@@ -40,14 +42,14 @@ public final class VenEndpoints implements EndpointGroup {
             "status", Set.of("active", "suspended"),
             "ven_type", Set.of("server", "endpoint"));
 
-    private final VenService vens;
+    private final Vens vens;
     private final Store store;
     private final Throttles throttles;
     private final Roles roles;
     private final Orgs orgs;
     private final Listing listing;
 
-    public VenEndpoints(VenService vens, Store store, Throttles throttles, Roles roles, Orgs orgs, Listing listing) {
+    public VenEndpoints(Vens vens, Store store, Throttles throttles, Roles roles, Orgs orgs, Listing listing) {
         this.vens = vens;
         this.store = store;
         this.throttles = throttles;
@@ -60,12 +62,12 @@ public final class VenEndpoints implements EndpointGroup {
     public void addEndpoints() {
         post("/api/v2/orgs/{org}/pairing_profiles/{id}/pairing_key", roles.admin(ctx -> {
             int org = orgs.org(ctx);
-            created(ctx, vens.pairingKey(org, "/orgs/" + org + "/pairing_profiles/" + ctx.pathParam("id"), p(ctx)));
+            created(ctx, vens.activation().pairingKey(org, "/orgs/" + org + "/pairing_profiles/" + ctx.pathParam("id"), p(ctx)));
         }));
         get("/api/v2/orgs/{org}/vens", roles.read(ctx ->
-                listing.shown(ctx, VenService.VEN, VEN_FIELD_FILTERS, v -> vens.view(orgs.org(ctx), v))));
-        get("/api/v2/orgs/{org}/vens/{id}", roles.read(ctx -> ok(ctx, vens.view(orgs.org(ctx), Json.parse(
-                store.objects().get(orgs.org(ctx), VenService.VEN, venHref(ctx))
+                listing.shown(ctx, VenKinds.VEN, VEN_FIELD_FILTERS, v -> vens.heartbeats().view(orgs.org(ctx), v))));
+        get("/api/v2/orgs/{org}/vens/{id}", roles.read(ctx -> ok(ctx, vens.heartbeats().view(orgs.org(ctx), Json.parse(
+                store.objects().get(orgs.org(ctx), VenKinds.VEN, venHref(ctx))
                         .orElseThrow(() -> ApiException.notFound("No VEN " + venHref(ctx) + ".")))))));
         put("/api/v2/orgs/{org}/vens/unpair", roles.admin(ctx -> {
             int org = orgs.org(ctx);
@@ -79,37 +81,37 @@ public final class VenEndpoints implements EndpointGroup {
                 }
                 hrefs.add(v.path("href").asText());
             }
-            vens.unpair(org, hrefs, body.path("firewall_restore").asText("default"), p(ctx));
+            vens.admin().unpair(org, hrefs, body.path("firewall_restore").asText("default"), p(ctx));
             ctx.status(204);
         }));
         put("/api/v2/orgs/{org}/vens/{id}", roles.admin(ctx -> {
-            vens.update(orgs.org(ctx), venHref(ctx), body(ctx, "VEN"), p(ctx));
+            vens.admin().update(orgs.org(ctx), venHref(ctx), body(ctx, "VEN"), p(ctx));
             ctx.status(204);
         }));
         delete("/api/v2/orgs/{org}/vens/{id}", roles.admin(ctx -> {
-            vens.unpair(orgs.org(ctx), List.of(venHref(ctx)), "default", p(ctx));
+            vens.admin().unpair(orgs.org(ctx), List.of(venHref(ctx)), "default", p(ctx));
             ctx.status(204);
         }));
 
         // the VEN protocol (agent tokens, not API keys)
         post("/api/v2/ven/activate", ctx -> created(ctx, activate(ctx)));
         get("/api/v2/ven/policy", ctx -> {
-            VenService.Agent agent = agent(ctx);
+            Agent agent = agent(ctx);
             int wait = Requests.intParam(ctx, "wait_seconds", 0, 0, 300);
             Endpoint endpoint = new Endpoint(ctx.req().getLocalAddr(), ctx.req().getLocalPort());
             // asked before ctx.future, so a refused park (503, node full) is answered like any error
-            var answer = vens.poll(agent, ctx.queryParam("known_hash"), wait, endpoint);
+            var answer = vens.polls().poll(agent, ctx.queryParam("known_hash"), wait, endpoint);
             ctx.future(() -> answer.thenAccept(json -> {
                 if (json == null) ctx.status(304);
                 else ctx.status(200).contentType("application/json").result(json);
             }));
         });
         post("/api/v2/ven/heartbeat", ctx -> {
-            vens.heartbeat(agent(ctx), Json.parseBody(RequestLimits.body(ctx), "heartbeat"));
+            vens.heartbeats().heartbeat(agent(ctx), Json.parseBody(RequestLimits.body(ctx), "heartbeat"));
             ctx.status(204);
         });
         post("/api/v2/ven/events", ctx -> {
-            vens.agentEvents(agent(ctx), Json.parseBody(RequestLimits.body(ctx), "agent events"));
+            vens.events().record(agent(ctx), Json.parseBody(RequestLimits.body(ctx), "agent events"));
             ctx.status(204);
         });
     }
@@ -126,7 +128,7 @@ public final class VenEndpoints implements EndpointGroup {
         if (locked != null) throw locked;
         JsonNode body = Json.parseBody(RequestLimits.body(ctx), "activation request");
         try {
-            return vens.activate(body, src);
+            return vens.activation().activate(body);
         } catch (ApiException e) {
             if (e.status() == 401) {
                 String reason = e.errors().get(0).message();
@@ -138,7 +140,7 @@ public final class VenEndpoints implements EndpointGroup {
     }
 
     /** The VEN of a request's agent token, throttled per source and per token id. */
-    private VenService.Agent agent(Context ctx) {
+    private Agent agent(Context ctx) {
         String header = ctx.header("Authorization");
         String id = null;
         if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -151,7 +153,7 @@ public final class VenEndpoints implements EndpointGroup {
         ApiException locked = throttle.refusal(src, id);
         if (locked != null) throw locked;
         try {
-            VenService.Agent a = vens.authenticate(header);
+            Agent a = vens.tokens().authenticate(header);
             throttle.succeeded(src, id);
             return a;
         } catch (ApiException e) {

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.cordon.pce.core.ApiException;
 import dev.cordon.pce.core.Json;
 import dev.cordon.pce.provision.PolicyService;
-import dev.cordon.pce.ven.VenService;
+import dev.cordon.pce.ven.Heartbeats;
 import dev.cordon.policy.compile.Coexistence;
 import dev.cordon.policy.compile.CoexistenceResolver;
 import dev.cordon.policy.model.CoexistenceEntry;
@@ -24,11 +24,11 @@ import java.util.Set;
  */
 public final class WorkloadView {
     private final PolicyService policy;
-    private final VenService vens;
+    private final Heartbeats heartbeats;
 
-    public WorkloadView(PolicyService policy, VenService vens) {
+    public WorkloadView(PolicyService policy, Heartbeats heartbeats) {
         this.policy = policy;
-        this.vens = vens;
+        this.heartbeats = heartbeats;
     }
 
     public ObjectNode view(int org, JsonNode stored) {
@@ -52,7 +52,7 @@ public final class WorkloadView {
             if (r.state() == Coexistence.EXCLUSIVE) n.putNull("firewall_coexistence");
             else n.putObject("firewall_coexistence").put("illumio_primary", r.state() == Coexistence.PRIMARY);
             if (r.warning() != null) n.put("firewall_coexistence_warning", r.warning());
-            if (w.ven() != null && w.ven().href() != null) n.set("agent", vens.agentStatus(org, w.ven().href()));
+            if (w.ven() != null && w.ven().href() != null) n.set("agent", heartbeats.agentStatus(org, w.ven().href()));
         } else {
             n.putNull("firewall_coexistence");
         }

@@ -49,7 +49,7 @@ public record Caller(String displayName, String role, boolean admin, List<Scope>
     }
 
     /** Asks the API who the caller is (GET /users/me): name, roles, and a rule set manager's scopes. */
-    public static Caller probe(ApiClient api, Credentials c, int org) {
+    public static Caller probe(ApiClient api, Credentials c) {
         Response me = api.sendRaw(c, "GET", "/users/me", null);
         // 429: this browser's address is locked after failed sign-ins; the message says when to retry
         if (me.status() == 401 || me.status() == 403 || me.status() == 429) {

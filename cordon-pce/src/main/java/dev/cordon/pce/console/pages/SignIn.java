@@ -23,12 +23,10 @@ public final class SignIn {
 
     private final ApiClient api;
     private final Sessions sessions;
-    private final int org;
 
-    public SignIn(ApiClient api, Sessions sessions, int org) {
+    public SignIn(ApiClient api, Sessions sessions) {
         this.api = api;
         this.sessions = sessions;
-        this.org = org;
     }
 
     public void show(Context ctx) {
@@ -51,7 +49,7 @@ public final class SignIn {
         if (!f.hasErrors()) {
             Credentials c = new Credentials(key, secret, ctx.ip());
             try {
-                Caller caller = Caller.probe(api, c, org);
+                Caller caller = Caller.probe(api, c);
                 sessions.create(ctx, c, caller);
                 ctx.redirect(next(ctx.queryParam("next")), HttpStatus.SEE_OTHER);
                 return;

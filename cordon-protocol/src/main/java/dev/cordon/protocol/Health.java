@@ -1,0 +1,11 @@
+package dev.cordon.protocol;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+/** One agent health message in a heartbeat: a type, {@code info|warning|error}, and what it says. */
+@JsonPropertyOrder({"type", "severity", "message"})
+public record Health(
+        @JsonProperty("type") String type,
+        @JsonProperty("severity") String severity,
+        @JsonProperty("message") String message) {}
