@@ -38,7 +38,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * {@code policy_check} ({@link Engine#explain}) allows the flow to the host's address and port 8080. In coexistence,
  * container networking keeps working (the page from an allowed peer, the container reaching out) and Docker's own
  * rule changes (container start and stop, a daemon restart) are not tampering. Exclusive: Docker's rules are not
- * traversed (they are removed; the published port then leads nowhere and containers do not reach out).
+ * traversed (they are removed; the published port then leads nowhere, containers do not reach out, a container
+ * cannot publish a port), and Docker writing them again at a daemon restart is tampering, reported and undone.
  *
  * <p>One dockerd per class (it takes seconds to start); the exclusive case runs last because it removes Docker's
  * rules, which only a daemon restart brings back. Run once per backend ({@link DockerIptablesKernelTest}).
@@ -132,6 +133,20 @@ abstract class DockerKernelSuite {
         assertThat(get(admin, 8080)).as("without Docker's DNAT the published port does not lead to the container")
                 .doesNotContain(PAGE);
         assertThat(containerReachesOut()).as("without Docker's MASQUERADE and FORWARD rules the container is cut off").isFalse();
+        CommandResult publish = docker.tryDocker("run", "-d", "--name", "refused", "--stop-timeout", "1", "-p", "8082:80",
+                Dockerd.IMAGE, "/bin/busybox", "httpd", "-f", "-p", "80", "-h", "/www");
+        assertThat(publish.ok()).as("Docker cannot publish a port without its nat chain: %s", publish.stderr()).isFalse();
+        docker.tryDocker("rm", "-f", "refused");
+
+        // A daemon restart writes Docker's chains again: in exclusive mode that is foreign, so tampering, and undone.
+        docker.restart();
+        awaitPage();
+        TamperReport r = dp.check();
+        assertThat(r.tampered()).as("Docker's rules after a restart are tampering in exclusive mode").isTrue();
+        dp.repair();
+        assertThat(dp.checkFull().changes()).as("repaired").isEmpty();
+        assertThat(host.save()).doesNotContain("DOCKER");
+        assertKernelAgrees(engine, 8080);
     }
 
     private void coexistenceCase(Coexistence state) {
