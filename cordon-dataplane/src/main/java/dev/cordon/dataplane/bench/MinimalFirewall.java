@@ -15,7 +15,7 @@ public enum MinimalFirewall {
     /** iptables-restore of one filter table. */
     IPTABLES {
         @Override
-        void apply(CommandRunner ns, String client, int port) {
+        public void apply(CommandRunner ns, String client, int port) {
             run(ns, List.of("iptables-restore", "-w"), String.join("\n",
                     "*filter", ":INPUT DROP [0:0]", ":FORWARD DROP [0:0]", ":OUTPUT DROP [0:0]",
                     "-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",
@@ -26,7 +26,7 @@ public enum MinimalFirewall {
         }
 
         @Override
-        void remove(CommandRunner ns) {
+        public void remove(CommandRunner ns) {
             run(ns, List.of("iptables-restore", "-w"), String.join("\n",
                     "*filter", ":INPUT ACCEPT [0:0]", ":FORWARD ACCEPT [0:0]", ":OUTPUT ACCEPT [0:0]", "COMMIT", ""));
         }
@@ -34,7 +34,7 @@ public enum MinimalFirewall {
     /** One native nftables table in one {@code nft -f}. */
     NFTABLES {
         @Override
-        void apply(CommandRunner ns, String client, int port) {
+        public void apply(CommandRunner ns, String client, int port) {
             run(ns, List.of("nft", "-f", "-"), String.join("\n",
                     "table inet cordon_bench_minimal {",
                     "  chain input { type filter hook input priority 0; policy drop;",
@@ -46,16 +46,16 @@ public enum MinimalFirewall {
         }
 
         @Override
-        void remove(CommandRunner ns) {
+        public void remove(CommandRunner ns) {
             run(ns, List.of("nft", "delete", "table", "inet", "cordon_bench_minimal"), "");
         }
     };
 
     /** Installs the minimal firewall in the (otherwise empty) namespace. */
-    abstract void apply(CommandRunner ns, String client, int port);
+    public abstract void apply(CommandRunner ns, String client, int port);
 
     /** Takes it away again, leaving the namespace open. */
-    abstract void remove(CommandRunner ns);
+    public abstract void remove(CommandRunner ns);
 
     private static void run(CommandRunner ns, List<String> argv, String input) {
         CommandResult r = ns.run(argv, input, Duration.ofMinutes(1));
