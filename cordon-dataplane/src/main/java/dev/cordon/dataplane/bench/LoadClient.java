@@ -15,8 +15,8 @@ import java.util.List;
 /**
  * The connect-rate load tool of the dataplane bench: {@code connrate.c} (a resource of this package), compiled here
  * with the system's {@code cc}. It keeps many non-blocking connects in flight from two worker processes and resets
- * each completed one (an RST, so no TIME_WAIT) to connect the same socket again, reaching several times the rate of the Python client it replaced (about 14k connects/s here),
- * so the firewall, not the client, is what the bench measures. Without a C compiler the bench falls back to that
+ * each completed one (an RST, so no TIME_WAIT) to connect the same socket again, so that the firewall, not the client,
+ * sets the rate (the Python client it replaced topped out near 14k connects/s here). Without a C compiler the bench falls back to that
  * Python client and says so ({@link #kind()} = "python"): its ratios then understate the firewall's cost.
  */
 public final class LoadClient implements AutoCloseable {
