@@ -1,6 +1,9 @@
 package dev.cordon.dataplane.bench;
 
 import dev.cordon.dataplane.exec.CommandRunner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
@@ -12,8 +15,11 @@ import java.util.Locale;
  * slows all three alike; each figure is the median over the rounds.
  */
 public final class ConnectRate {
-    /** Medians in connects per second, and which client measured them. */
-    public record Result(double cordon, double none, double minimal, String client) {
+    /**
+     * Medians in connects per second, which client measured them, and the machine's 1-minute load average when the
+     * measurement began (other work on the machine makes every rate, and the ratios, unreliable).
+     */
+    public record Result(double cordon, double none, double minimal, String client, double loadAverage) {
         public double ratioToNone() {
             return cordon / none;
         }
@@ -26,8 +32,8 @@ public final class ConnectRate {
         public String jsonFields() {
             return String.format(Locale.ROOT, "\"per_s\":%.0f,\"no_firewall_per_s\":%.0f,\"ratio\":%.2f,"
                     + "\"target_ratio\":0.5,\"minimal_firewall_per_s\":%.0f,\"ratio_to_minimal\":%.2f,"
-                    + "\"target_ratio_to_minimal\":0.95,\"client\":\"%s\"", cordon, none, ratioToNone(), minimal,
-                    ratioToMinimal(), client);
+                    + "\"target_ratio_to_minimal\":0.95,\"client\":\"%s\",\"load_avg_1m\":%.2f", cordon, none,
+                    ratioToNone(), minimal, ratioToMinimal(), client, loadAverage);
         }
     }
 
@@ -46,6 +52,7 @@ public final class ConnectRate {
      */
     public static Result measure(LoadClient load, Firewall cordon, MinimalFirewall minimal, CommandRunner server,
                                  String clientNs, String clientAddress, String host, int port, Duration each, int rounds) {
+        double load0 = loadAverage();
         double[] with = new double[rounds];
         double[] none = new double[rounds];
         double[] min = new double[rounds];
@@ -62,7 +69,16 @@ public final class ConnectRate {
             }
         }
         cordon.applyCordon();
-        return new Result(median(with), median(none), median(min), load.kind());
+        return new Result(median(with), median(none), median(min), load.kind(), load0);
+    }
+
+    /** The 1-minute load average, or -1 where /proc/loadavg cannot be read. */
+    static double loadAverage() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     private static double median(double[] a) {
