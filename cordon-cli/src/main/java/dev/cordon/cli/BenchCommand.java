@@ -51,7 +51,8 @@ final class BenchCommand implements Runnable {
     @Command(name = "dataplane", mixinStandardHelpOptions = true,
             description = "In a network namespace it creates: render time, apply time vs raw ipset restore +"
                     + " iptables-restore of the same text, tamper check time, TCP connect rate through the applied"
-                    + " policy (matching rule last) vs no firewall. Needs root, iptables, ipset, iproute2, python3.",
+                    + " policy (matching rule last) vs no firewall and vs a minimal stateful firewall, measured with a C"
+                    + " load client compiled at run time. Needs root, iptables, ipset, iproute2, cc (else python3).",
             footer = {"", "Example:", "  cordon bench dataplane --rules 1000 --peers 100000"})
     static final class DataplaneBenchCommand implements Callable<Integer> {
         @Option(names = "--rules", defaultValue = "1000", description = "Rules, at least 1 (default ${DEFAULT-VALUE}).")

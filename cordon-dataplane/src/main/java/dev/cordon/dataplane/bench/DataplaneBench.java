@@ -34,9 +34,10 @@ import java.util.Locale;
  * (server and client joined by a veth pair) and always deletes. Prints one JSON line per measure:
  * render time; apply time against a raw {@code ipset restore} + {@code iptables-restore} of the same text
  * (ratio); tamper check time (fast and full); TCP connect rate through the applied policy, the matching rule
- * placed last, against no firewall (ratio). The policy: {@code rules} inbound allow entries, each its own TCP
+ * placed last, against no firewall and against a minimal stateful firewall (ratios, {@link ConnectRate}, measured
+ * with the compiled {@link LoadClient}). The policy: {@code rules} inbound allow entries, each its own TCP
  * port and its own peer set, the {@code peers} addresses spread evenly over them. Needs root, iptables, ipset,
- * iproute2 and python3.
+ * iproute2 and a C compiler ({@code cc}; without one, python3).
  */
 public final class DataplaneBench {
     /** Benchmark options; {@link #defaults()} are the published targets' sizes. */
@@ -56,16 +57,6 @@ public final class DataplaneBench {
             return new Options(1000, 100_000, 3, Duration.ofSeconds(3), System.out);
         }
     }
-
-    private static final String SERVER = String.join("\n",
-            "import socket", "s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)",
-            "s.bind(('0.0.0.0', int(__import__('sys').argv[1]))); s.listen(4096); print('ready', flush=True)",
-            "while True:", "    c, _ = s.accept()", "    while c.recv(64): pass", "    c.close()");
-    private static final String CLIENT = String.join("\n",
-            "import socket, sys, time", "host, port, secs = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])",
-            "n = 0; end = time.time() + secs", "while time.time() < end:",
-            "    s = socket.create_connection((host, port), timeout=2); s.close(); n += 1",
-            "print(n / secs)");
 
     private DataplaneBench() {}
 
@@ -107,6 +98,7 @@ public final class DataplaneBench {
         String srv = "cdp-bench-" + id + "-s";
         String cli = "cdp-bench-" + id + "-c";
         List<Process> procs = new ArrayList<>();
+        LoadClient load = null;
         try {
             sh(root, "ip", "netns", "add", srv);
             sh(root, "ip", "netns", "add", cli);
@@ -165,14 +157,24 @@ public final class DataplaneBench {
             emit(o, "tamper_check", "\"ms\":" + ms(fast[fast.length / 2]) + ",\"p95_ms\":" + ms(fast[fast.length * 95 / 100])
                     + ",\"full_ms\":" + ms(full) + ",\"target_ms\":50");
 
-            procs.add(startServer(srv, port));
-            double with = connectRate(cli, port, o.connectFor());
+            load = LoadClient.prepare();
+            procs.add(load.startServer(srv, port));
+            ConnectRate.Result rate = ConnectRate.measure(load, new ConnectRate.Firewall() {
+                @Override
+                public void applyCordon() {
+                    dp.apply(policy);
+                }
+
+                @Override
+                public void removeCordon() {
+                    dp.remove();
+                }
+            }, MinimalFirewall.IPTABLES, server, cli, "10.255.0.2", "10.255.0.1", port, o.connectFor(), o.repeats());
             dp.remove();
-            double without = connectRate(cli, port, o.connectFor());
-            emit(o, "connect_rate", String.format(Locale.ROOT,
-                    "\"per_s\":%.0f,\"no_firewall_per_s\":%.0f,\"ratio\":%.2f,\"target_ratio\":0.5", with, without, with / without));
+            emit(o, "connect_rate", rate.jsonFields());
         } finally {
-            for (Process p : procs) p.destroyForcibly();
+            for (Process p : procs) LoadClient.stop(p);
+            if (load != null) load.close();
             root.run("ip", "netns", "del", srv);
             root.run("ip", "netns", "del", cli);
         }
@@ -189,25 +191,6 @@ public final class DataplaneBench {
             }
         }
         return System.nanoTime() - t;
-    }
-
-    private static Process startServer(String ns, int port) {
-        try {
-            Process p = new ProcessBuilder("ip", "netns", "exec", ns, "python3", "-c", SERVER, String.valueOf(port))
-                    .redirectErrorStream(true).start();
-            String line = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).readLine();
-            if (!"ready".equals(line)) throw new IllegalStateException("bench server did not start: " + line);
-            return p;
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("cannot start the bench server (is python3 installed?)", e);
-        }
-    }
-
-    private static double connectRate(String ns, int port, Duration d) {
-        CommandResult r = ProcessCommandRunner.inNamespace(ns).run(List.of("python3", "-c", CLIENT, "10.255.0.1",
-                String.valueOf(port), String.valueOf(d.toMillis() / 1000.0)), "", d.plusSeconds(30));
-        check(r);
-        return Double.parseDouble(r.stdout().strip());
     }
 
     private static void check(CommandResult r) {

@@ -101,7 +101,10 @@ abstract class CoexistenceKernelSuite {
         assertThat(server.run("ipset", "list", "-n").stdout()).doesNotContain("cordon");
     }
 
+    /** The first rule of a filter-table chain (mangle has chains of the same names, and Cordon jumps there too). */
     static String firstRule(String save, String chain) {
-        return save.lines().filter(l -> l.startsWith("-A " + chain + " ")).findFirst().orElse("");
+        String filter = save.substring(Math.max(0, save.indexOf("*filter")));
+        return filter.lines().takeWhile(l -> !l.equals("COMMIT")).filter(l -> l.startsWith("-A " + chain + " "))
+                .findFirst().orElse("");
     }
 }

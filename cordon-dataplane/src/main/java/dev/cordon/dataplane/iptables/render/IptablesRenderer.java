@@ -1,5 +1,6 @@
 package dev.cordon.dataplane.iptables.render;
 
+import dev.cordon.dataplane.Family;
 import dev.cordon.dataplane.plan.Match;
 import dev.cordon.dataplane.plan.Plan;
 import dev.cordon.dataplane.plan.PlanChain;
@@ -7,11 +8,14 @@ import dev.cordon.dataplane.plan.PlanRule;
 import dev.cordon.dataplane.plan.PlanSet;
 import dev.cordon.dataplane.plan.PlanTable;
 import dev.cordon.dataplane.plan.Planner;
+import dev.cordon.dataplane.plan.Stage;
 import dev.cordon.policy.compile.Coexistence;
 import dev.cordon.policy.compile.FirewallPolicy;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Renders a {@link Plan} in iptables and ipset terms, the {@link DesiredState}: pure, no I/O, same plan in, same state
@@ -40,8 +44,65 @@ public final class IptablesRenderer {
         List<SetSpec> sets = new ArrayList<>();
         for (PlanSet s : plan.sets()) sets.add(set(s));
         List<TableSpec> tables = new ArrayList<>();
-        for (PlanTable t : plan.tables()) tables.add(r.table(t));
+        for (Family f : Family.values()) {
+            Map<String, List<String>> published = PublishedPortRules.chains(plan, f);
+            boolean mangleSeen = false;
+            for (PlanTable t : plan.tables(f)) {
+                TableSpec spec = r.table(t);
+                if (t.stage() == Stage.MANGLE) {
+                    spec = withPublished(spec, published);
+                    mangleSeen = true;
+                } else if (t.stage().ordinal() > Stage.MANGLE.ordinal() && !mangleSeen && !published.isEmpty()) {
+                    tables.add(withPublished(new TableSpec(f, Stage.MANGLE.wire(), List.of(), List.of()), published));
+                    mangleSeen = true;
+                }
+                if (plan.coexistence() == Coexistence.PRIMARY) spec = withoutNoOpChains(spec);
+                if (!spec.isEmpty() || plan.coexistence() == Coexistence.EXCLUSIVE) tables.add(spec);
+            }
+        }
         return new DesiredState(plan.policyHash(), plan.mode(), plan.coexistence(), sets, tables);
+    }
+
+    /**
+     * The table with the published-port chains of {@link PublishedPortRules} in front of the plan's rules of the same
+     * chains (custom mangle statements), and their jumps in hook order.
+     */
+    private static TableSpec withPublished(TableSpec t, Map<String, List<String>> published) {
+        if (published.isEmpty()) return t;
+        Map<String, List<String>> chains = new LinkedHashMap<>(published);
+        for (ChainSpec c : t.chains()) {
+            List<String> rules = new ArrayList<>(chains.getOrDefault(c.name(), List.of()));
+            rules.addAll(c.rules());
+            chains.put(c.name(), rules);
+        }
+        List<ChainSpec> specs = new ArrayList<>();
+        chains.forEach((name, rules) -> specs.add(new ChainSpec(name, rules)));
+        List<JumpSpec> jumps = new ArrayList<>();
+        for (String builtin : TableSpec.builtins(t.table())) {
+            String own = "CORDON-" + builtin;
+            if (chains.containsKey(own)) jumps.add(new JumpSpec(builtin, own));
+        }
+        return new TableSpec(t.family(), t.table(), specs, jumps);
+    }
+
+    /**
+     * Primary only: filter {@code CORDON-FORWARD} whose every rule returns (coexistence passes routed traffic on,
+     * and no custom FORWARD statement) decides nothing, so it and its jump are left out. Docker inserts its jumps at
+     * the top of FORWARD at every daemon start; a Cordon jump there would be pushed off first place each time, and
+     * that is neither tampering nor worth a repair. Published ports are judged in mangle ({@link PublishedPortRules}).
+     */
+    private static TableSpec withoutNoOpChains(TableSpec t) {
+        List<String> noOp = new ArrayList<>();
+        for (JumpSpec j : t.jumps()) {
+            if (!t.table().equals("filter") || !j.builtin().equals("FORWARD")) continue;
+            t.chains().stream().filter(c -> c.name().equals(j.target())).findFirst()
+                    .filter(c -> c.rules().stream().allMatch(x -> x.endsWith("-j RETURN")))
+                    .ifPresent(c -> noOp.add(c.name()));
+        }
+        if (noOp.isEmpty()) return t;
+        return new TableSpec(t.family(), t.table(),
+                t.chains().stream().filter(c -> !noOp.contains(c.name())).toList(),
+                t.jumps().stream().filter(j -> !noOp.contains(j.target())).toList());
     }
 
     private static SetSpec set(PlanSet s) {
@@ -74,7 +135,7 @@ public final class IptablesRenderer {
         };
     }
 
-    private static String match(Match m) {
+    static String match(Match m) {
         if (m instanceof Match.Any) return "";
         if (m instanceof Match.Loopback l) return l.in() ? "-i lo " : "-o lo ";
         if (m instanceof Match.ControlPlane c) {

@@ -78,7 +78,7 @@ class IptablesRendererTest {
         DesiredState ex = IptablesRenderer.render(Policies.allowOne("192.0.2.10", 80, EnforcementMode.FULL, Coexistence.EXCLUSIVE));
         assertThat(ex.tables(Family.V4)).extracting(TableSpec::table).containsExactly("raw", "mangle", "nat", "filter");
         DesiredState co = IptablesRenderer.render(Policies.allowOne("192.0.2.10", 80, EnforcementMode.FULL, Coexistence.PRIMARY));
-        assertThat(co.tables(Family.V4)).extracting(TableSpec::table).containsExactly("filter");
+        assertThat(co.tables(Family.V4)).extracting(TableSpec::table).containsExactly("mangle", "filter");
     }
 
     @Test
@@ -118,5 +118,49 @@ class IptablesRendererTest {
         DesiredState s = IptablesRenderer.render(Policies.rich(EnforcementMode.FULL, Coexistence.NOT_PRIMARY));
         assertThat(s.tables().stream().flatMap(t -> t.jumps().stream()).map(JumpSpec::rule))
                 .isNotEmpty().allMatch(r -> r.startsWith("-m comment --comment \"cordon\" -j CORDON-"));
+    }
+
+    @Test
+    void publishedPortsAreJudgedInMangleByTheHostsInboundRulesBeforeDnat() {
+        for (Coexistence c : Coexistence.values()) {
+            DesiredState s = IptablesRenderer.render(Policies.allowOne("192.0.2.10", 8080, EnforcementMode.FULL, c));
+            assertThat(rules(s, Family.V4, "mangle", "CORDON-PREROUTING"))
+                    .containsExactly("-m conntrack --ctstate NEW -m addrtype --dst-type LOCAL -j CORDON-PUBLISHED");
+            assertThat(rules(s, Family.V4, "mangle", "CORDON-PUBLISHED")).containsExactly(
+                    "-i lo -j RETURN",
+                    "-m set --match-set cordon-in-al-4 src,dst -j RETURN",
+                    "-j MARK --set-xmark 0x2000000/0x2000000");
+            assertThat(rules(s, Family.V4, "mangle", "CORDON-FORWARD")).containsExactly(
+                    "-m mark --mark 0x2000000/0x2000000 -m conntrack --ctstate DNAT -j DROP",
+                    "-m mark --mark 0x2000000/0x2000000 -j MARK --set-xmark 0x0/0x2000000");
+            assertThat(rules(s, Family.V4, "mangle", "CORDON-INPUT"))
+                    .containsExactly("-m mark --mark 0x2000000/0x2000000 -j MARK --set-xmark 0x0/0x2000000");
+            TableSpec mangle = s.tables(Family.V4).stream().filter(t -> t.table().equals("mangle")).findFirst().orElseThrow();
+            assertThat(mangle.jumps()).extracting(JumpSpec::builtin).containsExactly("PREROUTING", "INPUT", "FORWARD");
+        }
+    }
+
+    @Test
+    void visibilityOnlyLogsWhatAPublishedPortWouldBlockAndDropsNothing() {
+        DesiredState s = IptablesRenderer.render(Policies.allowOne("192.0.2.10", 8080, EnforcementMode.VISIBILITY_ONLY, Coexistence.PRIMARY));
+        List<String> fwd = rules(s, Family.V4, "mangle", "CORDON-FORWARD");
+        assertThat(fwd.get(0)).contains("--ctstate DNAT").contains("-j LOG --log-prefix \"cordon-pb \"");
+        assertThat(String.join("\n", fwd)).doesNotContain("DROP");
+    }
+
+    @Test
+    void selectiveWithNothingBlockedNeedsNoPublishedPortChains() {
+        DesiredState s = IptablesRenderer.render(Policies.allowOne("192.0.2.10", 8080, EnforcementMode.SELECTIVE, Coexistence.PRIMARY));
+        assertThat(s.tables(Family.V4)).extracting(TableSpec::table).containsExactly("filter");
+    }
+
+    @Test
+    void primaryLeavesFilterForwardAloneSoDockerInsertingAboveIsNoDisplacement() {
+        DesiredState s = IptablesRenderer.render(Policies.allowOne("192.0.2.10", 8080, EnforcementMode.FULL, Coexistence.PRIMARY));
+        TableSpec filter = s.tables(Family.V4).stream().filter(t -> t.table().equals("filter")).findFirst().orElseThrow();
+        assertThat(filter.jumps()).extracting(JumpSpec::builtin).containsExactly("INPUT", "OUTPUT");
+        DesiredState np = IptablesRenderer.render(Policies.allowOne("192.0.2.10", 8080, EnforcementMode.FULL, Coexistence.NOT_PRIMARY));
+        TableSpec npFilter = np.tables(Family.V4).stream().filter(t -> t.table().equals("filter")).findFirst().orElseThrow();
+        assertThat(npFilter.jumps()).extracting(JumpSpec::builtin).containsExactly("INPUT", "FORWARD", "OUTPUT");
     }
 }

@@ -1,0 +1,89 @@
+package dev.cordon.dataplane.bench;
+
+import dev.cordon.dataplane.exec.CommandRunner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * The connect-rate part of the dataplane bench, backend-neutral: the TCP connect rate through Cordon's applied
+ * policy against two baselines measured in the same run, no firewall and the {@link MinimalFirewall} of the same
+ * backend. The three are measured in rounds (Cordon, none, minimal), so a machine that slows down during the run
+ * slows all three alike; each figure is the median over the rounds.
+ */
+public final class ConnectRate {
+    /**
+     * Medians in connects per second, which client measured them, and the machine's 1-minute load average when the
+     * measurement began (other work on the machine makes every rate, and the ratios, unreliable).
+     */
+    public record Result(double cordon, double none, double minimal, String client, double loadAverage) {
+        public double ratioToNone() {
+            return cordon / none;
+        }
+
+        public double ratioToMinimal() {
+            return cordon / minimal;
+        }
+
+        /** The fields of the bench's {@code connect_rate} JSON line (the first three as before). */
+        public String jsonFields() {
+            return String.format(Locale.ROOT, "\"per_s\":%.0f,\"no_firewall_per_s\":%.0f,\"ratio\":%.2f,"
+                    + "\"target_ratio\":0.5,\"minimal_firewall_per_s\":%.0f,\"ratio_to_minimal\":%.2f,"
+                    + "\"target_ratio_to_minimal\":0.95,\"client\":\"%s\",\"load_avg_1m\":%.2f", cordon, none,
+                    ratioToNone(), minimal, ratioToMinimal(), client, loadAverage);
+        }
+    }
+
+    /** What the bench controls between measurements: Cordon on and off, in the server's namespace. */
+    public interface Firewall {
+        void applyCordon();
+
+        void removeCordon();
+    }
+
+    private ConnectRate() {}
+
+    /**
+     * Measures with Cordon applied on entry (and applied again on exit). {@code server} runs commands in the server's
+     * namespace; the load goes from {@code clientNs} (address {@code clientAddress}) to {@code host:port}.
+     */
+    public static Result measure(LoadClient load, Firewall cordon, MinimalFirewall minimal, CommandRunner server,
+                                 String clientNs, String clientAddress, String host, int port, Duration each, int rounds) {
+        double load0 = loadAverage();
+        double[] with = new double[rounds];
+        double[] none = new double[rounds];
+        double[] min = new double[rounds];
+        for (int i = 0; i < rounds; i++) {
+            if (i > 0) cordon.applyCordon();
+            with[i] = load.rate(clientNs, host, port, each);
+            cordon.removeCordon();
+            none[i] = load.rate(clientNs, host, port, each);
+            minimal.apply(server, clientAddress, port);
+            try {
+                min[i] = load.rate(clientNs, host, port, each);
+            } finally {
+                minimal.remove(server);
+            }
+        }
+        cordon.applyCordon();
+        return new Result(median(with), median(none), median(min), load.kind(), load0);
+    }
+
+    /** The 1-minute load average, or -1 where /proc/loadavg cannot be read. */
+    static double loadAverage() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static double median(double[] a) {
+        double[] c = a.clone();
+        Arrays.sort(c);
+        return c[c.length / 2];
+    }
+}
