@@ -47,6 +47,8 @@ class WireRecordsTest {
                 Arguments.of("heartbeat", new Heartbeat("9f86d081884c7d65", Heartbeat.APPLIED, List.of(
                         new Health("dataplane", "warning", "ipset is slow")), "iptables")),
                 Arguments.of("heartbeat-before-first-apply", new Heartbeat(null, Heartbeat.SYNCING, List.of(), null)),
+                Arguments.of("heartbeat-health-without-severity", new Heartbeat("h1", Heartbeat.ERROR, List.of(
+                        new Health("policy_apply", null, "line 7 failed")), null)),
                 Arguments.of("agent-event", new AgentEvent(AgentEvent.TAMPERING, "success", "err",
                         Instant.parse("2026-01-02T03:04:05.678Z"), info())),
                 Arguments.of("agent-event-without-info", new AgentEvent(AgentEvent.REFRESH_POLICY, "success", "info",
