@@ -17,7 +17,8 @@ import dev.cordon.pce.auth.throttle.Throttles;
 import dev.cordon.pce.auth.Principal;
 import dev.cordon.pce.events.Events;
 import dev.cordon.pce.explain.PolicyCheck;
-import dev.cordon.pce.provision.PolicyService;
+import dev.cordon.pce.policy.PolicyHrefs;
+import dev.cordon.pce.policy.PolicyParts;
 import dev.cordon.pce.store.Store;
 import dev.cordon.pce.store.Filter;
 import dev.cordon.pce.store.Page;
@@ -56,7 +57,7 @@ public final class Routes {
     private final ObjectService objects;
     private final VersionedReads reads;
     private final NestedRules rules;
-    private final PolicyService policy;
+    private final PolicyParts policy;
     private final PolicyCheck policyCheck;
     private final Events events;
     private final VenService vens;
@@ -66,7 +67,7 @@ public final class Routes {
     private final ClientSource sources;
 
     public Routes(AccessControl access, ObjectService objects, VersionedReads reads, NestedRules rules,
-                  PolicyService policy, PolicyCheck policyCheck, Events events, VenService vens,
+                  PolicyParts policy, PolicyCheck policyCheck, Events events, VenService vens,
                   WorkloadView workloads, Store store, Throttles throttles, ClientSource sources) {
         this.throttles = throttles;
         this.sources = sources;
@@ -173,46 +174,46 @@ public final class Routes {
                 "/orgs/" + org(ctx) + "/events/" + ctx.pathParam("id")))));
 
         // provisioning and versions (literal paths before {pversion} ones)
-        app.get("/api/v2/orgs/{org}/sec_policy", read(ctx -> list(ctx, policy.versions(org(ctx), limit(ctx))
-                .stream().map(n -> (JsonNode) n).toList(), policy.versionCount(org(ctx)))));
-        app.post("/api/v2/orgs/{org}/sec_policy", admin(ctx -> created(ctx, policy.provision(org(ctx), bodyOrEmpty(ctx), p(ctx)))));
-        app.get("/api/v2/orgs/{org}/sec_policy/pending", read(ctx -> ok(ctx, policy.pending(org(ctx)))));
+        app.get("/api/v2/orgs/{org}/sec_policy", read(ctx -> list(ctx, policy.versions().versions(org(ctx), limit(ctx))
+                .stream().map(n -> (JsonNode) n).toList(), policy.versions().versionCount(org(ctx)))));
+        app.post("/api/v2/orgs/{org}/sec_policy", admin(ctx -> created(ctx, policy.provisioning().provision(org(ctx), bodyOrEmpty(ctx), p(ctx)))));
+        app.get("/api/v2/orgs/{org}/sec_policy/pending", read(ctx -> ok(ctx, policy.provisioning().pending(org(ctx)))));
         app.delete("/api/v2/orgs/{org}/sec_policy/pending", admin(ctx -> {
-            policy.revert(org(ctx), p(ctx));
+            policy.provisioning().revert(org(ctx), p(ctx));
             ctx.status(204);
         }));
-        app.post("/api/v2/orgs/{org}/sec_policy/draft/import", admin(ctx -> ok(ctx, policy.importDocument(org(ctx), RequestLimits.body(ctx), p(ctx)))));
+        app.post("/api/v2/orgs/{org}/sec_policy/draft/import", admin(ctx -> ok(ctx, policy.imports().importDocument(org(ctx), RequestLimits.body(ctx), p(ctx)))));
         app.get("/api/v2/orgs/{org}/sec_policy/{pv}", read(ctx -> {
             if ("draft".equals(pv(ctx))) {
                 throw ApiException.notFound("The draft is not a provisioned version, so it has no version record: GET"
                         + " /orgs/" + org(ctx) + "/sec_policy/pending lists its changes, and"
                         + " /orgs/" + org(ctx) + "/sec_policy/draft/rule_sets (and the other kinds) its objects.");
             }
-            long v = policy.resolveVersion(org(ctx), pv(ctx));
-            ok(ctx, policy.versions(org(ctx), Integer.MAX_VALUE).stream()
+            long v = policy.documents().resolveVersion(org(ctx), pv(ctx));
+            ok(ctx, policy.versions().versions(org(ctx), Integer.MAX_VALUE).stream()
                     .filter(n -> n.get("version").asLong() == v).findFirst().orElseThrow());
         }));
-        app.post("/api/v2/orgs/{org}/sec_policy/{pv}/restore", admin(ctx -> created(ctx, policy.restore(org(ctx), pv(ctx), p(ctx)))));
+        app.post("/api/v2/orgs/{org}/sec_policy/{pv}/restore", admin(ctx -> created(ctx, policy.provisioning().restore(org(ctx), pv(ctx), p(ctx)))));
         app.get("/api/v2/orgs/{org}/sec_policy/{pv}/policy_check", read(ctx -> raw(ctx, 200,
                 policyCheck.check(org(ctx), pv(ctx), queryMap(ctx)))));
         app.get("/api/v2/orgs/{org}/sec_policy/{pv}/rule_conflicts", read(ctx -> {
-            List<?> all = policy.engine(org(ctx), pv(ctx)).conflicts();
-            raw(ctx.header("X-Total-Count", Integer.toString(all.size())), 200, PolicyService.rewrite(
+            List<?> all = policy.engines().engine(org(ctx), pv(ctx)).conflicts();
+            raw(ctx.header("X-Total-Count", Integer.toString(all.size())), 200, PolicyHrefs.rewrite(
                     Json.write(all.subList(0, Math.min(limit(ctx), all.size()))), pv(ctx)));
         }));
-        app.get("/api/v2/orgs/{org}/sec_policy/{pv}/export", read(ctx -> raw(ctx, 200, policy.export(org(ctx), pv(ctx)))));
+        app.get("/api/v2/orgs/{org}/sec_policy/{pv}/export", read(ctx -> raw(ctx, 200, policy.imports().export(org(ctx), pv(ctx)))));
         app.get("/api/v2/orgs/{org}/sec_policy/{pv}/firewall_settings", read(ctx -> versioned(ctx,
-                reads.get(org(ctx), Kind.FIREWALL_SETTINGS, pv(ctx), PolicyService.settingsHref(org(ctx))))));
+                reads.get(org(ctx), Kind.FIREWALL_SETTINGS, pv(ctx), PolicyHrefs.settingsHref(org(ctx))))));
         app.put("/api/v2/orgs/{org}/sec_policy/{pv}/firewall_settings", admin(ctx -> {
             draftOnly(ctx);
-            objects.update(org(ctx), Kind.FIREWALL_SETTINGS, PolicyService.settingsHref(org(ctx)), body(ctx, "firewall settings"), p(ctx));
+            objects.update(org(ctx), Kind.FIREWALL_SETTINGS, PolicyHrefs.settingsHref(org(ctx)), body(ctx, "firewall settings"), p(ctx));
             ctx.status(204);
         }));
 
         // versioned objects
         app.get("/api/v2/orgs/{org}/sec_policy/{pv}/{kind}", read(ctx -> {
             VersionedReads.Listing l = reads.list(org(ctx), kind(ctx), pv(ctx), filter(ctx), limit(ctx));
-            raw(ctx.header("X-Total-Count", Long.toString(l.total())), 200, PolicyService.rewrite(Json.write(l.items()), pv(ctx)));
+            raw(ctx.header("X-Total-Count", Long.toString(l.total())), 200, PolicyHrefs.rewrite(Json.write(l.items()), pv(ctx)));
         }));
         app.post("/api/v2/orgs/{org}/sec_policy/{pv}/{kind}", writeOf(ctx -> {
             draftOnly(ctx);
@@ -237,7 +238,7 @@ public final class Routes {
             List<JsonNode> all = rules.list(org(ctx), pv(ctx), ruleSetHref(ctx), ctx.pathParam("rules"));
             List<JsonNode> page = all.subList(0, Math.min(limit(ctx), all.size()));
             raw(ctx.header("X-Total-Count", Integer.toString(all.size())), 200,
-                    PolicyService.rewrite(Json.write(page), pv(ctx)));
+                    PolicyHrefs.rewrite(Json.write(page), pv(ctx)));
         }));
         app.post(rs, rulesets(ctx -> {
             draftOnly(ctx);
@@ -570,7 +571,7 @@ public final class Routes {
     }
 
     private static void versioned(Context ctx, JsonNode n) {
-        raw(ctx, 200, PolicyService.rewrite(n.toString(), pv(ctx)));
+        raw(ctx, 200, PolicyHrefs.rewrite(n.toString(), pv(ctx)));
     }
 
     private static void created(Context ctx, JsonNode n) {

@@ -14,7 +14,7 @@ import dev.cordon.pce.auth.Secrets;
 import dev.cordon.pce.cluster.Change;
 import dev.cordon.pce.cluster.Cluster;
 import dev.cordon.pce.events.Events;
-import dev.cordon.pce.provision.PolicyService;
+import dev.cordon.pce.policy.ActiveEngine;
 import dev.cordon.pce.store.Store;
 import dev.cordon.pce.store.Row;
 import dev.cordon.policy.Engine;
@@ -76,7 +76,7 @@ public final class VenService implements AutoCloseable {
 
     private final Store store;
     private final Events events;
-    private final PolicyService policy;
+    private final ActiveEngine policy;
     private final Clock clock;
     private final Duration heartbeatTimeout;
     private final Map<String, Agent> tokens = new ConcurrentHashMap<>();
@@ -127,12 +127,12 @@ public final class VenService implements AutoCloseable {
     /** The last heartbeat of a VEN. */
     record Heartbeat(Instant at, String appliedHash, String syncState, JsonNode health) {}
 
-    public VenService(Store store, Events events, PolicyService policy, ObjectService objects, Clock clock,
+    public VenService(Store store, Events events, ActiveEngine policy, ObjectService objects, Clock clock,
                       Duration heartbeatTimeout) {
         this(store, events, policy, objects, clock, heartbeatTimeout, Cluster.local());
     }
 
-    public VenService(Store store, Events events, PolicyService policy, ObjectService objects, Clock clock,
+    public VenService(Store store, Events events, ActiveEngine policy, ObjectService objects, Clock clock,
                       Duration heartbeatTimeout, Cluster cluster) {
         this(store, events, policy, objects, clock, heartbeatTimeout, cluster, List.of());
     }
@@ -141,14 +141,14 @@ public final class VenService implements AutoCloseable {
      * {@code advertised}: the PCE endpoints every VEN's policy lets it reach (operator-given, the same on every
      * node); empty: the endpoint each request arrived on.
      */
-    public VenService(Store store, Events events, PolicyService policy, ObjectService objects, Clock clock,
+    public VenService(Store store, Events events, ActiveEngine policy, ObjectService objects, Clock clock,
                       Duration heartbeatTimeout, Cluster cluster, List<Endpoint> advertised) {
         this(store, events, policy, objects, clock, heartbeatTimeout, cluster, advertised,
                 DEFAULT_MAX_PARKED_POLLS, DEFAULT_MAX_PARKED_POLLS_PER_VEN);
     }
 
     /** {@code maxParked}, {@code maxParkedPerVen}: the bounds of parked long polls ({@link ParkedPolls}). */
-    public VenService(Store store, Events events, PolicyService policy, ObjectService objects, Clock clock,
+    public VenService(Store store, Events events, ActiveEngine policy, ObjectService objects, Clock clock,
                       Duration heartbeatTimeout, Cluster cluster, List<Endpoint> advertised, int maxParked,
                       int maxParkedPerVen) {
         this.parked = new ParkedPolls(maxParked, maxParkedPerVen);
@@ -711,7 +711,7 @@ public final class VenService implements AutoCloseable {
                 }
                 JsonNode ven = Json.parse(venText.get());
                 String workload = ven.path("workload").path("href").asText();
-                List<String> users = dev.cordon.pce.objects.PolicyObjectChecks.usersOf(store, policy, org, workload);
+                List<String> users = dev.cordon.pce.objects.PolicyObjectChecks.usersOf(store, policy.activeSnapshot(org), org, workload);
                 if (!users.isEmpty()) {
                     problems.add(new dev.cordon.policy.validate.ValidationError("workload_in_use", "The workload of VEN "
                             + venHref + " is named by " + String.join(", ", users) + ": remove those references first."));
