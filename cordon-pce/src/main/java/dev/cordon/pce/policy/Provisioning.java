@@ -55,8 +55,35 @@ public final class Provisioning {
         this.records = records;
     }
 
-    /** What a provision computed outside the write lock, and from which active version. */
-    private record Speculation(long fromVersion, Engine before, Engine next, int affected) {}
+    /**
+     * What a provision computed outside the write lock: from which active version, the active and the new document
+     * as they were then (with the live stamps read before their live objects), engines answering as each, the
+     * strings their referring objects hold, and the count of workloads whose policy differs between them.
+     */
+    private record Speculation(long fromVersion, PolicyInputs.Stamp liveStamp, PolicyDocument activeDoc, Engine before,
+                               SameAnswers.References activeRefs, PolicyDocument nextDoc, Engine next,
+                               SameAnswers.References nextRefs, int affected) {
+
+        /**
+         * True when engines and count hold for the version assembled inside the lock ({@code now}, on top of
+         * {@code version}): same active version, same workloads, every referring object equal, and the labels and
+         * IP lists that anything refers to equal (others may have been written meanwhile: they change no answer, and
+         * are validated here on their own, as the whole document's validation would).
+         */
+        boolean holdsFor(long version, Assembled now) {
+            PolicyDocument d = now.doc();
+            return fromVersion == version && liveStamp.of(Kind.WORKLOAD.kind()) == now.liveStamp().of(Kind.WORKLOAD.kind())
+                    && java.util.Objects.equals(nextDoc.workloads(), d.workloads())
+                    && java.util.Objects.equals(nextDoc.labelGroups(), d.labelGroups())
+                    && java.util.Objects.equals(nextDoc.services(), d.services())
+                    && java.util.Objects.equals(nextDoc.ruleSets(), d.ruleSets())
+                    && java.util.Objects.equals(nextDoc.firewallSettings(), d.firewallSettings())
+                    && nextRefs.sameReferenced(nextDoc, d)
+                    && activeRefs.sameReferenced(activeDoc, activeDoc.withLabels(d.labelsOrEmpty()))
+                    && Engine.validate(new PolicyDocument(d.labelsOrEmpty(), null, null, d.ipListsOrEmpty(), null, null,
+                            null)).isEmpty();
+        }
+    }
 
     /** The new version assembled from the store: its versioned objects, whole document and live stamps. */
     private record Assembled(List<PendingChanges.PendingChange> selected, PolicyDocument versioned, PolicyDocument doc,
@@ -82,12 +109,9 @@ public final class Provisioning {
         ObjectNode result = store.write(() -> {
             Assembled a = assemble(org, subset);
             long version = active.activeVersion(org) + 1; // from the database: inside the write lock
-            PolicyDocument activeNow = documents.withLive(org, documents.snapshot(org, version - 1),
-                    a.doc().labelsOrEmpty(), a.doc().workloadsOrEmpty());
             Engine engine;
             int affected;
-            if (spec != null && spec.fromVersion() == version - 1 && SameAnswers.of(spec.before().document(), activeNow)
-                    && SameAnswers.of(spec.next().document(), a.doc()) && Engine.validate(a.doc()).isEmpty()) {
+            if (spec != null && spec.holdsFor(version - 1, a)) {
                 engine = spec.next();
                 affected = spec.affected();
             } else {
@@ -150,11 +174,16 @@ public final class Provisioning {
     private Speculation speculate(int org, JsonNode subset) {
         try {
             long from = active.activeVersion(org);
-            Engine before = active.activeEngine(org);
+            Engine cached = active.activeEngine(org);
             Assembled a = assemble(org, subset);
             if (active.activeVersion(org) != from) return null;
+            // the active document with the same live objects as the new one, and an engine answering as it
+            PolicyDocument activeDoc = documents.withLive(org, documents.snapshot(org, from), a.doc().labelsOrEmpty(),
+                    a.doc().workloadsOrEmpty());
+            Engine before = SameAnswers.reuseOrBuild(cached, activeDoc, PolicyEngines::build);
             Engine next = SameAnswers.reuseOrBuild(before, a.doc(), PolicyEngines::build);
-            return new Speculation(from, before, next, next == before ? 0 : affected(before, next));
+            return new Speculation(from, a.liveStamp(), activeDoc, before, SameAnswers.References.of(activeDoc), a.doc(),
+                    next, SameAnswers.References.of(a.doc()), next == before ? 0 : affected(before, next));
         } catch (RuntimeException e) {
             return null;
         }
