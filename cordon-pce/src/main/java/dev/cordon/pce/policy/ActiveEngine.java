@@ -39,11 +39,18 @@ public final class ActiveEngine {
     /** The kinds the active document takes from the live store; the versioned kinds come from the snapshot. */
     private static final List<String> LIVE = List.of(Kind.LABEL.kind(), Kind.WORKLOAD.kind());
 
-    /** An engine, the version and stamps read before its inputs, its document as last read, and its references. */
+    /**
+     * An engine, the version and stamps read before its inputs, its document as last read, its references, and the
+     * local generation read before the stamps were last found current.
+     */
     private record Entry(long version, PolicyInputs.Stamp stamp, Engine engine, PolicyDocument doc,
-                         SameAnswers.References refs) {
+                         SameAnswers.References refs, long generation) {
         boolean covers(long v, PolicyInputs.Stamp s) {
             return version == v && stamp.atLeast(s);
+        }
+
+        Entry at(long g) {
+            return new Entry(version, stamp, engine, doc, refs, g);
         }
     }
 
@@ -55,6 +62,13 @@ public final class ActiveEngine {
     private final Map<Integer, Entry> byOrg = new ConcurrentHashMap<>();
     private final Map<Integer, Object> locks = new ConcurrentHashMap<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    /**
+     * Moves after every label or workload write this node committed (before its 2xx) and every change heard from
+     * elsewhere. On a single node no write reaches the store without it, so an entry whose stamps were found current
+     * at the present generation is still current and the stamps need not be read again: a VEN's look-up and a check
+     * cost no query until the next write. With several nodes the stamps are read every time.
+     */
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
 
     public ActiveEngine(Store store, PolicyDocuments documents, ActiveVersions versions, PolicyInputs inputs,
                         Cluster cluster) {
@@ -68,6 +82,7 @@ public final class ActiveEngine {
 
     /** Another PCE node changed something: follow it as if the change had been made here. */
     private void changedElsewhere(Change c) {
+        generation.incrementAndGet();
         switch (c.type()) {
             case VERSION, ALL -> {
                 versions.changed();
@@ -84,6 +99,7 @@ public final class ActiveEngine {
      */
     public void resyncActiveVersions() {
         if (versions.stale()) {
+            generation.incrementAndGet();
             versions.changed();
             fire();
         }
@@ -96,12 +112,14 @@ public final class ActiveEngine {
 
     /** A label or workload changed (committed): tell the listeners here and the other nodes. */
     public void liveChanged() {
+        generation.incrementAndGet();
         fire();
         cluster.publish(Change.LIVE);
     }
 
     /** This node committed a new active version (provision, restore): forget the cached one, here and elsewhere. */
     void versionMade() {
+        generation.incrementAndGet();
         versions.changed();
         cluster.publish(Change.VERSION);
     }
@@ -132,21 +150,29 @@ public final class ActiveEngine {
                     documents.withLive(org, documents.snapshot(org, versions.active(org))), PolicyEngines::build);
         }
         long version = versions.active(org);
-        PolicyInputs.Stamp stamp = liveStamp(org);
+        long gen = generation.get(); // before the stamps: a write committed after this moves it again
         Entry e = byOrg.get(org);
-        if (e != null && e.covers(version, stamp)) return e.engine();
+        if (e != null && e.version() == version && e.generation() == gen && !cluster.isMultiNode()) return e.engine();
+        PolicyInputs.Stamp stamp = liveStamp(org);
+        e = byOrg.get(org);
+        if (e != null && e.covers(version, stamp)) {
+            if (e.generation() < gen) keep(org, e.at(gen));
+            return e.engine();
+        }
         synchronized (locks.computeIfAbsent(org, o -> new Object())) {
             e = byOrg.get(org);
             if (e != null && e.covers(version, stamp)) return e.engine(); // built by the request this one waited for
             // build for the newest state, not this request's: the requests queued behind this one then take it
             long newestVersion = versions.active(org);
+            long newestGen = generation.get();
             PolicyInputs.Stamp newest = liveStamp(org);
             Entry next = e != null && e.version() == newestVersion
-                    && Set.of(Kind.LABEL.kind()).containsAll(newest.changedSince(e.stamp())) ? labelsOnly(org, e, newest) : null;
+                    && Set.of(Kind.LABEL.kind()).containsAll(newest.changedSince(e.stamp()))
+                    ? labelsOnly(org, e, newest, newestGen) : null;
             if (next == null) {
                 PolicyDocument doc = documents.withLive(org, documents.snapshot(org, newestVersion));
                 next = new Entry(newestVersion, newest, SameAnswers.reuseOrBuild(e == null ? null : e.engine(), doc,
-                        PolicyEngines::build), doc, SameAnswers.References.of(doc));
+                        PolicyEngines::build), doc, SameAnswers.References.of(doc), newestGen);
             }
             keep(org, next);
             return next.engine();
@@ -154,7 +180,7 @@ public final class ActiveEngine {
     }
 
     /** Only labels changed: read them again; the kept engine if the changed ones change no answer, else null. */
-    private Entry labelsOnly(int org, Entry e, PolicyInputs.Stamp newest) {
+    private Entry labelsOnly(int org, Entry e, PolicyInputs.Stamp newest, long gen) {
         PolicyDocument doc = e.doc().withLabels(documents.liveLabels(org));
         if (!e.refs().sameReferenced(e.engine().document(), doc)) return null;
         // everything else is as validated before and nothing refers to the changed labels: validating the labels on
@@ -162,7 +188,7 @@ public final class ActiveEngine {
         if (!Engine.validate(new PolicyDocument(doc.labelsOrEmpty(), null, null, null, null, null, null)).isEmpty()) {
             return null;
         }
-        return new Entry(e.version(), newest, e.engine(), doc, e.refs());
+        return new Entry(e.version(), newest, e.engine(), doc, e.refs(), gen);
     }
 
     /**
@@ -170,12 +196,23 @@ public final class ActiveEngine {
      * live objects as of {@code stamp}, read inside the write lock before them), is the active one: the VENs' next
      * look-up needs exactly it, so it is kept instead of built again.
      */
-    void handOver(int org, long version, PolicyInputs.Stamp stamp, Engine engine, PolicyDocument doc) {
-        keep(org, new Entry(version, stamp, engine, doc, SameAnswers.References.of(doc)));
+    void handOver(int org, long version, PolicyInputs.Stamp stamp, Engine engine, PolicyDocument doc, long gen) {
+        keep(org, new Entry(version, stamp, engine, doc, SameAnswers.References.of(doc), gen));
     }
 
+    /** The local generation, read before stamps that an entry handed over will carry. */
+    long generation() {
+        return generation.get();
+    }
+
+    /** Keeps the newer of two entries: higher version, then newer stamps, then the later generation. */
     private void keep(int org, Entry next) {
-        byOrg.merge(org, next, (old, neu) -> old.version() > neu.version()
-                || old.version() == neu.version() && old.stamp().atLeast(neu.stamp()) ? old : neu);
+        byOrg.merge(org, next, (old, neu) -> {
+            if (old.version() != neu.version()) return old.version() > neu.version() ? old : neu;
+            boolean oldCovers = old.stamp().atLeast(neu.stamp());
+            boolean neuCovers = neu.stamp().atLeast(old.stamp());
+            if (oldCovers && neuCovers) return old.generation() >= neu.generation() ? old : neu;
+            return oldCovers ? old : neu;
+        });
     }
 }

@@ -105,6 +105,7 @@ public final class Provisioning {
         String description = Json.text(body, "update_description");
         JsonNode subset = body.get("change_subset");
         Speculation spec = speculate(org, subset);
+        long gen = active.generation(); // before the stamps read inside the lock
         Object[] built = new Object[3];
         ObjectNode result = store.write(() -> {
             Assembled a = assemble(org, subset);
@@ -132,7 +133,7 @@ public final class Provisioning {
         active.versionMade();
         // the VENs' next look-up needs exactly the engine just built: hand it over instead of building it again
         Assembled a = (Assembled) built[2];
-        active.handOver(org, (Long) built[1], a.liveStamp(), (Engine) built[0], a.doc());
+        active.handOver(org, (Long) built[1], a.liveStamp(), (Engine) built[0], a.doc(), gen);
         active.fire();
         return result;
     }
