@@ -20,7 +20,7 @@ import dev.cordon.pce.auth.throttle.Throttles;
 import dev.cordon.pce.events.EventRetention;
 import dev.cordon.pce.events.Events;
 import dev.cordon.pce.explain.PolicyCheck;
-import dev.cordon.pce.provision.PolicyService;
+import dev.cordon.pce.policy.PolicyParts;
 import dev.cordon.pce.store.DataDirModes;
 import dev.cordon.pce.store.Store;
 import dev.cordon.pce.tls.SelfSignedTls;
@@ -211,14 +211,14 @@ public final class PceServer implements AutoCloseable {
         throttles = Throttles.of(events, clock);
         retention = new EventRetention(store, clock, config.limits().eventRetention(), config.limits().maxEvents());
         AccessControl access = new AccessControl(store, events, clock, throttles.apiKeys());
-        PolicyService policy = new PolicyService(store, events, clock, cluster);
-        ObjectService objects = new ObjectService(store, events, clock, policy::liveChanged);
-        objects.register(Kind.LABEL, new LabelChecks(store, policy));
-        objects.register(Kind.WORKLOAD, new WorkloadChecks(store, policy));
+        PolicyParts policy = PolicyParts.wire(store, events, clock, cluster);
+        ObjectService objects = new ObjectService(store, events, clock, policy.active()::liveChanged);
+        objects.register(Kind.LABEL, new LabelChecks(store, policy.documents()));
+        objects.register(Kind.WORKLOAD, new WorkloadChecks(store, policy.documents()));
         for (Kind k : new Kind[] {Kind.LABEL_GROUP, Kind.IP_LIST, Kind.SERVICE, Kind.FIREWALL_SETTINGS}) {
-            objects.register(k, new PolicyObjectChecks(store, policy, k));
+            objects.register(k, new PolicyObjectChecks(store, policy.documents(), k));
         }
-        objects.register(Kind.RULE_SET, new RuleSetChecks(store, policy, access, clock));
+        objects.register(Kind.RULE_SET, new RuleSetChecks(store, policy.documents(), access, clock));
         vens = wireVens(events, policy, objects, clock);
         firstStart(access, policy);
         if (cluster.isMultiNode()) {
@@ -229,7 +229,7 @@ public final class PceServer implements AutoCloseable {
             });
             resync.scheduleWithFixedDelay(() -> {
                 try {
-                    policy.resyncActiveVersions();
+                    policy.active().resyncActiveVersions();
                 } catch (RuntimeException e) {
                     // the database is away for a moment; the next round tries again
                 }
@@ -246,9 +246,9 @@ public final class PceServer implements AutoCloseable {
 
         // the console names its browsers' addresses to the API with this proof (api.ClientSource)
         String consoleProof = dev.cordon.pce.auth.Secrets.random(16);
-        VersionedReads reads = new VersionedReads(store, policy);
+        VersionedReads reads = new VersionedReads(store, policy.documents());
         Routes routes = new Routes(access, objects, reads, new NestedRules(store, objects, reads, clock), policy,
-                new PolicyCheck(policy), events, vens, new WorkloadView(policy, vens.heartbeats()), store, throttles,
+                new PolicyCheck(policy.engines()), events, vens, new WorkloadView(policy.documents(), vens.heartbeats()), store, throttles,
                 new ClientSource(consoleProof));
         if (!config.plainHttp()) tls = SelfSignedTls.ensure(config.dataDir(), config.host(), clock);
         DataDirModes.restrict(config.dataDir()); // again: the database and TLS files now exist
@@ -313,26 +313,26 @@ public final class PceServer implements AutoCloseable {
      * Cluster subscribers run in the order above: a VEN suspended on another node is forgotten by the token cache
      * before its parked polls are answered, so their next request reads its new status.
      */
-    private Vens wireVens(Events events, PolicyService policy, ObjectService objects, Clock clock) {
+    private Vens wireVens(Events events, PolicyParts policy, ObjectService objects, Clock clock) {
         objects.register(VenKinds.PAIRING_PROFILE, new PairingProfileChecks(store));
         AgentTokens tokens = new AgentTokens(store);
-        PolicyLongPoll polls = new PolicyLongPoll(policy, config.advertise(), config.limits().maxParkedPolls(),
+        PolicyLongPoll polls = new PolicyLongPoll(policy.active(), config.advertise(), config.limits().maxParkedPolls(),
                 config.limits().maxParkedPollsPerVen());
         Heartbeats heartbeats = new Heartbeats(store, events, clock, config.heartbeatTimeout(), cluster, polls::lastServed);
         cluster.subscribe(tokens::changed);
         cluster.subscribe(heartbeats::changed);
         cluster.subscribe(polls::changed);
-        policy.onChange(polls::policyChanged);
-        return new Vens(new VenActivation(store, events, policy, tokens, clock), tokens, polls, heartbeats,
-                new AgentEvents(store, events), new VenAdmin(store, events, policy, clock, cluster, tokens, polls, heartbeats));
+        policy.active().onChange(polls::policyChanged);
+        return new Vens(new VenActivation(store, events, policy.active(), tokens, clock), tokens, polls, heartbeats,
+                new AgentEvents(store, events), new VenAdmin(store, events, policy.active(), clock, cluster, tokens, polls, heartbeats));
     }
 
-    private void firstStart(AccessControl access, PolicyService policy) {
+    private void firstStart(AccessControl access, PolicyParts policy) {
         if (store.orgs().exists(1)) return;
         boolean created = store.write(() -> {
             if (store.orgs().exists(1)) return false; // another PCE node on this database started first
             store.orgs().create(1, "Default", dev.cordon.pce.core.Json.now(config.clock()));
-            policy.initOrg(1, Principal.SYSTEM);
+            policy.bootstrap().initOrg(1, Principal.SYSTEM);
             String line = access.bootstrapOwner();
             Path key = ownerKeyFile();
             try {

@@ -22,7 +22,7 @@ import dev.cordon.pce.core.Kind;
 import dev.cordon.pce.events.Events;
 import dev.cordon.pce.explain.PolicyCheck;
 import dev.cordon.pce.objects.ObjectService;
-import dev.cordon.pce.provision.PolicyService;
+import dev.cordon.pce.policy.PolicyParts;
 import dev.cordon.pce.store.Store;
 import dev.cordon.pce.ven.VenKinds;
 import dev.cordon.pce.ven.Vens;
@@ -51,7 +51,7 @@ public final class Routes {
     private final List<EndpointGroup> groups;
 
     public Routes(AccessControl access, ObjectService objects, VersionedReads reads, NestedRules rules,
-                  PolicyService policy, PolicyCheck policyCheck, Events events, Vens vens,
+                  PolicyParts policy, PolicyCheck policyCheck, Events events, Vens vens,
                   WorkloadView workloads, Store store, Throttles throttles, ClientSource sources) {
         this.access = access;
         this.sources = sources;

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cordon.pce.core.ApiException;
 import dev.cordon.pce.core.Json;
-import dev.cordon.pce.provision.PolicyService;
+import dev.cordon.pce.policy.PolicyEngines;
+import dev.cordon.pce.policy.PolicyHrefs;
 import dev.cordon.policy.Engine;
 import dev.cordon.policy.decide.Decision;
 import dev.cordon.policy.decide.Flow;
@@ -21,9 +22,9 @@ import java.util.Optional;
  */
 public final class PolicyCheck {
     private static final Map<String, Integer> PROTOCOLS = Map.of("tcp", 6, "udp", 17, "icmp", 1, "icmpv6", 58);
-    private final PolicyService policy;
+    private final PolicyEngines policy;
 
-    public PolicyCheck(PolicyService policy) {
+    public PolicyCheck(PolicyEngines policy) {
         this.policy = policy;
     }
 
@@ -47,7 +48,7 @@ public final class PolicyCheck {
         ObjectNode flow = out.putObject("flow");
         flow.put("src", src).put("dst", dst).put("proto", proto);
         if (port != null) flow.put("port", port); else flow.putNull("port");
-        return PolicyService.rewrite(out.toString(), pversion);
+        return PolicyHrefs.rewrite(out.toString(), pversion);
     }
 
     private static String end(Engine engine, String workload, String ip, String side) {
@@ -61,7 +62,7 @@ public final class PolicyCheck {
             }
             return ip;
         }
-        Optional<Workload> w = engine.findWorkload(PolicyService.toDraft(workload));
+        Optional<Workload> w = engine.findWorkload(PolicyHrefs.toDraft(workload));
         if (w.isEmpty()) {
             throw ApiException.invalid("unknown_workload", "No workload '" + workload + "' (" + side + "_workload):"
                     + " give a workload's href, name or hostname.");

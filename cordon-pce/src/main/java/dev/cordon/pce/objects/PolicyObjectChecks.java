@@ -6,7 +6,8 @@ import dev.cordon.pce.core.Json;
 import dev.cordon.pce.core.Kind;
 import dev.cordon.pce.core.Refs;
 import dev.cordon.pce.auth.Principal;
-import dev.cordon.pce.provision.PolicyService;
+import dev.cordon.pce.policy.PolicyDocuments;
+import dev.cordon.pce.policy.PolicyHrefs;
 import dev.cordon.pce.store.Store;
 import dev.cordon.pce.store.Row;
 import dev.cordon.policy.model.CoexistenceEntry;
@@ -31,10 +32,10 @@ public final class PolicyObjectChecks implements ObjectService.Checks {
             "ip_lists", Kind.IP_LIST, "services", Kind.SERVICE);
 
     private final Store store;
-    private final PolicyService policy;
+    private final PolicyDocuments policy;
     private final Kind kind;
 
-    public PolicyObjectChecks(Store store, PolicyService policy, Kind kind) {
+    public PolicyObjectChecks(Store store, PolicyDocuments policy, Kind kind) {
         this.store = store;
         this.policy = policy;
         this.kind = kind;
@@ -154,7 +155,7 @@ public final class PolicyObjectChecks implements ObjectService.Checks {
     }
 
     private static String builtInName(Object o) {
-        if (o instanceof IpList l && PolicyService.ANY_IP_LIST.equals(l.name())) return l.name();
+        if (o instanceof IpList l && PolicyHrefs.ANY_IP_LIST.equals(l.name())) return l.name();
         if (o instanceof Service s && Service.ALL_SERVICES_NAME.equals(s.name())) return s.name();
         return null;
     }
@@ -165,15 +166,18 @@ public final class PolicyObjectChecks implements ObjectService.Checks {
             throw ApiException.invalid("built_in_object", "'" + builtInName(old) + "' is built in and cannot be deleted.");
         }
         String href = Json.tree(old).get("href").asText();
-        List<String> users = usersOf(store, policy, org, href);
+        List<String> users = usersOf(store, policy.activeSnapshot(org), org, href);
         if (!users.isEmpty()) {
             throw ApiException.invalid(kind.kind() + "_in_use", "The " + kind.what() + " " + href + " is in use by "
                     + String.join(", ", users) + ": remove those references first.");
         }
     }
 
-    /** Hrefs of the draft and active objects, workloads and pairing profiles that refer to {@code href}. */
-    public static List<String> usersOf(Store store, PolicyService policy, int org, String href) {
+    /**
+     * Hrefs of the draft and active objects, workloads and pairing profiles that refer to {@code href};
+     * {@code active} is the active version's snapshot.
+     */
+    public static List<String> usersOf(Store store, dev.cordon.policy.model.PolicyDocument active, int org, String href) {
         List<String> users = new ArrayList<>();
         for (Kind k : Kind.VERSIONED) {
             for (Row r : store.objects().all(org, k.kind())) {
@@ -181,7 +185,6 @@ public final class PolicyObjectChecks implements ObjectService.Checks {
                 if (Refs.of(o).stream().anyMatch(x -> href.equals(x.href()))) users.add(r.href());
             }
         }
-        var active = policy.activeSnapshot(org);
         List<Object> activeObjs = new ArrayList<>();
         activeObjs.addAll(active.labelGroupsOrEmpty());
         activeObjs.addAll(active.ruleSetsOrEmpty());

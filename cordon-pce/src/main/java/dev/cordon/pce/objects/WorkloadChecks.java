@@ -7,7 +7,7 @@ import dev.cordon.pce.core.Json;
 import dev.cordon.pce.core.Kind;
 import dev.cordon.pce.core.Workloads;
 import dev.cordon.pce.auth.Principal;
-import dev.cordon.pce.provision.PolicyService;
+import dev.cordon.pce.policy.PolicyDocuments;
 import dev.cordon.pce.store.Store;
 import dev.cordon.policy.model.Label;
 import dev.cordon.policy.validate.ValidationError;
@@ -22,9 +22,9 @@ import java.util.List;
  */
 public final class WorkloadChecks implements ObjectService.Checks {
     private final Store store;
-    private final PolicyService policy;
+    private final PolicyDocuments policy;
 
-    public WorkloadChecks(Store store, PolicyService policy) {
+    public WorkloadChecks(Store store, PolicyDocuments policy) {
         this.store = store;
         this.policy = policy;
     }
@@ -73,7 +73,7 @@ public final class WorkloadChecks implements ObjectService.Checks {
             throw ApiException.invalid("workload_managed", "Workload '" + w.display() + "' is managed by a VEN:"
                     + " unpair the VEN (DELETE " + (w.ven() == null ? "its VEN" : w.ven().href()) + ") instead.");
         }
-        List<String> users = PolicyObjectChecks.usersOf(store, policy, org, w.href());
+        List<String> users = PolicyObjectChecks.usersOf(store, policy.activeSnapshot(org), org, w.href());
         users.removeIf(u -> u.equals(w.href()));
         if (!users.isEmpty()) {
             throw ApiException.invalid("workload_in_use", "Workload '" + w.display() + "' is named by "

@@ -1,7 +1,7 @@
 package dev.cordon.pce.ven;
 
 import dev.cordon.pce.cluster.Change;
-import dev.cordon.pce.provision.PolicyService;
+import dev.cordon.pce.policy.ActiveEngine;
 import dev.cordon.policy.Engine;
 import dev.cordon.policy.compile.CompiledOrg.PolicyBasis;
 import dev.cordon.policy.compile.Endpoint;
@@ -54,7 +54,7 @@ public final class PolicyLongPoll implements AutoCloseable {
     public static final int DEFAULT_MAX_PARKED_POLLS_PER_VEN = 2;
     private static final Logger LOG = LoggerFactory.getLogger(PolicyLongPoll.class);
 
-    private final PolicyService policy;
+    private final ActiveEngine policy;
     private final List<Endpoint> advertised;
     private final ParkedPolls parked;
     private final Map<Waiter, Boolean> waiting = new ConcurrentHashMap<>();
@@ -90,7 +90,7 @@ public final class PolicyLongPoll implements AutoCloseable {
      * node); empty: the endpoint each request arrived on. {@code maxParked}, {@code maxParkedPerVen}: the bounds of
      * parked long polls ({@link ParkedPolls}).
      */
-    public PolicyLongPoll(PolicyService policy, List<Endpoint> advertised, int maxParked, int maxParkedPerVen) {
+    public PolicyLongPoll(ActiveEngine policy, List<Endpoint> advertised, int maxParked, int maxParkedPerVen) {
         this.policy = policy;
         this.advertised = List.copyOf(advertised);
         this.parked = new ParkedPolls(maxParked, maxParkedPerVen);

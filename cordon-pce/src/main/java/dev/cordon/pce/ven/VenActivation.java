@@ -10,7 +10,7 @@ import dev.cordon.pce.core.Kind;
 import dev.cordon.pce.core.Workloads;
 import dev.cordon.pce.events.Events;
 import dev.cordon.pce.objects.WorkloadChecks;
-import dev.cordon.pce.provision.PolicyService;
+import dev.cordon.pce.policy.ActiveEngine;
 import dev.cordon.pce.store.Row;
 import dev.cordon.pce.store.Store;
 import dev.cordon.protocol.ActivationAnswer;
@@ -33,11 +33,11 @@ import java.util.UUID;
 public final class VenActivation {
     private final Store store;
     private final Events events;
-    private final PolicyService policy;
+    private final ActiveEngine policy;
     private final AgentTokens tokens;
     private final Clock clock;
 
-    public VenActivation(Store store, Events events, PolicyService policy, AgentTokens tokens, Clock clock) {
+    public VenActivation(Store store, Events events, ActiveEngine policy, AgentTokens tokens, Clock clock) {
         this.store = store;
         this.events = events;
         this.policy = policy;

@@ -10,7 +10,7 @@ import dev.cordon.pce.core.Json;
 import dev.cordon.pce.core.Kind;
 import dev.cordon.pce.events.Events;
 import dev.cordon.pce.objects.PolicyObjectChecks;
-import dev.cordon.pce.provision.PolicyService;
+import dev.cordon.pce.policy.ActiveEngine;
 import dev.cordon.pce.store.Store;
 import dev.cordon.policy.validate.ValidationError;
 import java.time.Clock;
@@ -32,14 +32,14 @@ public final class VenAdmin {
 
     private final Store store;
     private final Events events;
-    private final PolicyService policy;
+    private final ActiveEngine policy;
     private final Clock clock;
     private final Cluster cluster;
     private final AgentTokens tokens;
     private final PolicyLongPoll polls;
     private final Heartbeats heartbeats;
 
-    public VenAdmin(Store store, Events events, PolicyService policy, Clock clock, Cluster cluster, AgentTokens tokens,
+    public VenAdmin(Store store, Events events, ActiveEngine policy, Clock clock, Cluster cluster, AgentTokens tokens,
                     PolicyLongPoll polls, Heartbeats heartbeats) {
         this.store = store;
         this.events = events;
@@ -106,7 +106,7 @@ public final class VenAdmin {
                 }
                 JsonNode ven = Json.parse(venText.get());
                 String workload = ven.path("workload").path("href").asText();
-                List<String> users = PolicyObjectChecks.usersOf(store, policy, org, workload);
+                List<String> users = PolicyObjectChecks.usersOf(store, policy.activeSnapshot(org), org, workload);
                 if (!users.isEmpty()) {
                     problems.add(new ValidationError("workload_in_use", "The workload of VEN "
                             + venHref + " is named by " + String.join(", ", users) + ": remove those references first."));

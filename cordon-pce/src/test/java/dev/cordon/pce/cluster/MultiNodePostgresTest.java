@@ -377,11 +377,11 @@ class MultiNodePostgresTest {
         CompletableFuture<Resp> poll = ven.longPoll(b, before);
         parked(b, 1);
         allowHttpsTo(a, role);
-        // a provision by a node whose NOTIFY is lost: a PolicyService with a local cluster on the same database
+        // a provision by a node whose NOTIFY is lost: the policy parts with a local cluster on the same database
         long v;
         try (dev.cordon.pce.store.Store silent = dev.cordon.pce.store.Store.open(dir(), jdbcUrl)) {
             var events = new dev.cordon.pce.events.Events(silent, clock);
-            var policy = new dev.cordon.pce.provision.PolicyService(silent, events, clock, Cluster.local());
+            var policy = dev.cordon.pce.policy.PolicyParts.wire(silent, events, clock, Cluster.local()).provisioning();
             v = policy.provision(1, dev.cordon.pce.core.Json.object().put("update_description", "silent"),
                     dev.cordon.pce.auth.Principal.SYSTEM).get("version").asLong();
         }

@@ -15,9 +15,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The draft's engine is kept between policy checks (see provision/DraftEngines): every kind of write that changes
- * what a draft check answers must be seen by the very next check — a rule set, a rule, a label, a workload, an IP
- * list, an import, a revert — and a write that is refused must change nothing.
+ * The draft's and the active engine are kept between policy checks (see policy/DraftEngines, policy/ActiveEngine):
+ * every kind of write that changes what a check answers must be seen by the very next check — a rule set, a rule, a
+ * label, a workload, an IP list, an import, a revert on draft; a label, a workload and a provision on active — and a
+ * write that is refused must change nothing.
  */
 class PolicyCheckAfterWritesTest {
     static final String RS = "/orgs/1/sec_policy/draft/rule_sets/500";
@@ -93,6 +94,50 @@ class PolicyCheckAfterWritesTest {
         ok(api.post(RS + "/sec_rules", Map.of("providers", List.of(Map.of("label", Map.of("href", label))),
                 "consumers", List.of(Map.of("label", Map.of("href", "/orgs/1/labels/1001"))),
                 "ingress_services", List.of(Map.of("proto", 6, "port", 6379)))));
+        assertThat(allowed(toCache)).isTrue();
+        ok(api.delete("/orgs/1/workloads/" + workloadId(api, "cache1")));
+        assertThat(api.get(toCache).token()).isEqualTo("unknown_workload");
+    }
+
+    @Test
+    void labelWorkloadAndProvisionWritesAreSeenByTheNextActiveCheck() {
+        String active = WEB_TO_DB.replace("/draft/", "/active/");
+        assertThat(allowed(active + 5432)).isTrue();
+        // a label nothing refers to changes no answer; one the rules use does, without a provision
+        String spare = ok(api.post("/orgs/1/labels", Map.of("key", "role", "value", "spare"))).body().get("href").asText();
+        assertThat(allowed(active + 5432)).isTrue();
+        ok(api.put("/orgs/1/workloads/db1", Map.of("labels", List.of(Map.of("href", spare), Map.of("href", "/orgs/1/labels/1003")))));
+        assertThat(allowed(active + 5432)).as("db1 lost its role in the live store").isFalse();
+        ok(api.put(spare, Map.of("value", "spare2")));
+        assertThat(allowed(active + 5432)).isFalse();
+        ok(api.put("/orgs/1/workloads/db1", Map.of("labels",
+                List.of(Map.of("href", "/orgs/1/labels/1002"), Map.of("href", "/orgs/1/labels/1003")))));
+        assertThat(allowed(active + 5432)).isTrue();
+
+        // an IP list nothing refers to: provisioned, it changes no workload's policy
+        ok(api.post("/orgs/1/sec_policy/draft/ip_lists", Map.of("name", "unused",
+                "ip_ranges", List.of(Map.of("from_ip", "198.51.100.0/24")))));
+        Resp same = api.post("/orgs/1/sec_policy", Map.of("update_description", "unused list"));
+        assertThat(same.status()).as(same.toString()).isEqualTo(201);
+        assertThat(same.body().get("workloads_affected").asInt()).isZero();
+        assertThat(allowed(active + 5432)).isTrue();
+
+        // a rule change: seen on active by the first check after the provision, and both ends' policies change
+        ok(api.put(RS + "/sec_rules/1", Map.of("ingress_services", List.of(Map.of("proto", 6, "port", 5433)))));
+        assertThat(allowed(active + 5432)).as("not provisioned yet").isTrue();
+        Resp moved = api.post("/orgs/1/sec_policy", Map.of("update_description", "port"));
+        assertThat(moved.status()).as(moved.toString()).isEqualTo(201);
+        assertThat(moved.body().get("workloads_affected").asInt()).isEqualTo(2);
+        assertThat(allowed(active + 5432)).isFalse();
+        assertThat(allowed(active + 5433)).isTrue();
+        assertThat(api.get("/orgs/1/sec_policy/" + moved.body().get("version").asLong()).body()
+                .get("workloads_affected").asInt()).as("as stored").isEqualTo(2);
+
+        // a workload created and deleted in the live store is found, then not found, by the next active check
+        ok(api.post("/orgs/1/workloads", Map.of("name", "cache1", "hostname", "cache1",
+                "labels", List.of(Map.of("href", "/orgs/1/labels/1002"), Map.of("href", "/orgs/1/labels/1003")),
+                "interfaces", List.of(Map.of("name", "eth0", "address", "10.0.0.3")))));
+        String toCache = "/orgs/1/sec_policy/active/policy_check?src_workload=web1&dst_workload=cache1&protocol=tcp&port=5433";
         assertThat(allowed(toCache)).isTrue();
         ok(api.delete("/orgs/1/workloads/" + workloadId(api, "cache1")));
         assertThat(api.get(toCache).token()).isEqualTo("unknown_workload");

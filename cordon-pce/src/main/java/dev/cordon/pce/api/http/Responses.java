@@ -3,7 +3,7 @@ package dev.cordon.pce.api.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.cordon.pce.core.Json;
-import dev.cordon.pce.provision.PolicyService;
+import dev.cordon.pce.policy.PolicyHrefs;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,13 +30,13 @@ public final class Responses {
 
     /** An object of a policy version: its hrefs say that version ({@code /sec_policy/draft/} rewritten). */
     public static void versioned(Context ctx, JsonNode n) {
-        raw(ctx, 200, PolicyService.rewrite(n.toString(), Requests.pv(ctx)));
+        raw(ctx, 200, PolicyHrefs.rewrite(n.toString(), Requests.pv(ctx)));
     }
 
     /** A JSON array of a policy version's objects, hrefs rewritten as in {@link #versioned}. */
     public static void versionedArray(Context ctx, String json, long total) {
         ctx.header("X-Total-Count", Long.toString(total));
-        raw(ctx, 200, PolicyService.rewrite(json, Requests.pv(ctx)));
+        raw(ctx, 200, PolicyHrefs.rewrite(json, Requests.pv(ctx)));
     }
 
     public static List<JsonNode> iter(ArrayNode a) {

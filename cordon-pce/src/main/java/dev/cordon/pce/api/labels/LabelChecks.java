@@ -8,7 +8,7 @@ import dev.cordon.pce.core.Kind;
 import dev.cordon.pce.objects.ObjectService;
 import dev.cordon.pce.objects.PolicyObjectChecks;
 import dev.cordon.pce.auth.Principal;
-import dev.cordon.pce.provision.PolicyService;
+import dev.cordon.pce.policy.PolicyDocuments;
 import dev.cordon.pce.store.Store;
 import dev.cordon.pce.store.Filter;
 import dev.cordon.pce.store.Row;
@@ -19,9 +19,9 @@ import java.util.Objects;
 /** Labels: key and value required, key immutable, (key, value) unique, and a label in use cannot be deleted. */
 public final class LabelChecks implements ObjectService.Checks {
     private final Store store;
-    private final PolicyService policy;
+    private final PolicyDocuments policy;
 
-    public LabelChecks(Store store, PolicyService policy) {
+    public LabelChecks(Store store, PolicyDocuments policy) {
         this.store = store;
         this.policy = policy;
     }
@@ -55,7 +55,7 @@ public final class LabelChecks implements ObjectService.Checks {
     @Override
     public void beforeDelete(int org, Object old, Principal by) {
         Label l = (Label) old;
-        List<String> users = PolicyObjectChecks.usersOf(store, policy, org, l.href());
+        List<String> users = PolicyObjectChecks.usersOf(store, policy.activeSnapshot(org), org, l.href());
         for (JsonNode p : store.objects().all(org, "permission").stream().map(r -> Json.parse(r.body())).toList()) {
             for (JsonNode s : p.path("scope")) {
                 if (l.href().equals(s.path("label").path("href").asText())) users.add(Json.text(p, "href"));

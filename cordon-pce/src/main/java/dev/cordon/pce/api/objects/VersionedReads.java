@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cordon.pce.core.ApiException;
 import dev.cordon.pce.core.Json;
 import dev.cordon.pce.core.Kind;
-import dev.cordon.pce.provision.PolicyService;
+import dev.cordon.pce.policy.PolicyDocuments;
+import dev.cordon.pce.policy.PolicyHrefs;
 import dev.cordon.pce.store.Store;
 import dev.cordon.pce.store.Filter;
 import dev.cordon.pce.store.Page;
@@ -20,9 +21,9 @@ import java.util.Locale;
  */
 public final class VersionedReads {
     private final Store store;
-    private final PolicyService policy;
+    private final PolicyDocuments policy;
 
-    public VersionedReads(Store store, PolicyService policy) {
+    public VersionedReads(Store store, PolicyDocuments policy) {
         this.store = store;
         this.policy = policy;
     }
@@ -49,7 +50,7 @@ public final class VersionedReads {
         for (JsonNode n : snapshotObjects(org, k, pversion)) {
             if (draftHref.equals(Json.text(n, "href"))) return (ObjectNode) n;
         }
-        throw ApiException.notFound("No " + k.what() + " " + PolicyService.rewrite(draftHref, pversion)
+        throw ApiException.notFound("No " + k.what() + " " + PolicyHrefs.rewrite(draftHref, pversion)
                 + " in policy version " + pversion + ".");
     }
 

@@ -28,7 +28,8 @@ import dev.cordon.pce.core.Json;
 import dev.cordon.pce.core.Kind;
 import dev.cordon.pce.explain.PolicyCheck;
 import dev.cordon.pce.objects.ObjectService;
-import dev.cordon.pce.provision.PolicyService;
+import dev.cordon.pce.policy.PolicyHrefs;
+import dev.cordon.pce.policy.PolicyParts;
 import io.javalin.apibuilder.EndpointGroup;
 import java.util.List;
 
@@ -38,14 +39,14 @@ import java.util.List;
  * and this group before the versioned objects ({@code /sec_policy/{pv}/{kind}}).
  */
 public final class PolicyEndpoints implements EndpointGroup {
-    private final PolicyService policy;
+    private final PolicyParts policy;
     private final PolicyCheck policyCheck;
     private final ObjectService objects;
     private final VersionedReads reads;
     private final Roles roles;
     private final Orgs orgs;
 
-    public PolicyEndpoints(PolicyService policy, PolicyCheck policyCheck, ObjectService objects, VersionedReads reads,
+    public PolicyEndpoints(PolicyParts policy, PolicyCheck policyCheck, ObjectService objects, VersionedReads reads,
                            Roles roles, Orgs orgs) {
         this.policy = policy;
         this.policyCheck = policyCheck;
@@ -59,18 +60,18 @@ public final class PolicyEndpoints implements EndpointGroup {
     public void addEndpoints() {
         get("/api/v2/orgs/{org}/sec_policy", roles.read(ctx -> {
             int org = orgs.org(ctx);
-            list(ctx, policy.versions(org, limit(ctx)).stream().map(n -> (JsonNode) n).toList(),
-                    policy.versionCount(org));
+            list(ctx, policy.versions().versions(org, limit(ctx)).stream().map(n -> (JsonNode) n).toList(),
+                    policy.versions().versionCount(org));
         }));
         post("/api/v2/orgs/{org}/sec_policy", roles.admin(ctx ->
-                created(ctx, policy.provision(orgs.org(ctx), bodyOrEmpty(ctx), p(ctx)))));
-        get("/api/v2/orgs/{org}/sec_policy/pending", roles.read(ctx -> ok(ctx, policy.pending(orgs.org(ctx)))));
+                created(ctx, policy.provisioning().provision(orgs.org(ctx), bodyOrEmpty(ctx), p(ctx)))));
+        get("/api/v2/orgs/{org}/sec_policy/pending", roles.read(ctx -> ok(ctx, policy.provisioning().pending(orgs.org(ctx)))));
         delete("/api/v2/orgs/{org}/sec_policy/pending", roles.admin(ctx -> {
-            policy.revert(orgs.org(ctx), p(ctx));
+            policy.provisioning().revert(orgs.org(ctx), p(ctx));
             ctx.status(204);
         }));
         post("/api/v2/orgs/{org}/sec_policy/draft/import", roles.admin(ctx ->
-                ok(ctx, policy.importDocument(orgs.org(ctx), RequestLimits.body(ctx), p(ctx)))));
+                ok(ctx, policy.imports().importDocument(orgs.org(ctx), RequestLimits.body(ctx), p(ctx)))));
         get("/api/v2/orgs/{org}/sec_policy/{pv}", roles.read(ctx -> {
             int org = orgs.org(ctx);
             if ("draft".equals(pv(ctx))) {
@@ -78,26 +79,26 @@ public final class PolicyEndpoints implements EndpointGroup {
                         + " /orgs/" + org + "/sec_policy/pending lists its changes, and"
                         + " /orgs/" + org + "/sec_policy/draft/rule_sets (and the other kinds) its objects.");
             }
-            long v = policy.resolveVersion(org, pv(ctx));
-            ok(ctx, policy.versions(org, Integer.MAX_VALUE).stream()
+            long v = policy.documents().resolveVersion(org, pv(ctx));
+            ok(ctx, policy.versions().versions(org, Integer.MAX_VALUE).stream()
                     .filter(n -> n.get("version").asLong() == v).findFirst().orElseThrow());
         }));
         post("/api/v2/orgs/{org}/sec_policy/{pv}/restore", roles.admin(ctx ->
-                created(ctx, policy.restore(orgs.org(ctx), pv(ctx), p(ctx)))));
+                created(ctx, policy.provisioning().restore(orgs.org(ctx), pv(ctx), p(ctx)))));
         get("/api/v2/orgs/{org}/sec_policy/{pv}/policy_check", roles.read(ctx ->
                 raw(ctx, 200, policyCheck.check(orgs.org(ctx), pv(ctx), Requests.queryMap(ctx)))));
         get("/api/v2/orgs/{org}/sec_policy/{pv}/rule_conflicts", roles.read(ctx -> {
-            List<?> all = policy.engine(orgs.org(ctx), pv(ctx)).conflicts();
+            List<?> all = policy.engines().engine(orgs.org(ctx), pv(ctx)).conflicts();
             versionedArray(ctx, Json.write(all.subList(0, Math.min(limit(ctx), all.size()))), all.size());
         }));
         get("/api/v2/orgs/{org}/sec_policy/{pv}/export", roles.read(ctx ->
-                raw(ctx, 200, policy.export(orgs.org(ctx), pv(ctx)))));
+                raw(ctx, 200, policy.imports().export(orgs.org(ctx), pv(ctx)))));
         get("/api/v2/orgs/{org}/sec_policy/{pv}/firewall_settings", roles.read(ctx -> versioned(ctx,
-                reads.get(orgs.org(ctx), Kind.FIREWALL_SETTINGS, pv(ctx), PolicyService.settingsHref(orgs.org(ctx))))));
+                reads.get(orgs.org(ctx), Kind.FIREWALL_SETTINGS, pv(ctx), PolicyHrefs.settingsHref(orgs.org(ctx))))));
         put("/api/v2/orgs/{org}/sec_policy/{pv}/firewall_settings", roles.admin(ctx -> {
             draftOnly(ctx);
             int org = orgs.org(ctx);
-            objects.update(org, Kind.FIREWALL_SETTINGS, PolicyService.settingsHref(org), body(ctx, "firewall settings"), p(ctx));
+            objects.update(org, Kind.FIREWALL_SETTINGS, PolicyHrefs.settingsHref(org), body(ctx, "firewall settings"), p(ctx));
             ctx.status(204);
         }));
     }

@@ -10,7 +10,8 @@ import dev.cordon.pce.objects.ObjectService;
 import dev.cordon.pce.objects.PolicyObjectChecks;
 import dev.cordon.pce.auth.AccessControl;
 import dev.cordon.pce.auth.Principal;
-import dev.cordon.pce.provision.PolicyService;
+import dev.cordon.pce.policy.PolicyDocuments;
+import dev.cordon.pce.policy.PolicyHrefs;
 import dev.cordon.pce.store.Store;
 import dev.cordon.policy.model.Actor;
 import dev.cordon.policy.model.PolicyDocument;
@@ -33,11 +34,11 @@ public final class RuleSetChecks implements ObjectService.Checks {
     static final List<String> NESTED = List.of("rules", "deny_rules", "ip_tables_rules");
 
     private final Store store;
-    private final PolicyService policy;
+    private final PolicyDocuments policy;
     private final AccessControl access;
     private final Clock clock;
 
-    public RuleSetChecks(Store store, PolicyService policy, AccessControl access, Clock clock) {
+    public RuleSetChecks(Store store, PolicyDocuments policy, AccessControl access, Clock clock) {
         this.store = store;
         this.policy = policy;
         this.access = access;
@@ -75,7 +76,7 @@ public final class RuleSetChecks implements ObjectService.Checks {
                 if (href == null || !known.contains(href)) {
                     String fresh;
                     do { // a rule set imported before counters followed imports may already use the next number
-                        fresh = rsHref + "/" + segment(field) + "/" + store.counters().next(org, PolicyService.RULE_COUNTER);
+                        fresh = rsHref + "/" + segment(field) + "/" + store.counters().next(org, PolicyHrefs.RULE_COUNTER);
                     } while (!taken.add(fresh));
                     rule.put("href", fresh);
                     rule.put("created_at", now);
@@ -169,7 +170,7 @@ public final class RuleSetChecks implements ObjectService.Checks {
         // a stored workload that is set aside exists (requireReferences) but has no place in policy: the engine
         // checks the rule set as it will compile, without references to it
         java.util.Set<String> setAside = policy.setAside().excluded(org);
-        RuleSet checked = setAside.isEmpty() ? rs : dev.cordon.pce.provision.SetAside.withoutReferencesTo(
+        RuleSet checked = setAside.isEmpty() ? rs : dev.cordon.pce.policy.SetAside.withoutReferencesTo(
                 PolicyDocument.empty().withRuleSets(List.of(rs)), setAside).ruleSetsOrEmpty().get(0);
         sets.add(checked);
         uniqueExternalData(draft, rs);

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.cordon.pce.core.ApiException;
 import dev.cordon.pce.core.Json;
-import dev.cordon.pce.provision.PolicyService;
+import dev.cordon.pce.policy.PolicyDocuments;
 import dev.cordon.pce.ven.Heartbeats;
 import dev.cordon.policy.compile.Coexistence;
 import dev.cordon.policy.compile.CoexistenceResolver;
@@ -20,13 +20,13 @@ import java.util.Set;
  * A workload as the API shows it: the stored object plus two computed, read-only fields: {@code firewall_coexistence}
  * from the active firewall settings ({@code {"illumio_primary": bool}}, or null when exclusive), and for managed
  * workloads {@code agent.status} from the VEN's heartbeats; and {@code policy_conditions}, empty unless the engine
- * cannot compile the workload and leaves it out (see {@link dev.cordon.pce.provision.SetAside}).
+ * cannot compile the workload and leaves it out (see {@link dev.cordon.pce.policy.SetAside}).
  */
 public final class WorkloadView {
-    private final PolicyService policy;
+    private final PolicyDocuments policy;
     private final Heartbeats heartbeats;
 
-    public WorkloadView(PolicyService policy, Heartbeats heartbeats) {
+    public WorkloadView(PolicyDocuments policy, Heartbeats heartbeats) {
         this.policy = policy;
         this.heartbeats = heartbeats;
     }

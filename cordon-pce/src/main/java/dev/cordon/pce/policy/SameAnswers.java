@@ -1,4 +1,4 @@
-package dev.cordon.pce.provision;
+package dev.cordon.pce.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cordon.pce.core.Json;
@@ -42,21 +42,46 @@ final class SameAnswers {
     }
 
     static boolean of(PolicyDocument built, PolicyDocument next) {
-        if (hasNoHref(built) || hasNoHref(next)) return false;
         if (!Objects.equals(built.labelGroups(), next.labelGroups()) || !Objects.equals(built.workloads(), next.workloads())
                 || !Objects.equals(built.services(), next.services()) || !Objects.equals(built.ruleSets(), next.ruleSets())
                 || !Objects.equals(built.firewallSettings(), next.firewallSettings())) {
             return false;
         }
         // equal in both, so one set of strings serves both documents
-        Set<String> strings = new HashSet<>();
-        collect(Json.MAPPER.valueToTree(List.of(next.labelGroupsOrEmpty(), next.ruleSetsOrEmpty(), next.servicesOrEmpty())), strings);
-        if (next.firewallSettings() != null) collect(Json.MAPPER.valueToTree(next.firewallSettings()), strings);
-        for (Workload w : next.workloadsOrEmpty()) {
-            for (Ref r : w.labelsOrEmpty()) strings.add(r.href());
+        return References.of(next).sameReferenced(built, next);
+    }
+
+    /**
+     * Every string the referring objects of a document hold (label groups, rule sets, services, firewall settings,
+     * workloads' label hrefs). Kept with a cached engine: when only labels or IP lists change, the referring objects
+     * are the same, so the strings need not be collected again (on a large org that took longer than the check).
+     */
+    static final class References {
+        private final Set<String> strings;
+
+        private References(Set<String> strings) {
+            this.strings = strings;
         }
-        return referenced(built.labelsOrEmpty(), Label::href, strings).equals(referenced(next.labelsOrEmpty(), Label::href, strings))
-                && referenced(built.ipListsOrEmpty(), IpList::href, strings).equals(referenced(next.ipListsOrEmpty(), IpList::href, strings));
+
+        static References of(PolicyDocument d) {
+            Set<String> strings = new HashSet<>();
+            collect(Json.MAPPER.valueToTree(List.of(d.labelGroupsOrEmpty(), d.ruleSetsOrEmpty(), d.servicesOrEmpty())), strings);
+            if (d.firewallSettings() != null) collect(Json.MAPPER.valueToTree(d.firewallSettings()), strings);
+            for (Workload w : d.workloadsOrEmpty()) {
+                for (Ref r : w.labelsOrEmpty()) strings.add(r.href());
+            }
+            return new References(strings);
+        }
+
+        /**
+         * For two documents whose referring objects are those these strings came from: true when the labels and IP
+         * lists they refer to are equal in both (the others may differ: nothing sees them).
+         */
+        boolean sameReferenced(PolicyDocument built, PolicyDocument next) {
+            if (hasNoHref(built) || hasNoHref(next)) return false;
+            return referenced(built.labelsOrEmpty(), Label::href, strings).equals(referenced(next.labelsOrEmpty(), Label::href, strings))
+                    && referenced(built.ipListsOrEmpty(), IpList::href, strings).equals(referenced(next.ipListsOrEmpty(), IpList::href, strings));
+        }
     }
 
     private static boolean hasNoHref(PolicyDocument d) {

@@ -1,4 +1,4 @@
-package dev.cordon.pce.provision;
+package dev.cordon.pce.policy;
 
 import dev.cordon.pce.core.Json;
 import dev.cordon.pce.core.Kind;
@@ -20,7 +20,7 @@ import java.util.Set;
  * <p>Because the stamps live in the same database and move in the same transaction as the change, a cache keyed on
  * them is exact on every PCE node sharing that database, with no notification to wait for: once a write has
  * committed, any node's next read of the stamps sees it. Reading them costs one indexed query; they also say which
- * kinds changed, so that a cache can read only those again.
+ * kinds changed, so that a cache can read only those again. Stateless (the state is in the database).
  */
 public final class PolicyInputs {
     static final String PREFIX = "policy_inputs:";
@@ -34,6 +34,16 @@ public final class PolicyInputs {
 
         long of(String kind) {
             return byKind.getOrDefault(PREFIX + kind, 0L);
+        }
+
+        /** The stamps of these kinds only. */
+        Stamp only(java.util.Collection<String> kinds) {
+            Map<String, Long> out = new java.util.HashMap<>();
+            for (String k : kinds) {
+                Long v = byKind.get(PREFIX + k);
+                if (v != null) out.put(PREFIX + k, v);
+            }
+            return new Stamp(out);
         }
 
         /** Every kind at least as new as in {@code other}. */

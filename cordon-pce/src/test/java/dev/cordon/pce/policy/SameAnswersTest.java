@@ -1,4 +1,4 @@
-package dev.cordon.pce.provision;
+package dev.cordon.pce.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

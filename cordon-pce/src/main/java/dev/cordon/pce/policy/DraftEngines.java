@@ -1,4 +1,4 @@
-package dev.cordon.pce.provision;
+package dev.cordon.pce.policy;
 
 import dev.cordon.pce.core.Kind;
 import dev.cordon.policy.Engine;
@@ -24,12 +24,18 @@ import java.util.function.Supplier;
  * <p>The stamps are read <em>before</em> the inputs, so an engine is never labelled with stamps newer than what it
  * saw: a write that commits during a build moves them, and the next request builds again. A build that fails (an
  * invalid draft: 406 with every error) is not kept, nor one made inside a write transaction.
+ *
+ * <p>Threads: request threads; {@code byOrg} is read without a lock, replaced under the org's lock (one builder per
+ * org at a time, the others wait for its result), and never replaced by an entry with older stamps.
  */
 final class DraftEngines {
     private static final Set<String> LIGHT = Set.of(Kind.LABEL.kind(), Kind.IP_LIST.kind());
 
-    /** An engine, the stamps read before its inputs, and the draft as last read (the engine may be from before). */
-    private record Entry(PolicyInputs.Stamp stamp, Engine engine, PolicyDocument draft) {}
+    /**
+     * An engine, the stamps read before its inputs, the draft as last read (the engine may be from before) and the
+     * strings its referring objects hold (the same for both: only labels and IP lists differ between them).
+     */
+    private record Entry(PolicyInputs.Stamp stamp, Engine engine, PolicyDocument draft, SameAnswers.References refs) {}
 
     private final PolicyInputs inputs;
     private final Map<Integer, Entry> byOrg = new ConcurrentHashMap<>();
@@ -56,7 +62,8 @@ final class DraftEngines {
             Entry next = e != null && LIGHT.containsAll(newest.changedSince(e.stamp())) ? light(org, e, newest) : null;
             if (next == null) {
                 PolicyDocument draft = read.get();
-                next = new Entry(newest, SameAnswers.reuseOrBuild(e == null ? null : e.engine(), draft, build), draft);
+                next = new Entry(newest, SameAnswers.reuseOrBuild(e == null ? null : e.engine(), draft, build), draft,
+                        SameAnswers.References.of(draft));
             }
             Entry chosen = next;
             byOrg.merge(org, chosen, (old, neu) -> old.stamp().atLeast(neu.stamp()) ? old : neu);
@@ -70,11 +77,11 @@ final class DraftEngines {
         PolicyDocument draft = e.draft();
         if (changed.contains(Kind.LABEL.kind())) draft = draft.withLabels(inputs.labels(org));
         if (changed.contains(Kind.IP_LIST.kind())) draft = draft.withIpLists(inputs.ipLists(org));
-        if (!SameAnswers.of(e.engine().document(), draft)) return null;
+        if (!e.refs().sameReferenced(e.engine().document(), draft)) return null;
         // the other kinds are as validated before and the changed objects are referred to by nothing: validating
         // the labels and IP lists on their own finds whatever the whole document's validation would find in them
         PolicyDocument own = new PolicyDocument(draft.labelsOrEmpty(), null, null, draft.ipListsOrEmpty(), null, null, null);
         if (!Engine.validate(own).isEmpty()) return null;
-        return new Entry(newest, e.engine(), draft);
+        return new Entry(newest, e.engine(), draft, e.refs());
     }
 }

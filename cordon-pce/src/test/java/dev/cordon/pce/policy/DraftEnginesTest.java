@@ -1,4 +1,4 @@
-package dev.cordon.pce.provision;
+package dev.cordon.pce.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,18 +26,18 @@ class DraftEnginesTest {
     @TempDir
     Path dir;
     Store store;
-    PolicyService policy;
+    PolicyParts policy;
     PolicyInputs inputs;
 
     @BeforeEach
     void open() {
         store = Store.open(dir, null);
         Clock clock = Clock.systemUTC();
-        policy = new PolicyService(store, new Events(store, clock), clock);
+        policy = PolicyParts.wire(store, new Events(store, clock), clock);
         inputs = new PolicyInputs(store);
         store.writeVoid(() -> store.orgs().create(1, "Default", Json.now(clock)));
-        policy.initOrg(1, Principal.SYSTEM);
-        policy.importDocument(1, Json.write(OrgGenerator.generate(60, 40, 3)), Principal.SYSTEM);
+        policy.bootstrap().initOrg(1, Principal.SYSTEM);
+        policy.imports().importDocument(1, Json.write(OrgGenerator.generate(60, 40, 3)), Principal.SYSTEM);
     }
 
     @AfterEach
@@ -47,8 +47,8 @@ class DraftEnginesTest {
 
     @Test
     void theDraftReadTwiceAnswersTheSame() {
-        assertThat(SameAnswers.of(policy.document(1, "draft"), policy.document(1, "draft"))).isTrue();
-        assertThat(SameAnswers.of(policy.document(1, "active"), policy.document(1, "active"))).isTrue();
+        assertThat(SameAnswers.of(policy.documents().document(1, "draft"), policy.documents().document(1, "draft"))).isTrue();
+        assertThat(SameAnswers.of(policy.documents().document(1, "active"), policy.documents().document(1, "active"))).isTrue();
     }
 
     @Test
@@ -76,34 +76,34 @@ class DraftEnginesTest {
 
     @Test
     void aLabelChangeThatMattersIsSeenAndAnInvalidOneIsRefused() {
-        Engine first = policy.engine(1, "draft");
+        Engine first = policy.engines().engine(1, "draft");
         // a referenced label renamed: read again, not the same answers, a new engine
         String body = store.objects().get(1, Kind.LABEL.kind(), "/orgs/1/labels/1").orElseThrow();
         store.writeVoid(() -> store.objects().put(1, Kind.LABEL.kind(), "/orgs/1/labels/1",
                 Json.parse(body.replace("\"web\"", "\"web-renamed\"")), null));
-        Engine renamed = policy.engine(1, "draft");
+        Engine renamed = policy.engines().engine(1, "draft");
         assertThat(renamed).isNotSameAs(first);
         assertThat(renamed.document().labelsOrEmpty()).anyMatch(l -> l.value().equals("web-renamed"));
         // an unreferenced label without a key: the draft is invalid, and the check says so
         store.writeVoid(() -> store.objects().put(1, Kind.LABEL.kind(), "/orgs/1/labels/9003", Json.parse(
                 "{\"href\":\"/orgs/1/labels/9003\",\"value\":\"keyless\"}"), null));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> policy.engine(1, "draft"))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> policy.engines().engine(1, "draft"))
                 .isInstanceOf(dev.cordon.pce.core.ApiException.class);
     }
 
     @Test
     void aLabelNothingRefersToKeepsTheEngineAndARelabelDoesNot() {
-        Engine first = policy.engine(1, "draft");
-        assertThat(policy.engine(1, "draft")).isSameAs(first);
+        Engine first = policy.engines().engine(1, "draft");
+        assertThat(policy.engines().engine(1, "draft")).isSameAs(first);
         store.writeVoid(() -> store.objects().put(1, Kind.LABEL.kind(), "/orgs/1/labels/9001", Json.parse(
                 "{\"href\":\"/orgs/1/labels/9001\",\"key\":\"role\",\"value\":\"spare\"}"), null));
-        assertThat(policy.engine(1, "draft")).isSameAs(first);
+        assertThat(policy.engines().engine(1, "draft")).isSameAs(first);
 
         String w0 = "/orgs/1/workloads/w0";
         String body = store.objects().get(1, Kind.WORKLOAD.kind(), w0).orElseThrow();
         store.writeVoid(() -> store.objects().put(1, Kind.WORKLOAD.kind(), w0, Json.parse(body.replaceFirst(
                 "\"labels\":\\[[^\\]]*\\]", "\"labels\":[{\"href\":\"/orgs/1/labels/9001\"}]")), null));
-        Engine relabelled = policy.engine(1, "draft");
+        Engine relabelled = policy.engines().engine(1, "draft");
         assertThat(relabelled).isNotSameAs(first);
         assertThat(relabelled.findWorkload(w0).orElseThrow().labelsOrEmpty().get(0).href()).isEqualTo("/orgs/1/labels/9001");
     }

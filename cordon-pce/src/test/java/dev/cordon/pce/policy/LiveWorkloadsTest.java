@@ -1,4 +1,4 @@
-package dev.cordon.pce.provision;
+package dev.cordon.pce.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,13 +20,13 @@ class LiveWorkloadsTest {
     @TempDir
     Path dir;
     Store store;
-    PolicyService policy;
+    PolicyDocuments policy;
 
     @BeforeEach
     void open() {
         store = Store.open(dir, null);
         Clock clock = Clock.systemUTC();
-        policy = new PolicyService(store, new Events(store, clock), clock);
+        policy = PolicyParts.wire(store, new Events(store, clock), clock).documents();
         store.writeVoid(() -> {
             store.orgs().create(1, "Default", Json.now(clock));
             // the labels the workloads name: a workload naming a missing label is set aside, not live
