@@ -100,6 +100,12 @@ class NftablesTamperKernelTest {
     }
 
     @Test
+    void flushedSetIsDetectedAndRepaired() {
+        expectDetectedAndRepaired(applied(Coexistence.PRIMARY), ChangeKind.SET_MEMBER_REMOVED, "cordon-sclients-4",
+                "nft", "flush", "set", "ip", "cordon", "cordon-sclients-4");
+    }
+
+    @Test
     void foreignNativeTableIsTamperingWhenExclusiveAndIsRemoved() {
         Dataplane dp = applied(Coexistence.EXCLUSIVE);
         host.run("nft", "add", "table", "inet", "distro");

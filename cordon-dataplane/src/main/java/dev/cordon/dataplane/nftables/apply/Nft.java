@@ -48,7 +48,7 @@ public final class Nft {
             throw new DataplaneException("`" + r.commandLine() + "` failed in " + runner.where() + ": " + r.stderr().strip()
                     + ". Install nftables (apt-get install nftables) and run as root.", r.commandLine(), r.stderr());
         }
-        return Optional.of(NftJson.parse(r.stdout()));
+        return Optional.of(NftJson.parse(r.stdout(), terse));
     }
 
     /** Both families, read in parallel. */

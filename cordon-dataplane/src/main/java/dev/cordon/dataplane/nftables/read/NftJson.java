@@ -22,7 +22,13 @@ public final class NftJson {
 
     private NftJson() {}
 
+    /** A full listing: a set without "elem" is empty. */
     public static LiveTable parse(String json) {
+        return parse(json, false);
+    }
+
+    /** {@code terse}: the listing was {@code -t}, so sets have no elements to compare (null). */
+    public static LiveTable parse(String json, boolean terse) {
         JsonNode root;
         try {
             root = JSON.readTree(json);
@@ -53,8 +59,8 @@ public final class NftJson {
                 JsonNode s = item.get("set");
                 List<String> flags = new ArrayList<>();
                 s.path("flags").forEach(f -> flags.add(f.asText()));
-                List<String> elements = null;
-                if (s.has("elem")) {
+                List<String> elements = terse ? null : new ArrayList<>();
+                if (!terse && s.has("elem")) {
                     elements = new ArrayList<>();
                     for (JsonNode e : s.get("elem")) elements.add(element(e));
                     elements.sort(null);
