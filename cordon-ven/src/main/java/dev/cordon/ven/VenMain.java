@@ -34,8 +34,13 @@ public final class VenMain {
 
     /** Runs the VEN (or unpairs it) with {@code cfg}; returns the process exit code. */
     public static int run(AgentConfig cfg) {
+        return run(cfg, Backends.Choice.AUTO);
+    }
+
+    /** Runs the VEN (or unpairs it) with {@code cfg} and the dataplane backend {@code backend} ({@code --dataplane}). */
+    public static int run(AgentConfig cfg, Backends.Choice backend) {
         CommandRunner runner = cfg.netns() == null ? ProcessCommandRunner.host() : ProcessCommandRunner.inNamespace(cfg.netns());
-        DataplaneEnforcer enforcer = new DataplaneEnforcer(Backends.create(runner));
+        DataplaneEnforcer enforcer = new DataplaneEnforcer(Backends.create(runner, backend));
         StateDir state;
         try {
             state = StateDir.open(cfg.stateDir());
@@ -59,8 +64,8 @@ public final class VenMain {
         }, "cordon-ven-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            log.info("cordon ven {} starting: PCE {}, {}, state in {}", Agent.VERSION, cfg.pce(), runner.where(),
-                    state.dir());
+            log.info("cordon ven {} starting: PCE {}, {}, {} dataplane, state in {}", Agent.VERSION, cfg.pce(),
+                    runner.where(), enforcer.backend(), state.dir());
             agent.run();
             return OK;
         } catch (AgentException e) {

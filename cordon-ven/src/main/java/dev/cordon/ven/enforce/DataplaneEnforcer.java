@@ -24,6 +24,11 @@ public final class DataplaneEnforcer implements Enforcer {
         this.dataplane = dataplane;
     }
 
+    /** The dataplane backend's name ("iptables", "nftables"), as applied snapshots report it to the PCE. */
+    public String backend() {
+        return dataplane.backend();
+    }
+
     /** Checks that the firewall tools run where this enforcer works (fails with what to install otherwise). */
     public void preflight() {
         dataplane.preflight();
