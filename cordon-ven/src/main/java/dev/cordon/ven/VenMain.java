@@ -118,6 +118,7 @@ public final class VenMain {
         FirewallRestore unpair = null;
         Long tamperMs = null;
         Long pollWait = null;
+        Backends.Choice backend = Backends.Choice.AUTO;
         try {
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -132,6 +133,7 @@ public final class VenMain {
                     case "--unpair" -> unpair = FirewallRestore.parse(v);
                     case "--tamper-interval-ms" -> tamperMs = Long.parseLong(v);
                     case "--poll-wait-seconds" -> pollWait = Long.parseLong(v);
+                    case "--dataplane" -> backend = Backends.Choice.parse(v);
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
                 i++;
@@ -143,11 +145,11 @@ public final class VenMain {
                         tamperMs == null ? cfg.tamperInterval() : java.time.Duration.ofMillis(tamperMs),
                         cfg.heartbeatInterval());
             }
-            System.exit(run(cfg));
+            System.exit(run(cfg, backend));
         } catch (IllegalArgumentException e) {
             System.err.println("cordon ven: " + e.getMessage());
             System.err.println("usage: cordon ven --pce URL --activation-code CODE [--netns NAME] [--hostname NAME]"
-                    + " [--state-dir DIR] [--unpair saved|default]");
+                    + " [--state-dir DIR] [--dataplane auto|nftables|iptables] [--unpair saved|default]");
             System.exit(USAGE);
         }
     }

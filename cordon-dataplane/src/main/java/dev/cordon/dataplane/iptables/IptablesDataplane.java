@@ -145,7 +145,8 @@ public final class IptablesDataplane implements Dataplane {
 
     @Override
     public synchronized void restoreFirewall(SavedFirewall saved) {
-        if (!saved.backend().equals(backend())) {
+        // both backends save the same three texts (iptables-save per family, native nft tables)
+        if (!saved.backend().equals(backend()) && !saved.backend().equals("nftables")) {
             throw new DataplaneException("the firewall was saved by the " + saved.backend() + " backend; the iptables"
                     + " backend cannot restore it: unpair with firewall_restore default instead");
         }

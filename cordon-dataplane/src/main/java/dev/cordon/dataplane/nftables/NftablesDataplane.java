@@ -199,7 +199,7 @@ public final class NftablesDataplane implements Dataplane {
 
     @Override
     public synchronized void restoreFirewall(SavedFirewall saved) {
-        if (!saved.backend().equals(backend())) {
+        if (!saved.backend().equals(backend()) && !saved.backend().equals("iptables")) {
             throw new DataplaneException("the firewall was saved by the " + saved.backend() + " backend; the nftables"
                     + " backend cannot restore it: unpair with firewall_restore default instead");
         }

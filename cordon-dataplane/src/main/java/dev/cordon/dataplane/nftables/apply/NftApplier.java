@@ -47,6 +47,9 @@ public final class NftApplier {
         this.passMark = new PassMarkRules(nft.runner());
     }
 
+    /** Whether the pass mark rules are set: null until known (another process may have set them). */
+    private Boolean passMarkSet;
+
     /** Which batch the last apply sent: "incremental", "full", or "full after incremental failed". */
     private volatile String lastMode = "";
 
@@ -65,7 +68,10 @@ public final class NftApplier {
             remove();
             return new NftSnapshot(policy, Map.of(), false);
         }
-        if (desired.passMark()) passMark.ensure();
+        if (desired.passMark()) {
+            passMark.ensure();
+            passMarkSet = true;
+        }
         String extra = desired.coexistence() == Coexistence.EXCLUSIVE
                 ? NativeTables.deletions(tables.list().stream().filter(t -> !t.cordon()).toList()) : "";
         CommandResult r = null;
@@ -86,7 +92,7 @@ public final class NftApplier {
             r = nft.batch(full);
             if (!r.ok()) throw refused("applying Cordon's nftables tables", r, full);
         }
-        if (!desired.passMark()) passMark.remove();
+        if (!desired.passMark()) removePassMark();
         return snapshot(policy, desired);
     }
 
@@ -95,7 +101,14 @@ public final class NftApplier {
         String script = "add table ip cordon\ndelete table ip cordon\nadd table ip6 cordon\ndelete table ip6 cordon\n";
         CommandResult r = nft.batch(script);
         if (!r.ok()) throw refused("removing Cordon's nftables tables", r, script);
+        passMarkSet = null; // remove always looks: a crashed earlier process may have left them
+        removePassMark();
+    }
+
+    private void removePassMark() {
+        if (Boolean.FALSE.equals(passMarkSet)) return;
         passMark.remove();
+        passMarkSet = false;
     }
 
     public NftSnapshot snapshot(FirewallPolicy policy, NftDesired desired) {
