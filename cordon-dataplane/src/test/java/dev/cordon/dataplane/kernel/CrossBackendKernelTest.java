@@ -5,21 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cordon.dataplane.backend.Backends;
 import dev.cordon.policy.Engine;
 import dev.cordon.policy.model.PolicyDocument;
-import dev.cordon.policy.testing.Scenarios;
-import dev.cordon.policy.testing.Scenarios.Check;
-import dev.cordon.policy.testing.Scenarios.Scenario;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The two backends against each other: the same documents, flows and foreign rules, enforced once with iptables and
- * once with nftables in fresh namespaces, must give the same verdict matrix, flow by flow: every scenario file with
- * kernel-checkable flows, and one random document per coexistence state (seeded; {@code -Dcordon.diff.seed=N}
- * replays). The oracle's verdict is shown beside each differing flow.
+ * The two backends against each other: the same random documents and flows, enforced once with iptables and once
+ * with nftables in fresh namespaces, must give the same verdict matrix, flow by flow, one document per coexistence
+ * state (seeded; {@code -Dcordon.diff.seed=N} replays); the oracle's verdict is shown beside each differing flow.
+ * Every scenario file is enforced on both backends by {@code IptablesScenarioKernelTest} and
+ * {@code NftablesScenarioKernelTest} against the same expected matrix, so the backends agree on scenarios too;
+ * running each scenario a third and fourth time here would only double the cost.
  */
 class CrossBackendKernelTest {
     private static final int FLOWS = 26;
@@ -27,7 +25,12 @@ class CrossBackendKernelTest {
     private static Map<Connectivity.Probe, String> matrix(PolicyDocument doc, List<Connectivity.Probe> probes,
                                                           Map<String, List<List<String>>> foreign, Backends.Choice b) {
         try (Connectivity net = new Connectivity(doc, probes, foreign, b)) {
-            return net.matrix(probes);
+            // probes in parallel: a blocked one waits out its timeout
+            Map<Connectivity.Probe, String> got = new java.util.concurrent.ConcurrentHashMap<>();
+            probes.parallelStream().forEach(p -> got.put(p, net.passes(p) ? "allowed" : "blocked"));
+            Map<Connectivity.Probe, String> ordered = new java.util.LinkedHashMap<>();
+            probes.forEach(p -> ordered.put(p, got.get(p)));
+            return ordered;
         }
     }
 
@@ -40,26 +43,9 @@ class CrossBackendKernelTest {
     }
 
     @Test
-    void bothBackendsGiveTheSameMatrixForEveryScenarioAndForRandomFlows() {
+    void bothBackendsGiveTheSameMatrixForRandomPoliciesAndFlows() {
         List<String> report = new ArrayList<>();
         int compared = 0;
-        for (Scenario s : ScenarioKernelSuite.scenarios().toList()) {
-            Map<Connectivity.Probe, String> oracle = new LinkedHashMap<>();
-            List<Check> checks = new ArrayList<>(s.checks());
-            checks.addAll(s.kernelChecks());
-            for (Check c : checks) {
-                String p = c.proto().toLowerCase();
-                if (p.equals("6")) p = "tcp";
-                if (p.equals("17")) p = "udp";
-                if (!p.equals("tcp") && !p.equals("udp")) continue;
-                oracle.put(new Connectivity.Probe(c.from(), c.to(), c.port(), p), c.expect());
-            }
-            List<Connectivity.Probe> probes = new ArrayList<>(oracle.keySet());
-            var ipt = matrix(s.document(), probes, s.foreignRules(), Backends.Choice.IPTABLES);
-            var nft = matrix(s.document(), probes, s.foreignRules(), Backends.Choice.NFTABLES);
-            compared += probes.size();
-            if (!ipt.equals(nft)) report.add("scenario " + s.name() + ":\n" + diff(oracle, ipt, nft));
-        }
         long base = Long.getLong("cordon.diff.seed", System.currentTimeMillis());
         for (int state = 0; state < 3; state++) {
             Random r = new Random(base + state);

@@ -164,6 +164,28 @@ class NftablesTamperKernelTest {
     }
 
     @Test
+    void aChangedPolicyIsAppliedIncrementallyAndAfterTamperingWhole() {
+        dev.cordon.dataplane.nftables.NftablesDataplane dp = new dev.cordon.dataplane.nftables.NftablesDataplane(host.runner());
+        dp.apply(Policies.allowOne("192.0.2.10", 80, EnforcementMode.FULL, Coexistence.PRIMARY));
+        assertThat(dp.lastApplyMode()).isEqualTo("full");
+        dp.apply(Policies.allowOne("192.0.2.11", 80, EnforcementMode.FULL, Coexistence.PRIMARY));
+        assertThat(dp.lastApplyMode()).isEqualTo("incremental");
+        assertThat(dp.checkFull().changes()).isEmpty();
+        assertThat(host.run("nft", "list", "set", "ip", "cordon", "cordon-in-al-4").stdout())
+                .contains("192.0.2.11 . tcp . 80").doesNotContain("192.0.2.10");
+        // someone deletes the element the next apply would delete: the incremental batch is refused (ENOENT) as a
+        // whole, and the whole-table batch follows
+        host.run("nft", "delete", "element", "ip", "cordon", "cordon-in-al-4", "{ 192.0.2.11 . tcp . 80 }");
+        dp.apply(Policies.allowOne("192.0.2.12", 80, EnforcementMode.FULL, Coexistence.PRIMARY));
+        assertThat(dp.lastApplyMode()).isEqualTo("full after incremental failed");
+        assertThat(dp.checkFull().changes()).isEmpty();
+        assertThat(host.run("nft", "list", "set", "ip", "cordon", "cordon-in-al-4").stdout())
+                .contains("192.0.2.12 . tcp . 80").doesNotContain("192.0.2.11");
+        dp.apply(Policies.allowOne("192.0.2.12", 80, EnforcementMode.FULL, Coexistence.EXCLUSIVE));
+        assertThat(dp.lastApplyMode()).as("another coexistence state: other base chains").isEqualTo("full");
+    }
+
+    @Test
     void removeLeavesNoCordonTableNorPassMark() {
         Dataplane dp = applied(Coexistence.NOT_PRIMARY);
         dp.remove();
