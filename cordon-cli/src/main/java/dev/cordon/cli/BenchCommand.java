@@ -67,11 +67,16 @@ final class BenchCommand implements Runnable {
         @Option(names = "--connect-seconds", defaultValue = "3", description = "Seconds per connect-rate run, at least 1 (default ${DEFAULT-VALUE}).")
         int connectSeconds;
 
+        @Option(names = "--backend", defaultValue = "iptables",
+                description = "The dataplane backend to measure: iptables, nftables or auto (default ${DEFAULT-VALUE}).")
+        String backend;
+
         @Override
         public Integer call() {
             try {
                 dev.cordon.dataplane.bench.DataplaneBench.run(new dev.cordon.dataplane.bench.DataplaneBench.Options(
-                        rules, peers, repeats, java.time.Duration.ofSeconds(connectSeconds), System.out));
+                        rules, peers, repeats, java.time.Duration.ofSeconds(connectSeconds), System.out),
+                        Dataplanes.choice(backend));
             } catch (IllegalArgumentException e) {
                 throw new Cli.UserError("bad_size: " + e.getMessage());
             }

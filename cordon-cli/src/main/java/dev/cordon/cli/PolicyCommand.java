@@ -201,7 +201,8 @@ final class PolicyCommand implements Runnable {
             switch (format) {
                 case "json" -> out.println(PolicyJson.writePretty(p));
                 case "iptables" -> out.print(Dataplanes.render(p));
-                default -> throw new Cli.UserError("bad_format: --format '" + format + "': use json or iptables.");
+                case "nftables" -> out.print(Dataplanes.renderNftables(p));
+                default -> throw new Cli.UserError("bad_format: --format '" + format + "': use json, iptables or nftables.");
             }
             return Cli.OK;
         }
@@ -262,6 +263,11 @@ final class PolicyCommand implements Runnable {
         @Option(names = "--remove", description = "Remove Cordon's state instead of applying.")
         boolean remove;
 
+        @Option(names = "--dataplane", defaultValue = "auto",
+                description = "The dataplane backend: auto (nftables where nft and the kernel support it, else iptables),"
+                        + " nftables or iptables. Default: ${DEFAULT-VALUE}.")
+        String dataplane;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -269,7 +275,7 @@ final class PolicyCommand implements Runnable {
         public Integer call() {
             Engine engine = engine(file);
             FirewallPolicy p = engine.compile(workload, 0);
-            dev.cordon.dataplane.Dataplane dp = Dataplanes.forHost(netns);
+            dev.cordon.dataplane.Dataplane dp = Dataplanes.forHost(netns, Dataplanes.choice(dataplane));
             PrintWriter out = spec.commandLine().getOut();
             String where = netns == null ? "this host" : "network namespace " + netns;
             try {
@@ -283,8 +289,8 @@ final class PolicyCommand implements Runnable {
                 spec.commandLine().getErr().println("apply_failed: " + e.getMessage());
                 return Cli.FAILED;
             }
-            out.printf("applied the policy of %s to %s: %s, %s, %d inbound and %d outbound entries, %d sets (hash %s)%n",
-                    p.workload().name(), where, p.enforcementMode().wire(), p.coexistence().wire(), p.inbound().size(),
+            out.printf("applied the policy of %s to %s (%s backend): %s, %s, %d inbound and %d outbound entries, %d sets (hash %s)%n",
+                    p.workload().name(), where, dp.backend(), p.enforcementMode().wire(), p.coexistence().wire(), p.inbound().size(),
                     p.outbound().size(), p.sets().size(), p.hash());
             return Cli.OK;
         }

@@ -41,6 +41,11 @@ final class VenCommand implements Callable<Integer> {
     @Option(names = "--tamper-interval-ms", description = "How often to compare the firewall with the applied state (default 1000).")
     Long tamperIntervalMs;
 
+    @Option(names = "--dataplane", defaultValue = "auto",
+            description = "The dataplane backend: auto (nftables where nft and the kernel support it, else iptables),"
+                    + " nftables or iptables. Switching removes the other backend's state. Default: ${DEFAULT-VALUE}.")
+    String dataplane;
+
     @Option(names = "--unpair", description = "Unpair locally and restore the firewall: saved (as before activation) or default (open).")
     String unpair;
 
@@ -79,6 +84,6 @@ final class VenCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new Cli.UserError("bad_argument: " + e.getMessage());
         }
-        return VenMain.run(cfg);
+        return VenMain.run(cfg, Dataplanes.choice(dataplane));
     }
 }

@@ -14,7 +14,8 @@ public final class ApplyException extends DataplaneException {
         this(what, command, stderr, lineOf(stderr), input);
     }
 
-    private ApplyException(String what, String command, String stderr, int line, String input) {
+    /** A refused batch whose tool reports the input line its own way ({@code nft}: "/dev/stdin:17:3-9: Error"). */
+    public ApplyException(String what, String command, String stderr, int line, String input) {
         super(message(what, command, stderr, line, textOf(input, line)), command, stderr, line, textOf(input, line));
     }
 

@@ -20,6 +20,7 @@ import dev.cordon.policy.arch.ModuleRules;
 @AnalyzeClasses(packages = "dev.cordon.dataplane", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
     private static final String BACKEND = "dev.cordon.dataplane.iptables..";
+    private static final String NFT = "dev.cordon.dataplane.nftables..";
 
     @ArchTest
     static final ArchRule packagesHaveNoCycles = ModuleRules.noPackageCycles("dataplane");
@@ -39,8 +40,8 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule thePlanAndTheSharedPackagesKnowNoBackend = noClasses()
             .that().resideInAnyPackage("dev.cordon.dataplane", "dev.cordon.dataplane.plan..",
-                    "dev.cordon.dataplane.exec..", "dev.cordon.dataplane.conntrack..")
-            .should().dependOnClassesThat().resideInAPackage(BACKEND);
+                    "dev.cordon.dataplane.exec..", "dev.cordon.dataplane.conntrack..", "dev.cordon.dataplane.foreign..")
+            .should().dependOnClassesThat().resideInAnyPackage(BACKEND, NFT);
 
     @ArchTest
     static final ArchRule onlyTheFactoryAndTheBenchNameABackend = noClasses()
@@ -48,12 +49,18 @@ class ArchitectureTest {
             .and().resideOutsideOfPackages(BACKEND, "dev.cordon.dataplane.backend", "dev.cordon.dataplane.bench")
             .should().dependOnClassesThat().resideInAPackage(BACKEND);
 
+    @ArchTest
+    static final ArchRule onlyTheFactoryAndTheBenchNameTheNftablesBackend = noClasses()
+            .that().resideInAPackage("dev.cordon.dataplane..")
+            .and().resideOutsideOfPackages(NFT, "dev.cordon.dataplane.backend", "dev.cordon.dataplane.bench")
+            .should().dependOnClassesThat().resideInAPackage(NFT);
+
     /** The factory does name the backend: the rules above see real dependencies, not an empty import. */
     @ArchTest
     static void theFactoryNamesTheBackend(JavaClasses classes) {
         assertThat(classes.that(resideInAPackage("dev.cordon.dataplane.backend")).stream()
                 .flatMap(c -> c.getDirectDependenciesFromSelf().stream())
                 .map(d -> d.getTargetClass().getPackageName()))
-                .contains("dev.cordon.dataplane.iptables");
+                .contains("dev.cordon.dataplane.iptables", "dev.cordon.dataplane.nftables");
     }
 }

@@ -54,6 +54,13 @@ public final class Policies {
         return FirewallPolicy.of(WEB, 7, mode, c, sets, in, out, custom, List.of(new Endpoint("192.0.2.1", 8443)));
     }
 
+    /** {@link #rich} without its custom iptables statements (which the nftables backend refuses). */
+    public static FirewallPolicy richNoCustom(EnforcementMode mode, Coexistence c) {
+        FirewallPolicy p = rich(mode, c);
+        return FirewallPolicy.of(p.workload(), 7, p.enforcementMode(), p.coexistence(), p.sets(), p.inbound(), p.outbound(),
+                List.of(), p.controlPlane());
+    }
+
     /** Inbound tcp/{@code port} from {@code peer} (one v4 address) allowed; nothing else. */
     public static FirewallPolicy allowOne(String peer, int port, EnforcementMode mode, Coexistence c) {
         return FirewallPolicy.of(WEB, 1, mode, c,

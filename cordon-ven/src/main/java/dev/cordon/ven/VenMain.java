@@ -34,8 +34,13 @@ public final class VenMain {
 
     /** Runs the VEN (or unpairs it) with {@code cfg}; returns the process exit code. */
     public static int run(AgentConfig cfg) {
+        return run(cfg, Backends.Choice.AUTO);
+    }
+
+    /** Runs the VEN (or unpairs it) with {@code cfg} and the dataplane backend {@code backend} ({@code --dataplane}). */
+    public static int run(AgentConfig cfg, Backends.Choice backend) {
         CommandRunner runner = cfg.netns() == null ? ProcessCommandRunner.host() : ProcessCommandRunner.inNamespace(cfg.netns());
-        DataplaneEnforcer enforcer = new DataplaneEnforcer(Backends.create(runner));
+        DataplaneEnforcer enforcer = new DataplaneEnforcer(Backends.create(runner, backend));
         StateDir state;
         try {
             state = StateDir.open(cfg.stateDir());
@@ -59,8 +64,8 @@ public final class VenMain {
         }, "cordon-ven-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            log.info("cordon ven {} starting: PCE {}, {}, state in {}", Agent.VERSION, cfg.pce(), runner.where(),
-                    state.dir());
+            log.info("cordon ven {} starting: PCE {}, {}, {} dataplane, state in {}", Agent.VERSION, cfg.pce(),
+                    runner.where(), enforcer.backend(), state.dir());
             agent.run();
             return OK;
         } catch (AgentException e) {
@@ -113,6 +118,7 @@ public final class VenMain {
         FirewallRestore unpair = null;
         Long tamperMs = null;
         Long pollWait = null;
+        Backends.Choice backend = Backends.Choice.AUTO;
         try {
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -127,6 +133,7 @@ public final class VenMain {
                     case "--unpair" -> unpair = FirewallRestore.parse(v);
                     case "--tamper-interval-ms" -> tamperMs = Long.parseLong(v);
                     case "--poll-wait-seconds" -> pollWait = Long.parseLong(v);
+                    case "--dataplane" -> backend = Backends.Choice.parse(v);
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
                 i++;
@@ -138,11 +145,11 @@ public final class VenMain {
                         tamperMs == null ? cfg.tamperInterval() : java.time.Duration.ofMillis(tamperMs),
                         cfg.heartbeatInterval());
             }
-            System.exit(run(cfg));
+            System.exit(run(cfg, backend));
         } catch (IllegalArgumentException e) {
             System.err.println("cordon ven: " + e.getMessage());
             System.err.println("usage: cordon ven --pce URL --activation-code CODE [--netns NAME] [--hostname NAME]"
-                    + " [--state-dir DIR] [--unpair saved|default]");
+                    + " [--state-dir DIR] [--dataplane auto|nftables|iptables] [--unpair saved|default]");
             System.exit(USAGE);
         }
     }

@@ -9,13 +9,17 @@ import dev.cordon.dataplane.Dataplane;
 import dev.cordon.dataplane.exec.CommandRunner;
 import dev.cordon.dataplane.iptables.IptablesDataplane;
 import dev.cordon.dataplane.iptables.snapshot.IptablesSnapshot;
+import dev.cordon.dataplane.nftables.NftablesDataplane;
+import dev.cordon.dataplane.nftables.snapshot.NftSnapshot;
 import dev.cordon.policy.json.PolicyJson;
 import java.util.Locale;
 
 /**
  * The one place that knows which dataplane backends exist: it picks the implementation of {@link Dataplane} for a
- * host and reads and writes applied snapshots in the JSON form a VEN persists. Only iptables (with ipset) exists
- * today; {@link Choice} is the seam for choosing another one ({@code --dataplane auto|nftables|iptables} later).
+ * host and reads and writes applied snapshots in the JSON form a VEN persists. Two backends exist: iptables (with
+ * ipset) and native nftables; {@link Choice} is what {@code --dataplane auto|nftables|iptables} parses. The dataplane
+ * it creates removes the other backend's state before its first apply ({@link BackendSwitch}), so switching
+ * backends never leaves two Cordons in the kernel.
  *
  * <p>Snapshot JSON is the backend's own value with a leading {@code "backend"} field. Snapshots written before the
  * backend was named have no such field and are iptables snapshots.
@@ -27,15 +31,17 @@ public final class Backends {
 
     /** Which backend to use. */
     public enum Choice {
-        /** The best backend the host supports (today always iptables). */
+        /** nftables where {@code nft} runs and the kernel takes Cordon's tables ({@link #resolve}), else iptables. */
         AUTO,
         /** iptables and ipset, in either iptables variant (nf_tables or legacy). */
-        IPTABLES;
+        IPTABLES,
+        /** Native nftables: Cordon's own {@code ip cordon} and {@code ip6 cordon} tables, one transaction per apply. */
+        NFTABLES;
 
-        /** Parses "auto" or "iptables"; the message lists the known names. */
+        /** Parses "auto", "iptables" or "nftables"; the message lists the known names. */
         public static Choice parse(String s) {
             for (Choice c : values()) if (c.name().equalsIgnoreCase(s)) return c;
-            throw new IllegalArgumentException("dataplane backend '" + s + "' is not known: use auto or iptables");
+            throw new IllegalArgumentException("dataplane backend '" + s + "' is not known: use auto, nftables or iptables");
         }
 
         public String wire() {
@@ -50,9 +56,16 @@ public final class Backends {
 
     /** The dataplane for the network stack {@code runner} reaches, with the chosen backend. */
     public static Dataplane create(CommandRunner runner, Choice choice) {
-        return switch (choice) {
-            case AUTO, IPTABLES -> new IptablesDataplane(runner);
+        return switch (resolve(runner, choice)) {
+            case NFTABLES -> new BackendSwitch(new NftablesDataplane(runner), new IptablesDataplane(runner));
+            case AUTO, IPTABLES -> new BackendSwitch(new IptablesDataplane(runner), new NftablesDataplane(runner));
         };
+    }
+
+    /** The backend {@code choice} means where {@code runner} works: AUTO probes for nftables (nothing is committed). */
+    public static Choice resolve(CommandRunner runner, Choice choice) {
+        if (choice != Choice.AUTO) return choice;
+        return NftablesDataplane.supported(runner) ? Choice.NFTABLES : Choice.IPTABLES;
     }
 
     /** The snapshot as JSON, its backend named first. */
@@ -77,11 +90,12 @@ public final class Backends {
             if (!(tree instanceof ObjectNode o)) throw new IllegalArgumentException("an applied snapshot is a JSON object");
             JsonNode b = o.remove("backend");
             String backend = b == null || b.isNull() ? IptablesSnapshot.BACKEND : b.asText();
-            if (!backend.equals(IptablesSnapshot.BACKEND)) {
-                throw new IllegalArgumentException("the applied snapshot names backend '" + backend
-                        + "', which this Cordon does not have (it has iptables)");
-            }
-            return JSON.treeToValue(o, IptablesSnapshot.class);
+            return switch (backend) {
+                case IptablesSnapshot.BACKEND -> JSON.treeToValue(o, IptablesSnapshot.class);
+                case NftSnapshot.BACKEND -> JSON.treeToValue(o, NftSnapshot.class);
+                default -> throw new IllegalArgumentException("the applied snapshot names backend '" + backend
+                        + "', which this Cordon does not have (it has iptables and nftables)");
+            };
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot read the applied snapshot: " + e.getOriginalMessage(), e);
         }

@@ -9,6 +9,9 @@ import dev.cordon.dataplane.exec.CommandRunner;
 import dev.cordon.dataplane.exec.ProcessCommandRunner;
 import dev.cordon.dataplane.iptables.render.DesiredState;
 import dev.cordon.dataplane.iptables.render.IptablesRenderer;
+import dev.cordon.dataplane.nftables.render.NftDesired;
+import dev.cordon.dataplane.nftables.render.NftRenderer;
+import dev.cordon.dataplane.nftables.render.NftScript;
 import dev.cordon.dataplane.iptables.render.RestoreScript;
 import dev.cordon.dataplane.iptables.render.SetSpec;
 import dev.cordon.dataplane.iptables.render.TableSpec;
@@ -93,6 +96,11 @@ public final class DataplaneBench {
     }
 
     public static void run(Options o) {
+        run(o, Backends.Choice.IPTABLES);
+    }
+
+    /** The bench on the chosen backend ({@code --backend}); "raw" is that backend's own tools fed the same state. */
+    public static void run(Options o, Backends.Choice choice) {
         CommandRunner root = ProcessCommandRunner.host();
         String id = HexFormat.of().formatHex(new SecureRandom().generateSeed(3));
         String srv = "cdp-bench-" + id + "-s";
@@ -114,24 +122,39 @@ public final class DataplaneBench {
             FirewallPolicy policy = policy(o.rules(), o.peers(), "10.255.0.2");
             int port = 20000 + o.rules() - 1;
 
+            Backends.Choice backend = Backends.resolve(server, choice);
+            emit(o, "backend", "\"backend\":\"" + backend.wire() + "\"");
             long[] render = new long[Math.max(3, o.repeats())];
             DesiredState desired = null;
+            NftDesired nft = null;
             for (int i = 0; i < render.length; i++) {
                 long t = System.nanoTime();
-                desired = IptablesRenderer.render(policy);
-                desired.text();
+                if (backend == Backends.Choice.NFTABLES) {
+                    nft = NftRenderer.render(policy);
+                    nft.text();
+                } else {
+                    desired = IptablesRenderer.render(policy);
+                    desired.text();
+                }
                 render[i] = System.nanoTime() - t;
             }
-            emit(o, "render", "\"ms\":" + ms(median(render)) + ",\"sets\":" + desired.sets().size()
-                    + ",\"set_members\":" + desired.sets().stream().mapToInt(s -> s.members().size()).sum());
+            if (nft != null) {
+                emit(o, "render", "\"ms\":" + ms(median(render)) + ",\"sets\":" + nft.tables().stream().mapToInt(x -> x.sets().size()).sum()
+                        + ",\"set_members\":" + nft.tables().stream().flatMap(x -> x.sets().stream()).mapToInt(x -> x.elements().size()).sum());
+            } else {
+                emit(o, "render", "\"ms\":" + ms(median(render)) + ",\"sets\":" + desired.sets().size()
+                        + ",\"set_members\":" + desired.sets().stream().mapToInt(s -> s.members().size()).sum());
+            }
 
-            Dataplane dp = Backends.create(server);
+            Dataplane dp = Backends.create(server, backend);
+            final DesiredState iptDesired = desired;
+            final NftDesired nftDesired = nft;
             long[] raw = new long[o.repeats()];
             long[] apply = new long[o.repeats()];
             long[] reapply = new long[o.repeats()];
             for (int i = 0; i < o.repeats(); i++) {
                 dp.remove();
-                raw[i] = rawApply(server, desired);
+                raw[i] = nftDesired != null ? rawNft(server, nftDesired) : rawApply(server, iptDesired);
                 dp.remove();
                 long t = System.nanoTime();
                 dp.apply(policy);
@@ -178,6 +201,14 @@ public final class DataplaneBench {
             root.run("ip", "netns", "del", srv);
             root.run("ip", "netns", "del", cli);
         }
+    }
+
+    /** The same tables as one plain {@code nft -f} of the whole batch. */
+    private static long rawNft(CommandRunner ns, NftDesired desired) {
+        String script = NftScript.full(desired, "");
+        long t = System.nanoTime();
+        check(ns.run(List.of("nft", "-f", "-"), script, Duration.ofMinutes(2)));
+        return System.nanoTime() - t;
     }
 
     private static long rawApply(CommandRunner ns, DesiredState desired) {

@@ -13,6 +13,7 @@ import dev.cordon.dataplane.exec.CommandRunner;
 import dev.cordon.dataplane.iptables.apply.Applier;
 import dev.cordon.dataplane.iptables.apply.IptablesVariant;
 import dev.cordon.dataplane.iptables.apply.Kernel;
+import dev.cordon.dataplane.iptables.exclusive.NativeTablesGuard;
 import dev.cordon.dataplane.iptables.render.IptablesRenderer;
 import dev.cordon.dataplane.iptables.snapshot.IptablesSnapshot;
 import dev.cordon.dataplane.iptables.tamper.TamperDetector;
@@ -34,12 +35,14 @@ import java.util.Optional;
 public final class IptablesDataplane implements Dataplane {
     private final Kernel kernel;
     private final Applier applier;
+    private final NativeTablesGuard nativeTables;
     private IptablesSnapshot current;
     private long checks;
 
     public IptablesDataplane(CommandRunner runner) {
         this.kernel = new Kernel(runner);
         this.applier = new Applier(kernel);
+        this.nativeTables = new NativeTablesGuard(runner);
     }
 
     @Override
@@ -72,6 +75,7 @@ public final class IptablesDataplane implements Dataplane {
     @Override
     public synchronized IptablesSnapshot apply(FirewallPolicy policy) {
         IptablesSnapshot next = applier.apply(policy, IptablesRenderer.render(policy));
+        nativeTables.enforce(policy);
         if (current != null) {
             ConntrackFlusher.flush(kernel.runner(), ConntrackFlusher.commands(current.policy(), policy));
         }
@@ -102,6 +106,7 @@ public final class IptablesDataplane implements Dataplane {
         List<String> need = TamperDetector.setsNeedingMembers(current, live.sets(), full);
         Map<String, List<String>> members = need.isEmpty() ? Map.of() : kernel.members(need);
         changes.addAll(TamperDetector.compareSets(current, live.sets(), members));
+        changes.addAll(nativeTables.check(current.policy()));
         return new TamperReport(changes, full, System.nanoTime() - t0);
     }
 
@@ -109,6 +114,7 @@ public final class IptablesDataplane implements Dataplane {
     public synchronized void repair() {
         if (current == null) return;
         current = applier.apply(current.policy(), IptablesRenderer.render(current.policy()));
+        nativeTables.enforce(current.policy());
     }
 
     @Override
@@ -134,18 +140,20 @@ public final class IptablesDataplane implements Dataplane {
 
     @Override
     public SavedFirewall saveFirewall() {
-        return new SavedFirewall(backend(), kernel.saveText(Family.V4), kernel.saveText(Family.V6));
+        return new SavedFirewall(backend(), kernel.saveText(Family.V4), kernel.saveText(Family.V6), nativeTables.save());
     }
 
     @Override
     public synchronized void restoreFirewall(SavedFirewall saved) {
-        if (!saved.backend().equals(backend())) {
+        // both backends save the same three texts (iptables-save per family, native nft tables)
+        if (!saved.backend().equals(backend()) && !saved.backend().equals("nftables")) {
             throw new DataplaneException("the firewall was saved by the " + saved.backend() + " backend; the iptables"
                     + " backend cannot restore it: unpair with firewall_restore default instead");
         }
         remove();
         if (!saved.ipv4().isBlank()) restore(Family.V4, saved.ipv4(), false);
         if (!saved.ipv6().isBlank()) restore(Family.V6, saved.ipv6(), false);
+        nativeTables.restore(saved.nftables());
     }
 
     @Override

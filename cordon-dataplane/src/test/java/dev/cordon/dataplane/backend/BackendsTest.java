@@ -24,10 +24,39 @@ class BackendsTest {
 
     @Test
     void autoAndIptablesPickTheIptablesBackend() {
-        assertThat(Backends.create(new FakeCommandRunner())).isInstanceOf(IptablesDataplane.class);
+        assertThat(((BackendSwitch) Backends.create(new FakeCommandRunner())).chosen()).isInstanceOf(IptablesDataplane.class);
         assertThat(Backends.create(new FakeCommandRunner(), Backends.Choice.IPTABLES).backend()).isEqualTo("iptables");
         assertThat(Backends.Choice.parse("auto")).isEqualTo(Backends.Choice.AUTO);
-        assertThatThrownBy(() -> Backends.Choice.parse("pf")).hasMessageContaining("'pf'").hasMessageContaining("auto or iptables");
+        assertThatThrownBy(() -> Backends.Choice.parse("pf")).hasMessageContaining("'pf'").hasMessageContaining("auto, nftables or iptables");
+    }
+
+    @Test
+    void autoPicksNftablesWhereNftRunsAndTheKernelTakesCordonsTables() {
+        FakeCommandRunner nft = new FakeCommandRunner().answer(java.util.List.of("nft", "-v"), 0, "nftables v1.0.6 (Lester Gooch #5)\n", "");
+        assertThat(Backends.create(nft).backend()).isEqualTo("nftables");
+        assertThat(nft.calls()).extracting(FakeCommandRunner.Call::commandLine).contains("nft -c -f -");
+        FakeCommandRunner oldKernel = new FakeCommandRunner()
+                .answer(java.util.List.of("nft", "-v"), 0, "nftables v1.0.6 (Lester Gooch #5)\n", "")
+                .answer(java.util.List.of("nft", "-c"), 1, "", "Error: Could not process rule: Operation not supported");
+        assertThat(Backends.create(oldKernel).backend()).isEqualTo("iptables");
+        assertThat(Backends.create(new FakeCommandRunner(), Backends.Choice.NFTABLES).backend()).isEqualTo("nftables");
+        assertThat(Backends.Choice.parse("NFTables")).isEqualTo(Backends.Choice.NFTABLES);
+    }
+
+    @Test
+    void anNftablesSnapshotNamesItsBackendAndReadsBackEqual() {
+        var table = new dev.cordon.dataplane.nftables.read.LiveTable(
+                java.util.Map.of("filter-input", new dev.cordon.dataplane.nftables.read.LiveTable.Chain("filter", "input", -5,
+                        "accept", java.util.List.of("{\"expr\":[{\"jump\":{\"target\":\"CORDON-INPUT\"}}]}"))),
+                java.util.Map.of("cordon-speer-4", new dev.cordon.dataplane.nftables.read.LiveTable.Set("ipv4_addr",
+                        java.util.List.of("interval"), java.util.List.of("192.0.2.10"))));
+        var s = new dev.cordon.dataplane.nftables.snapshot.NftSnapshot(
+                Policies.allowOne("192.0.2.10", 80, EnforcementMode.FULL, Coexistence.EXCLUSIVE),
+                java.util.Map.of(dev.cordon.dataplane.Family.V4, table), false);
+        String json = Backends.toJson(s);
+        assertThat(json).startsWith("{\n  \"backend\" : \"nftables\",");
+        assertThat(Backends.fromJson(json)).isEqualTo(s);
+        assertThat(Backends.fromJson(json).owned()).isEqualTo(s.owned()).contains("ip cordon chain filter-input");
     }
 
     @Test

@@ -77,7 +77,13 @@ abstract class CoexistenceKernelSuite {
         Dataplane dp = apply(Coexistence.PRIMARY);
         String save = server.save();
         assertThat(save).contains(":DOCKER - ", ":DOCKER-USER - ", "MASQUERADE", "foreign-accept-all");
-        assertThat(firstRule(save, "INPUT")).contains("--comment cordon").contains("-j CORDON-INPUT");
+        if (backend() == Backends.Choice.IPTABLES) {
+            assertThat(firstRule(save, "INPUT")).contains("--comment cordon").contains("-j CORDON-INPUT");
+        } else {
+            // nftables: Cordon's own base chain runs before iptables-nft's filter chains (priority 0)
+            assertThat(server.run("nft", "list", "chain", "ip", "cordon", "filter-input").stdout())
+                    .contains("hook input priority filter - 5");
+        }
         assertThat(allowed.reaches(server.address, 9100, "tcp")).isTrue();
         assertThat(other.reaches(server.address, 9100, "tcp")).as("blocked traffic never reaches the foreign ACCEPT").isFalse();
         assertThat(dp.check().changes()).isEmpty();
@@ -99,6 +105,8 @@ abstract class CoexistenceKernelSuite {
         String save = server.save();
         assertThat(save).doesNotContain("CORDON").contains("foreign-accept-all", "MASQUERADE");
         assertThat(server.run("ipset", "list", "-n").stdout()).doesNotContain("cordon");
+        assertThat(save).doesNotContain("cordon-pass");
+        if (backend() == Backends.Choice.NFTABLES) assertThat(server.run("nft", "list", "tables").stdout()).doesNotContain("cordon");
     }
 
     /** The first rule of a filter-table chain (mangle has chains of the same names, and Cordon jumps there too). */

@@ -27,14 +27,14 @@ final class KernelPreflight {
         ProcessCommandRunner host = ProcessCommandRunner.host();
         List<String> missing = new ArrayList<>();
         for (String[] tool : new String[][] {{"iptables", "-V"}, {"ip6tables", "-V"}, {"ipset", "-v"}, {"ip", "-V"},
-                {"conntrack", "-V"}, {"python3", "-V"}}) {
+                {"conntrack", "-V"}, {"python3", "-V"}, {"nft", "-v"}}) {
             if (!host.run(tool).ok()) missing.add(tool[0]);
         }
         CommandResult id = host.run("id", "-u");
         String ci = "true".equals(System.getenv("CI")) ? " (CI=true: kernel tests never skip)" : "";
         if (!missing.isEmpty()) {
             return "kernel tests need " + String.join(", ", missing) + " on PATH" + ci
-                    + ": apt-get install -y iptables ipset conntrack iproute2 python3";
+                    + ": apt-get install -y iptables ipset conntrack iproute2 python3 nftables";
         }
         if (!id.ok() || !id.stdout().strip().equals("0")) {
             return "kernel tests need root (they create network namespaces and program iptables)" + ci

@@ -160,6 +160,13 @@ public final class Lab implements AutoCloseable {
             return r;
         }
 
+        /** Runs a command with {@code stdin} in the namespace; fails the test if it fails. */
+        public CommandResult runWithInput(String stdin, String... argv) {
+            CommandResult r = runner.run(List.of(argv), stdin, Duration.ofSeconds(30));
+            if (!r.ok()) throw new IllegalStateException("`" + r.commandLine() + "` in " + ns + " failed: " + r.stderr().strip());
+            return r;
+        }
+
         /** Plain iptables, as another tool would run it. */
         public void iptables(List<String> args) {
             List<String> argv = new ArrayList<>(List.of("iptables", "-w"));

@@ -24,6 +24,7 @@ public final class DataplaneEnforcer implements Enforcer {
         this.dataplane = dataplane;
     }
 
+    /** The dataplane backend's name ("iptables", "nftables"), as applied snapshots report it to the PCE. */
     @Override
     public String backend() {
         return dataplane.backend();

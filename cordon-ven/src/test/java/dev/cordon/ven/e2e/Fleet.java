@@ -130,7 +130,7 @@ final class Fleet implements AutoCloseable {
                 .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(2))
                 .withLegacyEnvFiles(List.of(state.resolve("ven.env")));
         ProcessCommandRunner runner = ProcessCommandRunner.inNamespace(host.ns);
-        Agent agent = VenMain.wire(cfg, runner, new DataplaneEnforcer(Backends.create(runner)), StateDir.open(state));
+        Agent agent = VenMain.wire(cfg, runner, new DataplaneEnforcer(Backends.create(runner, Backends.Choice.IPTABLES)), StateDir.open(state));
         Ven v = new Ven(name, host, agent);
         vens.put(name, v);
         v.thread.start();

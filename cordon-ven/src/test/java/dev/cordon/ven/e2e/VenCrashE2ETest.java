@@ -192,10 +192,15 @@ class VenCrashE2ETest {
         Process process;
 
         VenProcess(String pce, String code, String netns, Path stateDir) {
+            this(pce, code, netns, stateDir, "iptables");
+        }
+
+        VenProcess(String pce, String code, String netns, Path stateDir, String dataplane) {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             argv = List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
                     VenMain.class.getName(), "--pce", pce, "--activation-code", code, "--netns", netns,
-                    "--hostname", "crash", "--state-dir", stateDir.toString(), "--poll-wait-seconds", "30");
+                    "--hostname", "crash", "--state-dir", stateDir.toString(), "--poll-wait-seconds", "30",
+                    "--dataplane", dataplane);
         }
 
         File log;
@@ -236,6 +241,9 @@ class VenCrashE2ETest {
         static boolean isRestore(ProcessHandle h) {
             String[] args = h.info().arguments().orElse(new String[0]);
             for (String a : args) if (a.endsWith("-restore") || a.equals("restore")) return true;
+            // the nftables backend's one batch: `ip netns exec NS nft -f -` (the same process once ip has exec'd)
+            if (List.of(args).contains("-f") && (List.of(args).contains("nft")
+                    || h.info().command().map(c -> c.endsWith("/nft")).orElse(false))) return true;
             return h.info().command().map(c -> c.endsWith("-restore")).orElse(false);
         }
 

@@ -30,7 +30,7 @@ class DataplaneEnforcerTest {
     void aRefusedTableBecomesAnApplyExceptionWithCommandStderrAndLine() {
         FakeCommandRunner runner = new FakeCommandRunner()
                 .answer(List.of("iptables-restore"), 1, "", "iptables-restore: line 3 failed");
-        DataplaneEnforcer e = new DataplaneEnforcer(Backends.create(runner));
+        DataplaneEnforcer e = new DataplaneEnforcer(Backends.create(runner, Backends.Choice.IPTABLES));
         assertThatThrownBy(() -> e.apply(policy())).isInstanceOfSatisfying(ApplyException.class, x -> {
             assertThat(x.command()).startsWith("iptables-restore");
             assertThat(x.stderr()).contains("line 3 failed");
@@ -81,7 +81,7 @@ class DataplaneEnforcerTest {
     @Test
     void aChangeMadeDuringARepairsReadBackIsStillFoundByTheNextCheck() {
         TextKernel k = new TextKernel();
-        DataplaneEnforcer e = new DataplaneEnforcer(Backends.create(k.runner()));
+        DataplaneEnforcer e = new DataplaneEnforcer(Backends.create(k.runner(), Backends.Choice.IPTABLES));
         AppliedSnapshot applied = e.apply(policy());
         assertThat(e.check()).isEmpty();
         k.flush("CORDON-INPUT");
@@ -107,7 +107,7 @@ class DataplaneEnforcerTest {
     @Test
     void aSnapshotFileFromBeforeBackendsWereNamedIsReadAndWatched() throws Exception {
         TextKernel k = new TextKernel();
-        Dataplane dp = Backends.create(k.runner());
+        Dataplane dp = Backends.create(k.runner(), Backends.Choice.IPTABLES);
         String old = java.nio.file.Files.readString(java.nio.file.Path.of(
                 "../cordon-dataplane/src/test/resources/snapshots/applied-iptables-before-backends.json"));
         AppliedState previous = Backends.fromJson(old);

@@ -1,0 +1,249 @@
+package dev.cordon.dataplane.nftables;
+
+import dev.cordon.dataplane.AppliedState;
+import dev.cordon.dataplane.Change;
+import dev.cordon.dataplane.Dataplane;
+import dev.cordon.dataplane.DataplaneException;
+import dev.cordon.dataplane.Family;
+import dev.cordon.dataplane.SavedFirewall;
+import dev.cordon.dataplane.TamperReport;
+import dev.cordon.dataplane.conntrack.ConntrackFlusher;
+import dev.cordon.dataplane.exec.CommandResult;
+import dev.cordon.dataplane.exec.CommandRunner;
+import dev.cordon.dataplane.foreign.NativeTables;
+import dev.cordon.dataplane.foreign.NftTableId;
+import dev.cordon.dataplane.nftables.apply.Nft;
+import dev.cordon.dataplane.nftables.apply.NftApplier;
+import dev.cordon.dataplane.nftables.read.LiveTable;
+import dev.cordon.dataplane.nftables.read.NftJson;
+import dev.cordon.dataplane.nftables.render.NftDesired;
+import dev.cordon.dataplane.nftables.render.NftRenderer;
+import dev.cordon.dataplane.nftables.snapshot.NftSnapshot;
+import dev.cordon.dataplane.nftables.tamper.NftTamperDetector;
+import dev.cordon.policy.compile.Coexistence;
+import dev.cordon.policy.compile.FirewallPolicy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The native nftables backend: renders a {@link FirewallPolicy} to Cordon's tables {@code ip cordon} and
+ * {@code ip6 cordon} ({@link NftRenderer}), applies every change as one {@code nft -f} transaction
+ * ({@link NftApplier}), checks the live tables against the read-back {@link NftSnapshot} ({@link NftTamperDetector}),
+ * and saves and restores the firewall before Cordon (iptables-nft tables with the iptables tools, native tables
+ * with nft).
+ *
+ * <p>Exclusive: every other table (iptables-nft's and native ones, any family) is deleted in the same batch that
+ * writes Cordon's, so no foreign base chain is traversed; a table that appears later is tampering, and repair deletes
+ * it. The saved firewall holds them for unpair ({@code firewall_restore: saved}). Primary: Cordon's filter base chains
+ * run first (priority {@value NftRenderer#FIRST_PRIORITY}); its drops are final and its accepts go on to the others.
+ * Not primary: Cordon runs last ({@value NftRenderer#LAST_PRIORITY}) and judges only what iptables' filter chains
+ * passed on ({@code PassMarkRules}); native tables of other tools are "both must allow".
+ *
+ * <p>Every method is synchronised on this instance.
+ */
+public final class NftablesDataplane implements Dataplane {
+    private static final String PROBE = "add table ip cordon-probe\n"
+            + "add set ip cordon-probe s { type ipv4_addr . inet_proto . inet_service; flags interval; elements = { 10.0.0.0/8 . tcp . 80 } }\n"
+            + "add chain ip cordon-probe c { type filter hook input priority -5; policy accept; }\n"
+            + "add rule ip cordon-probe c ip saddr . meta l4proto . th dport @s accept\n";
+    /** Sets with at most this many elements in all are listed in full on every check (cheap at that size). */
+    static final int SMALL = 2000;
+
+    private final Nft nft;
+    private final NftApplier applier;
+    private final NativeTables native_;
+    private NftSnapshot current;
+    private NftDesired desired;
+    private long checks;
+
+    public NftablesDataplane(CommandRunner runner) {
+        this.nft = new Nft(runner);
+        this.applier = new NftApplier(nft);
+        this.native_ = applier.tables();
+    }
+
+    /**
+     * True when {@code nft} runs where {@code runner} works and the kernel takes what this backend writes (an
+     * interval set of a concatenation, checked with {@code nft -c}: nothing is committed).
+     */
+    public static boolean supported(CommandRunner runner) {
+        CommandResult v = runner.run("nft", "-v");
+        if (!v.ok() || !v.stdout().contains("nftables")) return false;
+        return runner.run(List.of("nft", "-c", "-f", "-"), PROBE, Duration.ofSeconds(30)).ok();
+    }
+
+    @Override
+    public String backend() {
+        return NftSnapshot.BACKEND;
+    }
+
+    @Override
+    public void preflight() {
+        CommandRunner runner = nft.runner();
+        CommandResult v = runner.run("nft", "-v");
+        if (!v.ok()) {
+            throw new DataplaneException("cannot run `nft -v` in " + runner.where() + ": " + v.stderr().strip()
+                    + ". Install nftables (apt-get install -y nftables) and run the VEN as root, or choose"
+                    + " --dataplane iptables.", v.commandLine(), v.stderr());
+        }
+        CommandResult p = runner.run(List.of("nft", "-c", "-f", "-"), PROBE, Duration.ofSeconds(30));
+        if (!p.ok()) {
+            throw new DataplaneException("the kernel in " + runner.where() + " does not take Cordon's nftables tables"
+                    + " (interval sets of concatenations need Linux 5.6 or later): " + p.stderr().strip()
+                    + ". Choose --dataplane iptables.", p.commandLine(), p.stderr());
+        }
+    }
+
+    /** The exact batch {@code cordon policy compile --format nftables} prints. Pure. */
+    public static String render(FirewallPolicy policy) {
+        return NftRenderer.render(policy).text();
+    }
+
+    @Override
+    public synchronized NftSnapshot apply(FirewallPolicy policy) {
+        NftDesired next = NftRenderer.render(policy);
+        NftSnapshot snap = applier.apply(policy, next, desired);
+        if (current != null) ConntrackFlusher.flush(nft.runner(), ConntrackFlusher.commands(current.policy(), policy));
+        current = snap;
+        desired = next;
+        checks = 0;
+        return snap;
+    }
+
+    /** Which batch the last apply sent ("incremental", "full", "full after incremental failed"). */
+    public String lastApplyMode() {
+        return applier.lastMode();
+    }
+
+    @Override
+    public synchronized TamperReport check() {
+        return check(++checks % FULL_CHECK_EVERY == 0);
+    }
+
+    @Override
+    public synchronized TamperReport checkFull() {
+        return check(true);
+    }
+
+    private TamperReport check(boolean full) {
+        long t0 = System.nanoTime();
+        if (current == null) return new TamperReport(List.of(), full, 0);
+        boolean listAll = full || elements(current) <= SMALL;
+        Map<Family, Optional<LiveTable>> live = nft.readAll(!listAll);
+        List<Change> changes = new ArrayList<>(NftTamperDetector.compare(current, live));
+        if (current.policy().coexistence() == Coexistence.EXCLUSIVE && !current.tables().isEmpty()) {
+            changes.addAll(NftTamperDetector.foreignTables(native_.list()));
+        }
+        if (current.passMark()) changes.addAll(applier.passMark().check());
+        return new TamperReport(changes, listAll, System.nanoTime() - t0);
+    }
+
+    private static long elements(NftSnapshot s) {
+        long n = 0;
+        for (LiveTable t : s.tables().values()) {
+            for (LiveTable.Set set : t.sets().values()) n += set.elements() == null ? 0 : set.elements().size();
+        }
+        return n;
+    }
+
+    @Override
+    public synchronized void repair() {
+        if (current == null) return;
+        NftDesired next = NftRenderer.render(current.policy());
+        // the kernel is not what the snapshot says: replace the tables whole rather than patch them
+        current = applier.apply(current.policy(), next, null);
+        desired = next;
+    }
+
+    @Override
+    public synchronized void remove() {
+        if (!native_.available()) {
+            throw new DataplaneException("cannot run `nft -v` in " + nft.runner().where()
+                    + ": install nftables (apt-get install -y nftables), or use --dataplane iptables");
+        }
+        applier.remove();
+        current = null;
+        desired = null;
+    }
+
+    @Override
+    public synchronized Optional<AppliedState> current() {
+        return Optional.ofNullable(current);
+    }
+
+    @Override
+    public synchronized void resume(AppliedState previous) {
+        if (!(previous instanceof NftSnapshot s)) {
+            throw new IllegalArgumentException("the applied snapshot was taken by the " + previous.backend()
+                    + " backend; the nftables backend cannot watch it: apply the policy again");
+        }
+        current = s;
+        desired = null;
+        checks = 0;
+    }
+
+    /** iptables-nft's tables (with the iptables tools, when installed) and every native table but Cordon's. */
+    @Override
+    public SavedFirewall saveFirewall() {
+        List<NftTableId> others = native_.list().stream().filter(NftTableId::nativeForeign).toList();
+        return new SavedFirewall(backend(), iptablesSave(Family.V4), iptablesSave(Family.V6), native_.save(others));
+    }
+
+    private String iptablesSave(Family f) {
+        CommandResult r = nft.runner().run(List.of(f == Family.V4 ? "iptables-save" : "ip6tables-save"), "", Duration.ofSeconds(30));
+        return r.ok() ? r.stdout() : "";
+    }
+
+    @Override
+    public synchronized void restoreFirewall(SavedFirewall saved) {
+        if (!saved.backend().equals(backend()) && !saved.backend().equals("iptables")) {
+            throw new DataplaneException("the firewall was saved by the " + saved.backend() + " backend; the nftables"
+                    + " backend cannot restore it: unpair with firewall_restore default instead");
+        }
+        remove();
+        for (Family f : Family.values()) {
+            String text = f == Family.V4 ? saved.ipv4() : saved.ipv6();
+            if (text.isBlank()) continue;
+            String tool = f == Family.V4 ? "iptables-restore" : "ip6tables-restore";
+            CommandResult r = nft.runner().run(List.of(tool, "-w"), text, Duration.ofSeconds(120));
+            if (!r.ok()) throw new DataplaneException("`" + r.commandLine() + "` failed in " + nft.runner().where() + ": "
+                    + r.stderr().strip(), r.commandLine(), r.stderr());
+        }
+        String script = NativeTables.deletions(native_.nativeForeign()) + saved.nftables();
+        if (!script.isBlank()) {
+            CommandResult r = native_.batch(script);
+            if (!r.ok()) throw new DataplaneException("restoring the saved nftables tables in " + nft.runner().where()
+                    + " failed: " + r.stderr().strip(), r.commandLine(), r.stderr());
+        }
+    }
+
+    /** Removes Cordon; iptables' built-in filter chains and other tables' filter base chains accept by policy. */
+    @Override
+    public synchronized void openFirewall() {
+        remove();
+        String accept = "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n";
+        for (String tool : List.of("iptables-restore", "ip6tables-restore")) {
+            nft.runner().run(List.of(tool, "-w", "--noflush"), accept, Duration.ofSeconds(60));
+        }
+        StringBuilder sb = new StringBuilder();
+        for (NftTableId t : native_.nativeForeign()) {
+            CommandResult r = nft.runner().run(List.of("nft", "-j", "list", "table", t.family(), t.name()), "", Duration.ofSeconds(30));
+            if (!r.ok()) continue;
+            NftJson.parse(r.stdout()).chains().forEach((name, c) -> {
+                if (c.hook() != null && "drop".equals(c.policy())) {
+                    sb.append("chain ").append(t.spec()).append(' ').append(name).append(" { type ").append(c.type())
+                            .append(" hook ").append(c.hook()).append(" priority ").append(c.prio())
+                            .append("; policy accept; }\n");
+                }
+            });
+        }
+        if (sb.length() > 0) {
+            CommandResult r = native_.batch(sb.toString());
+            if (!r.ok()) throw new DataplaneException("opening the other nftables tables in " + nft.runner().where()
+                    + " failed: " + r.stderr().strip(), r.commandLine(), r.stderr());
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package dev.cordon.dataplane.nftables.tamper;
+
+import dev.cordon.dataplane.Change;
+import dev.cordon.dataplane.ChangeKind;
+import dev.cordon.dataplane.Family;
+import dev.cordon.dataplane.foreign.NftTableId;
+import dev.cordon.dataplane.nftables.read.LiveTable;
+import dev.cordon.dataplane.nftables.read.NftJson;
+import dev.cordon.dataplane.nftables.snapshot.NftSnapshot;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * Compares the live kernel with an {@link NftSnapshot} (SPEC §6). Pure. Cordon owns its tables whole ({@code ip
+ * cordon}, {@code ip6 cordon}): every chain, rule, base-chain attribute and set of them counts in every state. When
+ * exclusive, any other table of any family is tampering too (a foreign firewall would be traversed). Set elements are
+ * compared when the live listing has them (a full or small check).
+ */
+public final class NftTamperDetector {
+    private NftTamperDetector() {}
+
+    public static List<Change> compare(NftSnapshot applied, Map<Family, Optional<LiveTable>> live) {
+        List<Change> out = new ArrayList<>();
+        for (Map.Entry<Family, LiveTable> e : applied.tables().entrySet()) {
+            Family f = e.getKey();
+            LiveTable a = e.getValue();
+            Optional<LiveTable> l = live.getOrDefault(f, Optional.empty());
+            if (l.isEmpty()) {
+                for (String c : a.chains().keySet()) out.add(new Change(f, NftTableId.CORDON, c, "table deleted", ChangeKind.CHAIN_DELETED));
+                continue;
+            }
+            compareTable(f, a, l.get(), out);
+        }
+        for (Family f : Family.values()) {
+            if (!applied.tables().containsKey(f) && live.getOrDefault(f, Optional.empty()).isPresent()) {
+                out.add(new Change(f, NftTableId.CORDON, "", "a Cordon table that no policy wants", ChangeKind.FOREIGN_CHAIN));
+            }
+        }
+        return out;
+    }
+
+    /** Exclusive: every table that is not Cordon's is a foreign firewall on the path. */
+    public static List<Change> foreignTables(List<NftTableId> live) {
+        List<Change> out = new ArrayList<>();
+        for (NftTableId t : live) {
+            if (!t.cordon()) out.add(new Change(t.ipFamily(), "nft " + t.spec(), "", "foreign table", ChangeKind.FOREIGN_CHAIN));
+        }
+        return out;
+    }
+
+    private static void compareTable(Family f, LiveTable a, LiveTable l, List<Change> out) {
+        String t = NftTableId.CORDON;
+        for (Map.Entry<String, LiveTable.Chain> e : a.chains().entrySet()) {
+            String name = e.getKey();
+            LiveTable.Chain ac = e.getValue();
+            LiveTable.Chain lc = l.chains().get(name);
+            if (lc == null) {
+                out.add(new Change(f, t, name, "", ChangeKind.CHAIN_DELETED));
+                continue;
+            }
+            if (!ac.header().equals(lc.header())) {
+                out.add(new Change(f, t, name, ac.header() + " -> " + lc.header(), ChangeKind.POLICY_CHANGED));
+            }
+            if (lc.rules().isEmpty() && !ac.rules().isEmpty()) {
+                out.add(new Change(f, t, name, "", ChangeKind.CHAIN_FLUSHED));
+            } else if (!ac.rules().equals(lc.rules())) {
+                List<String> gone = minus(ac.rules(), lc.rules());
+                List<String> added = minus(lc.rules(), ac.rules());
+                gone.forEach(r -> out.add(new Change(f, t, name, NftJson.describe(r), ChangeKind.RULE_DELETED)));
+                added.forEach(r -> out.add(new Change(f, t, name, NftJson.describe(r), ChangeKind.RULE_ADDED)));
+                if (gone.isEmpty() && added.isEmpty()) out.add(new Change(f, t, name, "", ChangeKind.RULE_REORDERED));
+            }
+        }
+        for (String name : l.chains().keySet()) {
+            if (!a.chains().containsKey(name)) out.add(new Change(f, t, name, "", ChangeKind.FOREIGN_CHAIN));
+        }
+        for (Map.Entry<String, LiveTable.Set> e : a.sets().entrySet()) {
+            String name = e.getKey();
+            LiveTable.Set as = e.getValue();
+            LiveTable.Set ls = l.sets().get(name);
+            if (ls == null || !ls.type().equals(as.type()) || !ls.flags().equals(as.flags())) {
+                out.add(new Change(f, t, name, "", ChangeKind.SET_MISSING));
+                continue;
+            }
+            if (ls.elements() == null || as.elements() == null) continue;
+            TreeSet<String> was = new TreeSet<>(as.elements());
+            TreeSet<String> is = new TreeSet<>(ls.elements());
+            for (String m : was) if (!is.contains(m)) out.add(new Change(f, t, name, m, ChangeKind.SET_MEMBER_REMOVED));
+            for (String m : is) if (!was.contains(m)) out.add(new Change(f, t, name, m, ChangeKind.SET_MEMBER_ADDED));
+        }
+        for (String name : l.sets().keySet()) {
+            if (!a.sets().containsKey(name)) out.add(new Change(f, t, name, "a set Cordon did not create", ChangeKind.FOREIGN_CHAIN));
+        }
+    }
+
+    private static List<String> minus(List<String> a, List<String> b) {
+        Map<String, Integer> count = new HashMap<>();
+        for (String s : b) count.merge(s, 1, Integer::sum);
+        List<String> out = new ArrayList<>();
+        for (String s : a) {
+            Integer n = count.get(s);
+            if (n == null || n == 0) out.add(s);
+            else count.put(s, n - 1);
+        }
+        return out;
+    }
+}
