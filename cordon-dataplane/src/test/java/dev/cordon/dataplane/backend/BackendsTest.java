@@ -44,6 +44,20 @@ class BackendsTest {
     }
 
     @Test
+    void autoKeepsIptablesWhereDockersRulesArePresent() {
+        FakeCommandRunner docker = new FakeCommandRunner()
+                .answer(java.util.List.of("nft", "-v"), 0, "nftables v1.0.6 (Lester Gooch #5)\n", "")
+                .answer(java.util.List.of("iptables-save", "-t", "nat"), 0,
+                        "*nat\n:PREROUTING ACCEPT [0:0]\n:DOCKER - [0:0]\n-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER\nCOMMIT\n", "");
+        assertThat(Backends.resolve(docker, Backends.Choice.AUTO)).isEqualTo(Backends.Choice.IPTABLES);
+        assertThat(Backends.resolve(docker, Backends.Choice.NFTABLES)).as("an explicit choice is kept").isEqualTo(Backends.Choice.NFTABLES);
+        FakeCommandRunner noDocker = new FakeCommandRunner()
+                .answer(java.util.List.of("nft", "-v"), 0, "nftables v1.0.6 (Lester Gooch #5)\n", "")
+                .answer(java.util.List.of("iptables-save", "-t", "nat"), 0, "*nat\n:PREROUTING ACCEPT [0:0]\n:DOCKER-LIKE - [0:0]\nCOMMIT\n", "");
+        assertThat(Backends.resolve(noDocker, Backends.Choice.AUTO)).isEqualTo(Backends.Choice.NFTABLES);
+    }
+
+    @Test
     void anNftablesSnapshotNamesItsBackendAndReadsBackEqual() {
         var table = new dev.cordon.dataplane.nftables.read.LiveTable(
                 java.util.Map.of("filter-input", new dev.cordon.dataplane.nftables.read.LiveTable.Chain("filter", "input", -5,

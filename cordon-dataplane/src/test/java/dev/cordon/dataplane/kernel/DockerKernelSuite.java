@@ -89,6 +89,9 @@ abstract class DockerKernelSuite {
             awaitPage();
             assertThat(get(admin, 8080)).as("before Cordon, a peer gets the container's page").contains(PAGE);
             assertThat(other.reaches(HOST, 8080, "tcp")).as("before Cordon, every peer reaches the published port").isTrue();
+            assertThat(dev.cordon.dataplane.backend.Backends.resolve(host.runner(), dev.cordon.dataplane.backend.Backends.Choice.AUTO))
+                    .as("--dataplane auto keeps iptables on a Docker host (published ports are judged there)")
+                    .isEqualTo(dev.cordon.dataplane.backend.Backends.Choice.IPTABLES);
             base = document();
         } catch (RuntimeException | Error e) {
             stopDocker();
