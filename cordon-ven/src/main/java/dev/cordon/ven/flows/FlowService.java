@@ -28,19 +28,17 @@ public final class FlowService implements AutoCloseable {
     private final FlowAggregator aggregator;
     private final FlowReporter reporter;
     private final FlowCapture capture;
-    private final Clock clock;
     private final Duration interval;
     private final CountDownLatch stop = new CountDownLatch(1);
     private volatile Set<String> local;
     private volatile Visibility visibility = Visibility.FLOW_FULL_DETAIL;
     private Thread thread;
 
-    private FlowService(FlowAggregator aggregator, FlowReporter reporter, FlowCapture capture, Clock clock,
-                        Duration interval, Set<String> local) {
+    private FlowService(FlowAggregator aggregator, FlowReporter reporter, FlowCapture capture, Duration interval,
+                        Set<String> local) {
         this.aggregator = aggregator;
         this.reporter = reporter;
         this.capture = capture;
-        this.clock = clock;
         this.interval = interval;
         this.local = local;
     }
@@ -69,7 +67,7 @@ public final class FlowService implements AutoCloseable {
                 agg.blocked(p, clock.instant());
             }
         });
-        FlowService s = new FlowService(agg, reporter, cap[0], clock, interval, Set.copyOf(local));
+        FlowService s = new FlowService(agg, reporter, cap[0], interval, Set.copyOf(local));
         self[0] = s;
         s.thread = new Thread(s::loop, "cordon-ven-flows" + netns.map(n -> "-" + n).orElse(""));
         s.thread.setDaemon(true);
@@ -94,11 +92,18 @@ public final class FlowService implements AutoCloseable {
         this.visibility = v;
     }
 
+    /** One report now (spool the interval, upload what is spooled), as the reporter thread does every interval. */
+    public int reportNow() {
+        synchronized (reporter) {
+            return reporter.reportOnce();
+        }
+    }
+
     private void loop() {
         while (true) {
             try {
                 if (stop.await(interval.toMillis(), TimeUnit.MILLISECONDS)) return;
-                reporter.reportOnce();
+                reportNow();
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
@@ -119,6 +124,8 @@ public final class FlowService implements AutoCloseable {
             }
         }
         capture.close();
-        reporter.spoolInterval();
+        synchronized (reporter) {
+            reporter.spoolInterval();
+        }
     }
 }
