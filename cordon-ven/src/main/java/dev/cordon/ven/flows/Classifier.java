@@ -21,6 +21,8 @@ public record Classifier(Set<String> local, RuleIndex rules, Long policyVersion)
     public static final String UNKNOWN = "unknown";
     public static final String OUTSIDE = "accepted_outside_cordon";
     public static final String BEFORE_START = "established_before_start";
+    /** Decided by a Cordon rule that shares one kernel rule (a class set) with others: the rule is not named. */
+    public static final String NOT_NAMED = "rule_not_named";
 
     public Classifier {
         local = Set.copyOf(local);
@@ -36,7 +38,8 @@ public record Classifier(Set<String> local, RuleIndex rules, Long policyVersion)
         boolean snapshot = e.kind() == ConnEvent.Kind.SNAPSHOT;
         Optional<FlowMark.Tag> tag = FlowMark.decode(e.mark());
         String decision = tag.map(FlowMark.Tag::decision).orElse(UNKNOWN);
-        String reason = tag.isPresent() ? null : snapshot ? BEFORE_START : OUTSIDE;
+        String reason = tag.isPresent() ? (tag.get().index() == FlowMark.OVERFLOW ? NOT_NAMED : null)
+                : snapshot ? BEFORE_START : OUTSIDE;
         String rule = tag.map(t -> rules.href(t.index())).orElse(null);
         return Optional.of(key(direction, me, peer, e.proto(), e.dstPort(), e.icmpType(), e.icmpCode(), decision,
                 reason, rule, snapshot));
@@ -51,7 +54,8 @@ public record Classifier(Set<String> local, RuleIndex rules, Long policyVersion)
         if (srcLocal == dstLocal) return Optional.empty();
         String direction = dstLocal ? "inbound" : "outbound";
         return Optional.of(key(direction, dstLocal ? p.dst() : p.src(), dstLocal ? p.src() : p.dst(), p.proto(),
-                p.dstPort(), p.icmpType(), p.icmpCode(), "blocked", null, rules.href(index.getAsInt()), false));
+                p.dstPort(), p.icmpType(), p.icmpCode(), "blocked",
+                index.getAsInt() == FlowMark.OVERFLOW ? NOT_NAMED : null, rules.href(index.getAsInt()), false));
     }
 
     private FlowKey key(String direction, String me, String peer, int proto, int port, int type, int code,
