@@ -21,6 +21,8 @@ public final class FlowMark {
     static final long ALLOWED = 1;
     static final long POTENTIALLY_BLOCKED = 2;
     public static final String BLOCKED_PREFIX = "cordon D ";
+    /** The NFLOG group Cordon's drop rules log to and the VEN listens on. */
+    public static final int NFLOG_GROUP = 1703;
 
     private FlowMark() {}
 

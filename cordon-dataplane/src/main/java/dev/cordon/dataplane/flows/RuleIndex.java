@@ -46,6 +46,12 @@ public final class RuleIndex {
         return Math.min(i, FlowMark.OVERFLOW);
     }
 
+    /** The index of {@code href}; {@link FlowMark#OVERFLOW} (no single rule named) when the policy does not name it. */
+    public int indexOrOverflow(String href) {
+        Integer i = href == null ? null : index.get(href);
+        return i == null ? FlowMark.OVERFLOW : Math.min(i, FlowMark.OVERFLOW);
+    }
+
     /** The href of {@code index}, or null for 0 (the default), the overflow index or an unknown one. */
     public String href(int index) {
         if (index <= 0 || index >= FlowMark.OVERFLOW || index > hrefs.size()) return null;

@@ -22,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class FlowCapture implements AutoCloseable {
     /** Where capture listens: namespace (empty = the host), NFLOG group (-1 = none), socket receive buffer. */
     public record Config(Optional<String> netns, int nflogGroup, int receiveBuffer) {
-        public static final int DEFAULT_GROUP = 1703;
+        public static final int DEFAULT_GROUP = dev.cordon.dataplane.flows.FlowMark.NFLOG_GROUP;
         public static final int DEFAULT_BUFFER = 8 << 20;
 
         public Config {
