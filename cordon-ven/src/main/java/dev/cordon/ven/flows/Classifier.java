@@ -17,7 +17,7 @@ import java.util.Set;
  * {@code accepted_outside_cordon} otherwise (a foreign rule accepted it before Cordon's jump). Immutable; a new
  * policy gives a new classifier.
  */
-public record Classifier(Set<String> local, RuleIndex rules, Long policyVersion) {
+public record Classifier(Set<String> local, RuleIndex rules, Long policyVersion, ClassSetRules classSets) {
     public static final String UNKNOWN = "unknown";
     public static final String OUTSIDE = "accepted_outside_cordon";
     public static final String BEFORE_START = "established_before_start";
@@ -26,6 +26,16 @@ public record Classifier(Set<String> local, RuleIndex rules, Long policyVersion)
 
     public Classifier {
         local = Set.copyOf(local);
+    }
+
+    /** Without the policy's entries: a class-set tag is reported as {@code rule_not_named}. */
+    public Classifier(Set<String> local, RuleIndex rules, Long policyVersion) {
+        this(local, rules, policyVersion, null);
+    }
+
+    /** For the policy in force: its rule table, version and entries. */
+    public static Classifier of(Set<String> local, dev.cordon.policy.compile.FirewallPolicy p) {
+        return new Classifier(local, RuleIndex.of(p), p.version(), new ClassSetRules(p));
     }
 
     public Optional<FlowKey> key(ConnEvent e) {
@@ -61,8 +71,16 @@ public record Classifier(Set<String> local, RuleIndex rules, Long policyVersion)
     private FlowKey key(String direction, String me, String peer, int proto, int port, int type, int code,
                         String decision, String reason, String rule, boolean snapshot) {
         boolean icmp = proto == 1 || proto == 58;
-        return new FlowKey(direction, me, peer, proto, icmp || port < 0 ? null : port,
+        FlowKey k = new FlowKey(direction, me, peer, proto, icmp || port < 0 ? null : port,
                 icmp && type >= 0 ? type : null, icmp && code >= 0 ? code : null, decision, reason, rule,
                 policyVersion, snapshot);
+        if (NOT_NAMED.equals(reason) && classSets != null) {
+            Optional<String> named = classSets.rule(k);
+            if (named.isPresent()) {
+                k = new FlowKey(direction, k.localIp(), peer, proto, k.port(), k.icmpType(), k.icmpCode(), decision,
+                        null, named.get(), policyVersion, snapshot);
+            }
+        }
+        return k;
     }
 }

@@ -79,8 +79,7 @@ public final class FlowService implements AutoCloseable {
     }
 
     static Classifier classifier(Set<String> local, FirewallPolicy p) {
-        return p == null ? new Classifier(local, RuleIndex.EMPTY, null)
-                : new Classifier(local, RuleIndex.of(p), p.version());
+        return p == null ? new Classifier(local, RuleIndex.EMPTY, null) : Classifier.of(local, p);
     }
 
     /** The policy now enforced: its rule table decodes connection marks from now on. */
