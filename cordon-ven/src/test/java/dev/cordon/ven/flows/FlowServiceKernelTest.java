@@ -59,8 +59,10 @@ class FlowServiceKernelTest {
                 assertThat(client.reaches("10.79.0.2", 81, "tcp")).isFalse();
                 ven.run("conntrack", "-D", "-p", "tcp", "--dport", "80");
                 List<JsonNode> got = new ArrayList<>();
-                // capture is asynchronous: report until the three kinds arrived (each report is one batch)
-                for (int i = 0; i < 50 && got.stream().map(f -> f.get("decision").asText()).distinct().count() < 3; i++) {
+                // capture is asynchronous: report until the three kinds and the DESTROY's counters arrived (each
+                // report is one batch)
+                for (int i = 0; i < 100 && (got.stream().map(f -> f.get("decision").asText()).distinct().count() < 3
+                        || sum(got, "allowed", 80, "bytes_in") == 0); i++) {
                     flows.reportNow();
                     got.clear();
                     synchronized (pce.stored) {
@@ -83,6 +85,56 @@ class FlowServiceKernelTest {
                 assertThat(dns.get("reason").asText()).as("no Cordon mark: a foreign rule accepted it")
                         .isEqualTo("accepted_outside_cordon");
                 assertThat(pce.stored.values()).allSatisfy(b -> assertThat(b.at("/dropped/kernel").asLong()).isZero());
+            }
+        } finally {
+            pce.stop();
+        }
+    }
+
+    /**
+     * The real thing below the PCE: a policy rendered and applied by the iptables dataplane (its flow tags), real
+     * connections, capture in the namespace: the allowed flow names its allow rule, the blocked one is full mode's
+     * default (no rule), as the engine's mode table says.
+     */
+    @Test
+    void theRenderedTagsOfAnAppliedPolicyGiveTheEnginesDecisionAndRule() throws Exception {
+        FlowReporterTest pce = new FlowReporterTest();
+        pce.dir = dir;
+        int port = pce.start(0);
+        try (Lab lab = Lab.create()) {
+            Lab.Host client = lab.host("10.79.1.1");
+            Lab.Host ven = lab.host("10.79.1.2");
+            dev.cordon.policy.compile.FirewallPolicy policy = dev.cordon.policy.compile.FirewallPolicy.of(
+                    new dev.cordon.policy.compile.WorkloadRef("/orgs/1/workloads/w1", "w1"), 5,
+                    dev.cordon.policy.model.EnforcementMode.FULL, dev.cordon.policy.compile.Coexistence.EXCLUSIVE,
+                    List.of(new dev.cordon.policy.compile.AddressSet("sclient", "client", List.of("10.79.1.1/32"), List.of())),
+                    List.of(new dev.cordon.policy.compile.PolicyEntry(dev.cordon.policy.compile.Action.ALLOW, "sclient",
+                            null, 6, 80, null, null, null, false, R2, "/orgs/1/sec_policy/active/rule_sets/1")),
+                    List.of(), List.of(), List.of());
+            ven.dataplane().apply(policy);
+            ven.listen(Set.of("tcp:80", "tcp:81"));
+            HttpPceClient http = new HttpPceClient(URI.create("http://127.0.0.1:" + port), null);
+            http.useCredentials("tok1.secret", null);
+            try (FlowService flows = FlowService.start(Optional.of(ven.ns), Set.of("10.79.1.2"), policy,
+                    dir.resolve("spool"), FlowSpool.DEFAULT_MAX_BYTES, Duration.ofHours(1), http, Clock.systemUTC())) {
+                assertThat(client.reaches("10.79.1.2", 80, "tcp")).isTrue();
+                assertThat(client.reaches("10.79.1.2", 81, "tcp")).isFalse();
+                List<JsonNode> got = new ArrayList<>();
+                for (int i = 0; i < 50 && got.stream().map(f -> f.get("decision").asText()).distinct().count() < 2; i++) {
+                    flows.reportNow();
+                    got.clear();
+                    synchronized (pce.stored) {
+                        pce.stored.values().forEach(b -> b.get("flows").forEach(got::add));
+                    }
+                    Thread.sleep(100);
+                }
+                assertThat(pce.problems).isEmpty();
+                JsonNode allowed = one(got, "allowed", 80);
+                assertThat(allowed.get("rule_href").asText()).isEqualTo(R2);
+                assertThat(allowed.get("policy_version").asLong()).isEqualTo(5);
+                JsonNode blocked = one(got, "blocked", 81);
+                assertThat(blocked.has("rule_href")).as("full: the default blocks, no rule").isFalse();
+                assertThat(blocked.has("reason")).isFalse();
             }
         } finally {
             pce.stop();
