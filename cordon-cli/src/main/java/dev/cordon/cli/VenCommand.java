@@ -46,6 +46,10 @@ final class VenCommand implements Callable<Integer> {
                     + " nftables or iptables. Switching removes the other backend's state. Default: ${DEFAULT-VALUE}.")
     String dataplane;
 
+    @Option(names = "--flow-report-interval", paramLabel = "SECONDS",
+            description = "How often to upload traffic flow summaries (default 60; 0 turns traffic reporting off).")
+    Long flowReportInterval;
+
     @Option(names = "--unpair", description = "Unpair locally and restore the firewall: saved (as before activation) or default (open).")
     String unpair;
 
@@ -77,6 +81,7 @@ final class VenCommand implements Callable<Integer> {
                 String pceUrl = pce != null ? pce : pairedPce(stateDir == null ? AgentConfig.DEFAULT_STATE_DIR : stateDir);
                 cfg = AgentConfig.of(pceUrl, activationCode, netns, hostname, stateDir);
                 if (endpoint) cfg = cfg.withVenType("endpoint");
+                if (flowReportInterval != null) cfg = cfg.withFlowReportInterval(Duration.ofSeconds(flowReportInterval));
                 if (tamperIntervalMs != null) {
                     cfg = cfg.withIntervals(cfg.pollWait(), Duration.ofMillis(tamperIntervalMs), cfg.heartbeatInterval());
                 }

@@ -13,6 +13,7 @@ import dev.cordon.ven.enforce.AppliedSnapshot;
 import dev.cordon.ven.enforce.Enforcer;
 import dev.cordon.ven.enforce.FirewallRestore;
 import dev.cordon.ven.enforce.TamperChange;
+import dev.cordon.ven.flows.FlowService;
 import dev.cordon.ven.host.HostInfo;
 import dev.cordon.ven.host.LegacySettings;
 import dev.cordon.ven.pce.Activation;
@@ -29,6 +30,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,6 +81,8 @@ public final class Agent {
     private final Supplier<HostInfo> host;
     private final StateDir state;
     private final Sleeper sleeper;
+    private final Function<FirewallPolicy, FlowService> flowStarter;
+    private volatile FlowService flows;
 
     private final Object lock = new Object();
     private final Deque<AgentEvent> outbox = new ArrayDeque<>();
@@ -97,6 +101,16 @@ public final class Agent {
 
     public Agent(AgentConfig cfg, PceClient pce, Enforcer enforcer, Supplier<HostInfo> host, StateDir state,
                  Sleeper sleeper) {
+        this(cfg, pce, enforcer, host, state, sleeper, null);
+    }
+
+    /**
+     * With traffic reporting: {@code flowStarter} starts it (given the policy in force, or null) once the VEN is
+     * activated; null means none.
+     */
+    public Agent(AgentConfig cfg, PceClient pce, Enforcer enforcer, Supplier<HostInfo> host, StateDir state,
+                 Sleeper sleeper, Function<FirewallPolicy, FlowService> flowStarter) {
+        this.flowStarter = flowStarter;
         this.cfg = cfg;
         this.pce = pce;
         this.enforcer = enforcer;
@@ -121,6 +135,7 @@ public final class Agent {
             restoreLastGood();
             activateWithRetry();
             if (!running) return;
+            startFlows();
             daemon("cordon-ven-tamper", this::tamperLoop);
             daemon("cordon-ven-report", this::reportLoop);
             syncLoop();
@@ -139,6 +154,19 @@ public final class Agent {
                 }
             }
             daemons.clear();
+            FlowService f = flows;
+            flows = null;
+            if (f != null) f.close();
+        }
+    }
+
+    /** Traffic reporting is an addition: when it cannot start, enforcement goes on without it. */
+    private void startFlows() {
+        if (flowStarter == null) return;
+        try {
+            flows = flowStarter.apply(lastGood);
+        } catch (RuntimeException e) {
+            log.warn("traffic reporting is off: {}", e.getMessage());
         }
     }
 
@@ -413,6 +441,8 @@ public final class Agent {
                 state.writeLastGoodPolicy(p);
                 state.writeAppliedSnapshot(snap.json());
                 lastGood = p;
+                FlowService f = flows;
+                if (f != null) f.policyApplied(p);
                 setSync(SyncState.APPLIED, List.of());
                 ObjectNode info = JSON.objectNode().put("policy_version", p.version()).put("policy_hash", p.hash())
                         .put("enforcement_mode", p.enforcementMode().wire())

@@ -29,11 +29,13 @@ import java.util.Objects;
  * @param backoffMax        the longest retry delay
  * @param legacyEnvFiles    agent environment files scanned for deprecated settings (SPEC §8)
  * @param unpair            non-null: do not run; unpair locally and restore the firewall this way
+ * @param flowReportInterval how often traffic flow summaries are uploaded ({@code --flow-report-interval}, default
+ *                          60 s); zero turns traffic capture off
  */
 public record AgentConfig(URI pce, String activationCode, String netns, String hostname, Path stateDir,
                           String venType, Clock clock, Duration pollWait, Duration tamperInterval,
                           Duration heartbeatInterval, Duration backoffMin, Duration backoffMax,
-                          List<Path> legacyEnvFiles, FirewallRestore unpair) {
+                          List<Path> legacyEnvFiles, FirewallRestore unpair, Duration flowReportInterval) {
     public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/cordon-ven");
     public static final Path DEFAULT_ENV_FILE = Path.of("/etc/default/cordon-ven");
 
@@ -48,6 +50,11 @@ public record AgentConfig(URI pce, String activationCode, String netns, String h
         if (backoffMax == null) backoffMax = Duration.ofSeconds(30);
         if (legacyEnvFiles == null) legacyEnvFiles = List.of(DEFAULT_ENV_FILE, stateDir.resolve("ven.env"));
         legacyEnvFiles = List.copyOf(legacyEnvFiles);
+        if (flowReportInterval == null) flowReportInterval = Duration.ofSeconds(60);
+        if (flowReportInterval.isNegative() || flowReportInterval.compareTo(Duration.ofHours(1)) > 0) {
+            throw new IllegalArgumentException("--flow-report-interval must be 1 to 3600 seconds (0 turns traffic"
+                    + " reporting off), not " + flowReportInterval.toSeconds());
+        }
         if (pce == null && unpair == null) {
             throw new IllegalArgumentException("--pce URL is required for a VEN that was never paired from this state"
                     + " directory (" + stateDir + "): the PCE's address, e.g. https://pce.example:8443");
@@ -85,13 +92,13 @@ public record AgentConfig(URI pce, String activationCode, String netns, String h
             throw new IllegalArgumentException("--pce '" + pceUrl + "' is not a URL: " + e.getMessage());
         }
         return new AgentConfig(uri, activationCode, netns, hostname, stateDir, null, null, null, null, null, null,
-                null, null, null);
+                null, null, null, null);
     }
 
     /** The form for a local unpair: no PCE needed. */
     public static AgentConfig forUnpair(String netns, Path stateDir, FirewallRestore restore) {
         return new AgentConfig(null, null, netns, null, stateDir, null, null, null, null, null, null, null, null,
-                Objects.requireNonNull(restore, "restore"));
+                Objects.requireNonNull(restore, "restore"), null);
     }
 
     private static void checkPce(URI pce) {
@@ -126,32 +133,37 @@ public record AgentConfig(URI pce, String activationCode, String netns, String h
 
     public AgentConfig withClock(Clock c) {
         return new AgentConfig(pce, activationCode, netns, hostname, stateDir, venType, c, pollWait, tamperInterval,
-                heartbeatInterval, backoffMin, backoffMax, legacyEnvFiles, unpair);
+                heartbeatInterval, backoffMin, backoffMax, legacyEnvFiles, unpair, flowReportInterval);
     }
 
     public AgentConfig withIntervals(Duration poll, Duration tamper, Duration heartbeat) {
         return new AgentConfig(pce, activationCode, netns, hostname, stateDir, venType, clock, poll, tamper, heartbeat,
-                backoffMin, backoffMax, legacyEnvFiles, unpair);
+                backoffMin, backoffMax, legacyEnvFiles, unpair, flowReportInterval);
     }
 
     public AgentConfig withBackoff(Duration min, Duration max) {
         return new AgentConfig(pce, activationCode, netns, hostname, stateDir, venType, clock, pollWait,
-                tamperInterval, heartbeatInterval, min, max, legacyEnvFiles, unpair);
+                tamperInterval, heartbeatInterval, min, max, legacyEnvFiles, unpair, flowReportInterval);
     }
 
     public AgentConfig withVenType(String type) {
         return new AgentConfig(pce, activationCode, netns, hostname, stateDir, type, clock, pollWait, tamperInterval,
-                heartbeatInterval, backoffMin, backoffMax, legacyEnvFiles, unpair);
+                heartbeatInterval, backoffMin, backoffMax, legacyEnvFiles, unpair, flowReportInterval);
     }
 
     public AgentConfig withLegacyEnvFiles(List<Path> files) {
         return new AgentConfig(pce, activationCode, netns, hostname, stateDir, venType, clock, pollWait,
-                tamperInterval, heartbeatInterval, backoffMin, backoffMax, Objects.requireNonNull(files), unpair);
+                tamperInterval, heartbeatInterval, backoffMin, backoffMax, Objects.requireNonNull(files), unpair, flowReportInterval);
     }
 
     public AgentConfig withUnpair(FirewallRestore restore) {
         return new AgentConfig(pce, activationCode, netns, hostname, stateDir, venType, clock, pollWait,
-                tamperInterval, heartbeatInterval, backoffMin, backoffMax, legacyEnvFiles, restore);
+                tamperInterval, heartbeatInterval, backoffMin, backoffMax, legacyEnvFiles, restore, flowReportInterval);
+    }
+
+    public AgentConfig withFlowReportInterval(Duration interval) {
+        return new AgentConfig(pce, activationCode, netns, hostname, stateDir, venType, clock, pollWait,
+                tamperInterval, heartbeatInterval, backoffMin, backoffMax, legacyEnvFiles, unpair, interval);
     }
 
     /** The retry delay after {@code failures} consecutive failures: min, 2·min, 4·min, ... capped at max. */

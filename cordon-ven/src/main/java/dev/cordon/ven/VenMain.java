@@ -6,6 +6,8 @@ import dev.cordon.dataplane.exec.CommandRunner;
 import dev.cordon.dataplane.exec.ProcessCommandRunner;
 import dev.cordon.ven.enforce.DataplaneEnforcer;
 import dev.cordon.ven.enforce.FirewallRestore;
+import dev.cordon.ven.flows.FlowService;
+import dev.cordon.ven.flows.FlowSpool;
 import dev.cordon.ven.host.HostProbe;
 import dev.cordon.ven.pce.HttpPceClient;
 import dev.cordon.ven.state.StateDir;
@@ -85,7 +87,23 @@ public final class VenMain {
     public static Agent wire(AgentConfig cfg, CommandRunner runner, DataplaneEnforcer enforcer, StateDir state) {
         HttpPceClient client = new HttpPceClient(cfg.pce(), null);
         HostProbe probe = new HostProbe(runner, cfg.hostname());
-        return new Agent(cfg, client, enforcer, probe::probe, state, Sleeper.REAL);
+        java.util.function.Function<dev.cordon.policy.compile.FirewallPolicy, FlowService> flows =
+                cfg.flowReportInterval().isZero() ? null : p -> FlowService.start(java.util.Optional.ofNullable(cfg.netns()),
+                        localAddresses(probe.probe()), p, state.dir().resolve("flows"), FlowSpool.DEFAULT_MAX_BYTES,
+                        cfg.flowReportInterval(), client, cfg.clock());
+        return new Agent(cfg, client, enforcer, probe::probe, state, Sleeper.REAL, flows);
+    }
+
+    /** The workload's own addresses (what decides a flow's direction), canonical as the kernel events give them. */
+    static java.util.Set<String> localAddresses(dev.cordon.ven.host.HostInfo h) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (var i : h.interfaces()) {
+            String a = i.address();
+            int slash = a.indexOf('/');
+            String c = dev.cordon.policy.membership.AddrRanges.canonical(slash < 0 ? a : a.substring(0, slash));
+            if (c != null) out.add(c);
+        }
+        return out;
     }
 
     /**
@@ -107,7 +125,7 @@ public final class VenMain {
     /**
      * A minimal stand-alone entry (the {@code cordon} CLI is the normal one):
      * {@code --pce URL --activation-code CODE [--netns NAME] [--hostname NAME] [--state-dir DIR]
-     * [--unpair saved|default] [--tamper-interval-ms N] [--poll-wait-seconds N]}.
+     * [--unpair saved|default] [--tamper-interval-ms N] [--poll-wait-seconds N] [--flow-report-interval SECONDS]}.
      */
     public static void main(String[] args) {
         String pce = null;
@@ -119,6 +137,7 @@ public final class VenMain {
         Long tamperMs = null;
         Long pollWait = null;
         Backends.Choice backend = Backends.Choice.AUTO;
+        Long flowInterval = null;
         try {
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -134,6 +153,7 @@ public final class VenMain {
                     case "--tamper-interval-ms" -> tamperMs = Long.parseLong(v);
                     case "--poll-wait-seconds" -> pollWait = Long.parseLong(v);
                     case "--dataplane" -> backend = Backends.Choice.parse(v);
+                    case "--flow-report-interval" -> flowInterval = Long.parseLong(v);
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
                 i++;
@@ -145,6 +165,7 @@ public final class VenMain {
                         tamperMs == null ? cfg.tamperInterval() : java.time.Duration.ofMillis(tamperMs),
                         cfg.heartbeatInterval());
             }
+            if (flowInterval != null) cfg = cfg.withFlowReportInterval(java.time.Duration.ofSeconds(flowInterval));
             System.exit(run(cfg, backend));
         } catch (IllegalArgumentException e) {
             System.err.println("cordon ven: " + e.getMessage());

@@ -139,6 +139,17 @@ public final class HttpPceClient implements PceClient {
         expect(send(post("/api/v2/ven/events", Wire.write(events), true), "events upload"), 204, "events upload");
     }
 
+    @Override
+    public String uploadTraffic(byte[] gzipJson) {
+        HttpRequest req = authorized(HttpRequest.newBuilder(base.resolve("/api/v2/ven/traffic")).timeout(CALL_TIMEOUT)
+                .header("Content-Type", "application/json").header("Content-Encoding", "gzip")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(gzipJson))).build();
+        HttpResponse<String> r = send(req, "traffic upload");
+        expect(r, 200, "traffic upload");
+        return r.body();
+    }
+
+
     private HttpRequest post(String path, String json, boolean auth) {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(CALL_TIMEOUT)
                 .header("Content-Type", "application/json")

@@ -28,4 +28,12 @@ public interface PceClient {
     void heartbeat(Heartbeat heartbeat);
 
     void uploadEvents(List<AgentEvent> events);
+
+    /**
+     * Uploads one gzip'd flow batch ({@code POST /api/v2/ven/traffic}, {@code Content-Encoding: gzip}) and returns
+     * the PCE's answer body (JSON {@code {"acknowledged_seq", "duplicate", "flows_stored"}}).
+     */
+    default String uploadTraffic(byte[] gzipJson) {
+        throw new PceException(PceException.Kind.REJECTED, 0, "this PCE client cannot upload traffic");
+    }
 }

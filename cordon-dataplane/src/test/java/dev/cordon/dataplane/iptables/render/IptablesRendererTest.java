@@ -57,7 +57,8 @@ class IptablesRendererTest {
         assertThat(last(EnforcementMode.SELECTIVE)).isEqualTo("-j ACCEPT");
         DesiredState vis = IptablesRenderer.render(Policies.allowOne("192.0.2.10", 80, EnforcementMode.VISIBILITY_ONLY, Coexistence.EXCLUSIVE));
         List<String> in = rules(vis, Family.V4, "filter", "CORDON-INPUT");
-        assertThat(in.get(in.size() - 2)).contains("-j LOG --log-prefix \"cordon-pb \"").contains("-m limit");
+        assertThat(in.get(in.size() - 3)).contains("-j LOG --log-prefix \"cordon-pb \"").contains("-m limit");
+        assertThat(in.get(in.size() - 2)).contains("-j CONNMARK"); // the flow tag (traffic-capture.md)
         assertThat(in.get(in.size() - 1)).isEqualTo("-j ACCEPT");
     }
 
@@ -106,7 +107,9 @@ class IptablesRendererTest {
     void customStatementsLiveInTheirOwnChainJumpedBeforeTheDefault() {
         DesiredState s = IptablesRenderer.render(Policies.rich(EnforcementMode.FULL, Coexistence.PRIMARY));
         List<String> in = rules(s, Family.V4, "filter", "CORDON-INPUT");
-        assertThat(in.subList(in.size() - 2, in.size())).containsExactly("-j CORDON-C-FILTER-INPUT", "-j DROP");
+        assertThat(in.subList(in.size() - 3, in.size())).containsExactly("-j CORDON-C-FILTER-INPUT",
+                "-m limit --limit 50/sec --limit-burst 100 -j NFLOG --nflog-prefix \"cordon D 0\" --nflog-group 1703"
+                        + " --nflog-size 128 --nflog-threshold 16", "-j DROP");
         assertThat(rules(s, Family.V4, "filter", "CORDON-C-FILTER-INPUT")).containsExactly("-p tcp --dport 2222 -j ACCEPT");
         assertThat(rules(s, Family.V4, "nat", "CORDON-POSTROUTING")).containsExactly("-j CORDON-C-NAT-POSTROUTING");
         assertThat(rules(s, Family.V6, "mangle", "CORDON-C-MANGLE-PREROUTING")).hasSize(1);

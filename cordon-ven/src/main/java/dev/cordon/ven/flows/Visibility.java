@@ -1,0 +1,42 @@
+package dev.cordon.ven.flows;
+
+/**
+ * A workload's {@code visibility_level} (Illumio's names), deciding what the VEN reports:
+ * {@code flow_full_detail} every decision with packet and byte counts; {@code flow_summary} every decision, counting
+ * connections only (packets and bytes left 0); {@code flow_drops} only {@code blocked} and
+ * {@code potentially_blocked} flows (with counts); {@code flow_off} nothing.
+ */
+public enum Visibility {
+    FLOW_FULL_DETAIL("flow_full_detail"), FLOW_SUMMARY("flow_summary"), FLOW_DROPS("flow_drops"), FLOW_OFF("flow_off");
+
+    private final String wire;
+
+    Visibility(String wire) {
+        this.wire = wire;
+    }
+
+    public String wire() {
+        return wire;
+    }
+
+    public static Visibility parse(String s) {
+        for (Visibility v : values()) {
+            if (v.wire.equals(s)) return v;
+        }
+        throw new IllegalArgumentException("visibility_level '" + s + "' is not known: use flow_full_detail,"
+                + " flow_summary, flow_drops or flow_off");
+    }
+
+    /** True when a flow of {@code decision} is reported at this level. */
+    public boolean reports(String decision) {
+        return switch (this) {
+            case FLOW_FULL_DETAIL, FLOW_SUMMARY -> true;
+            case FLOW_DROPS -> decision.equals("blocked") || decision.equals("potentially_blocked");
+            case FLOW_OFF -> false;
+        };
+    }
+
+    public boolean counts() {
+        return this != FLOW_SUMMARY;
+    }
+}
