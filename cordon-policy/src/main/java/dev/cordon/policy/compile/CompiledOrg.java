@@ -37,8 +37,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Every managed workload's firewall policy, computed per <em>policy class</em>, with incremental updates.
  *
  * <p>Design. Each rule scope has two address sets, named by their definition (actors + scope restriction), so a
- * workload's new address changes set members, never rule text. A set's members are a bit set over workloads
- * (computed from the {@link LabelIndex} by intersections) plus IP-list ranges. A workload's <em>class key</em> is
+ * workload's new address changes set members, never rule text. A set's members are a {@link WorkloadSet} (computed
+ * from the {@link LabelIndex}: by testing the few workloads carrying its guard labels, else by intersections) plus
+ * IP-list ranges. A workload's <em>class key</em> is
  * its mode, its coexistence state, the rule scopes whose provider set holds it (its inbound), those whose consumer
  * set holds it (its outbound), and its custom iptables rules. Workloads with equal keys share one compiled
  * {@link PolicyClass}; 100,000 workloads typically form a few hundred classes. A {@link FirewallPolicy} is
