@@ -37,8 +37,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Every managed workload's firewall policy, computed per <em>policy class</em>, with incremental updates.
  *
  * <p>Design. Each rule scope has two address sets, named by their definition (actors + scope restriction), so a
- * workload's new address changes set members, never rule text. A set's members are a bit set over workloads
- * (computed from the {@link LabelIndex} by intersections) plus IP-list ranges. A workload's <em>class key</em> is
+ * workload's new address changes set members, never rule text. A set's members are a {@link WorkloadSet} (computed
+ * from the {@link LabelIndex}: by testing the few workloads carrying its guard labels, else by intersections) plus
+ * IP-list ranges. A workload's <em>class key</em> is
  * its mode, its coexistence state, the rule scopes whose provider set holds it (its inbound), those whose consumer
  * set holds it (its outbound), and its custom iptables rules. Workloads with equal keys share one compiled
  * {@link PolicyClass}; 100,000 workloads typically form a few hundred classes. A {@link FirewallPolicy} is
@@ -66,6 +67,15 @@ public final class CompiledOrg {
     /** Which sets mention a label or require a key: a relabel re-evaluates only those. */
     private final Map<Integer, List<SetState>> setsByLabel = new HashMap<>();
     private final Map<String, List<SetState>> setsByKey = new HashMap<>();
+    /**
+     * Sets with a guard (labels one of which every member carries), by (mentioned label, guard label): a relabel
+     * re-evaluates a guarded set only when the workload carries a guard label before or after, so a role change
+     * looks at the sets of its own app rather than at every set mentioning the role. Unguarded sets stay in
+     * {@link #setsByLabel}.
+     */
+    private final Map<Long, List<SetState>> setsByLabelGuard = new HashMap<>();
+    /** Workloads per label when compiling started: only to pick the most selective guard, so staleness is harmless. */
+    private final int[] labelCounts;
     private final List<CustomRule> customs = new ArrayList<>();
     private final ClassKey[] keys;
     private final CoexistenceResolver.Result[] coexistence;
@@ -90,6 +100,8 @@ public final class CompiledOrg {
             addressKeys[w] = keysOf(workloads[w]);
         }
         index = r.index().copy();
+        labelCounts = new int[labelKeys.length];
+        for (int l = 0; l < labelCounts.length; l++) labelCounts[l] = index.countWithLabel(l);
         addressIndex = new AddressIndex(addressKeys);
         coexistenceEntries = r.document().coexistenceOrEmpty();
         for (RuleScope s : r.ruleScopes()) register(s);
@@ -245,28 +257,38 @@ public final class CompiledOrg {
             if (!changedLabels.remove(l)) changedLabels.add(l);
         }
         for (int l : changedLabels) changedKeys.add(labelKeys[l]);
+        Set<Integer> guards = new HashSet<>();
+        for (int l : labels[w]) guards.add(l);
+        for (int l : nl) guards.add(l);
         index.relabel(w, labels[w], nl, labelKeys);
         labels[w] = nl;
         workloads[w] = workloads[w].withLabels(newLabels);
         // only sets whose expressions mention a changed label or key can change for this workload
         Set<SetState> touched = new HashSet<>();
-        for (int l : changedLabels) touched.addAll(setsByLabel.getOrDefault(l, List.of()));
+        for (int l : changedLabels) {
+            touched.addAll(setsByLabel.getOrDefault(l, List.of()));
+            for (int g : guards) touched.addAll(setsByLabelGuard.getOrDefault(pair(l, g), List.of()));
+        }
         for (String k : changedKeys) touched.addAll(setsByKey.getOrDefault(k, List.of()));
+        // only sets whose membership of w flipped change w's key: the rest keep their entries
+        Set<SetState> flipped = new HashSet<>();
         for (SetState s : touched) {
             boolean in = s.contains(w, this);
             if (in != s.members.get(w)) {
                 s.members.set(w, in);
                 materialized.remove(s.id);
+                flipped.add(s);
             }
         }
         for (CustomRule c : customs) c.members.set(w, c.contains(w, this));
         coexistence[w] = resolveCoexistence(w);
-        setKey(w, rekey(w, touched));
+        setKey(w, rekey(w, flipped));
     }
 
     /**
-     * The class key of {@code w} after its labels changed: only rule scopes whose sets were {@code touched} can have
-     * changed, so the old key's other entries are kept and those scopes re-evaluated (the full {@link #keyOf} scans
+     * The class key of {@code w} after its labels changed: only rule scopes whose sets' membership of {@code w}
+     * flipped ({@code touched}) can have changed (an entry depends on that membership and the set's fixed cover),
+     * so the old key's other entries are kept and those scopes re-evaluated (the full {@link #keyOf} scans
      * every rule scope).
      */
     private ClassKey rekey(int w, Set<SetState> touched) {
@@ -310,9 +332,9 @@ public final class CompiledOrg {
             register(s);
             SetState p = providerSets.get(s.id());
             SetState c = consumerSets.get(s.id());
-            affected.or(p.members);
+            p.members.orInto(affected);
             affected.or(p.cover().any());
-            affected.or(c.members);
+            c.members.orInto(affected);
             affected.or(c.cover().any());
         }
         for (int w = affected.nextSetBit(0); w >= 0; w = affected.nextSetBit(w + 1)) {
@@ -360,9 +382,9 @@ public final class CompiledOrg {
     private SetState set(String definition, ActorSelector sel, LabelExpression restrict) {
         String id = "s" + Sha256.hex(definition, 6);
         return sets.computeIfAbsent(id, k -> {
-            BitSet m = sel.members(index);
-            if (restrict != null && !restrict.isAll()) m.and(restrict.members(index));
-            SetState s = new SetState(k, definition, sel, restrict == null || restrict.isAll() ? null : restrict, m);
+            LabelExpression r = restrict == null || restrict.isAll() ? null : restrict;
+            int[] guard = guardOf(sel, r);
+            SetState s = new SetState(k, definition, sel, r, members(sel, r, guard));
             Set<Integer> mentioned = new HashSet<>(sel.amsExclusions());
             Set<String> keys = new HashSet<>();
             for (LabelExpression e : java.util.Arrays.asList(sel.labels(), s.restrict)) {
@@ -370,10 +392,78 @@ public final class CompiledOrg {
                 mentioned.addAll(e.labelsMentioned());
                 keys.addAll(e.keysRequired());
             }
-            for (int l : mentioned) setsByLabel.computeIfAbsent(l, x -> new ArrayList<>()).add(s);
+            for (int l : mentioned) {
+                if (guard == null) {
+                    setsByLabel.computeIfAbsent(l, x -> new ArrayList<>()).add(s);
+                } else {
+                    for (int g : guard) setsByLabelGuard.computeIfAbsent(pair(l, g), x -> new ArrayList<>()).add(s);
+                }
+            }
             for (String key : keys) setsByKey.computeIfAbsent(key, x -> new ArrayList<>()).add(s);
             return s;
         });
+    }
+
+    private static long pair(int label, int guard) {
+        return ((long) label << 32) | (guard & 0xffffffffL);
+    }
+
+    /**
+     * The labels of the most selective key that every member of the set must carry one of (an included key of the
+     * scope restriction, or of the selector when it selects by labels only), or null when there is none.
+     */
+    private int[] guardOf(ActorSelector sel, LabelExpression restrict) {
+        List<Map<String, Set<Integer>>> conjuncts = new ArrayList<>(2);
+        if (restrict != null) conjuncts.add(restrict.includedByKey());
+        if (!sel.ams() && sel.workloads().isEmpty() && sel.labels() != null) conjuncts.add(sel.labels().includedByKey());
+        Set<Integer> best = null;
+        long bestCount = Long.MAX_VALUE;
+        for (Map<String, Set<Integer>> c : conjuncts) {
+            for (Set<Integer> ls : c.values()) {
+                long n = 0;
+                for (int l : ls) n += labelCounts.length > l ? labelCounts[l] : 0;
+                if (n < bestCount) {
+                    bestCount = n;
+                    best = ls;
+                }
+            }
+        }
+        return best == null ? null : best.stream().mapToInt(Integer::intValue).sorted().toArray();
+    }
+
+    /**
+     * The set's members. With a small guard, its candidates are tested one by one (the relabel path's test); else by
+     * set algebra over the index, which costs a few passes over every workload's bit and suits large sets.
+     */
+    private WorkloadSet members(ActorSelector sel, LabelExpression restrict, int[] guard) {
+        int n = workloads.length;
+        long candidates = 0;
+        if (guard != null) {
+            for (int g : guard) candidates += index.countWithLabel(g);
+        }
+        if (guard == null || candidates > Math.max(64, n / 256)) {
+            BitSet m = sel.members(index);
+            if (restrict != null) m.and(restrict.members(index));
+            return WorkloadSet.of(m, n);
+        }
+        int[] c = new int[(int) candidates];
+        int k = 0;
+        for (int g : guard) {
+            for (int w = index.nextWithLabel(g, 0); w >= 0; w = index.nextWithLabel(g, w + 1)) c[k++] = w;
+        }
+        if (guard.length > 1) Arrays.sort(c, 0, k);
+        int m = 0;
+        for (int i = 0; i < k; i++) {
+            int w = c[i];
+            if (m > 0 && c[m - 1] == w) continue;
+            if (holds(sel, restrict, w)) c[m++] = w;
+        }
+        return WorkloadSet.ofSorted(c, m, n);
+    }
+
+    private boolean holds(ActorSelector sel, LabelExpression restrict, int w) {
+        return sel.containsWorkload(w, labels[w], workloads[w].isManaged(), labelKeys)
+                && (restrict == null || restrict.matches(labels[w], labelKeys));
     }
 
     private CustomRule customRule(RuleSet rs, IpTablesRule ipt) {
@@ -436,7 +526,7 @@ public final class CompiledOrg {
 
     /** Appends scope {@code s} (with its "local addresses only" flag) to each workload the set holds. */
     private void collect(IntList[] lists, int s, SetState set) {
-        BitSet m = set.members;
+        WorkloadSet m = set.members;
         for (int w = m.nextSetBit(0); w >= 0; w = m.nextSetBit(w + 1)) {
             if (lists[w] != null) lists[w].add(s << 1);
         }
@@ -569,13 +659,13 @@ public final class CompiledOrg {
         final String definition;
         final ActorSelector selector;
         final LabelExpression restrict;
-        final BitSet members;
+        final WorkloadSet members;
         /** The rule scopes whose provider (consumer) side this set is. */
         final List<Integer> providerOf = new ArrayList<>(1);
         final List<Integer> consumerOf = new ArrayList<>(1);
         private AddressIndex.Cover cover;
 
-        SetState(String id, String definition, ActorSelector selector, LabelExpression restrict, BitSet members) {
+        SetState(String id, String definition, ActorSelector selector, LabelExpression restrict, WorkloadSet members) {
             this.id = id;
             this.definition = definition;
             this.selector = selector;
@@ -584,8 +674,7 @@ public final class CompiledOrg {
         }
 
         boolean contains(int w, CompiledOrg org) {
-            return selector.containsWorkload(w, org.labels[w], org.workloads[w].isManaged(), org.labelKeys)
-                    && (restrict == null || restrict.matches(org.labels[w], org.labelKeys));
+            return org.holds(selector, restrict, w);
         }
 
         /** Workload addresses inside the set's IP-list ranges: fixed for the set's life, so computed once. */

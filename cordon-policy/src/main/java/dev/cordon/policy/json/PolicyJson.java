@@ -76,6 +76,9 @@ public final class PolicyJson {
     }
 
     public static PolicyDocument readDocument(String text) {
+        // A plain document (not a scenario file) is read without a tree: one streaming pass refuses nulls in lists,
+        // a second binds the model. The tree of a 119 MB document cost about a gigabyte and half the load time.
+        if (plainDocumentWithoutNulls(text)) return read(text, PolicyDocument.class, "policy document");
         JsonNode root;
         try {
             root = MAPPER.readTree(text);
@@ -92,6 +95,53 @@ public final class PolicyJson {
         }
         rejectNullsInArrays(root, "policy document"); // an input boundary, as the PCE's request bodies are
         return read(root, PolicyDocument.class, "policy document");
+    }
+
+    /**
+     * True when {@code text} is one JSON object that is not a scenario file (no {@code policy} object standing in
+     * for a missing {@code rule_sets}) and holds no null in any list; false when the tree path must decide (it
+     * names the problem). Throws, as the tree path does, on JSON that does not parse and on nulls in lists.
+     */
+    private static boolean plainDocumentWithoutNulls(String text) {
+        List<ValidationError> errors = new java.util.ArrayList<>();
+        boolean policyObject = false;
+        boolean ruleSets = false;
+        try (com.fasterxml.jackson.core.JsonParser p = MAPPER.getFactory().createParser(text)) {
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) return false;
+            int depth = 1;
+            com.fasterxml.jackson.core.JsonToken t;
+            while (depth > 0 && (t = p.nextToken()) != null) {
+                switch (t) {
+                    case START_OBJECT, START_ARRAY -> {
+                        if (depth == 1 && t == com.fasterxml.jackson.core.JsonToken.START_OBJECT
+                                && "policy".equals(p.currentName())) {
+                            policyObject = true;
+                        }
+                        depth++;
+                    }
+                    case END_OBJECT, END_ARRAY -> depth--;
+                    case FIELD_NAME -> {
+                        if (depth == 1 && "rule_sets".equals(p.currentName())) ruleSets = true;
+                    }
+                    case VALUE_NULL -> {
+                        if (p.getParsingContext().inArray() && errors.size() < 20) {
+                            errors.add(new ValidationError("null_in_list", "null at " + place(p.getParsingContext())
+                                    + " in the policy document: a list holds values, not null; remove the entry or"
+                                    + " give it a value."));
+                        }
+                    }
+                    default -> { }
+                }
+            }
+            if (p.nextToken() != null) return false; // trailing tokens: the tree path reports them
+        } catch (JsonProcessingException e) {
+            throw new PolicyException(List.of(describe(e, "policy document")));
+        } catch (IOException e) {
+            throw new IllegalStateException("reading JSON from memory cannot do I/O", e);
+        }
+        if (policyObject && !ruleSets) return false;
+        if (!errors.isEmpty()) throw new PolicyException(errors);
+        return true;
     }
 
     /**
@@ -209,20 +259,42 @@ public final class PolicyJson {
         if (!errors.isEmpty()) throw new PolicyException(errors);
     }
 
+    /**
+     * Where a node lies: its parent's place plus a field name or a list position. Built as a chain and turned into
+     * text only when a null is found, since the text of every node's path of a 119 MB document cost seconds.
+     */
+    private record At(At parent, String field, int index) {
+        @Override
+        public String toString() {
+            if (parent == null) return "";
+            String up = parent.toString();
+            if (field == null) return up + "[" + index + "]";
+            return up.isEmpty() ? field : up + "." + field;
+        }
+    }
+
     private static void nullsIn(JsonNode n, String at, String what, List<ValidationError> errors) {
+        nullsIn(n, at.isEmpty() ? new At(null, null, 0) : new At(new At(null, null, 0), at, 0), what, errors);
+    }
+
+    private static void nullsIn(JsonNode n, At at, String what, List<ValidationError> errors) {
         if (errors.size() >= 20 || n == null) return;
         if (n.isArray()) {
             for (int i = 0; i < n.size(); i++) {
-                String here = at + "[" + i + "]";
-                if (n.get(i).isNull()) {
+                JsonNode e = n.get(i);
+                if (e.isNull()) {
+                    String here = new At(at, null, i).toString();
                     errors.add(new ValidationError("null_in_list", "null at " + here + " in the " + what + ": a list"
                             + " holds values, not null; remove the entry or give it a value."));
-                } else {
-                    nullsIn(n.get(i), here, what, errors);
+                } else if (e.isContainerNode()) {
+                    nullsIn(e, new At(at, null, i), what, errors);
                 }
             }
         } else if (n.isObject()) {
-            n.fields().forEachRemaining(e -> nullsIn(e.getValue(), at.isEmpty() ? e.getKey() : at + "." + e.getKey(), what, errors));
+            for (var it = n.fields(); it.hasNext(); ) {
+                var e = it.next();
+                if (e.getValue().isContainerNode()) nullsIn(e.getValue(), new At(at, e.getKey(), 0), what, errors);
+            }
         }
     }
 

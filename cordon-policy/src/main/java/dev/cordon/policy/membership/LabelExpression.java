@@ -102,6 +102,11 @@ public final class LabelExpression {
         return out;
     }
 
+    /** Per key with included items, its included labels: a matching workload carries one label of each. */
+    public Map<String, Set<Integer>> includedByKey() {
+        return java.util.Collections.unmodifiableMap(included);
+    }
+
     /** Keys a workload must carry some label of (keys with only excluded items). */
     public Set<String> keysRequired() {
         return onlyExcludedKeys;

@@ -65,6 +65,16 @@ public final class LabelIndex {
         return byLabel[label];
     }
 
+    /** How many workloads carry {@code label}. */
+    public int countWithLabel(int label) {
+        return byLabel[label].cardinality();
+    }
+
+    /** The first workload at or after {@code from} that carries {@code label}, or -1. */
+    public int nextWithLabel(int label, int from) {
+        return byLabel[label].nextSetBit(from);
+    }
+
     BitSet withKey(String key) {
         BitSet b = byKey.get(key);
         return b == null ? new BitSet() : b;
