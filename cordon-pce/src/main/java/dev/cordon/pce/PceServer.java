@@ -175,6 +175,7 @@ public final class PceServer implements AutoCloseable {
     private SelfSignedTls tls;
     private Throttles throttles;
     private EventRetention retention;
+    private dev.cordon.pce.traffic.Traffic traffic;
     private java.util.concurrent.ScheduledExecutorService housekeeping;
     private volatile java.time.Instant lastRetentionSweep;
 
@@ -214,6 +215,8 @@ public final class PceServer implements AutoCloseable {
         vens = new VenService(store, events, policy, objects, clock, config.heartbeatTimeout(), cluster,
                 config.advertise(), config.limits().maxParkedPolls(), config.limits().maxParkedPollsPerVen());
         firstStart(access, policy);
+        traffic = dev.cordon.pce.traffic.Traffic.of(store, policy, clock,
+                Duration.ofDays(config.limits().trafficRetentionDays()), config.limits().maxTrafficFlows());
         if (cluster.isMultiNode()) {
             resync = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "cordon-cluster-resync");
@@ -242,7 +245,7 @@ public final class PceServer implements AutoCloseable {
         VersionedReads reads = new VersionedReads(store, policy);
         Routes routes = new Routes(access, objects, reads, new NestedRules(store, objects, reads, clock), policy,
                 new PolicyCheck(policy), events, vens, new WorkloadView(policy, vens), store, throttles,
-                new ClientSource(consoleProof));
+                new ClientSource(consoleProof), traffic);
         if (!config.plainHttp()) tls = SelfSignedTls.ensure(config.dataDir(), config.host(), clock);
         DataDirModes.restrict(config.dataDir()); // again: the database and TLS files now exist
         app = Javalin.create(cfg -> {
@@ -355,7 +358,14 @@ public final class PceServer implements AutoCloseable {
     public EventRetention.Swept sweep() {
         throttles.log().flushDue();
         lastRetentionSweep = config.clock().instant();
-        return retention.sweep();
+        EventRetention.Swept swept = retention.sweep();
+        traffic.retention().sweep();
+        return swept;
+    }
+
+    /** Traffic visibility (ingest, queries, retention) for tests and benchmarks. */
+    public dev.cordon.pce.traffic.Traffic traffic() {
+        return traffic;
     }
 
     private void sweepQuietly() {
@@ -395,6 +405,10 @@ public final class PceServer implements AutoCloseable {
         if (vens != null) {
             vens.close();
             vens = null;
+        }
+        if (traffic != null) {
+            traffic.close();
+            traffic = null;
         }
         if (store != null) {
             store.close();

@@ -64,10 +64,13 @@ public final class Routes {
     private final Store store;
     private final Throttles throttles;
     private final ClientSource sources;
+    private final dev.cordon.pce.traffic.Traffic traffic;
 
     public Routes(AccessControl access, ObjectService objects, VersionedReads reads, NestedRules rules,
                   PolicyService policy, PolicyCheck policyCheck, Events events, VenService vens,
-                  WorkloadView workloads, Store store, Throttles throttles, ClientSource sources) {
+                  WorkloadView workloads, Store store, Throttles throttles, ClientSource sources,
+                  dev.cordon.pce.traffic.Traffic traffic) {
+        this.traffic = traffic;
         this.throttles = throttles;
         this.sources = sources;
         this.access = access;
@@ -87,6 +90,8 @@ public final class Routes {
         app.before("/api/v2/*", this::authenticate);
 
         app.get("/api/v2/health", ctx -> ctx.json(Map.of("status", "ok")));
+        group(app, new dev.cordon.pce.api.traffic.TrafficEndpoints(traffic.queries(), traffic.ingest(), access, store));
+        group(app, new dev.cordon.pce.api.traffic.VenTrafficEndpoints(traffic.ingest(), vens, throttles));
 
         // users, API keys, permissions
         app.get("/api/v2/users", role(ctx -> list(ctx, access.users()), Principal::isAdmin,
@@ -277,6 +282,16 @@ public final class Routes {
             vens.agentEvents(agent(ctx), Json.parseBody(RequestLimits.body(ctx), "agent events"));
             ctx.status(204);
         });
+    }
+
+    /** Declares an endpoint group's routes on {@code app} (ApiBuilder's static methods write to it meanwhile). */
+    private static void group(Javalin app, io.javalin.apibuilder.EndpointGroup g) {
+        io.javalin.apibuilder.ApiBuilder.setStaticJavalin(app);
+        try {
+            g.addEndpoints();
+        } finally {
+            io.javalin.apibuilder.ApiBuilder.clearStaticJavalin();
+        }
     }
 
     /** GET list / POST / GET one / PUT / DELETE for a non-versioned kind; writes need admin. */
