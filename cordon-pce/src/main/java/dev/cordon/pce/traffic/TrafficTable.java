@@ -14,7 +14,7 @@ import org.jdbi.v3.core.statement.PreparedBatch;
  * the same transaction as its batch row, so a batch is stored whole or not at all.
  */
 public final class TrafficTable {
-    static final String COLUMNS = "org, day, ven_href, seq, flow_direction, src_ip, dst_ip, proto, port, icmp_type,"
+    static final String COLUMNS = "org, day_no, ven_href, seq, flow_direction, src_ip, dst_ip, proto, port, icmp_type,"
             + " icmp_code, policy_decision, decision_reason, rule_href, policy_version, num_connections, first_seen,"
             + " last_seen, dst_pi, dst_po, dst_bi, dst_bo, state, src_workload, src_managed, src_labels, src_ip_lists,"
             + " src_detail, dst_workload, dst_managed, dst_labels, dst_ip_lists, dst_detail";
@@ -40,7 +40,7 @@ public final class TrafficTable {
         if (hasBatch(venHref, batch.seq())) return new Stored(false, 0);
         try {
             return db.unlocked(h -> {
-                h.createUpdate("INSERT INTO traffic_batches (ven_href, seq, org, day, received_at, flows, dropped_kernel,"
+                h.createUpdate("INSERT INTO traffic_batches (ven_href, seq, org, day_no, received_at, flows, dropped_kernel,"
                                 + " dropped_aggregator, dropped_spool) VALUES (:v, :s, :o, :d, :r, :f, :k, :a, :p)")
                         .bind("v", venHref).bind("s", batch.seq()).bind("o", org).bind("d", StoredFlow.dayOf(nowMillis))
                         .bind("r", nowMillis).bind("f", rows.size()).bind("k", batch.dropped().kernel())
@@ -114,8 +114,8 @@ public final class TrafficTable {
      */
     public int deleteBeforeDay(int day) {
         return db.unlocked(h -> {
-            int n = h.createUpdate("DELETE FROM traffic_flows WHERE day < :d").bind("d", day).execute();
-            h.createUpdate("DELETE FROM traffic_batches WHERE day < :d AND seq < (SELECT MAX(m.seq) FROM"
+            int n = h.createUpdate("DELETE FROM traffic_flows WHERE day_no < :d").bind("d", day).execute();
+            h.createUpdate("DELETE FROM traffic_batches WHERE day_no < :d AND seq < (SELECT MAX(m.seq) FROM"
                     + " traffic_batches m WHERE m.ven_href = traffic_batches.ven_href)").bind("d", day).execute();
             return n;
         });

@@ -61,8 +61,8 @@ final class FlowRecords {
         // Illumio spells it with a space (the SDK's TrafficState)
         if (state != null) g.writeStringField("state", state.equals("timed_out") ? "timed out" : state);
         g.writeObjectFieldStart("timestamp_range");
-        g.writeStringField("first_detected", Json.format(Instant.ofEpochMilli(rs.getLong("first_seen_min"))));
-        g.writeStringField("last_detected", Json.format(Instant.ofEpochMilli(rs.getLong("last_seen_max"))));
+        g.writeStringField("first_detected", Instant.ofEpochMilli(rs.getLong("first_seen_min")).toString());
+        g.writeStringField("last_detected", Instant.ofEpochMilli(rs.getLong("last_seen_max")).toString());
         g.writeEndObject();
         g.writeNumberField("dst_bi", rs.getLong("bi"));
         g.writeNumberField("dst_bo", rs.getLong("bo"));

@@ -137,8 +137,9 @@ public final class FlowSql {
     }
 
     private static String like(String column, String href, List<Object> b) {
-        b.add("%," + href.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + ",%");
-        return column + " LIKE ? ESCAPE '\\'";
+        // '!' escapes: a backslash in the SQL text trips JDBI's statement lexer
+        b.add("%," + href.replace("!", "!!").replace("%", "!%").replace("_", "!_") + ",%");
+        return column + " LIKE ? ESCAPE '!'";
     }
 
     private static String services(List<ServiceFilter> list, List<Object> b) {
