@@ -1,5 +1,9 @@
 package dev.cordon.pce.traffic;
 
+import dev.cordon.pce.traffic.store.TrafficTable;
+import dev.cordon.pce.traffic.store.TrafficRetention;
+import dev.cordon.pce.traffic.ingest.TrafficIngest;
+
 import dev.cordon.pce.provision.PolicyService;
 import dev.cordon.pce.store.Store;
 import dev.cordon.pce.traffic.query.TrafficQueries;

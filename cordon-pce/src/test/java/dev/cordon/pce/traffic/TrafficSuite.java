@@ -1,5 +1,8 @@
 package dev.cordon.pce.traffic;
 
+import dev.cordon.pce.traffic.store.TrafficTable;
+import dev.cordon.pce.traffic.store.TrafficRetention;
+
 import static dev.cordon.pce.traffic.TrafficClient.batch;
 import static dev.cordon.pce.traffic.TrafficClient.flow;
 import static org.assertj.core.api.Assertions.assertThat;

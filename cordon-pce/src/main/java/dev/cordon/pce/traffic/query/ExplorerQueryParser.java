@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cordon.pce.core.ApiException;
 import dev.cordon.pce.core.Json;
 import dev.cordon.pce.provision.PolicyService;
-import dev.cordon.pce.traffic.TrafficInputs;
+import dev.cordon.pce.traffic.ingest.TrafficInputs;
 import dev.cordon.pce.traffic.query.ExplorerQuery.Filter;
 import dev.cordon.pce.traffic.query.ExplorerQuery.ServiceFilter;
 import dev.cordon.policy.membership.AddrRanges;

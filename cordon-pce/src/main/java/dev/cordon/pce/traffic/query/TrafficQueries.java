@@ -9,7 +9,7 @@ import dev.cordon.pce.core.ApiException;
 import dev.cordon.pce.core.Json;
 import dev.cordon.pce.provision.PolicyService;
 import dev.cordon.pce.store.Database;
-import dev.cordon.pce.traffic.TrafficTable;
+import dev.cordon.pce.traffic.store.TrafficTable;
 import dev.cordon.policy.Engine;
 import dev.cordon.policy.model.IpList;
 import dev.cordon.policy.model.PolicyDocument;

@@ -1,4 +1,8 @@
-package dev.cordon.pce.traffic;
+package dev.cordon.pce.traffic.ingest;
+
+import dev.cordon.pce.traffic.store.TrafficTable;
+import dev.cordon.pce.traffic.store.StoredFlow;
+import dev.cordon.pce.traffic.store.FlowEnd;
 
 import dev.cordon.pce.core.ApiException;
 import dev.cordon.pce.provision.PolicyService;

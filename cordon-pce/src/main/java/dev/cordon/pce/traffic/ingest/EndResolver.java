@@ -1,4 +1,6 @@
-package dev.cordon.pce.traffic;
+package dev.cordon.pce.traffic.ingest;
+
+import dev.cordon.pce.traffic.store.FlowEnd;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,4 +1,4 @@
-package dev.cordon.pce.traffic;
+package dev.cordon.pce.traffic.store;
 
 import dev.cordon.pce.store.Database;
 import dev.cordon.pce.traffic.wire.FlowBatch;
@@ -97,6 +97,11 @@ public final class TrafficTable {
     public long acknowledged(String venHref) {
         return db.read(h -> h.createQuery("SELECT MAX(seq) FROM traffic_batches WHERE ven_href = :v")
                 .bind("v", venHref).mapTo(Long.class).findOne()).orElse(0L);
+    }
+
+    /** PostgreSQL only: bytes of traffic_flows with its indexes and TOAST (for the benchmark's disk figure). */
+    public long relationBytes() {
+        return db.read(h -> h.createQuery("SELECT pg_total_relation_size('traffic_flows')").mapTo(Long.class).one());
     }
 
     public long flowCount() {

@@ -1,4 +1,4 @@
-package dev.cordon.pce.traffic;
+package dev.cordon.pce.traffic.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cordon.pce.core.ApiException;

@@ -1,4 +1,4 @@
-package dev.cordon.pce.traffic;
+package dev.cordon.pce.traffic.store;
 
 /**
  * One row of {@code traffic_flows}: a flow summary oriented source → destination, as one end reported it

@@ -1,4 +1,4 @@
-package dev.cordon.pce.traffic;
+package dev.cordon.pce.traffic.store;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.cordon.pce.traffic;
+package dev.cordon.pce.traffic.ingest;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,4 +1,4 @@
-package dev.cordon.pce.traffic;
+package dev.cordon.pce.traffic.store;
 
 /**
  * One end of a stored flow as resolved at ingest: its address, its workload's href (null for an address no workload
