@@ -114,7 +114,8 @@ public final class TrafficBench {
         List<byte[]> bodies = new ArrayList<>(batches);
         List<Ven> owners = new ArrayList<>(batches);
         long[] seq = new long[vens.size()];
-        Instant t = Instant.parse("2026-01-01T00:00:00Z");
+        // within the last hour: the retention sweep (every minute) must not take them while the bench runs
+        Instant t = Instant.now().minusSeconds(3600);
         int made = 0;
         long rawBytes = 0;
         for (int b = 0; b < batches; b++) {
@@ -159,7 +160,7 @@ public final class TrafficBench {
                 .put("goal_summaries_per_s", 50_000);
         out.println(ingest);
 
-        String window = "\"start_date\":\"2025-12-31T00:00:00Z\",\"end_date\":\"2026-01-02T00:00:00Z\"";
+        String window = "\"start_date\":\"" + t.minusSeconds(3600) + "\",\"end_date\":\"" + Instant.now().plusSeconds(3600) + "\"";
         String filtered = "{" + window + ",\"sources\":{\"include\":[[]],\"exclude\":[]},\"destinations\":{\"include\":[[{\"label\":"
                 + "{\"href\":\"" + labels[1] + "\"}}]],\"exclude\":[]},\"services\":{\"include\":[],\"exclude\":[]},"
                 + "\"policy_decisions\":[],\"max_results\":2147483647}";
