@@ -71,9 +71,9 @@ final class PceCommand implements Callable<Integer> {
                     + " a sweep runs every minute.")
     int trafficRetentionDays;
 
-    @Option(names = "--max-traffic-flows", paramLabel = "N", defaultValue = "50000000",
+    @Option(names = "--max-traffic-flows", paramLabel = "N", defaultValue = "20000000",
             description = "Keep at most this many flow summaries in all, deleting the oldest first (at least 1000,"
-                    + " default ${DEFAULT-VALUE}, about 15 GB).")
+                    + " default ${DEFAULT-VALUE}, about 18 GB on PostgreSQL).")
     long maxTrafficFlows;
 
     @Option(names = "--max-parked-polls", paramLabel = "N", defaultValue = "20000",

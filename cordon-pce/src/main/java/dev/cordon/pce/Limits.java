@@ -12,9 +12,9 @@ public record Limits(int eventRetentionDays, long maxEvents, int maxParkedPolls,
                      int trafficRetentionDays, long maxTrafficFlows) {
     public static final int DEFAULT_EVENT_RETENTION_DAYS = 90;
     public static final long DEFAULT_MAX_EVENTS = 1_000_000;
-    /** Flow summaries are kept 30 days, and at most 50 million rows (about 15 GB) in all orgs together. */
+    /** Flow summaries are kept 30 days, and at most 20 million rows in all orgs together (~18 GB on PostgreSQL). */
     public static final int DEFAULT_TRAFFIC_RETENTION_DAYS = 30;
-    public static final long DEFAULT_MAX_TRAFFIC_FLOWS = 50_000_000;
+    public static final long DEFAULT_MAX_TRAFFIC_FLOWS = 20_000_000;
     public static final Limits DEFAULTS = new Limits(DEFAULT_EVENT_RETENTION_DAYS, DEFAULT_MAX_EVENTS,
             dev.cordon.pce.ven.VenService.DEFAULT_MAX_PARKED_POLLS,
             dev.cordon.pce.ven.VenService.DEFAULT_MAX_PARKED_POLLS_PER_VEN);
