@@ -12,9 +12,10 @@ import picocli.CommandLine;
                 + " in the same run. Results and commands are collected in docs/benchmarks.md.",
         footer = {"", "Examples:", "  cordon bench compile --workloads 100000 --rules 10000 --seed 1",
                 "  sudo cordon bench dataplane --rules 1000 --peers 100000", "  cordon bench pce --vens 10000",
-                "  cordon bench api --clients 50 --seconds 30"},
+                "  cordon bench api --clients 50 --seconds 30", "  cordon bench traffic --flows 1000000"},
         subcommands = {BenchCommand.CompileBenchCommand.class, BenchCommand.DataplaneBenchCommand.class,
-                BenchCommand.PceBenchCommand.class, ApiBenchCommand.class})
+                BenchCommand.PceBenchCommand.class, ApiBenchCommand.class,
+                BenchCommand.TrafficBenchCommand.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -97,6 +98,39 @@ final class BenchCommand implements Runnable {
         public Integer call() {
             if (vens < 1) throw new Cli.UserError("bad_size: --vens must be at least 1.");
             new dev.cordon.pce.bench.PceBench(System.out).bench(vens);
+            return Cli.OK;
+        }
+    }
+
+    @Command(name = "traffic", mixinStandardHelpOptions = true,
+            description = "PCE ingest of VEN flow summaries (gzip'd batches from concurrent VENs) against resending the"
+                    + " same batches (answered as duplicates); an Explorer query with a label filter over every stored"
+                    + " flow against the same query unfiltered; disk per million flows.",
+            footer = {"", "Examples:", "  cordon bench traffic --flows 1000000",
+                    "  cordon bench traffic --flows 1000000 --db-url jdbc:postgresql://127.0.0.1:5432/bench?user=postgres"})
+    static final class TrafficBenchCommand implements Callable<Integer> {
+        @Option(names = "--flows", defaultValue = "200000", description = "Flow summaries to ingest (default ${DEFAULT-VALUE}).")
+        int flows;
+
+        @Option(names = "--batch", defaultValue = "1000", description = "Summaries per VEN batch (default ${DEFAULT-VALUE}).")
+        int batch;
+
+        @Option(names = "--senders", defaultValue = "8", description = "VENs uploading at once (default ${DEFAULT-VALUE}).")
+        int senders;
+
+        @Option(names = "--db-url", paramLabel = "JDBC_URL", description = "An empty PostgreSQL database (default: H2 in a"
+                + " temporary directory).")
+        String dbUrl;
+
+        @Override
+        public Integer call() {
+            dev.cordon.pce.bench.TrafficBench.Options o;
+            try {
+                o = new dev.cordon.pce.bench.TrafficBench.Options(flows, batch, senders, senders, dbUrl);
+            } catch (IllegalArgumentException e) {
+                throw new Cli.UserError("bad_size: " + e.getMessage());
+            }
+            new dev.cordon.pce.bench.TrafficBench(System.out).run(o);
             return Cli.OK;
         }
     }

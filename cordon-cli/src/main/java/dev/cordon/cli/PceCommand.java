@@ -66,6 +66,16 @@ final class PceCommand implements Callable<Integer> {
                     + " ${DEFAULT-VALUE}).")
     long maxEvents;
 
+    @Option(names = "--traffic-retention-days", paramLabel = "DAYS", defaultValue = "30",
+            description = "Delete traffic flow summaries of days older than this (1-36500, default ${DEFAULT-VALUE});"
+                    + " a sweep runs every minute.")
+    int trafficRetentionDays;
+
+    @Option(names = "--max-traffic-flows", paramLabel = "N", defaultValue = "20000000",
+            description = "Keep at most this many flow summaries in all, deleting the oldest first (at least 1000,"
+                    + " default ${DEFAULT-VALUE}, about 18 GB on PostgreSQL).")
+    long maxTrafficFlows;
+
     @Option(names = "--max-parked-polls", paramLabel = "N", defaultValue = "20000",
             description = "At most this many VEN policy long polls wait on this node; more are answered 503 with"
                     + " Retry-After (default ${DEFAULT-VALUE}; give at least the number of VENs the node serves).")
@@ -135,7 +145,8 @@ final class PceCommand implements Callable<Integer> {
         }
         dev.cordon.pce.Limits limits;
         try {
-            limits = new dev.cordon.pce.Limits(eventRetentionDays, maxEvents, maxParkedPolls, maxParkedPollsPerVen);
+            limits = new dev.cordon.pce.Limits(eventRetentionDays, maxEvents, maxParkedPolls, maxParkedPollsPerVen,
+                    trafficRetentionDays, maxTrafficFlows);
         } catch (IllegalArgumentException e) {
             throw new Cli.UserError("bad_limit: " + e.getMessage());
         }

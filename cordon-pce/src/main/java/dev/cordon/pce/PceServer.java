@@ -183,6 +183,7 @@ public final class PceServer implements AutoCloseable {
     private SelfSignedTls tls;
     private Throttles throttles;
     private EventRetention retention;
+    private dev.cordon.pce.traffic.Traffic traffic;
     private java.util.concurrent.ScheduledExecutorService housekeeping;
     private volatile java.time.Instant lastRetentionSweep;
 
@@ -221,6 +222,8 @@ public final class PceServer implements AutoCloseable {
         objects.register(Kind.RULE_SET, new RuleSetChecks(store, policy.documents(), access, clock));
         vens = wireVens(events, policy, objects, clock);
         firstStart(access, policy);
+        traffic = dev.cordon.pce.traffic.Traffic.of(store, policy.engines(), clock,
+                Duration.ofDays(config.limits().trafficRetentionDays()), config.limits().maxTrafficFlows());
         if (cluster.isMultiNode()) {
             resync = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "cordon-cluster-resync");
@@ -249,7 +252,7 @@ public final class PceServer implements AutoCloseable {
         VersionedReads reads = new VersionedReads(store, policy.documents());
         Routes routes = new Routes(access, objects, reads, new NestedRules(store, objects, reads, clock), policy,
                 new PolicyCheck(policy.engines()), events, vens, new WorkloadView(policy.documents(), vens.heartbeats()), store, throttles,
-                new ClientSource(consoleProof));
+                new ClientSource(consoleProof), traffic);
         if (!config.plainHttp()) tls = SelfSignedTls.ensure(config.dataDir(), config.host(), clock);
         DataDirModes.restrict(config.dataDir()); // again: the database and TLS files now exist
         app = Javalin.create(cfg -> {
@@ -397,7 +400,14 @@ public final class PceServer implements AutoCloseable {
     public EventRetention.Swept sweep() {
         throttles.log().flushDue();
         lastRetentionSweep = config.clock().instant();
-        return retention.sweep();
+        EventRetention.Swept swept = retention.sweep();
+        traffic.retention().sweep();
+        return swept;
+    }
+
+    /** Traffic visibility (ingest, queries, retention) for tests and benchmarks. */
+    public dev.cordon.pce.traffic.Traffic traffic() {
+        return traffic;
     }
 
     private void sweepQuietly() {
@@ -438,6 +448,10 @@ public final class PceServer implements AutoCloseable {
             vens.heartbeats().close();
             vens.polls().close();
             vens = null;
+        }
+        if (traffic != null) {
+            traffic.close();
+            traffic = null;
         }
         if (store != null) {
             store.close();

@@ -13,6 +13,8 @@ import dev.cordon.pce.api.objects.VersionedReads;
 import dev.cordon.pce.api.policy.PolicyEndpoints;
 import dev.cordon.pce.api.rulesets.NestedRules;
 import dev.cordon.pce.api.rulesets.RuleEndpoints;
+import dev.cordon.pce.api.traffic.TrafficEndpoints;
+import dev.cordon.pce.api.traffic.VenTrafficEndpoints;
 import dev.cordon.pce.api.users.UserEndpoints;
 import dev.cordon.pce.api.ven.VenEndpoints;
 import dev.cordon.pce.api.workloads.WorkloadView;
@@ -24,6 +26,7 @@ import dev.cordon.pce.explain.PolicyCheck;
 import dev.cordon.pce.objects.ObjectService;
 import dev.cordon.pce.policy.PolicyParts;
 import dev.cordon.pce.store.Store;
+import dev.cordon.pce.traffic.Traffic;
 import dev.cordon.pce.ven.VenKinds;
 import dev.cordon.pce.ven.Vens;
 import io.javalin.Javalin;
@@ -52,7 +55,8 @@ public final class Routes {
 
     public Routes(AccessControl access, ObjectService objects, VersionedReads reads, NestedRules rules,
                   PolicyParts policy, PolicyCheck policyCheck, Events events, Vens vens,
-                  WorkloadView workloads, Store store, Throttles throttles, ClientSource sources) {
+                  WorkloadView workloads, Store store, Throttles throttles, ClientSource sources,
+                  Traffic traffic) {
         this.access = access;
         this.sources = sources;
         Roles roles = new Roles(access);
@@ -66,7 +70,9 @@ public final class Routes {
                 new EventEndpoints(events, roles, orgs),
                 new PolicyEndpoints(policy, policyCheck, objects, reads, roles, orgs),
                 new VersionedObjectEndpoints(objects, reads, roles, orgs),
-                new RuleEndpoints(rules, roles, orgs));
+                new RuleEndpoints(rules, roles, orgs),
+                new TrafficEndpoints(traffic.queries(), traffic.ingest(), access, store),
+                new VenTrafficEndpoints(traffic.ingest(), vens, throttles));
     }
 
     /** Every endpoint, for {@code JavalinConfig.router.apiBuilder}. */

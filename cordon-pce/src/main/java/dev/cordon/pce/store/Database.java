@@ -204,6 +204,23 @@ public final class Database implements AutoCloseable {
         });
     }
 
+    /**
+     * A transaction of its own, NOT under the write lock and never joining {@link #write}: for tables whose rows
+     * no use case's uniqueness check reads (traffic flows, keyed by their own unique constraints), so that high-rate
+     * ingest never waits for, nor holds up, the cluster-wide writer. Durable before it returns, like {@link #change}.
+     */
+    public <T> T unlocked(Function<Handle, T> f) {
+        if (current.get() != null) throw new IllegalStateException("unlocked() must not run inside write()");
+        T result = StoreUnavailableException.translate(() -> jdbi.inTransaction(f::apply));
+        durability.sync(durability.committed());
+        return result;
+    }
+
+    /** A read outside any transaction (for tables written through {@link #unlocked}). */
+    public <T> T read(Function<Handle, T> f) {
+        return StoreUnavailableException.translate(() -> jdbi.withHandle(f::apply));
+    }
+
     /** A read, or a change inside {@link #write}: on the transaction's handle when there is one. */
     <T> T with(Function<Handle, T> f) {
         Handle h = current.get();

@@ -23,6 +23,7 @@ public final class PceHarness implements AutoCloseable {
     public final String printed;
     /** The database this node uses: null for its own H2 file. */
     public final String jdbcUrl;
+    private final dev.cordon.pce.Limits limits;
 
     private PceHarness(String jdbcUrl) {
         this(jdbcUrl, null, null);
@@ -34,12 +35,21 @@ public final class PceHarness implements AutoCloseable {
 
     /** {@code ownerKey} null: this node created the org and wrote the key; else another node did. */
     private PceHarness(String jdbcUrl, String ownerKey, dev.cordon.pce.Limits limits) {
-        this.jdbcUrl = jdbcUrl;
+        this(jdbcUrl, ownerKey, limits, newDataDir());
+    }
+
+    private static Path newDataDir() {
         try {
-            dataDir = Files.createTempDirectory("cordon-pce-test");
+            return Files.createTempDirectory("cordon-pce-test");
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private PceHarness(String jdbcUrl, String ownerKey, dev.cordon.pce.Limits limits, Path dataDir) {
+        this.jdbcUrl = jdbcUrl;
+        this.dataDir = dataDir;
+        this.limits = limits;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         server = new PceServer(new PceServer.Config(dataDir, jdbcUrl, "127.0.0.1", 0, true)
                 .withClock(clock).withHeartbeatTimeout(Duration.ofMinutes(5)).withLimits(limits),
@@ -74,6 +84,24 @@ public final class PceHarness implements AutoCloseable {
         if (first.jdbcUrl == null) throw new IllegalArgumentException("only PostgreSQL PCEs can have several nodes");
         try {
             return new PceHarness(first.jdbcUrl, Files.readString(first.server.ownerKeyFile()).trim());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A PostgreSQL PCE with these abuse limits. */
+    public static PceHarness postgres(dev.cordon.pce.Limits limits) {
+        return new PceHarness(Postgres.jdbcUrl(), null, limits);
+    }
+
+    /**
+     * Stops this PCE (a clean stop) and starts a new one on the same data directory and database, as an operator's
+     * restart does; this harness must not be used afterwards (close the returned one).
+     */
+    public PceHarness restarted() {
+        server.stop();
+        try {
+            return new PceHarness(jdbcUrl, Files.readString(server.ownerKeyFile()).trim(), limits, dataDir);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

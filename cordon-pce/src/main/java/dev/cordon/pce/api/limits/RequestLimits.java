@@ -94,8 +94,13 @@ public final class RequestLimits {
      * charset lookup, which fails.
      */
     public static String body(Context ctx) {
+        return new String(bodyBytes(ctx), StandardCharsets.UTF_8);
+    }
+
+    /** The request body's bytes as sent (a gzip'd VEN upload, say), chunked or not, within the cap checked above. */
+    public static byte[] bodyBytes(Context ctx) {
         byte[] chunked = ctx.attribute(BODY);
-        return new String(chunked != null ? chunked : ctx.bodyAsBytes(), StandardCharsets.UTF_8);
+        return chunked != null ? chunked : ctx.bodyAsBytes();
     }
 
     /** A charset parameter, if any, must name UTF-8 (or its subset US-ASCII). */

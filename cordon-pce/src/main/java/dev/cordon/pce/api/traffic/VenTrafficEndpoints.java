@@ -1,0 +1,109 @@
+package dev.cordon.pce.api.traffic;
+
+import static io.javalin.apibuilder.ApiBuilder.post;
+
+import dev.cordon.pce.api.limits.RequestLimits;
+import dev.cordon.pce.auth.throttle.AuthThrottle;
+import dev.cordon.pce.auth.throttle.Throttles;
+import dev.cordon.pce.core.ApiException;
+import dev.cordon.pce.core.Json;
+import dev.cordon.pce.traffic.ingest.TrafficIngest;
+import dev.cordon.pce.traffic.ingest.TrafficInputs;
+import dev.cordon.pce.traffic.wire.FlowBatch;
+import dev.cordon.pce.traffic.wire.FlowBatchAck;
+import dev.cordon.pce.ven.Agent;
+import dev.cordon.pce.ven.Vens;
+import dev.cordon.policy.validate.ValidationError;
+import io.javalin.apibuilder.EndpointGroup;
+import io.javalin.http.Context;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * {@code POST /api/v2/ven/traffic}: a VEN's flow batch ({@link FlowBatch}, JSON, optionally
+ * {@code Content-Encoding: gzip}) under its agent token, throttled like every VEN credential; answered
+ * {@code 200 {"acknowledged_seq", "duplicate", "flows_stored"}} ({@link FlowBatchAck}).
+ */
+public final class VenTrafficEndpoints implements EndpointGroup {
+    /** A gzip'd batch may inflate to at most this (100,000 summaries are ~40 MiB of JSON). */
+    static final int MAX_INFLATED = 64 << 20;
+
+    private final TrafficIngest ingest;
+    private final Vens vens;
+    private final Throttles throttles;
+
+    public VenTrafficEndpoints(TrafficIngest ingest, Vens vens, Throttles throttles) {
+        this.ingest = ingest;
+        this.vens = vens;
+        this.throttles = throttles;
+    }
+
+    @Override
+    public void addEndpoints() {
+        post("/api/v2/ven/traffic", ctx -> {
+            Agent agent = agent(ctx);
+            FlowBatch batch = TrafficInputs.batch(Json.parseBody(body(ctx), "traffic batch"));
+            FlowBatchAck ack = ingest.ingest(agent, batch);
+            ctx.status(200).contentType("application/json").result(Json.write(ack));
+        });
+    }
+
+    static String body(Context ctx) {
+        byte[] raw = RequestLimits.bodyBytes(ctx);
+        String enc = ctx.header("Content-Encoding");
+        if (enc == null || enc.isBlank() || enc.strip().equalsIgnoreCase("identity")) {
+            return new String(raw, StandardCharsets.UTF_8);
+        }
+        if (!enc.strip().equalsIgnoreCase("gzip")) {
+            throw new ApiException(415, List.of(new ValidationError("unsupported_content_encoding", "Content-Encoding '"
+                    + (enc.length() > 40 ? enc.substring(0, 40) : enc) + "' is not supported: send the batch as plain"
+                    + " JSON or with Content-Encoding: gzip.")));
+        }
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(raw))) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length * 8);
+            byte[] buf = new byte[64 << 10];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                if (out.size() + n > MAX_INFLATED) {
+                    throw new ApiException(413, List.of(new ValidationError("request_too_large", "The gzip'd batch"
+                            + " inflates to over " + MAX_INFLATED + " bytes: send fewer flows per batch.")));
+                }
+                out.write(buf, 0, n);
+            }
+            return out.toString(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw ApiException.invalid("invalid_gzip", "The body says Content-Encoding: gzip but is not valid gzip ("
+                    + e.getMessage() + "): compress the whole JSON batch with gzip, or send it uncompressed.");
+        }
+    }
+
+    /** The VEN of the request's agent token, throttled per source and per token id (as on the other VEN paths). */
+    private Agent agent(Context ctx) {
+        String header = ctx.header("Authorization");
+        String id = null;
+        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            String token = header.substring(7).trim();
+            int dot = token.indexOf('.');
+            if (dot > 0 && dot <= 64) id = token.substring(0, dot);
+        }
+        AuthThrottle throttle = throttles.agentTokens();
+        String src = ctx.ip();
+        ApiException locked = throttle.refusal(src, id);
+        if (locked != null) throw locked;
+        try {
+            Agent a = vens.tokens().authenticate(header);
+            throttle.succeeded(src, id);
+            return a;
+        } catch (ApiException e) {
+            if (e.failure() != null) {
+                throttle.failed(src, e.failure() == ApiException.Failure.WRONG_SECRET ? id : null, id,
+                        e.errors().get(0).message());
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,288 @@
+package dev.cordon.pce.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cordon.pce.PceServer;
+import dev.cordon.pce.core.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * {@code cordon bench traffic}: the PCE side of traffic visibility, on one PCE in this process (plain HTTP on
+ * loopback; H2 in a temporary directory, or the PostgreSQL database given).
+ *
+ * <p>Measures, one JSON line each: sustained ingest of flow summaries (gzip'd batches of {@code batch} summaries from
+ * {@code senders} concurrent VENs, every summary resolved and stored) against its same-run baseline, the same
+ * batches sent again (authenticated, inflated, parsed, checked and found stored: everything but resolving and
+ * inserting), with the ratio; an Explorer query with a label filter over every stored flow (create → completed →
+ * downloaded) against the same query without a filter; and disk per million stored flows. The batches are built and
+ * compressed before the clock starts. The simulated VENs share the machine with the PCE: on a 2-core machine the
+ * client's share of the CPU is in the figures.
+ */
+public final class TrafficBench {
+    public record Options(int flows, int batch, int senders, int vens, String dbUrl) {
+        public Options {
+            if (flows < 1000) throw new IllegalArgumentException("--flows must be at least 1000, not " + flows + ".");
+            if (batch < 1 || batch > 100_000) throw new IllegalArgumentException("--batch must be 1 to 100000, not " + batch + ".");
+            if (senders < 1 || senders > 256) throw new IllegalArgumentException("--senders must be 1 to 256, not " + senders + ".");
+            if (vens < 1 || vens > 10_000) throw new IllegalArgumentException("--vens must be 1 to 10000, not " + vens + ".");
+            if (dbUrl != null && !dbUrl.startsWith("jdbc:postgresql:")) {
+                throw new IllegalArgumentException("--db-url must be a jdbc:postgresql://host:port/db URL of an empty"
+                        + " database (leave it out for H2 in a temporary directory).");
+            }
+        }
+    }
+
+    private final PrintStream out;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(30)).build();
+    private String base;
+    private String auth;
+
+    public TrafficBench(PrintStream out) {
+        this.out = out;
+    }
+
+    record Ven(String token, String ip) {}
+
+    public void run(Options o) {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("cordon-bench-traffic");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        PceServer pce = new PceServer(new PceServer.Config(dir, o.dbUrl(), "127.0.0.1", 0, true)
+                .withLimits(dev.cordon.pce.Limits.DEFAULTS.withTraffic(30, Math.max(1000, 2L * o.flows()))),
+                new PrintStream(new ByteArrayOutputStream())).start();
+        try {
+            base = "http://127.0.0.1:" + pce.port() + "/api/v2";
+            auth = "Basic " + Base64.getEncoder().encodeToString(Files.readString(pce.ownerKeyFile()).trim()
+                    .getBytes(StandardCharsets.UTF_8));
+            measure(o, pce, dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            pce.stop();
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                // a temporary directory left behind is harmless
+            }
+        }
+    }
+
+    private void measure(Options o, PceServer pce, Path dir) throws IOException {
+        String db = o.dbUrl() == null ? "h2" : "postgresql";
+        String[] labels = new String[4];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = call("POST", "/orgs/1/labels", "{\"key\":\"role\",\"value\":\"r" + i + "\"}", null).get("href").asText();
+        }
+        List<Ven> vens = new ArrayList<>();
+        for (int v = 0; v < o.vens(); v++) {
+            String label = labels[v % labels.length];
+            JsonNode p = call("POST", "/orgs/1/pairing_profiles", "{\"name\":\"bench-" + v + "\",\"enforcement_mode\":\"full\","
+                    + "\"labels\":[{\"href\":\"" + label + "\"}]}", null);
+            String code = call("POST", p.get("href").asText() + "/pairing_key", "{}", null).get("activation_code").asText();
+            String ip = "10." + (100 + v / 65536) + "." + (v / 256 % 256) + "." + (v % 256);
+            JsonNode a = call("POST", "/ven/activate", "{\"activation_code\":\"" + code + "\",\"hostname\":\"bench-" + v
+                    + "\",\"interfaces\":[{\"name\":\"eth0\",\"address\":\"" + ip + "\"}],\"os_type\":\"linux\","
+                    + "\"ven_type\":\"server\",\"version\":\"0.1.0\"}", "none");
+            vens.add(new Ven(a.get("agent_token").asText(), ip));
+        }
+        // batches, built and gzip'd before timing: peers are the other VENs (resolved to workloads) and externals
+        int batches = (o.flows() + o.batch() - 1) / o.batch();
+        List<byte[]> bodies = new ArrayList<>(batches);
+        List<Ven> owners = new ArrayList<>(batches);
+        long[] seq = new long[vens.size()];
+        // within the last hour: the retention sweep (every minute) must not take them while the bench runs
+        Instant t = Instant.now().minusSeconds(3600);
+        int made = 0;
+        long rawBytes = 0;
+        for (int b = 0; b < batches; b++) {
+            int vi = b % vens.size();
+            Ven v = vens.get(vi);
+            ObjectNode batch = Json.object().put("seq", ++seq[vi]);
+            batch.putObject("dropped").put("kernel", 0).put("aggregator", 0).put("spool", 0);
+            ArrayNode flows = batch.putArray("flows");
+            for (int i = 0; i < o.batch() && made < o.flows(); i++, made++) {
+                boolean internal = i % 2 == 0;
+                String peer = internal ? vens.get((vi + 1 + i) % vens.size()).ip()
+                        : "203.0." + (i / 256 % 256) + "." + (i % 256);
+                String first = t.plusSeconds(made % 3600).toString();
+                ObjectNode f = flows.addObject().put("direction", i % 3 == 0 ? "outbound" : "inbound")
+                        .put("local_ip", v.ip()).put("peer_ip", peer).put("proto", 6).put("port", 1 + (i % 2000))
+                        .put("decision", i % 5 == 0 ? "blocked" : "allowed");
+                if (i % 5 != 0) f.put("rule_href", "/orgs/1/sec_policy/draft/rule_sets/1/sec_rules/" + (1 + i % 50));
+                f.put("policy_version", 2).put("connections", 1 + i % 7).put("first_seen", first).put("last_seen", first)
+                        .put("packets_in", 10).put("packets_out", 12).put("bytes_in", 1200).put("bytes_out", 3400)
+                        .put("state", "closed");
+            }
+            byte[] json = batch.toString().getBytes(StandardCharsets.UTF_8);
+            rawBytes += json.length;
+            ByteArrayOutputStream z = new ByteArrayOutputStream();
+            try (GZIPOutputStream g = new GZIPOutputStream(z)) {
+                g.write(json);
+            }
+            bodies.add(z.toByteArray());
+            owners.add(v);
+        }
+
+        double stored = send(bodies, owners, o.senders(), false);
+        double resent = send(bodies, owners, o.senders(), true);
+        long count = pce.traffic().table().flowCount();
+        ObjectNode ingest = Json.object().put("measure", "traffic_ingest").put("db", db).put("flows", count)
+                .put("batch", o.batch()).put("senders", o.senders()).put("vens", o.vens())
+                .put("summaries_per_s", Math.round(o.flows() / stored))
+                .put("baseline_resend_summaries_per_s", Math.round(o.flows() / resent))
+                .put("ratio_to_baseline", round(resent / stored))
+                .put("gzip_bytes_per_summary", round((double) bodies.stream().mapToLong(x -> x.length).sum() / o.flows()))
+                .put("json_bytes_per_summary", round((double) rawBytes / o.flows()))
+                .put("goal_summaries_per_s", 50_000);
+        out.println(ingest);
+
+        String window = "\"start_date\":\"" + t.minusSeconds(3600) + "\",\"end_date\":\"" + Instant.now().plusSeconds(3600) + "\"";
+        String filtered = "{" + window + ",\"sources\":{\"include\":[[]],\"exclude\":[]},\"destinations\":{\"include\":[[{\"label\":"
+                + "{\"href\":\"" + labels[1] + "\"}}]],\"exclude\":[]},\"services\":{\"include\":[],\"exclude\":[]},"
+                + "\"policy_decisions\":[],\"max_results\":2147483647}";
+        String all = "{" + window + ",\"max_results\":2147483647}";
+        double[] withLabel = query(filtered);
+        double[] withoutLabel = query(all);
+        out.println(Json.object().put("measure", "traffic_query_label_filter").put("db", db).put("stored_flows", count)
+                .put("matched_flows", (long) withLabel[2]).put("query_s", round(withLabel[0])).put("download_s", round(withLabel[1]))
+                .put("baseline_unfiltered_query_s", round(withoutLabel[0])).put("baseline_unfiltered_download_s", round(withoutLabel[1]))
+                .put("baseline_flows", (long) withoutLabel[2])
+                .put("ratio_to_baseline", round((withLabel[0] + withLabel[1]) / (withoutLabel[0] + withoutLabel[1]))));
+
+        long bytes = o.dbUrl() == null ? size(dir) : pgSize(pce);
+        out.println(Json.object().put("measure", "traffic_disk").put("db", db).put("stored_flows", count)
+                .put(o.dbUrl() == null ? "data_dir_bytes" : "traffic_flows_relation_bytes", bytes)
+                .put("mb_per_million_flows", round(bytes / 1e6 / (count / 1e6))));
+    }
+
+    private static long pgSize(PceServer pce) {
+        return pce.traffic().table().relationBytes();
+    }
+
+    private static long size(Path dir) throws IOException {
+        try (var files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+
+    /** Seconds to send every batch with {@code senders} threads; a resend must be answered duplicate. */
+    private double send(List<byte[]> bodies, List<Ven> owners, int senders, boolean expectDuplicate) {
+        ExecutorService pool = Executors.newFixedThreadPool(senders);
+        // each VEN's batches go in seq order, one at a time, as a VEN sends them: one VEN per sender thread
+        List<List<Integer>> perVen = new ArrayList<>();
+        java.util.Map<String, List<Integer>> byVen = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < bodies.size(); i++) byVen.computeIfAbsent(owners.get(i).token(), k -> new ArrayList<>()).add(i);
+        perVen.addAll(byVen.values());
+        long start = System.nanoTime();
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (List<Integer> one : perVen) {
+                done.add(pool.submit(() -> {
+                    for (int i : one) {
+                        HttpRequest r = HttpRequest.newBuilder(URI.create(base + "/ven/traffic"))
+                                .header("Authorization", "Bearer " + owners.get(i).token())
+                                .header("Content-Type", "application/json").header("Content-Encoding", "gzip")
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(bodies.get(i))).build();
+                        HttpResponse<String> resp = http.send(r, HttpResponse.BodyHandlers.ofString());
+                        if (resp.statusCode() != 200 || resp.body().contains("\"duplicate\":" + !expectDuplicate)) {
+                            throw new IllegalStateException("upload answered " + resp.statusCode() + " " + resp.body());
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } finally {
+            pool.shutdownNow();
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** {query seconds (create → completed), download seconds, flows downloaded}. */
+    private double[] query(String body) throws IOException {
+        long start = System.nanoTime();
+        JsonNode created = call("POST", "/orgs/1/traffic_flows/async_queries", body, null);
+        String href = created.get("href").asText();
+        JsonNode s;
+        while (true) {
+            s = call("GET", href, null, null);
+            String st = s.get("status").asText();
+            if (st.equals("completed")) break;
+            if (st.equals("failed")) throw new IllegalStateException("the bench query failed: " + s);
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        double q = (System.nanoTime() - start) / 1e9;
+        long d0 = System.nanoTime();
+        HttpRequest r = HttpRequest.newBuilder(URI.create(base + s.get("result").asText())).header("Authorization", auth).GET().build();
+        long n;
+        try {
+            HttpResponse<java.io.InputStream> resp = http.send(r, HttpResponse.BodyHandlers.ofInputStream());
+            try (var p = Json.MAPPER.getFactory().createParser(resp.body())) {
+                n = 0;
+                int depth = 0;
+                for (var tok = p.nextToken(); tok != null; tok = p.nextToken()) {
+                    if (tok == com.fasterxml.jackson.core.JsonToken.START_OBJECT && ++depth == 1) n++;
+                    else if (tok == com.fasterxml.jackson.core.JsonToken.END_OBJECT) depth--;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return new double[] {q, (System.nanoTime() - d0) / 1e9, n};
+    }
+
+    private JsonNode call(String method, String path, String body, String authOverride) throws IOException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofMinutes(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) b.header("Content-Type", "application/json");
+        if (!"none".equals(authOverride)) b.header("Authorization", auth);
+        if (path.endsWith("async_queries")) b.header("Prefer", "respond-async");
+        try {
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() >= 300) throw new IllegalStateException(method + " " + path + " answered " + r.statusCode() + " " + r.body());
+            return Json.parse(r.body());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static double round(double d) {
+        return Math.round(d * 1000) / 1000.0;
+    }
+}

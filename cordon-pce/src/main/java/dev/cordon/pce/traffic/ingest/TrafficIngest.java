@@ -1,0 +1,104 @@
+package dev.cordon.pce.traffic.ingest;
+
+import dev.cordon.pce.traffic.store.TrafficTable;
+import dev.cordon.pce.traffic.store.StoredFlow;
+import dev.cordon.pce.traffic.store.FlowEnd;
+
+import dev.cordon.pce.core.ApiException;
+import dev.cordon.pce.policy.PolicyHrefs;
+import dev.cordon.pce.policy.PolicyEngines;
+import dev.cordon.pce.traffic.wire.FlowBatch;
+import dev.cordon.pce.traffic.wire.FlowBatchAck;
+import dev.cordon.pce.traffic.wire.FlowSummary;
+import dev.cordon.pce.ven.Agent;
+import dev.cordon.policy.Engine;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A VEN's flow batch → stored rows: each summary oriented source → destination from the reporting end's direction,
+ * both ends resolved against the active policy (with live labels and workloads) at ingest, and stored with its batch
+ * in one transaction outside the write lock ({@link TrafficTable}). Answers with the highest seq stored for the VEN,
+ * so a resend after a lost answer is acknowledged without being stored twice.
+ *
+ * <p>Thread ownership: called on Jetty's request threads, concurrently; the per-org resolver is swapped whole when
+ * the active engine changes (an engine is immutable).
+ */
+public final class TrafficIngest {
+    private final TrafficTable table;
+    private final PolicyEngines policy;
+    private final Clock clock;
+    private final Map<Integer, EndResolver> resolvers = new ConcurrentHashMap<>();
+
+    public TrafficIngest(TrafficTable table, PolicyEngines policy, Clock clock) {
+        this.table = table;
+        this.policy = policy;
+        this.clock = clock;
+    }
+
+    public FlowBatchAck ingest(Agent agent, FlowBatch batch) {
+        if (table.hasBatch(agent.venHref(), batch.seq())) {
+            return new FlowBatchAck(table.acknowledged(agent.venHref()), true, 0);
+        }
+        EndResolver r = resolver(agent.org());
+        List<StoredFlow> rows = new ArrayList<>(batch.flows().size());
+        for (int i = 0; i < batch.flows().size(); i++) {
+            rows.add(row(agent, batch.seq(), batch.flows().get(i), r, i));
+        }
+        TrafficTable.Stored s = table.storeBatch(agent.org(), agent.venHref(), batch, rows, clock.millis());
+        return new FlowBatchAck(table.acknowledged(agent.venHref()), !s.stored(), s.rows());
+    }
+
+    EndResolver resolver(int org) {
+        Engine e = policy.engine(org, "active");
+        EndResolver r = resolvers.get(org);
+        if (r == null || r.engine != e) {
+            r = new EndResolver(e);
+            resolvers.put(org, r);
+        }
+        return r;
+    }
+
+    private static StoredFlow row(Agent agent, long seq, FlowSummary f, EndResolver r, int i) {
+        boolean inbound = f.direction().equals(FlowSummary.INBOUND);
+        FlowEnd local = r.local(f.localIp(), agent.workloadHref());
+        FlowEnd peer = r.peer(f.peerIp());
+        String rule = f.ruleHref();
+        if (rule != null) {
+            if (!rule.startsWith("/orgs/" + agent.org() + "/")) {
+                throw TrafficInputs.invalid("flows[" + i + "].rule_href", "names org " + rule.split("/")[2]
+                        + "; this VEN belongs to org " + agent.org());
+            }
+            rule = PolicyHrefs.toDraft(rule);
+        }
+        long first = Instant.parse(f.firstSeen()).toEpochMilli();
+        long last = Instant.parse(f.lastSeen()).toEpochMilli();
+        return new StoredFlow(agent.org(), StoredFlow.dayOf(last), agent.venHref(), seq, f.direction(),
+                inbound ? peer : local, inbound ? local : peer, f.proto(), f.port(), f.icmpType(), f.icmpCode(),
+                f.decision(), f.reason(), rule, f.policyVersion(), f.connections(), first, last,
+                inbound ? f.packetsIn() : f.packetsOut(), inbound ? f.packetsOut() : f.packetsIn(),
+                inbound ? f.bytesIn() : f.bytesOut(), inbound ? f.bytesOut() : f.bytesIn(), f.state());
+    }
+
+    /** Flows seen elsewhere ({@code bulk_traffic_flows}): both ends resolved, decision unknown. */
+    public void storeSeenElsewhere(int org, List<String[]> flows) {
+        EndResolver r = resolver(org);
+        long now = clock.millis();
+        List<StoredFlow> rows = new ArrayList<>(flows.size());
+        for (String[] f : flows) {
+            FlowEnd src = r.peer(f[0]);
+            FlowEnd dst = r.peer(f[1]);
+            Integer port = f[2] == null ? null : Integer.valueOf(f[2]);
+            rows.add(new StoredFlow(org, StoredFlow.dayOf(now), null, null, FlowSummary.INBOUND, src, dst,
+                    Integer.parseInt(f[3]), port, null, null, "unknown", "bulk_upload", null, null, 1, now, now,
+                    0, 0, 0, 0, null));
+        }
+        if (rows.isEmpty()) return;
+        table.storeRows(rows);
+    }
+
+}

@@ -1,0 +1,170 @@
+package dev.cordon.pce.traffic.query;
+
+import dev.cordon.pce.traffic.query.ExplorerQuery.Filter;
+import dev.cordon.pce.traffic.query.ExplorerQuery.ServiceFilter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An {@link ExplorerQuery} (and the caller's visible scopes) as one SQL WHERE clause over {@code traffic_flows}
+ * with positional binds; the same text runs on H2 and PostgreSQL. Nullable columns are compared through COALESCE so
+ * that an exclude ({@code NOT (...)}) never drops a row because a comparison was NULL. Flows are aggregated per key
+ * over the window (connections and bytes summed, first and last seen widened) as Illumio's Explorer does.
+ */
+public final class FlowSql {
+    static final String KEY = "flow_direction, src_ip, dst_ip, proto, port, icmp_type, icmp_code, policy_decision,"
+            + " decision_reason, rule_href, policy_version, state, src_workload, dst_workload";
+    static final String SELECT = "SELECT " + KEY + ", SUM(num_connections) AS conns, MIN(first_seen) AS first_seen_min,"
+            + " MAX(last_seen) AS last_seen_max, SUM(dst_bi) AS bi, SUM(dst_bo) AS bo, MAX(src_detail) AS sd,"
+            + " MAX(dst_detail) AS dd, MAX(src_ip_lists) AS sl, MAX(dst_ip_lists) AS dl FROM traffic_flows";
+
+    final String where;
+    final List<Object> binds;
+
+    private FlowSql(String where, List<Object> binds) {
+        this.where = where;
+        this.binds = binds;
+    }
+
+    /**
+     * {@code scopes} null: the caller sees every flow; else the label-href sets of which one must be carried whole
+     * by the source or the destination (a rule set manager's scopes; an empty set is "all").
+     */
+    public static FlowSql of(int org, long maxId, ExplorerQuery q, List<List<String>> scopes) {
+        List<Object> b = new ArrayList<>();
+        StringBuilder w = new StringBuilder(" WHERE org = ? AND id <= ? AND last_seen >= ? AND first_seen <= ?");
+        b.add(org);
+        b.add(maxId);
+        b.add(q.start());
+        b.add(q.end());
+        String src = include(q.srcInclude(), "src", q.excludeWorkloadsFromIpListQuery(), b);
+        String dst = include(q.dstInclude(), "dst", q.excludeWorkloadsFromIpListQuery(), b);
+        if (src != null && dst != null) w.append(" AND (").append(src).append(q.or() ? " OR " : " AND ").append(dst).append(')');
+        else if (src != null) w.append(" AND ").append(src);
+        else if (dst != null) w.append(" AND ").append(dst);
+        exclude(q.srcExclude(), "src", w, b);
+        exclude(q.dstExclude(), "dst", w, b);
+        if (!q.servicesInclude().isEmpty()) w.append(" AND ").append(services(q.servicesInclude(), b));
+        if (!q.servicesExclude().isEmpty()) w.append(" AND NOT ").append(services(q.servicesExclude(), b));
+        if (!q.decisions().isEmpty()) {
+            w.append(" AND policy_decision IN (").append(String.join(",", q.decisions().stream().map(d -> "?").toList())).append(')');
+            b.addAll(q.decisions());
+        }
+        if (scopes != null) {
+            List<String> any = new ArrayList<>();
+            for (List<String> scope : scopes) {
+                if (scope.isEmpty()) {
+                    any = null;
+                    break;
+                }
+                any.add("(" + allLabels("src", scope, b) + " OR " + allLabels("dst", scope, b) + ")");
+            }
+            if (any != null) w.append(" AND (").append(any.isEmpty() ? "1=0" : String.join(" OR ", any)).append(')');
+        }
+        return new FlowSql(w.toString(), b);
+    }
+
+    /** The aggregated flows, in a stable order (first seen, then the key). */
+    public String select() {
+        return SELECT + where + " GROUP BY " + KEY + " ORDER BY first_seen_min, src_ip, dst_ip, proto, port, flow_direction";
+    }
+
+    /** The number of aggregated flows that match. */
+    public String count() {
+        return "SELECT COUNT(*) FROM (SELECT 1 AS one FROM traffic_flows" + where + " GROUP BY " + KEY + ") g";
+    }
+
+    public List<Object> binds() {
+        return binds;
+    }
+
+    private static String allLabels(String side, List<String> labels, List<Object> b) {
+        List<String> parts = new ArrayList<>();
+        for (String l : labels) parts.add(like(side + "_labels", l, b));
+        return "(" + String.join(" AND ", parts) + ")";
+    }
+
+    private static String include(List<List<Filter>> inc, String side, boolean excludeWorkloads, List<Object> b) {
+        if (inc.isEmpty()) return null;
+        List<String> ors = new ArrayList<>();
+        for (List<Filter> and : inc) {
+            List<String> parts = new ArrayList<>();
+            for (Filter f : and) {
+                String p = predicate(f, side, b);
+                if (f.kind() == Filter.Kind.IP_LIST && excludeWorkloads) p = "(" + p + " AND " + side + "_workload IS NULL)";
+                parts.add(p);
+            }
+            ors.add("(" + String.join(" AND ", parts) + ")");
+        }
+        return "(" + String.join(" OR ", ors) + ")";
+    }
+
+    private static void exclude(List<Filter> exc, String side, StringBuilder w, List<Object> b) {
+        if (exc.isEmpty()) return;
+        List<String> ors = new ArrayList<>();
+        for (Filter f : exc) ors.add(predicate(f, side, b));
+        w.append(" AND NOT (").append(String.join(" OR ", ors)).append(')');
+    }
+
+    private static String predicate(Filter f, String side, List<Object> b) {
+        switch (f.kind()) {
+            case LABEL, LABEL_GROUP -> {
+                if (f.labels().isEmpty()) return "1=0";
+                List<String> ors = new ArrayList<>();
+                for (String l : f.labels()) ors.add(like(side + "_labels", l, b));
+                return "(" + String.join(" OR ", ors) + ")";
+            }
+            case WORKLOAD -> {
+                b.add(f.value());
+                return "COALESCE(" + side + "_workload, '') = ?";
+            }
+            case IP_LIST -> {
+                return like(side + "_ip_lists", f.value(), b);
+            }
+            case IP_ADDRESS -> {
+                b.add(f.value());
+                return side + "_ip = ?";
+            }
+            case AMS -> {
+                return side + "_managed = TRUE";
+            }
+            case TRANSMISSION -> {
+                // every flow a VEN reports is unicast
+                return f.value().equals("unicast") ? "1=1" : "1=0";
+            }
+            default -> throw new IllegalStateException(f.kind().name());
+        }
+    }
+
+    private static String like(String column, String href, List<Object> b) {
+        // '!' escapes: a backslash in the SQL text trips JDBI's statement lexer
+        b.add("%," + href.replace("!", "!!").replace("%", "!%").replace("_", "!_") + ",%");
+        return column + " LIKE ? ESCAPE '!'";
+    }
+
+    private static String services(List<ServiceFilter> list, List<Object> b) {
+        List<String> ors = new ArrayList<>();
+        for (ServiceFilter s : list) {
+            List<String> parts = new ArrayList<>();
+            if (s.proto() != null) {
+                parts.add("proto = ?");
+                b.add(s.proto());
+            }
+            if (s.port() != null) {
+                parts.add("COALESCE(port, -1) BETWEEN ? AND ?");
+                b.add(s.port());
+                b.add(s.toPort() != null ? s.toPort() : s.port());
+            }
+            if (s.icmpType() != null) {
+                parts.add("COALESCE(icmp_type, -1) = ?");
+                b.add(s.icmpType());
+            }
+            if (s.icmpCode() != null) {
+                parts.add("COALESCE(icmp_code, -1) = ?");
+                b.add(s.icmpCode());
+            }
+            ors.add(parts.isEmpty() ? "1=1" : "(" + String.join(" AND ", parts) + ")");
+        }
+        return "(" + String.join(" OR ", ors) + ")";
+    }
+}
