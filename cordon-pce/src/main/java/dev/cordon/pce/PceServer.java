@@ -1,7 +1,13 @@
 package dev.cordon.pce;
 
 import dev.cordon.pce.api.ClientSource;
+import dev.cordon.pce.api.Guard;
 import dev.cordon.pce.api.Routes;
+import dev.cordon.pce.api.jobs.JobEndpoints;
+import dev.cordon.pce.api.settings.SettingsEndpoints;
+import dev.cordon.pce.api.unsupported.UnsupportedEndpoints;
+import dev.cordon.pce.jobs.AsyncJobs;
+import dev.cordon.pce.settings.WorkloadSettings;
 import dev.cordon.pce.api.limits.JsonErrorHandler;
 import dev.cordon.pce.api.limits.RequestLimits;
 import dev.cordon.pce.api.labels.LabelChecks;
@@ -243,6 +249,9 @@ public final class PceServer implements AutoCloseable {
         Routes routes = new Routes(access, objects, reads, new NestedRules(store, objects, reads, clock), policy,
                 new PolicyCheck(policy), events, vens, new WorkloadView(policy, vens), store, throttles,
                 new ClientSource(consoleProof));
+        Guard guard = new Guard(access, store);
+        routes.add(new SettingsEndpoints(guard, new WorkloadSettings(store, events, clock)))
+                .add(new JobEndpoints(guard, new AsyncJobs(store, clock))).add(new UnsupportedEndpoints(guard));
         if (!config.plainHttp()) tls = SelfSignedTls.ensure(config.dataDir(), config.host(), clock);
         DataDirModes.restrict(config.dataDir()); // again: the database and TLS files now exist
         app = Javalin.create(cfg -> {

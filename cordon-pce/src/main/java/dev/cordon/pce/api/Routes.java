@@ -61,6 +61,7 @@ public final class Routes {
     private final Store store;
     private final Throttles throttles;
     private final ClientSource sources;
+    private final List<ApiGroup> groups = new java.util.ArrayList<>();
 
     public Routes(AccessControl access, ObjectService objects, VersionedReads reads, NestedRules rules,
                   PolicyService policy, PolicyCheck policyCheck, Events events, VenService vens,
@@ -79,9 +80,16 @@ public final class Routes {
         this.store = store;
     }
 
+    /** Adds a group of routes of its own class; registered before the routes here, in the order added. */
+    public Routes add(ApiGroup group) {
+        groups.add(group);
+        return this;
+    }
+
     public void register(Javalin app) {
         errors(app);
         app.before("/api/v2/*", this::authenticate);
+        groups.forEach(g -> g.register(app));
 
         app.get("/api/v2/health", ctx -> ctx.json(Map.of("status", "ok")));
 
@@ -532,7 +540,9 @@ public final class Routes {
     }
 
     private static int limit(Context ctx) {
-        return intParam(ctx, "max_results", 500, 0, Integer.MAX_VALUE);
+        // an asynchronous read is for the whole collection (Illumio's jobs have no 500 cap)
+        int dflt = dev.cordon.pce.api.jobs.AsyncCollections.wanted(ctx) ? Integer.MAX_VALUE : 500;
+        return intParam(ctx, "max_results", dflt, 0, Integer.MAX_VALUE);
     }
 
     private static int intParam(Context ctx, String name, int dflt, int min, int max) {

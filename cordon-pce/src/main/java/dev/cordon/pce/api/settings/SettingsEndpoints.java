@@ -1,0 +1,29 @@
+package dev.cordon.pce.api.settings;
+
+import dev.cordon.pce.api.ApiGroup;
+import dev.cordon.pce.api.Guard;
+import dev.cordon.pce.api.limits.RequestLimits;
+import dev.cordon.pce.core.Json;
+import dev.cordon.pce.settings.WorkloadSettings;
+import io.javalin.Javalin;
+
+/** {@code GET|PUT /orgs/{org}/settings/workloads}: any role reads, owner or admin writes. */
+public final class SettingsEndpoints implements ApiGroup {
+    private final Guard guard;
+    private final WorkloadSettings settings;
+
+    public SettingsEndpoints(Guard guard, WorkloadSettings settings) {
+        this.guard = guard;
+        this.settings = settings;
+    }
+
+    @Override
+    public void register(Javalin app) {
+        String path = "/api/v2/orgs/{org}/settings/workloads";
+        app.get(path, guard.read(ctx -> Guard.json(ctx, 200, settings.read(guard.org(ctx)).toString())));
+        app.put(path, guard.admin(ctx -> {
+            settings.update(guard.org(ctx), Json.parseBody(RequestLimits.body(ctx), "workload settings"), Guard.principal(ctx));
+            ctx.status(204);
+        }));
+    }
+}

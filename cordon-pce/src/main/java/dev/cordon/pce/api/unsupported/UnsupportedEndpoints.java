@@ -1,0 +1,38 @@
+package dev.cordon.pce.api.unsupported;
+
+import dev.cordon.pce.api.ApiGroup;
+import dev.cordon.pce.api.Guard;
+import dev.cordon.pce.core.Json;
+import dev.cordon.policy.validate.ValidationError;
+import io.javalin.Javalin;
+import io.javalin.http.HandlerType;
+import java.util.List;
+
+/**
+ * Illumio collections Cordon does not implement, answered {@code 404 not_supported} with a message saying so, rather
+ * than the generic "no such path": container clusters and their container workload profiles (Kubernetes, for the
+ * containerised VEN). Nothing is faked: no object is created, listed or stored.
+ */
+public final class UnsupportedEndpoints implements ApiGroup {
+    private static final String MESSAGE = "Container clusters and container workload profiles (Kubernetes, for the"
+            + " containerised VEN) are not supported by Cordon yet: Cordon's VEN enforces on Linux hosts and network"
+            + " namespaces; label the hosts' workloads instead.";
+
+    private final Guard guard;
+
+    public UnsupportedEndpoints(Guard guard) {
+        this.guard = guard;
+    }
+
+    @Override
+    public void register(Javalin app) {
+        for (HandlerType m : List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.DELETE)) {
+            for (String p : List.of("/api/v2/orgs/{org}/container_clusters", "/api/v2/orgs/{org}/container_clusters/<rest>")) {
+                app.addHttpHandler(m, p, guard.read(ctx -> {
+                    guard.org(ctx);
+                    Guard.json(ctx, 404, Json.write(List.of(new ValidationError("not_supported", MESSAGE))));
+                }));
+            }
+        }
+    }
+}
