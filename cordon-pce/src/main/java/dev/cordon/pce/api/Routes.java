@@ -216,7 +216,12 @@ public final class Routes {
 
         // versioned objects
         app.get("/api/v2/orgs/{org}/sec_policy/{pv}/{kind}", read(ctx -> {
-            VersionedReads.Listing l = reads.list(org(ctx), kind(ctx), pv(ctx), filter(ctx), limit(ctx));
+            var extra = dev.cordon.pce.api.filters.ExtraFilters.of(kind(ctx).collection(), ctx::queryParam);
+            VersionedReads.Listing l = reads.list(org(ctx), kind(ctx), pv(ctx), filter(ctx), extra == null ? limit(ctx) : Integer.MAX_VALUE);
+            if (extra != null) {
+                List<JsonNode> matched = l.items().stream().filter(extra).toList();
+                l = new VersionedReads.Listing(matched.subList(0, Math.min(limit(ctx), matched.size())), matched.size());
+            }
             raw(ctx.header("X-Total-Count", Long.toString(l.total())), 200, PolicyService.rewrite(Json.write(l.items()), pv(ctx)));
         }));
         app.post("/api/v2/orgs/{org}/sec_policy/{pv}/{kind}", writeOf(ctx -> {
@@ -308,7 +313,15 @@ public final class Routes {
     private void listShown(Context ctx, String kind, Map<String, Set<String>> fields,
                            java.util.function.Function<JsonNode, JsonNode> view) {
         java.util.function.Predicate<JsonNode> match = fieldFilter(ctx, fields);
-        Store.Page page = store.list(org(ctx), kind, filter(ctx), match == null ? limit(ctx) : Integer.MAX_VALUE);
+        Store.Filter columns = filter(ctx);
+        if (kind.equals(Kind.LABEL.kind()) && columns.value() != null) {
+            // Illumio's label value filter is partial: matched on the objects, not the exact-value column
+            var partial = dev.cordon.pce.api.filters.ExtraFilters.of("labels", ctx::queryParam);
+            match = match == null ? partial : match.and(partial);
+            columns = new Store.Filter(columns.name(), columns.hostname(), columns.key(), null,
+                    columns.externalDataSet(), columns.externalDataReference());
+        }
+        Store.Page page = store.list(org(ctx), kind, columns, match == null ? limit(ctx) : Integer.MAX_VALUE);
         java.util.stream.Stream<JsonNode> shown = page.rows().stream().map(r -> view.apply(Json.parse(r.body())));
         if (match == null) list(ctx, shown.toList(), page.total());
         else list(ctx, shown.filter(match).toList());

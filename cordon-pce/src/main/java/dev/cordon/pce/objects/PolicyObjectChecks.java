@@ -75,6 +75,15 @@ public final class PolicyObjectChecks implements ObjectService.Checks {
     }
 
     @Override
+    public void prepare(int org, com.fasterxml.jackson.databind.node.ObjectNode node, JsonNode old, Principal by) {
+        if (kind == Kind.LABEL_GROUP) {
+            // a group's labels and sub-groups may be sent as read, whole objects: the href is the reference
+            ReferenceShapes.hrefsOnly(node, "labels");
+            ReferenceShapes.hrefsOnly(node, "sub_groups");
+        }
+    }
+
+    @Override
     public void validate(int org, Object obj, Object old, Principal by) {
         if (obj instanceof FirewallSettings fs) {
             for (CoexistenceEntry e : fs.firewallCoexistenceOrEmpty()) {
