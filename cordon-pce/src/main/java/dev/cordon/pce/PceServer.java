@@ -296,10 +296,10 @@ public final class PceServer implements AutoCloseable {
     }
 
     private void firstStart(AccessControl access, PolicyService policy) {
-        if (store.orgExists(1)) return;
+        if (store.orgs().exists(1)) return;
         boolean created = store.write(() -> {
-            if (store.orgExists(1)) return false; // another PCE node on this database started first
-            store.createOrg(1, "Default", dev.cordon.pce.core.Json.now(config.clock()));
+            if (store.orgs().exists(1)) return false; // another PCE node on this database started first
+            store.orgs().create(1, "Default", dev.cordon.pce.core.Json.now(config.clock()));
             policy.initOrg(1, Principal.SYSTEM);
             String line = access.bootstrapOwner();
             Path key = ownerKeyFile();

@@ -50,7 +50,7 @@ public final class Guard {
         } catch (NumberFormatException e) {
             throw ApiException.notFound("No org '" + ctx.pathParam("org") + "': orgs are numbered (org 1 exists).");
         }
-        if (!store.orgExists(org)) throw ApiException.notFound("No org " + org + ".");
+        if (!store.orgs().exists(org)) throw ApiException.notFound("No org " + org + ".");
         return org;
     }
 

@@ -19,6 +19,9 @@ import dev.cordon.pce.events.Events;
 import dev.cordon.pce.explain.PolicyCheck;
 import dev.cordon.pce.provision.PolicyService;
 import dev.cordon.pce.store.Store;
+import dev.cordon.pce.store.Filter;
+import dev.cordon.pce.store.Page;
+import dev.cordon.pce.store.EventRow;
 import dev.cordon.pce.ven.VenService;
 import dev.cordon.policy.compile.Endpoint;
 import dev.cordon.policy.validate.PolicyException;
@@ -145,7 +148,7 @@ public final class Routes {
         app.get("/api/v2/orgs/{org}/vens", read(ctx ->
                 listShown(ctx, VenService.VEN, VEN_FIELD_FILTERS, v -> vens.view(org(ctx), v))));
         app.get("/api/v2/orgs/{org}/vens/{id}", read(ctx -> ok(ctx, vens.view(org(ctx), Json.parse(
-                store.get(org(ctx), VenService.VEN, venHref(ctx)).orElseThrow(() -> ApiException.notFound("No VEN " + venHref(ctx) + ".")))))));
+                store.objects().get(org(ctx), VenService.VEN, venHref(ctx)).orElseThrow(() -> ApiException.notFound("No VEN " + venHref(ctx) + ".")))))));
         app.put("/api/v2/orgs/{org}/vens/unpair", admin(ctx -> {
             JsonNode body = Json.parseObject(RequestLimits.body(ctx), "unpair request");
             Json.onlyFields(body, Set.of("vens", "firewall_restore"), "unpair request");
@@ -169,7 +172,7 @@ public final class Routes {
             ctx.status(204);
         }));
         app.get("/api/v2/orgs/{org}/events", read(ctx -> {
-            Store.Page page = events.query(org(ctx), ctx.queryParam("event_type"), ctx.queryParam("severity"),
+            EventRow.Page page = events.query(org(ctx), ctx.queryParam("event_type"), ctx.queryParam("severity"),
                     ctx.queryParam("timestamp[gte]"), ctx.queryParam("timestamp[lte]"), limit(ctx));
             list(ctx, page.rows().stream().map(r -> Json.parse(r.body())).toList(), page.total());
         }));
@@ -313,15 +316,15 @@ public final class Routes {
     private void listShown(Context ctx, String kind, Map<String, Set<String>> fields,
                            java.util.function.Function<JsonNode, JsonNode> view) {
         java.util.function.Predicate<JsonNode> match = fieldFilter(ctx, fields);
-        Store.Filter columns = filter(ctx);
+        Filter columns = filter(ctx);
         if (kind.equals(Kind.LABEL.kind()) && columns.value() != null) {
             // Illumio's label value filter is partial: matched on the objects, not the exact-value column
             var partial = dev.cordon.pce.api.filters.ExtraFilters.of("labels", ctx::queryParam);
             match = match == null ? partial : match.and(partial);
-            columns = new Store.Filter(columns.name(), columns.hostname(), columns.key(), null,
+            columns = new Filter(columns.name(), columns.hostname(), columns.key(), null,
                     columns.externalDataSet(), columns.externalDataReference());
         }
-        Store.Page page = store.list(org(ctx), kind, columns, match == null ? limit(ctx) : Integer.MAX_VALUE);
+        Page page = store.objects().list(org(ctx), kind, columns, match == null ? limit(ctx) : Integer.MAX_VALUE);
         java.util.stream.Stream<JsonNode> shown = page.rows().stream().map(r -> view.apply(Json.parse(r.body())));
         if (match == null) list(ctx, shown.toList(), page.total());
         else list(ctx, shown.filter(match).toList());
@@ -463,7 +466,7 @@ public final class Routes {
         } catch (NumberFormatException e) {
             throw ApiException.notFound("No org '" + ctx.pathParam("org") + "': orgs are numbered (org 1 exists).");
         }
-        if (!store.orgExists(org)) throw ApiException.notFound("No org " + org + ".");
+        if (!store.orgs().exists(org)) throw ApiException.notFound("No org " + org + ".");
         return org;
     }
 
@@ -547,8 +550,8 @@ public final class Routes {
         return all;
     }
 
-    private static Store.Filter filter(Context ctx) {
-        return new Store.Filter(ctx.queryParam("name"), ctx.queryParam("hostname"), ctx.queryParam("key"),
+    private static Filter filter(Context ctx) {
+        return new Filter(ctx.queryParam("name"), ctx.queryParam("hostname"), ctx.queryParam("key"),
                 ctx.queryParam("value"), ctx.queryParam("external_data_set"), ctx.queryParam("external_data_reference"));
     }
 

@@ -9,6 +9,7 @@ import dev.cordon.pce.auth.throttle.AuthThrottle;
 import dev.cordon.pce.auth.throttle.Sources;
 import dev.cordon.pce.events.Events;
 import dev.cordon.pce.store.Store;
+import dev.cordon.pce.store.Row;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -48,17 +49,17 @@ public final class AccessControl {
     /** First start: user 1, owner of org 1, and its first API key; returns the key's "user:secret" line. */
     public String bootstrapOwner() {
         return store.write(() -> {
-            long id = store.next(0, "user");
+            long id = store.counters().next(0, "user");
             String href = "/users/" + id;
             ObjectNode user = Json.object().put("href", href).put("username", "owner").put("full_name", "Owner")
                     .put("created_at", Json.now(clock));
-            store.put(0, USER, href, user, "owner");
+            store.objects().put(0, USER, href, user, "owner");
             ObjectNode perm = Json.object();
-            perm.put("href", "/orgs/" + ORG + "/permissions/" + store.next(ORG, "permission"));
+            perm.put("href", "/orgs/" + ORG + "/permissions/" + store.counters().next(ORG, "permission"));
             perm.set("role", Json.ref("/roles/" + Principal.OWNER));
             perm.putArray("scope");
             perm.set("auth_security_principal", Json.ref(href));
-            store.put(ORG, PERMISSION, perm.get("href").asText(), perm, href);
+            store.objects().put(ORG, PERMISSION, perm.get("href").asText(), perm, href);
             ObjectNode key = mintKey(href, "owner", "created on first start", Json.ref(href));
             return key.get("auth_username").asText() + ":" + key.get("secret").asText();
         });
@@ -95,7 +96,7 @@ public final class AccessControl {
             throw ApiException.unauthorized("Missing or malformed credentials: use HTTP Basic with an API key's"
                     + " auth_username as user and its secret as password.");
         }
-        Optional<Store.Row> key = store.findByLookup(API_KEY, user);
+        Optional<Row> key = store.objects().findByLookup(API_KEY, user);
         if (key.isEmpty()) {
             fail(locked, srcIp, null, user, "unknown API key");
             throw ApiException.badCredential(ApiException.Failure.UNKNOWN_KEY, "Unknown API key '" + user
@@ -108,7 +109,7 @@ public final class AccessControl {
                     + "': use the secret shown when the key was created, or mint a new key.");
         }
         String userHref = Json.text(k, "user_href");
-        Optional<String> u = store.get(0, USER, userHref);
+        Optional<String> u = store.objects().get(0, USER, userHref);
         if (u.isEmpty()) {
             fail(locked, srcIp, null, user, "user removed");
             throw ApiException.unauthorized("The user of API key '" + user + "' no longer exists.");
@@ -137,7 +138,7 @@ public final class AccessControl {
     public Principal principalOf(JsonNode user) {
         String href = Json.text(user, "href");
         List<Principal.Grant> grants = new ArrayList<>();
-        for (Store.Row r : store.all(ORG, PERMISSION)) {
+        for (Row r : store.objects().all(ORG, PERMISSION)) {
             JsonNode p = Json.parse(r.body());
             if (!href.equals(p.path("auth_security_principal").path("href").asText())) continue;
             String role = p.path("role").path("href").asText().replace("/roles/", "");
@@ -157,16 +158,16 @@ public final class AccessControl {
             throw ApiException.invalid("username_required", "A user needs a username, e.g. {\"username\": \"alice\"}.");
         }
         return store.write(() -> {
-            if (store.all(0, USER).stream().anyMatch(r -> username.equals(Json.text(Json.parse(r.body()), "username")))) {
+            if (store.objects().all(0, USER).stream().anyMatch(r -> username.equals(Json.text(Json.parse(r.body()), "username")))) {
                 throw ApiException.invalid("username_in_use", "A user named '" + username + "' exists: pick another name.");
             }
-            String href = "/users/" + store.next(0, "user");
+            String href = "/users/" + store.counters().next(0, "user");
             ObjectNode user = Json.object().put("href", href).put("username", username)
                     .put("full_name", Json.text(body, "full_name")).put("created_at", Json.now(clock));
             user.put("updated_at", user.get("created_at").asText());
             user.set("created_by", by.ref());
             user.set("updated_by", by.ref());
-            store.put(0, USER, href, user, username);
+            store.objects().put(0, USER, href, user, username);
             events.record(ORG, "user.create", "info", "success", by.eventActor(),
                     List.of(Events.created(href, user)), null);
             return user;
@@ -174,12 +175,12 @@ public final class AccessControl {
     }
 
     public ObjectNode user(String href) {
-        return (ObjectNode) Json.parse(store.get(0, USER, href)
+        return (ObjectNode) Json.parse(store.objects().get(0, USER, href)
                 .orElseThrow(() -> ApiException.notFound("No user " + href + ".")));
     }
 
     public List<JsonNode> users() {
-        return store.all(0, USER).stream().map(r -> Json.parse(r.body())).toList();
+        return store.objects().all(0, USER).stream().map(r -> Json.parse(r.body())).toList();
     }
 
     // ---- API keys ----
@@ -218,7 +219,7 @@ public final class AccessControl {
         stored.put("updated_at", stored.get("created_at").asText());
         stored.set("created_by", by);
         stored.set("updated_by", by);
-        store.put(0, API_KEY, href, stored, authUsername);
+        store.objects().put(0, API_KEY, href, stored, authUsername);
         ObjectNode shown = publicKey(stored);
         shown.put("secret", secret);
         return shown;
@@ -238,7 +239,7 @@ public final class AccessControl {
             throw denied(by, "GET " + userHref + "/api_keys", "Only an owner may list another user's API keys.");
         }
         ArrayNode out = Json.array();
-        for (Store.Row r : store.all(0, API_KEY)) {
+        for (Row r : store.objects().all(0, API_KEY)) {
             JsonNode k = Json.parse(r.body());
             if (userHref.equals(Json.text(k, "user_href"))) out.add(publicKey(k));
         }
@@ -250,9 +251,9 @@ public final class AccessControl {
             throw denied(by, "DELETE " + keyHref, "Only an owner may delete another user's API keys.");
         }
         store.writeVoid(() -> {
-            JsonNode before = Json.parse(store.get(0, API_KEY, keyHref)
+            JsonNode before = Json.parse(store.objects().get(0, API_KEY, keyHref)
                     .orElseThrow(() -> ApiException.notFound("No API key " + keyHref + ".")));
-            store.delete(0, API_KEY, keyHref);
+            store.objects().delete(0, API_KEY, keyHref);
             events.record(ORG, "api_key.delete", "info", "success", by.eventActor(),
                     List.of(Events.deleted(keyHref, publicKey(before))), null);
         });
@@ -261,7 +262,7 @@ public final class AccessControl {
     // ---- permissions ----
 
     public List<JsonNode> permissions(int org) {
-        return store.all(org, PERMISSION).stream().map(r -> Json.parse(r.body())).toList();
+        return store.objects().all(org, PERMISSION).stream().map(r -> Json.parse(r.body())).toList();
     }
 
     /**
@@ -276,7 +277,7 @@ public final class AccessControl {
                     + " \"/roles/<r>\"} with r one of " + String.join(", ", Principal.ROLES) + ".");
         }
         String principal = body.path("auth_security_principal").path("href").asText("");
-        if (store.get(0, USER, principal).isEmpty()) {
+        if (store.objects().get(0, USER, principal).isEmpty()) {
             throw ApiException.invalid("invalid_principal", "auth_security_principal must name an existing user,"
                     + " e.g. {\"href\": \"/users/2\"}; '" + principal + "' does not exist.");
         }
@@ -287,7 +288,7 @@ public final class AccessControl {
         java.util.Map<String, String> keys = new java.util.HashMap<>();
         for (JsonNode s : scope) {
             String lh = s.path("label").path("href").asText("");
-            Optional<String> label = store.get(org, "label", lh);
+            Optional<String> label = store.objects().get(org, "label", lh);
             if (label.isEmpty()) {
                 throw ApiException.invalid("invalid_scope", "Scope label '" + lh + "' does not exist.");
             }
@@ -307,7 +308,7 @@ public final class AccessControl {
             throw ApiException.invalid("invalid_scope_coverage", "scope_coverage is sources_and_destinations or sources_only.");
         }
         return store.write(() -> {
-            String href = "/orgs/" + org + "/permissions/" + store.next(org, "permission");
+            String href = "/orgs/" + org + "/permissions/" + store.counters().next(org, "permission");
             ObjectNode p = Json.object().put("href", href);
             p.set("role", Json.ref("/roles/" + role));
             p.set("scope", scope.isArray() ? scope : Json.array());
@@ -318,7 +319,7 @@ public final class AccessControl {
             p.put("created_at", Json.now(clock)).put("updated_at", p.get("created_at").asText());
             p.set("created_by", by.ref());
             p.set("updated_by", by.ref());
-            store.put(org, PERMISSION, href, p, principal);
+            store.objects().put(org, PERMISSION, href, p, principal);
             events.record(org, "permission.create", "info", "success", by.eventActor(),
                     List.of(Events.created(href, p)), null);
             return p;
@@ -327,16 +328,16 @@ public final class AccessControl {
 
     public void deletePermission(Principal by, int org, String href) {
         store.writeVoid(() -> {
-            JsonNode before = Json.parse(store.get(org, PERMISSION, href)
+            JsonNode before = Json.parse(store.objects().get(org, PERMISSION, href)
                     .orElseThrow(() -> ApiException.notFound("No permission " + href + ".")));
-            if (isOwnerGrant(before) && store.all(org, PERMISSION).stream()
+            if (isOwnerGrant(before) && store.objects().all(org, PERMISSION).stream()
                     .filter(r -> !r.href().equals(href)).noneMatch(r -> isOwnerGrant(Json.parse(r.body())))) {
                 // without an owner nobody may manage users, permissions or other users' keys: the org is locked
                 throw ApiException.invalid("last_owner_permission", "Permission " + href + " is the org's last owner"
                         + " grant; deleting it would leave nobody able to manage users and permissions. Grant the owner"
                         + " role to another user first (POST /orgs/" + org + "/permissions), then delete this one.");
             }
-            store.delete(org, PERMISSION, href);
+            store.objects().delete(org, PERMISSION, href);
             events.record(org, "permission.delete", "info", "success", by.eventActor(),
                     List.of(Events.deleted(href, before)), null);
         });

@@ -58,7 +58,7 @@ public final class Cluster implements AutoCloseable {
 
     /** The cluster of the store's database: LISTENs on PostgreSQL (ready when this returns), local on H2. */
     public static Cluster of(Store store) {
-        if (!store.isPostgres()) return local();
+        if (!store.database().isPostgres()) return local();
         Cluster c = new Cluster(store, true);
         c.listener.start();
         long deadline = System.nanoTime() + 10_000_000_000L;
@@ -102,7 +102,7 @@ public final class Cluster implements AutoCloseable {
     public void publish(Change c) {
         if (listener == null || closed) return;
         try {
-            store.notify(CHANNEL, c.encode(node));
+            store.database().notify(CHANNEL, c.encode(node));
         } catch (RuntimeException e) {
             LOG.warn("could not notify the other PCE nodes of {}: {}", c, e.getMessage());
         }
@@ -111,7 +111,7 @@ public final class Cluster implements AutoCloseable {
     private void listen() {
         boolean reconnected = false;
         while (!closed) {
-            try (Connection c = store.dedicatedConnection(); Statement st = c.createStatement()) {
+            try (Connection c = store.database().dedicatedConnection(); Statement st = c.createStatement()) {
                 listening = c;
                 st.execute("LISTEN " + CHANNEL);
                 synchronized (this) {

@@ -27,9 +27,9 @@ public final class EventRetention {
     public record Swept(int expired, int overCap) {}
 
     public Swept sweep() {
-        int expired = store.deleteEventsBefore(Json.format(clock.instant().minus(retention)));
+        int expired = store.events().deleteBefore(Json.format(clock.instant().minus(retention)));
         int over = 0;
-        for (int org : store.eventOrgs()) over += store.deleteEventsBeyond(org, maxEvents);
+        for (int org : store.events().orgs()) over += store.events().deleteBeyond(org, maxEvents);
         return new Swept(expired, over);
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cordon.pce.core.ApiException;
 import dev.cordon.pce.core.Json;
 import dev.cordon.pce.store.Store;
+import dev.cordon.pce.store.EventRow;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
@@ -44,7 +45,7 @@ public final class Events {
     public ObjectNode record(int org, String type, String severity, String status, JsonNode createdBy,
                              List<Change> changes, JsonNode info) {
         return store.write(() -> {
-            long seq = store.next(org, "event");
+            long seq = store.counters().next(org, "event");
             String ts = Json.now(clock);
             ObjectNode e = Json.object();
             String href = "/orgs/" + org + "/events/" + UUID.randomUUID();
@@ -63,22 +64,22 @@ public final class Events {
                 n.set("after", c.after() == null ? Json.MAPPER.nullNode() : c.after());
             }
             e.set("info", info == null ? Json.object() : info);
-            store.insertEvent(org, seq, href, type, severity, ts, e.toString());
+            store.events().insert(org, seq, href, type, severity, ts, e.toString());
             return e;
         });
     }
 
-    public Store.Page query(int org, String type, String severity, String from, String to, int limit) {
+    public EventRow.Page query(int org, String type, String severity, String from, String to, int limit) {
         if (severity != null && !SEVERITIES.contains(severity)) {
             throw ApiException.invalid("invalid_severity", "Unknown severity '" + severity
                     + "': use one of info, warning, err.");
         }
-        return store.events(org, type, severity, instant(from, "timestamp[gte]"), instant(to, "timestamp[lte]"), limit);
+        return store.events().page(org, type, severity, instant(from, "timestamp[gte]"), instant(to, "timestamp[lte]"), limit);
     }
 
     /** {@code GET /orgs/{org}/events/{uuid}}. */
     public JsonNode get(int org, String href) {
-        return Json.parse(store.event(org, href).orElseThrow(() -> ApiException.notFound("No event " + href
+        return Json.parse(store.events().get(org, href).orElseThrow(() -> ApiException.notFound("No event " + href
                 + ": GET /orgs/" + org + "/events lists them, newest first.")));
     }
 

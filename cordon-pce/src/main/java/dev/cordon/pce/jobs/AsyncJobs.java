@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cordon.pce.auth.Principal;
 import dev.cordon.pce.core.ApiException;
 import dev.cordon.pce.core.Json;
+import dev.cordon.pce.store.Filter;
+import dev.cordon.pce.store.Row;
 import dev.cordon.pce.store.Store;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,11 +57,11 @@ public final class AsyncJobs {
             j.set("requested_by", by.ref());
             j.set("result", Json.ref(datafile));
             // name = the requester, so their jobs are found and counted without reading every body
-            store.put(org, JOB, job, j.deepCopy().put("name", by.href()), null);
+            store.objects().put(org, JOB, job, j.deepCopy().put("name", by.href()), null);
             int parts = Math.max(1, (collection.length() + PART_CHARS - 1) / PART_CHARS);
             for (int i = 0; i < parts; i++) {
                 String text = collection.substring(i * PART_CHARS, Math.min(collection.length(), (i + 1) * PART_CHARS));
-                store.put(org, PART, partHref(datafile, i), Json.object().put("name", datafile).put("text", text), null);
+                store.objects().put(org, PART, partHref(datafile, i), Json.object().put("name", datafile).put("text", text), null);
             }
         });
         return job;
@@ -67,7 +69,7 @@ public final class AsyncJobs {
 
     /** The job, as Illumio shows it; 404 when it does not exist or belongs to another caller. */
     public ObjectNode job(int org, String href, Principal by) {
-        ObjectNode j = store.get(org, JOB, href).map(b -> (ObjectNode) Json.parse(b))
+        ObjectNode j = store.objects().get(org, JOB, href).map(b -> (ObjectNode) Json.parse(b))
                 .filter(n -> by.href().equals(n.path("requested_by").path("href").asText()))
                 .orElseThrow(() -> ApiException.notFound("No job " + href + " of yours: jobs are kept for "
                         + RETENTION.toHours() + " hours and shown to the caller who started them."));
@@ -78,7 +80,7 @@ public final class AsyncJobs {
     /** The caller's jobs, newest first. */
     public List<JsonNode> jobs(int org, Principal by) {
         List<JsonNode> out = new ArrayList<>();
-        for (Store.Row r : mine(org, by)) {
+        for (Row r : mine(org, by)) {
             ObjectNode n = (ObjectNode) Json.parse(r.body());
             n.remove("name");
             out.add(n);
@@ -97,15 +99,15 @@ public final class AsyncJobs {
         String job = href.replace("/datafiles/", "/jobs/");
         job(org, job, by); // 404 unless the caller's
         StringBuilder text = new StringBuilder();
-        for (Store.Row r : store.list(org, PART, new Store.Filter(href, null, null, null, null, null), Integer.MAX_VALUE).rows()) {
+        for (Row r : store.objects().list(org, PART, new Filter(href, null, null, null, null, null), Integer.MAX_VALUE).rows()) {
             if (r.href().startsWith(href + "/part/")) text.append(Json.parse(r.body()).path("text").asText());
         }
         if (text.isEmpty()) throw ApiException.notFound("No datafile " + href + ".");
         return text.toString();
     }
 
-    private List<Store.Row> mine(int org, Principal by) {
-        return store.list(org, JOB, new Store.Filter(by.href(), null, null, null, null, null), Integer.MAX_VALUE).rows()
+    private List<Row> mine(int org, Principal by) {
+        return store.objects().list(org, JOB, new Filter(by.href(), null, null, null, null, null), Integer.MAX_VALUE).rows()
                 .stream().filter(r -> by.href().equals(Json.parse(r.body()).path("name").asText())).toList();
     }
 
@@ -113,12 +115,12 @@ public final class AsyncJobs {
     private void expire(int org, Principal by) {
         Instant cutoff = clock.instant().minus(RETENTION);
         String cut = Json.format(cutoff);
-        for (Store.Row r : store.all(org, JOB)) {
+        for (Row r : store.objects().all(org, JOB)) {
             ObjectNode j = (ObjectNode) Json.parse(r.body());
             if (j.path("requested_at").asText().compareTo(cut) < 0) remove(org, j);
         }
         List<ObjectNode> own = new ArrayList<>();
-        for (Store.Row r : mine(org, by)) own.add((ObjectNode) Json.parse(r.body()));
+        for (Row r : mine(org, by)) own.add((ObjectNode) Json.parse(r.body()));
         own.sort(Comparator.comparing((ObjectNode n) -> n.path("requested_at").asText()));
         for (int i = 0; i <= own.size() - MAX_PER_REQUESTER; i++) remove(org, own.get(i));
     }
@@ -126,9 +128,9 @@ public final class AsyncJobs {
     private void remove(int org, ObjectNode job) {
         String href = job.path("href").asText();
         String datafile = job.path("result").path("href").asText();
-        store.delete(org, JOB, href);
-        for (Store.Row r : store.list(org, PART, new Store.Filter(datafile, null, null, null, null, null), Integer.MAX_VALUE).rows()) {
-            store.delete(org, PART, r.href());
+        store.objects().delete(org, JOB, href);
+        for (Row r : store.objects().list(org, PART, new Filter(datafile, null, null, null, null, null), Integer.MAX_VALUE).rows()) {
+            store.objects().delete(org, PART, r.href());
         }
     }
 

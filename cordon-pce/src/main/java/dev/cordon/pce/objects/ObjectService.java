@@ -8,6 +8,9 @@ import dev.cordon.pce.core.Kind;
 import dev.cordon.pce.auth.Principal;
 import dev.cordon.pce.events.Events;
 import dev.cordon.pce.store.Store;
+import dev.cordon.pce.store.Filter;
+import dev.cordon.pce.store.Page;
+import dev.cordon.pce.store.Row;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
@@ -60,7 +63,7 @@ public final class ObjectService {
     }
 
     public ObjectNode get(int org, Kind k, String href) {
-        return (ObjectNode) Json.parse(store.get(org, k.kind(), href)
+        return (ObjectNode) Json.parse(store.objects().get(org, k.kind(), href)
                 .orElseThrow(() -> ApiException.notFound("No " + k.what() + " " + href + ".")));
     }
 
@@ -68,8 +71,8 @@ public final class ObjectService {
         return Json.convert(get(org, k, href), k.model(), k.what());
     }
 
-    public Store.Page list(int org, Kind k, Store.Filter f, int limit) {
-        return store.list(org, k.kind(), f, limit);
+    public Page list(int org, Kind k, Filter f, int limit) {
+        return store.objects().list(org, k.kind(), f, limit);
     }
 
     public ObjectNode create(int org, Kind k, JsonNode body, Principal by) {
@@ -77,9 +80,9 @@ public final class ObjectService {
         ObjectNode created = store.write(() -> {
             String href;
             do { // imported documents may already use numeric hrefs
-                String id = k.uuidIds() ? UUID.randomUUID().toString() : Long.toString(store.next(org, k.kind()));
+                String id = k.uuidIds() ? UUID.randomUUID().toString() : Long.toString(store.counters().next(org, k.kind()));
                 href = k.base(org) + "/" + id;
-            } while (store.get(org, k.kind(), href).isPresent());
+            } while (store.objects().get(org, k.kind(), href).isPresent());
             node.put("href", href);
             String now = Json.now(clock);
             node.put("created_at", now).put("updated_at", now);
@@ -108,7 +111,7 @@ public final class ObjectService {
         store.writeVoid(() -> {
             ObjectNode old = get(org, k, href);
             checks(k).beforeDelete(org, Json.convert(old, k.model(), k.what()), by);
-            store.delete(org, k.kind(), href);
+            store.objects().delete(org, k.kind(), href);
             events.record(org, k.event() + ".delete", "info", "success", by.eventActor(),
                     List.of(Events.deleted(href, old)), null);
         });
@@ -129,7 +132,7 @@ public final class ObjectService {
         ObjectNode canonical = Json.tree(obj);
         uniqueExternalData(org, k, canonical);
         String href = canonical.get("href").asText();
-        store.put(org, k.kind(), href, canonical, null);
+        store.objects().put(org, k.kind(), href, canonical, null);
         events.record(org, eventType, "info", "success", by.eventActor(),
                 List.of(old == null ? Events.created(href, canonical) : Events.updated(href, old, canonical)), null);
         return canonical;
@@ -153,7 +156,7 @@ public final class ObjectService {
         String ref = Json.text(n, "external_data_reference");
         if (set == null || ref == null) return;
         String href = n.get("href").asText();
-        for (Store.Row r : store.list(org, k.kind(), new Store.Filter(null, null, null, null, set, ref), 10).rows()) {
+        for (Row r : store.objects().list(org, k.kind(), new Filter(null, null, null, null, set, ref), 10).rows()) {
             if (!r.href().equals(href)) {
                 throw ApiException.invalid("external_data_reference_in_use", "Another " + k.what() + " (" + r.href()
                         + ") already has external_data_set '" + set + "' and external_data_reference '" + ref

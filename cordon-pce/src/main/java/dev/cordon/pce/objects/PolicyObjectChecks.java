@@ -8,6 +8,7 @@ import dev.cordon.pce.core.Refs;
 import dev.cordon.pce.auth.Principal;
 import dev.cordon.pce.provision.PolicyService;
 import dev.cordon.pce.store.Store;
+import dev.cordon.pce.store.Row;
 import dev.cordon.policy.model.CoexistenceEntry;
 import dev.cordon.policy.model.FirewallSettings;
 import dev.cordon.policy.model.IpList;
@@ -42,7 +43,7 @@ public final class PolicyObjectChecks implements ObjectService.Checks {
     /** Does the referenced object exist (draft form for versioned kinds, live for labels and workloads)? */
     public static boolean exists(Store store, int org, Refs.Reference r) {
         Kind k = BY_COLLECTION.get(r.collection());
-        return k != null && r.href() != null && store.get(org, k.kind(), r.href()).isPresent();
+        return k != null && r.href() != null && store.objects().get(org, k.kind(), r.href()).isPresent();
     }
 
     /** 406 listing every reference of {@code obj} that does not exist. */
@@ -66,7 +67,7 @@ public final class PolicyObjectChecks implements ObjectService.Checks {
 
     /** Names are unique per kind in the draft, as scripts find objects by name. */
     public static void uniqueName(Store store, int org, Kind k, String name, String href) {
-        for (Store.Row r : store.all(org, k.kind())) {
+        for (Row r : store.objects().all(org, k.kind())) {
             if (!r.href().equals(href) && name.equals(Json.text(Json.parse(r.body()), "name"))) {
                 throw ApiException.invalid(k.kind() + "_name_in_use", "A " + k.what() + " named '" + name
                         + "' already exists (" + r.href() + "): pick another name or update that one.");
@@ -125,7 +126,7 @@ public final class PolicyObjectChecks implements ObjectService.Checks {
     public static void onePerKey(Store store, int org, List<Ref> labels, String what, String token) {
         java.util.Map<String, String> byKey = new java.util.HashMap<>();
         for (Ref r : labels) {
-            String key = store.get(org, Kind.LABEL.kind(), r.href()).map(b -> Json.text(Json.parse(b), "key")).orElse(null);
+            String key = store.objects().get(org, Kind.LABEL.kind(), r.href()).map(b -> Json.text(Json.parse(b), "key")).orElse(null);
             if (key == null) continue; // unknown labels are reported by the reference check
             String prev = byKey.put(key, r.href());
             if (prev != null && !prev.equals(r.href())) {
@@ -142,14 +143,14 @@ public final class PolicyObjectChecks implements ObjectService.Checks {
         }
         requireReferences(store, org, "label group", g.href(), g);
         for (Ref r : g.labelsOrEmpty()) {
-            String key = Json.text(Json.parse(store.get(org, Kind.LABEL.kind(), r.href()).orElseThrow()), "key");
+            String key = Json.text(Json.parse(store.objects().get(org, Kind.LABEL.kind(), r.href()).orElseThrow()), "key");
             if (!g.key().equals(key)) {
                 throw ApiException.invalid("label_group_key_mismatch", "Label " + r.href() + " has key '" + key
                         + "' but label group '" + g.name() + "' has key '" + g.key() + "': a group holds labels of its key only.");
             }
         }
         for (Ref r : g.subGroupsOrEmpty()) {
-            String key = Json.text(Json.parse(store.get(org, Kind.LABEL_GROUP.kind(), r.href()).orElseThrow()), "key");
+            String key = Json.text(Json.parse(store.objects().get(org, Kind.LABEL_GROUP.kind(), r.href()).orElseThrow()), "key");
             if (r.href().equals(g.href()) || !g.key().equals(key)) {
                 throw ApiException.invalid("label_group_key_mismatch", "Sub-group " + r.href() + " of label group '"
                         + g.name() + "' must be another group of key '" + g.key() + "'.");
@@ -184,7 +185,7 @@ public final class PolicyObjectChecks implements ObjectService.Checks {
     public static List<String> usersOf(Store store, PolicyService policy, int org, String href) {
         List<String> users = new ArrayList<>();
         for (Kind k : Kind.VERSIONED) {
-            for (Store.Row r : store.all(org, k.kind())) {
+            for (Row r : store.objects().all(org, k.kind())) {
                 Object o = Json.convert(Json.parse(r.body()), k.model(), k.what());
                 if (Refs.of(o).stream().anyMatch(x -> href.equals(x.href()))) users.add(r.href());
             }
@@ -200,11 +201,11 @@ public final class PolicyObjectChecks implements ObjectService.Checks {
                 if (!users.contains(h)) users.add(h);
             }
         }
-        for (Store.Row r : store.all(org, Kind.WORKLOAD.kind())) {
+        for (Row r : store.objects().all(org, Kind.WORKLOAD.kind())) {
             JsonNode w = Json.parse(r.body());
             for (JsonNode l : w.path("labels")) if (href.equals(l.path("href").asText())) users.add(r.href());
         }
-        for (Store.Row r : store.all(org, "pairing_profile")) {
+        for (Row r : store.objects().all(org, "pairing_profile")) {
             for (JsonNode l : Json.parse(r.body()).path("labels")) if (href.equals(l.path("href").asText())) users.add(r.href());
         }
         return users;

@@ -64,7 +64,7 @@ public final class WorkloadChecks implements ObjectService.Checks {
     public static List<Label> labelsOf(Store store, int org, Workload w) {
         List<Label> labels = new java.util.ArrayList<>();
         for (dev.cordon.policy.model.Ref r : w.labelsOrEmpty()) {
-            store.get(org, Kind.LABEL.kind(), r.href()).ifPresent(b -> labels.add(Json.convert(Json.parse(b),
+            store.objects().get(org, Kind.LABEL.kind(), r.href()).ifPresent(b -> labels.add(Json.convert(Json.parse(b),
                     Label.class, "label")));
         }
         return labels;

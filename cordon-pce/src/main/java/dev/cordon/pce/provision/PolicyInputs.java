@@ -60,7 +60,7 @@ public final class PolicyInputs {
         this.store = store;
         List<String> kinds = new ArrayList<>(List.of(Kind.LABEL.kind(), Kind.WORKLOAD.kind()));
         for (Kind k : Kind.VERSIONED) kinds.add(k.kind());
-        store.countWrites(kinds, PREFIX);
+        store.counters().countWrites(kinds, PREFIX);
     }
 
     /** True inside a write transaction, whose reads see its own uncommitted changes (and stamps). */
@@ -70,18 +70,18 @@ public final class PolicyInputs {
 
     /** The current stamps: equal stamps mean the same draft, labels and workloads. */
     public Stamp stamp(int org) {
-        return new Stamp(store.counters(org, PREFIX));
+        return new Stamp(store.counters().values(org, PREFIX));
     }
 
     /** The org's labels, as the draft document holds them. */
     List<Label> labels(int org) {
-        return store.all(org, Kind.LABEL.kind()).stream()
+        return store.objects().all(org, Kind.LABEL.kind()).stream()
                 .map(r -> Json.convert(Json.parse(r.body()), Label.class, "label")).toList();
     }
 
     /** The draft's IP lists, as the draft document holds them. */
     List<IpList> ipLists(int org) {
-        return store.all(org, Kind.IP_LIST.kind()).stream()
+        return store.objects().all(org, Kind.IP_LIST.kind()).stream()
                 .map(r -> Json.convert(Json.parse(r.body()), IpList.class, "IP list")).toList();
     }
 }

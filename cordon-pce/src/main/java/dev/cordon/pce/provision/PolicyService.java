@@ -12,6 +12,8 @@ import dev.cordon.pce.cluster.Change;
 import dev.cordon.pce.cluster.Cluster;
 import dev.cordon.pce.events.Events;
 import dev.cordon.pce.store.Store;
+import dev.cordon.pce.store.PolicyVersion;
+import dev.cordon.pce.store.Row;
 import dev.cordon.policy.Engine;
 import dev.cordon.policy.compile.CompiledOrg;
 import dev.cordon.policy.model.FirewallSettings;
@@ -129,7 +131,7 @@ public final class PolicyService {
     public void resyncActiveVersions() {
         boolean changed = false;
         for (var e : Map.copyOf(activeVersions).entrySet()) {
-            if (store.latestVersion(e.getKey()) != e.getValue()) changed = true;
+            if (store.versions().latest(e.getKey()) != e.getValue()) changed = true;
         }
         if (changed) {
             activeVersionChanged();
@@ -165,18 +167,18 @@ public final class PolicyService {
     public void initOrg(int org, Principal by) {
         store.writeVoid(() -> {
             String now = Json.now(clock);
-            String ipHref = Kind.IP_LIST.base(org) + "/" + store.next(org, Kind.IP_LIST.kind());
+            String ipHref = Kind.IP_LIST.base(org) + "/" + store.counters().next(org, Kind.IP_LIST.kind());
             IpList any = new IpList(ipHref, ANY_IP_LIST, null, List.of(IpRange.of("0.0.0.0/0"), IpRange.of("::/0")),
                     null, null, null, now, now, dev.cordon.policy.model.Ref.of(by.href()),
                     dev.cordon.policy.model.Ref.of(by.href()));
-            store.put(org, Kind.IP_LIST.kind(), ipHref, Json.tree(any), null);
-            String svcHref = Kind.SERVICE.base(org) + "/" + store.next(org, Kind.SERVICE.kind());
+            store.objects().put(org, Kind.IP_LIST.kind(), ipHref, Json.tree(any), null);
+            String svcHref = Kind.SERVICE.base(org) + "/" + store.counters().next(org, Kind.SERVICE.kind());
             Service all = new Service(svcHref, Service.ALL_SERVICES_NAME, null, List.of(new ServicePort(-1, null, null, null, null)),
                     null, null, now, now, dev.cordon.policy.model.Ref.of(by.href()), dev.cordon.policy.model.Ref.of(by.href()));
-            store.put(org, Kind.SERVICE.kind(), svcHref, Json.tree(all), null);
+            store.objects().put(org, Kind.SERVICE.kind(), svcHref, Json.tree(all), null);
             FirewallSettings fs = new FirewallSettings(settingsHref(org), List.of(), now, now,
                     dev.cordon.policy.model.Ref.of(by.href()), dev.cordon.policy.model.Ref.of(by.href()));
-            store.put(org, Kind.FIREWALL_SETTINGS.kind(), fs.href(), Json.tree(fs), null);
+            store.objects().put(org, Kind.FIREWALL_SETTINGS.kind(), fs.href(), Json.tree(fs), null);
             PolicyDocument doc = draftVersioned(org);
             insertVersion(org, 1, "Initial policy: built-in IP list and service", by, 0, doc);
         });
@@ -197,7 +199,7 @@ public final class PolicyService {
         Map<Kind, Map<String, ObjectNode>> out = new LinkedHashMap<>();
         for (Kind k : Kind.VERSIONED) {
             Map<String, ObjectNode> m = new TreeMap<>();
-            for (Store.Row r : store.all(org, k.kind())) m.put(r.href(), (ObjectNode) Json.parse(r.body()));
+            for (Row r : store.objects().all(org, k.kind())) m.put(r.href(), (ObjectNode) Json.parse(r.body()));
             out.put(k, m);
         }
         return out;
@@ -227,7 +229,7 @@ public final class PolicyService {
     }
 
     public List<Label> liveLabels(int org) {
-        return store.all(org, Kind.LABEL.kind()).stream().map(r -> Json.convert(Json.parse(r.body()), Label.class, "label")).toList();
+        return store.objects().all(org, Kind.LABEL.kind()).stream().map(r -> Json.convert(Json.parse(r.body()), Label.class, "label")).toList();
     }
 
     /** Which live workloads are left out of compilation, and why. */
@@ -240,7 +242,7 @@ public final class PolicyService {
         List<Workload> out = new ArrayList<>();
         Set<String> seen = new java.util.HashSet<>();
         Map<String, Label> labels = new HashMap<>();
-        for (Store.Row r : store.all(org, Kind.WORKLOAD.kind())) {
+        for (Row r : store.objects().all(org, Kind.WORKLOAD.kind())) {
             ParsedWorkload p = parsedWorkloads.get(r.href());
             if (p == null || !p.text().equals(r.body())) {
                 if (labels.isEmpty()) liveLabels(org).forEach(l -> labels.put(l.href(), l));
@@ -269,11 +271,11 @@ public final class PolicyService {
 
     public long activeVersion(int org) {
         // under the cluster-wide write lock the database is the truth: another node may have provisioned just now
-        if (store.inWrite()) return store.latestVersion(org);
+        if (store.inWrite()) return store.versions().latest(org);
         long stamp = versionStamp.get();
         Long cachedVersion = activeVersions.get(org);
         if (cachedVersion != null) return cachedVersion;
-        long v = store.latestVersion(org);
+        long v = store.versions().latest(org);
         // cache only if no provision or restore finished meanwhile, so a racing reader never pins a stale version
         if (versionStamp.get() == stamp) activeVersions.putIfAbsent(org, v);
         return v;
@@ -289,7 +291,7 @@ public final class PolicyService {
     public PolicyDocument snapshot(int org, long version) {
         PolicyDocument d = snapshots.get(version * 1000 + org);
         if (d != null) return d;
-        Store.Version v = store.version(org, version)
+        PolicyVersion v = store.versions().get(org, version)
                 .orElseThrow(() -> ApiException.notFound("No policy version " + version + " in org " + org + "."));
         d = Json.convert(Json.parse(v.document()), PolicyDocument.class, "policy version " + version);
         snapshots.put(version * 1000 + org, d);
@@ -417,8 +419,8 @@ public final class PolicyService {
     private void replaceDraft(int org, PolicyDocument versioned) {
         Map<Kind, Map<String, ObjectNode>> t = trees(versioned);
         for (Kind k : Kind.VERSIONED) {
-            store.deleteKind(org, k.kind());
-            for (var e : t.get(k).entrySet()) store.put(org, k.kind(), e.getKey(), e.getValue(), null);
+            store.objects().deleteKind(org, k.kind());
+            for (var e : t.get(k).entrySet()) store.objects().put(org, k.kind(), e.getKey(), e.getValue(), null);
         }
     }
 
@@ -573,7 +575,7 @@ public final class PolicyService {
         String now = Json.now(clock);
         PolicyDocument stored = new PolicyDocument(null, versioned.labelGroupsOrEmpty(), null, versioned.ipListsOrEmpty(),
                 versioned.servicesOrEmpty(), versioned.ruleSetsOrEmpty(), versioned.firewallSettings());
-        store.insertVersion(new Store.Version(org, version, description, now, by.href(), affected, counts.toString(),
+        store.versions().insert(new PolicyVersion(org, version, description, now, by.href(), affected, counts.toString(),
                 Json.write(stored)));
         return summary(org, version, description, now, by.href(), affected, counts);
     }
@@ -604,12 +606,12 @@ public final class PolicyService {
     }
 
     public List<ObjectNode> versions(int org, int limit) {
-        return store.versions(org, limit).stream().map(v -> summary(org, v.version(), v.description(), v.createdAt(),
+        return store.versions().newestFirst(org, limit).stream().map(v -> summary(org, v.version(), v.description(), v.createdAt(),
                 v.createdBy(), v.workloadsAffected(), Json.parse(v.objectCounts()))).toList();
     }
 
     public long versionCount(int org) {
-        return store.versionCount(org);
+        return store.versions().count(org);
     }
 
     /** Restores version N as a new version, and makes the draft equal to it; refused while changes are pending. */
@@ -682,17 +684,17 @@ public final class PolicyService {
             if (!errors.isEmpty()) throw ApiException.invalid(errors);
             build(full);
             String now = Json.now(clock);
-            for (Label l : labels) store.put(org, Kind.LABEL.kind(), l.href(), stamp(Json.tree(l), now, by), null);
+            for (Label l : labels) store.objects().put(org, Kind.LABEL.kind(), l.href(), stamp(Json.tree(l), now, by), null);
             for (Workload w : withBuiltIns.workloadsOrEmpty()) {
-                store.put(org, Kind.WORKLOAD.kind(), w.href(), stamp(Json.tree(w), now, by), null);
+                store.objects().put(org, Kind.WORKLOAD.kind(), w.href(), stamp(Json.tree(w), now, by), null);
             }
             PolicyDocument versioned = new PolicyDocument(null, withBuiltIns.labelGroupsOrEmpty(), null,
                     withBuiltIns.ipListsOrEmpty(), withBuiltIns.servicesOrEmpty(), withBuiltIns.ruleSetsOrEmpty(),
                     settings(org, withBuiltIns.firewallSettings(), now, by));
             Map<Kind, Map<String, ObjectNode>> t = trees(versioned);
             for (Kind k : Kind.VERSIONED) {
-                store.deleteKind(org, k.kind());
-                for (var e : t.get(k).entrySet()) store.put(org, k.kind(), e.getKey(), stamp(e.getValue(), now, by), null);
+                store.objects().deleteKind(org, k.kind());
+                for (var e : t.get(k).entrySet()) store.objects().put(org, k.kind(), e.getKey(), stamp(e.getValue(), now, by), null);
             }
             advanceCounters(org, labels, withBuiltIns.workloadsOrEmpty(), versioned);
             ObjectNode counts = counts(versioned);
@@ -728,7 +730,7 @@ public final class PolicyService {
             rs.denyRulesOrEmpty().forEach(r -> see.accept(RULE_COUNTER, r.href()));
             rs.ipTablesRulesOrEmpty().forEach(r -> see.accept(RULE_COUNTER, r.href()));
         }
-        next.forEach((counter, atLeast) -> store.advance(org, counter, atLeast));
+        next.forEach((counter, atLeast) -> store.counters().advance(org, counter, atLeast));
     }
 
     /** The counter numbering every nested rule (sec_rules, deny_rules, ip_tables_rules) of an org. */
@@ -771,7 +773,7 @@ public final class PolicyService {
     private String freshHref(int org, Kind k, PolicyDocument d) {
         String json = Json.write(d);
         while (true) {
-            String href = k.base(org) + "/" + store.next(org, k.kind());
+            String href = k.base(org) + "/" + store.counters().next(org, k.kind());
             if (!json.contains("\"" + href + "\"")) return href;
         }
     }

@@ -70,7 +70,7 @@ public final class SetAside {
 
     /** The verdict with labels read from the store (for views; provisioning passes its own label index). */
     public Verdict verdict(int org, String href, JsonNode stored) {
-        return verdict(org, href, stored, h -> store.get(org, "label", h)
+        return verdict(org, href, stored, h -> store.objects().get(org, "label", h)
                 .map(b -> Json.convert(Json.parse(b), Label.class, "label")).orElse(null));
     }
 

@@ -86,7 +86,7 @@ final class SettingsChecks {
             } else if (sc != null) {
                 for (JsonNode r : sc) {
                     String href = Json.text(r, "href");
-                    if (href == null || store.get(org, "label", href).isEmpty()) {
+                    if (href == null || store.objects().get(org, "label", href).isEmpty()) {
                         errors.add(new ValidationError("unknown_reference", field + " scope names label " + r
                                 + ", which does not exist: create it first or fix the href."));
                     } else {

@@ -45,7 +45,7 @@ public final class WorkloadSettings {
 
     /** The settings as the API shows them. */
     public ObjectNode read(int org) {
-        return store.get(org, KIND, href(org)).map(b -> (ObjectNode) Json.parse(b)).orElseGet(() -> defaults(org));
+        return store.objects().get(org, KIND, href(org)).map(b -> (ObjectNode) Json.parse(b)).orElseGet(() -> defaults(org));
     }
 
     /** The offline timers, for the code that decides when a silent VEN's workload is offline. */
@@ -68,7 +68,7 @@ public final class WorkloadSettings {
             SettingsChecks.check(store, org, merged);
             merged.put("updated_at", Json.now(clock));
             merged.set("updated_by", by.ref());
-            store.put(org, KIND, href(org), merged, null);
+            store.objects().put(org, KIND, href(org), merged, null);
             events.record(org, "workload_settings.update", "info", "success", by.eventActor(),
                     List.of(Events.updated(href(org), old, merged)), null);
         });

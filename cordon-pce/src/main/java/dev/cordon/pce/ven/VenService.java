@@ -16,6 +16,7 @@ import dev.cordon.pce.cluster.Cluster;
 import dev.cordon.pce.events.Events;
 import dev.cordon.pce.provision.PolicyService;
 import dev.cordon.pce.store.Store;
+import dev.cordon.pce.store.Row;
 import dev.cordon.policy.Engine;
 import dev.cordon.policy.compile.CompiledOrg.PolicyBasis;
 import dev.cordon.policy.compile.Endpoint;
@@ -202,14 +203,14 @@ public final class VenService implements AutoCloseable {
     /** {@code POST /orgs/{org}/pairing_profiles/{id}/pairing_key} → {@code {"activation_code"}}. */
     public ObjectNode pairingKey(int org, String profileHref, Principal by) {
         return store.write(() -> {
-            JsonNode p = Json.parse(store.get(org, PAIRING_PROFILE.kind(), profileHref)
+            JsonNode p = Json.parse(store.objects().get(org, PAIRING_PROFILE.kind(), profileHref)
                     .orElseThrow(() -> ApiException.notFound("No pairing profile " + profileHref + ".")));
             if (!p.path("enabled").asBoolean(true)) {
                 throw ApiException.invalid("pairing_profile_disabled", "Pairing profile " + profileHref
                         + " is disabled: enable it (PUT {\"enabled\": true}) to generate keys.");
             }
             String code = Secrets.random(24);
-            String href = profileHref + "/pairing_keys/" + store.next(org, PAIRING_KEY);
+            String href = profileHref + "/pairing_keys/" + store.counters().next(org, PAIRING_KEY);
             ObjectNode key = Json.object().put("href", href).put("pairing_profile", profileHref)
                     .put("created_at", Json.now(clock));
             JsonNode life = p.get("key_lifespan");
@@ -218,7 +219,7 @@ public final class VenService implements AutoCloseable {
             }
             JsonNode uses = p.get("allowed_uses_per_key");
             if (uses != null && uses.isIntegralNumber()) key.put("uses_left", uses.asInt());
-            store.put(org, PAIRING_KEY, href, key, Secrets.hash("activation", code));
+            store.objects().put(org, PAIRING_KEY, href, key, Secrets.hash("activation", code));
             events.record(org, "pairing_profile.create_pairing_key", "info", "success", by.eventActor(),
                     List.of(Events.created(href, key)), Json.object().put("pairing_profile", profileHref));
             return Json.object().put("activation_code", code);
@@ -254,7 +255,7 @@ public final class VenService implements AutoCloseable {
     private record Activated(ObjectNode result, String token) {}
 
     private Activated doActivate(String code, String hostname, ArrayNode interfaces, JsonNode body) {
-        Optional<Store.Row> keyRow = store.findByLookup(PAIRING_KEY, Secrets.hash("activation", code));
+        Optional<Row> keyRow = store.objects().findByLookup(PAIRING_KEY, Secrets.hash("activation", code));
         if (keyRow.isEmpty()) {
             throw ApiException.badCredential(ApiException.Failure.UNKNOWN_KEY,
                     "Unknown activation code: generate a new pairing key.");
@@ -270,13 +271,13 @@ public final class VenService implements AutoCloseable {
             throw ApiException.unauthorized("This activation code has been used as often as its pairing profile"
                     + " allows: generate a new pairing key.");
         }
-        JsonNode profile = Json.parse(store.get(org, PAIRING_PROFILE.kind(), Json.text(key, "pairing_profile"))
+        JsonNode profile = Json.parse(store.objects().get(org, PAIRING_PROFILE.kind(), Json.text(key, "pairing_profile"))
                 .orElseThrow(() -> ApiException.unauthorized("The pairing profile of this code was deleted.")));
         if (!profile.path("enabled").asBoolean(true)) {
             throw ApiException.unauthorized("The pairing profile of this activation code is disabled.");
         }
         if (key.has("uses_left")) key.put("uses_left", key.get("uses_left").asInt() - 1);
-        store.put(org, PAIRING_KEY, keyHref, key, Secrets.hash("activation", code));
+        store.objects().put(org, PAIRING_KEY, keyHref, key, Secrets.hash("activation", code));
 
         String now = Json.now(clock);
         String venHref = "/orgs/" + org + "/vens/" + UUID.randomUUID();
@@ -301,7 +302,7 @@ public final class VenService implements AutoCloseable {
         // what POST /workloads refuses, activation refuses too (the transaction then stores nothing)
         var problems = Workloads.problems(parsed, WorkloadChecks.labelsOf(store, org, parsed));
         if (!problems.isEmpty()) throw ApiException.invalid(problems);
-        store.put(org, Kind.WORKLOAD.kind(), workloadHref, w, null);
+        store.objects().put(org, Kind.WORKLOAD.kind(), workloadHref, w, null);
 
         ObjectNode ven = Json.object().put("href", venHref).put("name", hostname).put("hostname", hostname)
                 .put("status", "active").put("ven_type", venType).put("version", Json.text(body, "version"))
@@ -313,12 +314,12 @@ public final class VenService implements AutoCloseable {
         ven.put("created_at", now).put("updated_at", now);
         ven.set("created_by", by);
         ven.set("updated_by", by);
-        store.put(org, VEN, venHref, ven, null);
+        store.objects().put(org, VEN, venHref, ven, null);
 
         String tokenId = Secrets.random(8);
         String secret = Secrets.random(32);
         String salt = Secrets.random(16);
-        store.put(org, AGENT_TOKEN, venHref + "/token", Json.object().put("ven", venHref).put("salt", salt)
+        store.objects().put(org, AGENT_TOKEN, venHref + "/token", Json.object().put("ven", venHref).put("salt", salt)
                 .put("hash", Secrets.hash(salt, secret)), tokenId);
 
         ObjectNode actor = Json.object();
@@ -344,7 +345,7 @@ public final class VenService implements AutoCloseable {
         Agent known = tokens.get(token);
         if (known != null) return known;
         int dot = token.indexOf('.');
-        Optional<Store.Row> row = dot <= 0 ? Optional.empty() : store.findByLookup(AGENT_TOKEN, token.substring(0, dot));
+        Optional<Row> row = dot <= 0 ? Optional.empty() : store.objects().findByLookup(AGENT_TOKEN, token.substring(0, dot));
         if (row.isEmpty()) {
             throw ApiException.badCredential(ApiException.Failure.UNKNOWN_KEY,
                     "Unknown agent token: the VEN is not paired; activate it again.");
@@ -363,7 +364,7 @@ public final class VenService implements AutoCloseable {
                             + " and stops. To enforce again, activate it with a new pairing key.")));
         }
         int org = Integer.parseInt(venHref.split("/")[2]);
-        JsonNode ven = Json.parse(store.get(org, VEN, venHref)
+        JsonNode ven = Json.parse(store.objects().get(org, VEN, venHref)
                 .orElseThrow(() -> ApiException.unauthorized("This VEN was unpaired: activate it again.")));
         if (!"active".equals(Json.text(ven, "status"))) {
             throw ApiException.unauthorized("This VEN is " + Json.text(ven, "status") + ": an admin must set its status"
@@ -552,14 +553,14 @@ public final class VenService implements AutoCloseable {
     }
 
     private void persistStatus(Agent agent, Heartbeat hb) {
-        store.writeVoid(() -> store.get(agent.org(), VEN, agent.venHref()).ifPresent(b -> {
+        store.writeVoid(() -> store.objects().get(agent.org(), VEN, agent.venHref()).ifPresent(b -> {
             ObjectNode ven = (ObjectNode) Json.parse(b);
             ven.put("last_heartbeat_on", Json.format(hb.at()));
             ven.put("security_policy_sync_state", hb.syncState());
             ven.put("applied_hash", hb.appliedHash());
             ven.set("agent_health", hb.health());
             ven.putArray("conditions");
-            store.put(agent.org(), VEN, agent.venHref(), ven, null);
+            store.objects().put(agent.org(), VEN, agent.venHref(), ven, null);
         }));
         persistedAt.put(agent.venHref(), hb.at());
         missed.remove(agent.venHref());
@@ -615,7 +616,7 @@ public final class VenService implements AutoCloseable {
     public ObjectNode agentStatus(int org, String venHref) {
         ObjectNode agent = Json.object();
         ObjectNode status = agent.putObject("status");
-        JsonNode ven = store.get(org, VEN, venHref).map(Json::parse).orElse(Json.object());
+        JsonNode ven = store.objects().get(org, VEN, venHref).map(Json::parse).orElse(Json.object());
         Heartbeat hb = newest(heartbeats.get(venHref), ven);
         status.put("status", Json.text(ven, "status"));
         if (hb != null) {
@@ -666,13 +667,13 @@ public final class VenService implements AutoCloseable {
             throw ApiException.invalid("invalid_ven_status", "A VEN's status is active or suspended, not '" + status + "'.");
         }
         store.writeVoid(() -> {
-            ObjectNode before = (ObjectNode) Json.parse(store.get(org, VEN, venHref)
+            ObjectNode before = (ObjectNode) Json.parse(store.objects().get(org, VEN, venHref)
                     .orElseThrow(() -> ApiException.notFound("No VEN " + venHref + ".")));
             ObjectNode after = before.deepCopy();
             body.fields().forEachRemaining(e -> after.set(e.getKey(), e.getValue()));
             after.put("updated_at", Json.now(clock));
             after.set("updated_by", by.ref());
-            store.put(org, VEN, venHref, after, null);
+            store.objects().put(org, VEN, venHref, after, null);
             events.record(org, "ven.update", "info", "success", by.eventActor(),
                     List.of(Events.updated(venHref, before, after)), null);
         });
@@ -702,7 +703,7 @@ public final class VenService implements AutoCloseable {
         store.writeVoid(() -> {
             List<dev.cordon.policy.validate.ValidationError> problems = new java.util.ArrayList<>();
             for (String venHref : new LinkedHashSet<>(venHrefs)) {
-                Optional<String> venText = store.get(org, VEN, venHref);
+                Optional<String> venText = store.objects().get(org, VEN, venHref);
                 if (venText.isEmpty()) {
                     problems.add(new dev.cordon.policy.validate.ValidationError("ven_not_found", "No VEN " + venHref
                             + " in org " + org + " (already unpaired?): GET /orgs/" + org + "/vens lists them."));
@@ -716,15 +717,15 @@ public final class VenService implements AutoCloseable {
                             + venHref + " is named by " + String.join(", ", users) + ": remove those references first."));
                     continue;
                 }
-                store.delete(org, VEN, venHref);
+                store.objects().delete(org, VEN, venHref);
                 String tokenHref = venHref + "/token";
-                store.get(org, AGENT_TOKEN, tokenHref).ifPresent(text -> {
+                store.objects().get(org, AGENT_TOKEN, tokenHref).ifPresent(text -> {
                     ObjectNode tomb = (ObjectNode) Json.parse(text);
                     tomb.putObject("unpaired").put("firewall_restore", firewallRestore).put("at", at);
-                    store.put(org, AGENT_TOKEN, tokenHref, tomb, store.lookupOf(org, AGENT_TOKEN, tokenHref).orElse(null));
+                    store.objects().put(org, AGENT_TOKEN, tokenHref, tomb, store.objects().lookupOf(org, AGENT_TOKEN, tokenHref).orElse(null));
                 });
-                JsonNode w = store.get(org, Kind.WORKLOAD.kind(), workload).map(Json::parse).orElse(null);
-                store.delete(org, Kind.WORKLOAD.kind(), workload);
+                JsonNode w = store.objects().get(org, Kind.WORKLOAD.kind(), workload).map(Json::parse).orElse(null);
+                store.objects().delete(org, Kind.WORKLOAD.kind(), workload);
                 events.record(org, "ven.unpair", "info", "success", by.eventActor(),
                         List.of(Events.deleted(venHref, ven), Events.deleted(workload, w)),
                         Json.object().put("firewall_restore", firewallRestore));
@@ -766,7 +767,7 @@ public final class VenService implements AutoCloseable {
     public int checkHeartbeats() {
         Instant now = clock.instant();
         int marked = 0;
-        for (Store.Row r : store.all(1, VEN)) {
+        for (Row r : store.objects().all(1, VEN)) {
             ObjectNode ven = (ObjectNode) Json.parse(r.body());
             if (!"active".equals(Json.text(ven, "status")) || ven.path("conditions").size() > 0) continue;
             Heartbeat hb = newest(heartbeats.get(r.href()), ven);
@@ -776,7 +777,7 @@ public final class VenService implements AutoCloseable {
             if (Duration.between(last, now).compareTo(heartbeatTimeout) <= 0) continue;
             boolean marks = store.write(() -> {
                 // another PCE node may have marked it, or heard from it, since the read above
-                ObjectNode current = store.get(1, VEN, r.href()).map(b -> (ObjectNode) Json.parse(b)).orElse(null);
+                ObjectNode current = store.objects().get(1, VEN, r.href()).map(b -> (ObjectNode) Json.parse(b)).orElse(null);
                 if (current == null || !"active".equals(Json.text(current, "status")) || current.path("conditions").size() > 0) {
                     return false;
                 }
@@ -785,7 +786,7 @@ public final class VenService implements AutoCloseable {
                 ObjectNode cond = Json.object().put("type", "agent.missed_heartbeats")
                         .put("first_reported_timestamp", Json.format(now)).put("last_heartbeat_on", lastText);
                 current.putArray("conditions").add(cond);
-                store.put(1, VEN, r.href(), current, null);
+                store.objects().put(1, VEN, r.href(), current, null);
                 missed.add(r.href());
                 ObjectNode actor = Json.object();
                 actor.putObject("agent").put("href", r.href()).put("hostname", Json.text(current, "hostname"));

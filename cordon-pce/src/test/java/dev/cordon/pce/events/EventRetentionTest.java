@@ -8,6 +8,7 @@ import dev.cordon.pce.auth.throttle.FailureLog;
 import dev.cordon.pce.harness.MutableClock;
 import dev.cordon.pce.harness.PceHarness;
 import dev.cordon.pce.store.Store;
+import dev.cordon.pce.store.EventRow;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +40,7 @@ class EventRetentionTest {
         MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
         Store store = Store.open(dir, null);
         try {
-            store.writeVoid(() -> store.createOrg(1, "Default", Json.now(clock)));
+            store.writeVoid(() -> store.orgs().create(1, "Default", Json.now(clock)));
             Events events = new Events(store, clock);
             for (int i = 0; i < 30; i++) {
                 events.record(1, "test.event", "info", "success", Json.object(), List.of(), Json.object().put("i", i));
@@ -47,7 +48,7 @@ class EventRetentionTest {
             }
             EventRetention.Swept swept = new EventRetention(store, clock, Duration.ofDays(90), 10).sweep();
             assertThat(swept.overCap()).isEqualTo(20);
-            Store.Page page = store.events(1, "test.event", null, null, null, 100);
+            EventRow.Page page = store.events().page(1, "test.event", null, null, null, 100);
             assertThat(page.total()).isEqualTo(10);
             assertThat(Json.parse(page.rows().get(9).body()).get("info").get("i").asInt()).as("the oldest kept").isEqualTo(20);
 
@@ -60,7 +61,7 @@ class EventRetentionTest {
             log.flushDue();
             assertThat(log.open()).isZero();
             long total = 0;
-            for (Store.Row r : store.events(1, FailureLog.EVENT_TYPE, null, null, null, 1000).rows()) {
+            for (EventRow r : store.events().page(1, FailureLog.EVENT_TYPE, null, null, null, 1000).rows()) {
                 total += Json.parse(r.body()).get("info").get("count").asLong();
             }
             assertThat(total).as("every failure is counted once").isEqualTo(400);

@@ -135,7 +135,7 @@ class BlastRadiusTest {
                 "w-cidr", "{\"name\":\"eth0\",\"address\":\"10.0.0.6\",\"cidr_block\":99}",
                 "w-empty", "{\"name\":\"eth0\",\"address\":\"\"}");
         try (Store store = Store.open(dir, null)) {
-            store.writeVoid(() -> bad.forEach((id, itf) -> store.put(1, "workload", "/orgs/1/workloads/" + id, Json.parse(
+            store.writeVoid(() -> bad.forEach((id, itf) -> store.objects().put(1, "workload", "/orgs/1/workloads/" + id, Json.parse(
                     "{\"href\":\"/orgs/1/workloads/" + id + "\",\"name\":\"" + id + "\",\"hostname\":\"" + id + "\","
                             + "\"labels\":[{\"href\":\"" + label + "\"}],\"interfaces\":[" + itf + "],\"managed\":false}"), null)));
         }

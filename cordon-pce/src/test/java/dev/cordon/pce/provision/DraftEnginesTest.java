@@ -35,7 +35,7 @@ class DraftEnginesTest {
         Clock clock = Clock.systemUTC();
         policy = new PolicyService(store, new Events(store, clock), clock);
         inputs = new PolicyInputs(store);
-        store.writeVoid(() -> store.createOrg(1, "Default", Json.now(clock)));
+        store.writeVoid(() -> store.orgs().create(1, "Default", Json.now(clock)));
         policy.initOrg(1, Principal.SYSTEM);
         policy.importDocument(1, Json.write(OrgGenerator.generate(60, 40, 3)), Principal.SYSTEM);
     }
@@ -55,9 +55,9 @@ class DraftEnginesTest {
     void theStampMovesOncePerTransactionAndOnlyForPolicyInputs() {
         PolicyInputs.Stamp s0 = inputs.stamp(1);
         store.writeVoid(() -> {
-            store.put(1, Kind.LABEL.kind(), "/orgs/1/labels/9001", Json.parse(
+            store.objects().put(1, Kind.LABEL.kind(), "/orgs/1/labels/9001", Json.parse(
                     "{\"href\":\"/orgs/1/labels/9001\",\"key\":\"role\",\"value\":\"spare\"}"), null);
-            store.put(1, Kind.LABEL.kind(), "/orgs/1/labels/9002", Json.parse(
+            store.objects().put(1, Kind.LABEL.kind(), "/orgs/1/labels/9002", Json.parse(
                     "{\"href\":\"/orgs/1/labels/9002\",\"key\":\"role\",\"value\":\"spare2\"}"), null);
         });
         PolicyInputs.Stamp s1 = inputs.stamp(1);
@@ -65,12 +65,12 @@ class DraftEnginesTest {
         assertThat(s1.changedSince(s0)).containsExactly("label");
         assertThat(s1.atLeast(s0)).isTrue();
         assertThat(s0.atLeast(s1)).isFalse();
-        store.writeVoid(() -> store.put(1, "pairing_profile", "/orgs/1/pairing_profiles/1", Json.parse("{}"), null));
+        store.writeVoid(() -> store.objects().put(1, "pairing_profile", "/orgs/1/pairing_profiles/1", Json.parse("{}"), null));
         assertThat(inputs.stamp(1)).isEqualTo(s1);
-        store.writeVoid(() -> store.delete(1, Kind.IP_LIST.kind(), "/orgs/1/sec_policy/draft/ip_lists/2"));
+        store.writeVoid(() -> store.objects().delete(1, Kind.IP_LIST.kind(), "/orgs/1/sec_policy/draft/ip_lists/2"));
         assertThat(inputs.stamp(1).changedSince(s1)).containsExactly("ip_list");
         PolicyInputs.Stamp s2 = inputs.stamp(1);
-        store.writeVoid(() -> store.delete(1, Kind.LABEL.kind(), "/orgs/1/labels/nothing-here"));
+        store.writeVoid(() -> store.objects().delete(1, Kind.LABEL.kind(), "/orgs/1/labels/nothing-here"));
         assertThat(inputs.stamp(1)).isEqualTo(s2);
     }
 
@@ -78,14 +78,14 @@ class DraftEnginesTest {
     void aLabelChangeThatMattersIsSeenAndAnInvalidOneIsRefused() {
         Engine first = policy.engine(1, "draft");
         // a referenced label renamed: read again, not the same answers, a new engine
-        String body = store.get(1, Kind.LABEL.kind(), "/orgs/1/labels/1").orElseThrow();
-        store.writeVoid(() -> store.put(1, Kind.LABEL.kind(), "/orgs/1/labels/1",
+        String body = store.objects().get(1, Kind.LABEL.kind(), "/orgs/1/labels/1").orElseThrow();
+        store.writeVoid(() -> store.objects().put(1, Kind.LABEL.kind(), "/orgs/1/labels/1",
                 Json.parse(body.replace("\"web\"", "\"web-renamed\"")), null));
         Engine renamed = policy.engine(1, "draft");
         assertThat(renamed).isNotSameAs(first);
         assertThat(renamed.document().labelsOrEmpty()).anyMatch(l -> l.value().equals("web-renamed"));
         // an unreferenced label without a key: the draft is invalid, and the check says so
-        store.writeVoid(() -> store.put(1, Kind.LABEL.kind(), "/orgs/1/labels/9003", Json.parse(
+        store.writeVoid(() -> store.objects().put(1, Kind.LABEL.kind(), "/orgs/1/labels/9003", Json.parse(
                 "{\"href\":\"/orgs/1/labels/9003\",\"value\":\"keyless\"}"), null));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> policy.engine(1, "draft"))
                 .isInstanceOf(dev.cordon.pce.core.ApiException.class);
@@ -95,13 +95,13 @@ class DraftEnginesTest {
     void aLabelNothingRefersToKeepsTheEngineAndARelabelDoesNot() {
         Engine first = policy.engine(1, "draft");
         assertThat(policy.engine(1, "draft")).isSameAs(first);
-        store.writeVoid(() -> store.put(1, Kind.LABEL.kind(), "/orgs/1/labels/9001", Json.parse(
+        store.writeVoid(() -> store.objects().put(1, Kind.LABEL.kind(), "/orgs/1/labels/9001", Json.parse(
                 "{\"href\":\"/orgs/1/labels/9001\",\"key\":\"role\",\"value\":\"spare\"}"), null));
         assertThat(policy.engine(1, "draft")).isSameAs(first);
 
         String w0 = "/orgs/1/workloads/w0";
-        String body = store.get(1, Kind.WORKLOAD.kind(), w0).orElseThrow();
-        store.writeVoid(() -> store.put(1, Kind.WORKLOAD.kind(), w0, Json.parse(body.replaceFirst(
+        String body = store.objects().get(1, Kind.WORKLOAD.kind(), w0).orElseThrow();
+        store.writeVoid(() -> store.objects().put(1, Kind.WORKLOAD.kind(), w0, Json.parse(body.replaceFirst(
                 "\"labels\":\\[[^\\]]*\\]", "\"labels\":[{\"href\":\"/orgs/1/labels/9001\"}]")), null));
         Engine relabelled = policy.engine(1, "draft");
         assertThat(relabelled).isNotSameAs(first);

@@ -28,10 +28,10 @@ class LiveWorkloadsTest {
         Clock clock = Clock.systemUTC();
         policy = new PolicyService(store, new Events(store, clock), clock);
         store.writeVoid(() -> {
-            store.createOrg(1, "Default", Json.now(clock));
+            store.orgs().create(1, "Default", Json.now(clock));
             // the labels the workloads name: a workload naming a missing label is set aside, not live
             for (int i = 1; i <= 2; i++) {
-                store.put(1, Kind.LABEL.kind(), "/orgs/1/labels/" + i, Json.parse("{\"href\":\"/orgs/1/labels/" + i
+                store.objects().put(1, Kind.LABEL.kind(), "/orgs/1/labels/" + i, Json.parse("{\"href\":\"/orgs/1/labels/" + i
                         + "\",\"key\":\"role\",\"value\":\"r" + i + "\"}"), null);
             }
         });
@@ -42,7 +42,7 @@ class LiveWorkloadsTest {
         put("a", "/orgs/1/labels/1");
         put("gone", "/orgs/1/labels/99");
         assertThat(policy.liveWorkloads(1)).extracting(Workload::name).containsExactly("a");
-        assertThat(policy.setAside().verdict(1, "/orgs/1/workloads/gone", Json.parse(store.get(1, Kind.WORKLOAD.kind(),
+        assertThat(policy.setAside().verdict(1, "/orgs/1/workloads/gone", Json.parse(store.objects().get(1, Kind.WORKLOAD.kind(),
                 "/orgs/1/workloads/gone").orElseThrow())).problems()).extracting(e -> e.token()).contains("unknown_label");
     }
 
@@ -52,7 +52,7 @@ class LiveWorkloadsTest {
     }
 
     void put(String id, String label) {
-        store.writeVoid(() -> store.put(1, Kind.WORKLOAD.kind(), "/orgs/1/workloads/" + id, Json.parse(
+        store.writeVoid(() -> store.objects().put(1, Kind.WORKLOAD.kind(), "/orgs/1/workloads/" + id, Json.parse(
                 "{\"href\":\"/orgs/1/workloads/" + id + "\",\"name\":\"" + id + "\",\"labels\":[{\"href\":\"" + label + "\"}],"
                         + "\"interfaces\":[{\"name\":\"eth0\",\"address\":\"10.0.0.1\"}],\"managed\":false}"), null));
     }
@@ -80,7 +80,7 @@ class LiveWorkloadsTest {
         put("a", "/orgs/1/labels/1");
         put("b", "/orgs/1/labels/1");
         assertThat(policy.liveWorkloads(1)).hasSize(2);
-        store.writeVoid(() -> store.delete(1, Kind.WORKLOAD.kind(), "/orgs/1/workloads/a"));
+        store.writeVoid(() -> store.objects().delete(1, Kind.WORKLOAD.kind(), "/orgs/1/workloads/a"));
         assertThat(policy.liveWorkloads(1)).extracting(Workload::name).containsExactly("b");
     }
 }

@@ -10,6 +10,8 @@ import dev.cordon.pce.objects.PolicyObjectChecks;
 import dev.cordon.pce.auth.Principal;
 import dev.cordon.pce.provision.PolicyService;
 import dev.cordon.pce.store.Store;
+import dev.cordon.pce.store.Filter;
+import dev.cordon.pce.store.Row;
 import dev.cordon.policy.model.Label;
 import java.util.List;
 import java.util.Objects;
@@ -41,8 +43,8 @@ public final class LabelChecks implements ObjectService.Checks {
         if (l.value() == null || l.value().isBlank()) {
             throw ApiException.invalid("label_value_required", "A label needs a non-empty value.");
         }
-        for (Store.Row r : store.list(org, Kind.LABEL.kind(),
-                new Store.Filter(null, null, l.key(), l.value(), null, null), 10).rows()) {
+        for (Row r : store.objects().list(org, Kind.LABEL.kind(),
+                new Filter(null, null, l.key(), l.value(), null, null), 10).rows()) {
             if (!r.href().equals(l.href())) {
                 throw ApiException.invalid("label_key_and_value_must_be_unique", "Label " + l.display()
                         + " already exists (" + r.href() + "): use that label, or pick another value.");
@@ -54,7 +56,7 @@ public final class LabelChecks implements ObjectService.Checks {
     public void beforeDelete(int org, Object old, Principal by) {
         Label l = (Label) old;
         List<String> users = PolicyObjectChecks.usersOf(store, policy, org, l.href());
-        for (JsonNode p : store.all(org, "permission").stream().map(r -> Json.parse(r.body())).toList()) {
+        for (JsonNode p : store.objects().all(org, "permission").stream().map(r -> Json.parse(r.body())).toList()) {
             for (JsonNode s : p.path("scope")) {
                 if (l.href().equals(s.path("label").path("href").asText())) users.add(Json.text(p, "href"));
             }

@@ -7,6 +7,8 @@ import dev.cordon.pce.core.Json;
 import dev.cordon.pce.core.Kind;
 import dev.cordon.pce.provision.PolicyService;
 import dev.cordon.pce.store.Store;
+import dev.cordon.pce.store.Filter;
+import dev.cordon.pce.store.Page;
 import dev.cordon.policy.model.PolicyDocument;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,9 +30,9 @@ public final class VersionedReads {
     /** A list of objects and the total that matched before {@code max_results}. */
     public record Listing(List<JsonNode> items, long total) {}
 
-    public Listing list(int org, Kind k, String pversion, Store.Filter f, int limit) {
+    public Listing list(int org, Kind k, String pversion, Filter f, int limit) {
         if (pversion.equals("draft")) {
-            Store.Page page = store.list(org, k.kind(), f, limit);
+            Page page = store.objects().list(org, k.kind(), f, limit);
             return new Listing(page.rows().stream().map(r -> Json.parse(r.body())).toList(), page.total());
         }
         List<JsonNode> all = snapshotObjects(org, k, pversion);
@@ -41,7 +43,7 @@ public final class VersionedReads {
 
     public ObjectNode get(int org, Kind k, String pversion, String draftHref) {
         if (pversion.equals("draft")) {
-            return (ObjectNode) Json.parse(store.get(org, k.kind(), draftHref)
+            return (ObjectNode) Json.parse(store.objects().get(org, k.kind(), draftHref)
                     .orElseThrow(() -> ApiException.notFound("No " + k.what() + " " + draftHref + " in the draft.")));
         }
         for (JsonNode n : snapshotObjects(org, k, pversion)) {
@@ -62,7 +64,7 @@ public final class VersionedReads {
         return objs.stream().map(o -> (JsonNode) Json.tree(o)).toList();
     }
 
-    private static boolean matches(JsonNode n, Store.Filter f) {
+    private static boolean matches(JsonNode n, Filter f) {
         if (f.name() != null && !contains(Json.text(n, "name"), f.name())) return false;
         if (f.externalDataSet() != null && !f.externalDataSet().equals(Json.text(n, "external_data_set"))) return false;
         if (f.externalDataReference() != null && !f.externalDataReference().equals(Json.text(n, "external_data_reference"))) return false;

@@ -95,7 +95,7 @@ final class RuleSetAccess {
     }
 
     private static String keyOf(Store store, int org, String labelHref) {
-        return store.get(org, Kind.LABEL.kind(), labelHref).map(b -> Json.text(Json.parse(b), "key")).orElse(null);
+        return store.objects().get(org, Kind.LABEL.kind(), labelHref).map(b -> Json.text(Json.parse(b), "key")).orElse(null);
     }
 
     private static Set<String> expand(Store store, int org, String groupHref) {
@@ -105,7 +105,7 @@ final class RuleSetAccess {
         while (!todo.isEmpty()) {
             String g = todo.pop();
             if (!seen.add(g)) continue;
-            store.get(org, Kind.LABEL_GROUP.kind(), g).map(Json::parse).ifPresent(n -> {
+            store.objects().get(org, Kind.LABEL_GROUP.kind(), g).map(Json::parse).ifPresent(n -> {
                 n.path("labels").forEach(l -> labels.add(l.path("href").asText()));
                 n.path("sub_groups").forEach(s -> todo.push(s.path("href").asText()));
             });

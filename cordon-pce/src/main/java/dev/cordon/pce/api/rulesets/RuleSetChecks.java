@@ -75,7 +75,7 @@ public final class RuleSetChecks implements ObjectService.Checks {
                 if (href == null || !known.contains(href)) {
                     String fresh;
                     do { // a rule set imported before counters followed imports may already use the next number
-                        fresh = rsHref + "/" + segment(field) + "/" + store.next(org, PolicyService.RULE_COUNTER);
+                        fresh = rsHref + "/" + segment(field) + "/" + store.counters().next(org, PolicyService.RULE_COUNTER);
                     } while (!taken.add(fresh));
                     rule.put("href", fresh);
                     rule.put("created_at", now);
