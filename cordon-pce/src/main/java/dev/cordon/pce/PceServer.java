@@ -1,7 +1,7 @@
 package dev.cordon.pce;
 
 import dev.cordon.pce.api.ClientSource;
-import dev.cordon.pce.api.Guard;
+import dev.cordon.pce.api.kit.Guard;
 import dev.cordon.pce.api.Routes;
 import dev.cordon.pce.api.jobs.JobEndpoints;
 import dev.cordon.pce.api.settings.SettingsEndpoints;

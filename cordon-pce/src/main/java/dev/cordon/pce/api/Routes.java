@@ -3,6 +3,7 @@ package dev.cordon.pce.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cordon.pce.api.kit.ApiGroup;
 import dev.cordon.pce.api.limits.RequestLimits;
 import dev.cordon.pce.core.ApiException;
 import dev.cordon.pce.core.Json;
@@ -49,7 +50,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Routes {
     private static final Logger LOG = LoggerFactory.getLogger(Routes.class);
-    private static final String P = "principal";
+    private static final String P = dev.cordon.pce.api.kit.Guard.PRINCIPAL;
     private static final Set<String> VERSIONED = Set.of("label_groups", "ip_lists", "services", "rule_sets");
 
     private final AccessControl access;

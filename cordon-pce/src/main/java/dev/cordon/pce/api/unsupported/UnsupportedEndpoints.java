@@ -1,7 +1,7 @@
 package dev.cordon.pce.api.unsupported;
 
-import dev.cordon.pce.api.ApiGroup;
-import dev.cordon.pce.api.Guard;
+import dev.cordon.pce.api.kit.ApiGroup;
+import dev.cordon.pce.api.kit.Guard;
 import dev.cordon.pce.core.Json;
 import dev.cordon.policy.validate.ValidationError;
 import io.javalin.Javalin;

@@ -1,4 +1,4 @@
-package dev.cordon.pce.api;
+package dev.cordon.pce.api.kit;
 
 import dev.cordon.pce.auth.AccessControl;
 import dev.cordon.pce.auth.Principal;
@@ -8,9 +8,9 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import java.util.function.Predicate;
 
-/** The roles and request basics {@link ApiGroup}s share with {@link Routes}: the same checks, messages and events. */
+/** The roles and request basics {@link ApiGroup}s share with {@code Routes}: the same checks, messages and events. */
 public final class Guard {
-    static final String PRINCIPAL = "principal";
+    public static final String PRINCIPAL = "principal";
 
     private final AccessControl access;
     private final Store store;
