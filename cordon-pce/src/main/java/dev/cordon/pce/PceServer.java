@@ -252,7 +252,9 @@ public final class PceServer implements AutoCloseable {
         Guard guard = new Guard(access, store);
         routes.add(new SettingsEndpoints(guard, new WorkloadSettings(store, events, clock)))
                 .add(new JobEndpoints(guard, new AsyncJobs(store, clock))).add(new UnsupportedEndpoints(guard))
-                .add(new dev.cordon.pce.api.workloads.BulkWorkloads(guard, objects));
+                .add(new dev.cordon.pce.api.workloads.BulkWorkloads(guard, objects))
+                .add(new dev.cordon.pce.api.boundaries.EnforcementBoundaryEndpoints(guard, new dev.cordon.pce.api
+                        .boundaries.EnforcementBoundaries(store, objects, reads, new NestedRules(store, objects, reads, clock))));
         if (!config.plainHttp()) tls = SelfSignedTls.ensure(config.dataDir(), config.host(), clock);
         DataDirModes.restrict(config.dataDir()); // again: the database and TLS files now exist
         app = Javalin.create(cfg -> {

@@ -1,0 +1,75 @@
+package dev.cordon.pce.api.boundaries;
+
+import dev.cordon.pce.api.kit.ApiGroup;
+import dev.cordon.pce.api.kit.Guard;
+import dev.cordon.pce.api.limits.RequestLimits;
+import dev.cordon.pce.core.ApiException;
+import dev.cordon.pce.core.Json;
+import dev.cordon.pce.provision.PolicyService;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.util.List;
+
+/**
+ * {@code /orgs/{org}/sec_policy/{pversion}/enforcement_boundaries[/{id}]}: any role reads any version; owner or admin
+ * writes the draft (a boundary is org-wide, so a rule set manager's scopes never cover one).
+ */
+public final class EnforcementBoundaryEndpoints implements ApiGroup {
+    private final Guard guard;
+    private final EnforcementBoundaries boundaries;
+
+    public EnforcementBoundaryEndpoints(Guard guard, EnforcementBoundaries boundaries) {
+        this.guard = guard;
+        this.boundaries = boundaries;
+    }
+
+    @Override
+    public void register(Javalin app) {
+        String base = "/api/v2/orgs/{org}/sec_policy/{pv}/enforcement_boundaries";
+        app.get(base, guard.read(ctx -> {
+            var all = boundaries.list(guard.org(ctx), pv(ctx), ctx.queryParam("name"));
+            int limit = limit(ctx);
+            ctx.header("X-Total-Count", Integer.toString(all.size()));
+            Guard.json(ctx, 200, PolicyService.rewrite(Json.write(all.subList(0, Math.min(limit, all.size()))), pv(ctx)));
+        }));
+        app.post(base, guard.admin(ctx -> {
+            draftOnly(ctx);
+            Guard.json(ctx, 201, boundaries.create(guard.org(ctx), body(ctx), Guard.principal(ctx)).toString());
+        }));
+        app.get(base + "/{id}", guard.read(ctx -> Guard.json(ctx, 200, PolicyService.rewrite(
+                boundaries.get(guard.org(ctx), pv(ctx), ctx.pathParam("id")).toString(), pv(ctx)))));
+        app.put(base + "/{id}", guard.admin(ctx -> {
+            draftOnly(ctx);
+            boundaries.update(guard.org(ctx), ctx.pathParam("id"), body(ctx), Guard.principal(ctx));
+            ctx.status(204);
+        }));
+        app.delete(base + "/{id}", guard.admin(ctx -> {
+            draftOnly(ctx);
+            boundaries.delete(guard.org(ctx), ctx.pathParam("id"), Guard.principal(ctx));
+            ctx.status(204);
+        }));
+    }
+
+    private static String pv(Context ctx) {
+        return ctx.pathParam("pv");
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode body(Context ctx) {
+        return Json.parseBody(RequestLimits.body(ctx), "enforcement boundary");
+    }
+
+    private static int limit(Context ctx) {
+        String v = ctx.queryParam("max_results");
+        if (v == null || v.isBlank()) return dev.cordon.pce.api.jobs.AsyncCollections.wanted(ctx) ? Integer.MAX_VALUE : 500;
+        return dev.cordon.pce.api.filters.ExtraFilters.number(v, "max_results", 0, Integer.MAX_VALUE);
+    }
+
+    private static void draftOnly(Context ctx) {
+        if (!pv(ctx).equals("draft")) {
+            throw ApiException.invalid("policy_version_read_only", "Policy version '" + pv(ctx) + "' is read-only:"
+                    + " make changes under /orgs/" + ctx.pathParam("org") + "/sec_policy/draft/enforcement_boundaries"
+                    + " and provision them.");
+        }
+    }
+
+}
