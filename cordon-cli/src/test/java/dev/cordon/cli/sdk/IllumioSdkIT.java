@@ -44,8 +44,11 @@ class IllumioSdkIT {
         Python.requireRequestsAndPytest();
         Map<String, String> before = SdkFolder.fingerprint(sdk);
         Path tmp = Files.createTempDirectory("cordon-sdk-it");
+        String example = DocExample.sdkExample(root.resolve("docs/api.md"));
         SdkRun run;
+        SdkRun exampleRun;
         try (SdkPce pce = SdkPce.start(tmp.resolve("pce"))) {
+            exampleRun = SdkRun.script(sdk, tmp, pce, example);
             run = SdkRun.pytest(sdk, tmp, pce);
         } finally {
             // keep nothing behind, also when the start or the run failed
@@ -61,6 +64,10 @@ class IllumioSdkIT {
             assertThat(cases).as("SDK tests in the junit report; pytest said:\n%s", run.outputTail()).hasSizeGreaterThan(50);
             assertThat(run.exitCode()).as("pytest's exit code (0 all passed, 1 some failed); it said:\n%s",
                     run.outputTail()).isIn(0, 1);
+        }));
+        nodes.add(DynamicTest.dynamicTest("the SDK example of docs/api.md runs and prints what it says", () -> {
+            assertThat(exampleRun.exitCode()).as("the example's exit code; it said:\n%s", exampleRun.output()).isZero();
+            assertThat(exampleRun.output()).contains("provisioned version").contains("3 workloads read asynchronously");
         }));
         Map<String, List<DynamicTest>> byFile = new TreeMap<>();
         for (JunitCase c : cases) {

@@ -61,6 +61,10 @@ final class SdkPce implements AutoCloseable {
         throw new AssertionError("the PCE did not answer /health within 120 s; its log: " + log());
     }
 
+    Path data() {
+        return data;
+    }
+
     /** {@code auth_username:secret} of the owner's key the first start wrote. */
     String ownerKey() throws IOException {
         return Files.readString(data.resolve("owner-api-key")).trim();

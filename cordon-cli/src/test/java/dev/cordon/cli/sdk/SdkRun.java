@@ -26,9 +26,47 @@ record SdkRun(int exitCode, List<JunitCase> cases, String output) {
                 sys.modules["illumio._version"] = _m
             """;
 
-    static SdkRun pytest(Path sdk, Path tmp, SdkPce pce) throws Exception {
+    static Path shim(Path tmp) throws Exception {
         Path shim = Files.createDirectories(tmp.resolve("shim"));
         Files.writeString(shim.resolve("cordon_sdk_shim.py"), SHIM);
+        return shim;
+    }
+
+    /** The inherited environment without what would change how requests or pytest behave, plus the SDK's path. */
+    static void environment(Map<String, String> env, Path sdk, Path shim) {
+        // a CA bundle in the environment overrides requests' verify settings; the PCE here is the loopback one
+        env.remove("REQUESTS_CA_BUNDLE");
+        env.remove("CURL_CA_BUNDLE");
+        env.keySet().removeIf(k -> k.startsWith("ILLUMIO_") || k.startsWith("PYTEST_"));
+        env.put("CORDON_SDK_DIR", sdk.toString());
+        env.put("PYTHONPATH", shim + ":" + sdk + ":" + sdk.resolve("tests/integration"));
+        env.put("PYTHONDONTWRITEBYTECODE", "1");
+    }
+
+    /** Runs a script (the docs' SDK example) with the SDK importable; exit code and output. */
+    static SdkRun script(Path sdk, Path tmp, SdkPce pce, String text) throws Exception {
+        Path shim = shim(tmp);
+        Path file = tmp.resolve("example.py");
+        Files.writeString(file, text);
+        Path out = tmp.resolve("example.log");
+        ProcessBuilder pb = new ProcessBuilder("python3", "-c", "import sys, runpy, cordon_sdk_shim;"
+                + " runpy.run_path(sys.argv[1], run_name='__main__')", file.toString())
+                .directory(tmp.toFile()).redirectErrorStream(true).redirectOutput(out.toFile());
+        environment(pb.environment(), sdk, shim);
+        pb.environment().put("DATA", pce.data().toString());
+        pb.environment().put("PCE_HOST", "http://127.0.0.1");
+        pb.environment().put("PCE_PORT", Integer.toString(pce.port));
+        Process p = pb.start();
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            p.waitFor(30, TimeUnit.SECONDS);
+            throw new AssertionError("the SDK example did not finish within 5 minutes: " + Files.readString(out));
+        }
+        return new SdkRun(p.exitValue(), List.of(), Files.readString(out));
+    }
+
+    static SdkRun pytest(Path sdk, Path tmp, SdkPce pce) throws Exception {
+        Path shim = shim(tmp);
         Path junit = tmp.resolve("junit.xml");
         Path out = tmp.resolve("pytest.log");
         List<String> files;
@@ -43,19 +81,13 @@ record SdkRun(int exitCode, List<JunitCase> cases, String output) {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(sdk.toFile()).redirectErrorStream(true)
                 .redirectOutput(out.toFile());
         Map<String, String> env = pb.environment();
-        // a CA bundle in the environment overrides requests' verify settings; the PCE here is the loopback one
-        env.remove("REQUESTS_CA_BUNDLE");
-        env.remove("CURL_CA_BUNDLE");
-        env.keySet().removeIf(k -> k.startsWith("ILLUMIO_") || k.startsWith("PYTEST_"));
+        environment(env, sdk, shim);
         String key = pce.ownerKey();
         env.put("ILLUMIO_PCE_HOST", "http://127.0.0.1");
         env.put("ILLUMIO_PCE_PORT", Integer.toString(pce.port));
         env.put("ILLUMIO_PCE_ORG_ID", "1");
         env.put("ILLUMIO_API_KEY_USERNAME", key.substring(0, key.indexOf(':')));
         env.put("ILLUMIO_API_KEY_SECRET", key.substring(key.indexOf(':') + 1));
-        env.put("CORDON_SDK_DIR", sdk.toString());
-        env.put("PYTHONPATH", shim + ":" + sdk + ":" + sdk.resolve("tests/integration"));
-        env.put("PYTHONDONTWRITEBYTECODE", "1");
         Process p = pb.start();
         if (!p.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
             p.destroyForcibly();

@@ -19,6 +19,35 @@ public final class ReferenceShapes {
 
     private ReferenceShapes() {}
 
+    /** Both reductions for an object about to be checked and stored (see the class comment). */
+    public static void normalise(int org, Kind kind, ObjectNode node) {
+        activeToDraft(org, node);
+        if (kind == Kind.RULE_SET) {
+            for (String list : new String[] {"rules", "deny_rules", "ip_tables_rules"}) {
+                for (JsonNode rule : node.path(list)) {
+                    if (!(rule instanceof ObjectNode r)) continue;
+                    // a service sent as read (the whole object) is referenced by its href
+                    hrefsOnly(r, "ingress_services");
+                    for (String side : new String[] {"providers", "consumers", "actors"}) actorRefs(r.get(side));
+                }
+            }
+            for (JsonNode scope : node.path("scopes")) actorRefs(scope);
+        }
+    }
+
+    /** In each actor, a referenced object sent whole ({@code "label": {"href","key","value",...}}) becomes its href. */
+    private static void actorRefs(JsonNode actors) {
+        if (!(actors instanceof ArrayNode a)) return;
+        for (JsonNode actor : a) {
+            if (!(actor instanceof ObjectNode o)) continue;
+            for (String f : new String[] {"label", "label_group", "workload", "ip_list"}) {
+                if (o.get(f) instanceof ObjectNode ref && ref.hasNonNull("href") && ref.get("href").isTextual()) {
+                    o.set(f, o.objectNode().set("href", ref.get("href")));
+                }
+            }
+        }
+    }
+
     /**
      * Rewrites every nested {@code href} of {@code node} that names an active policy object of this org to the
      * draft href of the same object. The draft is where references resolve; when the object was removed from the

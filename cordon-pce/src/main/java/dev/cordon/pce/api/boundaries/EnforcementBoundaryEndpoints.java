@@ -25,6 +25,9 @@ public final class EnforcementBoundaryEndpoints implements ApiGroup {
 
     @Override
     public void register(Javalin app) {
+        app.before("/api/v2/orgs/{org}/sec_policy", ctx -> {
+            if (ctx.method() == io.javalin.http.HandlerType.POST) provisionAsRuleSet(ctx);
+        });
         String base = "/api/v2/orgs/{org}/sec_policy/{pv}/enforcement_boundaries";
         app.get(base, guard.read(ctx -> {
             var all = boundaries.list(guard.org(ctx), pv(ctx), ctx.queryParam("name"));
@@ -48,6 +51,39 @@ public final class EnforcementBoundaryEndpoints implements ApiGroup {
             boundaries.delete(guard.org(ctx), ctx.pathParam("id"), Guard.principal(ctx));
             ctx.status(204);
         }));
+    }
+
+    /**
+     * Provisioning a boundary ({@code change_subset.enforcement_boundaries}, as the SDK's changeset names it) is
+     * provisioning the rule set it lives in: the request is rewritten before the provision handler reads it. A body
+     * that is not a JSON object is left for that handler to refuse.
+     */
+    private void provisionAsRuleSet(Context ctx) {
+        com.fasterxml.jackson.databind.JsonNode body;
+        try {
+            body = Json.parseBody(RequestLimits.body(ctx), "provision request");
+        } catch (ApiException e) {
+            return;
+        }
+        if (!(body.path("change_subset") instanceof com.fasterxml.jackson.databind.node.ObjectNode subset)
+                || !subset.path("enforcement_boundaries").isArray()) {
+            return;
+        }
+        int org = guard.org(ctx);
+        com.fasterxml.jackson.databind.node.ArrayNode ruleSets = subset.withArray("rule_sets");
+        for (com.fasterxml.jackson.databind.JsonNode b : subset.get("enforcement_boundaries")) {
+            String rs = boundaries.ruleSetOf(org, b.path("href").asText(""));
+            if (rs == null) {
+                throw ApiException.invalid("invalid_change_subset", "change_subset.enforcement_boundaries names " + b
+                        + ", which is not an enforcement boundary href (/orgs/" + org
+                        + "/sec_policy/draft/enforcement_boundaries/<id>).");
+            }
+            boolean listed = false;
+            for (com.fasterxml.jackson.databind.JsonNode r : ruleSets) listed |= rs.equals(r.path("href").asText());
+            if (!listed) ruleSets.addObject().put("href", rs);
+        }
+        subset.remove("enforcement_boundaries");
+        RequestLimits.replaceBody(ctx, body.toString());
     }
 
     private static String pv(Context ctx) {

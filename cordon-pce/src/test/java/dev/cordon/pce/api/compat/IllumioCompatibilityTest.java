@@ -306,8 +306,11 @@ class IllumioCompatibilityTest {
         assertThat(owner.post("/orgs/1/sec_policy/draft/enforcement_boundaries", Map.of("name", "y", "scope", List.of()))
                 .token()).isEqualTo("unknown_field");
 
-        // provisioned with its rule set, it is in the active version
-        assertThat(owner.post("/orgs/1/sec_policy", Map.of("update_description", "eb")).status()).isEqualTo(201);
+        // provisioned by its href (as the SDK's changeset names it), it is in the active version with its rule set
+        Resp prov = owner.post("/orgs/1/sec_policy", Map.of("update_description", "eb", "change_subset",
+                Map.of("enforcement_boundaries", List.of(Map.of("href", href)), "services", List.of(Map.of("href", svc)))));
+        assertThat(prov.status()).as(prov.toString()).isEqualTo(201);
+        assertThat(owner.get(rs.get("href").asText().replace("/draft/", "/active/")).status()).isEqualTo(200);
         assertThat(owner.get(href.replace("/draft/", "/active/")).body().get("name").asText()).isEqualTo(name + "-renamed");
         assertThat(owner.delete(href).status()).isEqualTo(204);
         assertThat(owner.get(href).status()).isEqualTo(404);
