@@ -25,8 +25,9 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * Generated requests over every route {@link dev.cordon.pce.api.Routes} declares (read from its source, so a new
- * route is fuzzed without touching this test), with and without valid credentials: wrong types, huge and deeply
+ * Generated requests over every route {@link dev.cordon.pce.api.Routes} and the route groups
+ * ({@link dev.cordon.pce.api.kit.ApiGroup}) declare (read from their source, so a new route is fuzzed without
+ * touching this test), with and without valid credentials: wrong types, huge and deeply
  * nested values, invalid UTF-8, unknown charsets, wrong content types, path tricks, bad ids, oversized headers and
  * bodies. No answer may be a 5xx, every error answer must be the API's JSON error list, and afterwards the org
  * still provisions and answers policy_check.
@@ -70,6 +71,15 @@ class ApiFuzzTest {
         assertThat(rs.find()).as("the nested-rules path declaration in Routes.java").isTrue();
         m = RS_ROUTE.matcher(src);
         while (m.find()) out.add(new Route(m.group(1).toUpperCase(), rs.group(1) + (m.group(2) == null ? "" : m.group(2))));
+        // the route groups of their own classes (api.kit.ApiGroup), literal paths; <rest> stands for any tail
+        try (var files = Files.walk(Path.of("src/main/java/dev/cordon/pce/api"))) {
+            for (Path f : files.filter(x -> x.toString().endsWith(".java")).sorted().toList()) {
+                String g = Files.readString(f);
+                if (!g.contains("implements ApiGroup")) continue;
+                Matcher gm = ROUTE.matcher(g);
+                while (gm.find()) out.add(new Route(gm.group(1).toUpperCase(), gm.group(2).replace("<rest>", "{id}")));
+            }
+        }
         m = CRUD.matcher(src);
         while (m.find()) {
             String c = CRUD_COLLECTIONS.get(m.group(1));

@@ -28,25 +28,24 @@ public final class EnforcementBoundaryEndpoints implements ApiGroup {
         app.before("/api/v2/orgs/{org}/sec_policy", ctx -> {
             if (ctx.method() == io.javalin.http.HandlerType.POST) provisionAsRuleSet(ctx);
         });
-        String base = "/api/v2/orgs/{org}/sec_policy/{pv}/enforcement_boundaries";
-        app.get(base, guard.read(ctx -> {
+        app.get("/api/v2/orgs/{org}/sec_policy/{pv}/enforcement_boundaries", guard.read(ctx -> {
             var all = boundaries.list(guard.org(ctx), pv(ctx), ctx.queryParam("name"));
             int limit = limit(ctx);
             ctx.header("X-Total-Count", Integer.toString(all.size()));
             Guard.json(ctx, 200, PolicyService.rewrite(Json.write(all.subList(0, Math.min(limit, all.size()))), pv(ctx)));
         }));
-        app.post(base, guard.admin(ctx -> {
+        app.post("/api/v2/orgs/{org}/sec_policy/{pv}/enforcement_boundaries", guard.admin(ctx -> {
             draftOnly(ctx);
             Guard.json(ctx, 201, boundaries.create(guard.org(ctx), body(ctx), Guard.principal(ctx)).toString());
         }));
-        app.get(base + "/{id}", guard.read(ctx -> Guard.json(ctx, 200, PolicyService.rewrite(
+        app.get("/api/v2/orgs/{org}/sec_policy/{pv}/enforcement_boundaries/{id}", guard.read(ctx -> Guard.json(ctx, 200, PolicyService.rewrite(
                 boundaries.get(guard.org(ctx), pv(ctx), ctx.pathParam("id")).toString(), pv(ctx)))));
-        app.put(base + "/{id}", guard.admin(ctx -> {
+        app.put("/api/v2/orgs/{org}/sec_policy/{pv}/enforcement_boundaries/{id}", guard.admin(ctx -> {
             draftOnly(ctx);
             boundaries.update(guard.org(ctx), ctx.pathParam("id"), body(ctx), Guard.principal(ctx));
             ctx.status(204);
         }));
-        app.delete(base + "/{id}", guard.admin(ctx -> {
+        app.delete("/api/v2/orgs/{org}/sec_policy/{pv}/enforcement_boundaries/{id}", guard.admin(ctx -> {
             draftOnly(ctx);
             boundaries.delete(guard.org(ctx), ctx.pathParam("id"), Guard.principal(ctx));
             ctx.status(204);

@@ -23,15 +23,14 @@ public final class JobEndpoints implements ApiGroup {
     @Override
     public void register(Javalin app) {
         new AsyncCollections(jobs, Guard::principal).register(app);
-        String base = "/api/v2/orgs/{org}/jobs";
-        app.get(base, guard.read(ctx -> {
+        app.get("/api/v2/orgs/{org}/jobs", guard.read(ctx -> {
             var all = jobs.jobs(guard.org(ctx), Guard.principal(ctx));
             ctx.header("X-Total-Count", Integer.toString(all.size()));
             Guard.json(ctx, 200, Json.write(all));
         }));
-        app.get(base + "/{id}", guard.read(ctx -> Guard.json(ctx, 200,
+        app.get("/api/v2/orgs/{org}/jobs/{id}", guard.read(ctx -> Guard.json(ctx, 200,
                 jobs.job(guard.org(ctx), href(ctx, "jobs"), Guard.principal(ctx)).toString())));
-        app.delete(base + "/{id}", guard.read(ctx -> {
+        app.delete("/api/v2/orgs/{org}/jobs/{id}", guard.read(ctx -> {
             jobs.delete(guard.org(ctx), href(ctx, "jobs"), Guard.principal(ctx));
             ctx.status(204);
         }));

@@ -19,9 +19,8 @@ public final class SettingsEndpoints implements ApiGroup {
 
     @Override
     public void register(Javalin app) {
-        String path = "/api/v2/orgs/{org}/settings/workloads";
-        app.get(path, guard.read(ctx -> Guard.json(ctx, 200, settings.read(guard.org(ctx)).toString())));
-        app.put(path, guard.admin(ctx -> {
+        app.get("/api/v2/orgs/{org}/settings/workloads", guard.read(ctx -> Guard.json(ctx, 200, settings.read(guard.org(ctx)).toString())));
+        app.put("/api/v2/orgs/{org}/settings/workloads", guard.admin(ctx -> {
             settings.update(guard.org(ctx), Json.parseBody(RequestLimits.body(ctx), "workload settings"), Guard.principal(ctx));
             ctx.status(204);
         }));

@@ -5,7 +5,7 @@ import dev.cordon.pce.api.kit.Guard;
 import dev.cordon.pce.core.Json;
 import dev.cordon.policy.validate.ValidationError;
 import io.javalin.Javalin;
-import io.javalin.http.HandlerType;
+import io.javalin.http.Context;
 import java.util.List;
 
 /**
@@ -26,13 +26,17 @@ public final class UnsupportedEndpoints implements ApiGroup {
 
     @Override
     public void register(Javalin app) {
-        for (HandlerType m : List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.DELETE)) {
-            for (String p : List.of("/api/v2/orgs/{org}/container_clusters", "/api/v2/orgs/{org}/container_clusters/<rest>")) {
-                app.addHttpHandler(m, p, guard.read(ctx -> {
-                    guard.org(ctx);
-                    Guard.json(ctx, 404, Json.write(List.of(new ValidationError("not_supported", MESSAGE))));
-                }));
-            }
-        }
+        // every method on the collection and anything below it (profiles live under a cluster)
+        app.get("/api/v2/orgs/{org}/container_clusters", guard.read(this::refuse));
+        app.post("/api/v2/orgs/{org}/container_clusters", guard.read(this::refuse));
+        app.get("/api/v2/orgs/{org}/container_clusters/<rest>", guard.read(this::refuse));
+        app.post("/api/v2/orgs/{org}/container_clusters/<rest>", guard.read(this::refuse));
+        app.put("/api/v2/orgs/{org}/container_clusters/<rest>", guard.read(this::refuse));
+        app.delete("/api/v2/orgs/{org}/container_clusters/<rest>", guard.read(this::refuse));
+    }
+
+    private void refuse(Context ctx) {
+        guard.org(ctx);
+        Guard.json(ctx, 404, Json.write(List.of(new ValidationError("not_supported", MESSAGE))));
     }
 }

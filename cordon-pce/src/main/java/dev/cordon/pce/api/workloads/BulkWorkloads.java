@@ -40,23 +40,22 @@ public final class BulkWorkloads implements ApiGroup {
 
     @Override
     public void register(Javalin app) {
-        String base = "/api/v2/orgs/{org}/workloads/";
-        register(app, base + "bulk_create", "created", (org, item, by) ->
-                objects.create(org, Kind.WORKLOAD, item, by).get("href").asText());
-        register(app, base + "bulk_update", "updated", (org, item, by) -> {
+        app.put("/api/v2/orgs/{org}/workloads/bulk_create", bulk("created", (org, item, by) ->
+                objects.create(org, Kind.WORKLOAD, item, by).get("href").asText()));
+        app.put("/api/v2/orgs/{org}/workloads/bulk_update", bulk("updated", (org, item, by) -> {
             String href = href(org, item);
             objects.update(org, Kind.WORKLOAD, href, item, by);
             return href;
-        });
-        register(app, base + "bulk_delete", "deleted", (org, item, by) -> {
+        }));
+        app.put("/api/v2/orgs/{org}/workloads/bulk_delete", bulk("deleted", (org, item, by) -> {
             String href = href(org, item);
             objects.delete(org, Kind.WORKLOAD, href, by);
             return href;
-        });
+        }));
     }
 
-    private void register(Javalin app, String path, String status, Item op) {
-        app.put(path, guard.admin(ctx -> {
+    private io.javalin.http.Handler bulk(String status, Item op) {
+        return guard.admin(ctx -> {
             int org = guard.org(ctx);
             JsonNode body = Json.parseBody(RequestLimits.body(ctx), "bulk workload request");
             if (!body.isArray()) {
@@ -81,7 +80,7 @@ public final class BulkWorkloads implements ApiGroup {
                 }
             }
             Guard.json(ctx, 200, results.toString());
-        }));
+        });
     }
 
     private static void failed(ObjectNode r, JsonNode item, List<ValidationError> errors) {
