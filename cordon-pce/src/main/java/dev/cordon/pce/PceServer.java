@@ -250,7 +250,9 @@ public final class PceServer implements AutoCloseable {
                 new PolicyCheck(policy), events, vens, new WorkloadView(policy, vens), store, throttles,
                 new ClientSource(consoleProof));
         Guard guard = new Guard(access, store);
-        routes.add(new SettingsEndpoints(guard, new WorkloadSettings(store, events, clock)))
+        // the offline timers: the VEN lifecycle reads them through workloadSettings.timers(org)
+        WorkloadSettings workloadSettings = new WorkloadSettings(store, events, clock);
+        routes.add(new SettingsEndpoints(guard, workloadSettings))
                 .add(new JobEndpoints(guard, new AsyncJobs(store, clock))).add(new UnsupportedEndpoints(guard))
                 .add(new dev.cordon.pce.api.workloads.BulkWorkloads(guard, objects))
                 .add(new dev.cordon.pce.api.boundaries.EnforcementBoundaryEndpoints(guard, new dev.cordon.pce.api

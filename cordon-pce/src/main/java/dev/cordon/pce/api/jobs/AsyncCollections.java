@@ -50,6 +50,7 @@ public final class AsyncCollections {
         String description = ctx.path().substring("/api/v2".length())
                 + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
         String job = jobs.completed(Integer.parseInt(m.group(1)), description, body, by);
-        ctx.status(202).header("Location", job).header("Retry-After", "1").result("");
+        // the job is done before this answer is sent: the client may poll at once
+        ctx.status(202).header("Location", job).header("Retry-After", "0").result("");
     }
 }
