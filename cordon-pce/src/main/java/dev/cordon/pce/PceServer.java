@@ -213,10 +213,11 @@ public final class PceServer implements AutoCloseable {
         ObjectService objects = new ObjectService(store, events, clock, policy::liveChanged);
         objects.register(Kind.LABEL, new LabelChecks(store, policy));
         objects.register(Kind.WORKLOAD, new WorkloadChecks(store, policy));
-        for (Kind k : new Kind[] {Kind.LABEL_GROUP, Kind.IP_LIST, Kind.SERVICE, Kind.FIREWALL_SETTINGS}) {
+        for (Kind k : new Kind[] {Kind.LABEL_GROUP, Kind.IP_LIST, Kind.SERVICE, Kind.VIRTUAL_SERVICE, Kind.FIREWALL_SETTINGS}) {
             objects.register(k, new PolicyObjectChecks(store, policy, k));
         }
         objects.register(Kind.RULE_SET, new RuleSetChecks(store, policy, access, clock));
+        objects.register(Kind.SERVICE_BINDING, new dev.cordon.pce.api.bindings.ServiceBindingChecks(store, policy));
         vens = new VenService(store, events, policy, objects, clock, config.heartbeatTimeout(), cluster,
                 config.advertise(), config.limits().maxParkedPolls(), config.limits().maxParkedPollsPerVen());
         firstStart(access, policy);
@@ -255,6 +256,7 @@ public final class PceServer implements AutoCloseable {
         routes.add(new SettingsEndpoints(guard, workloadSettings))
                 .add(new JobEndpoints(guard, new AsyncJobs(store, clock))).add(new UnsupportedEndpoints(guard))
                 .add(new dev.cordon.pce.api.workloads.BulkWorkloads(guard, objects))
+                .add(new dev.cordon.pce.api.bindings.ServiceBindingEndpoints(guard, objects, store))
                 .add(new dev.cordon.pce.api.boundaries.EnforcementBoundaryEndpoints(guard, new dev.cordon.pce.api
                         .boundaries.EnforcementBoundaries(store, objects, reads, new NestedRules(store, objects, reads, clock))));
         if (!config.plainHttp()) tls = SelfSignedTls.ensure(config.dataDir(), config.host(), clock);

@@ -51,7 +51,8 @@ import org.slf4j.LoggerFactory;
 public final class Routes {
     private static final Logger LOG = LoggerFactory.getLogger(Routes.class);
     private static final String P = dev.cordon.pce.api.kit.Guard.PRINCIPAL;
-    private static final Set<String> VERSIONED = Set.of("label_groups", "ip_lists", "services", "rule_sets");
+    private static final Set<String> VERSIONED = Set.of("label_groups", "ip_lists", "services", "rule_sets",
+            "virtual_services");
 
     private final AccessControl access;
     private final ObjectService objects;
@@ -486,7 +487,7 @@ public final class Routes {
         String k = ctx.pathParam("kind");
         if (!VERSIONED.contains(k)) {
             throw ApiException.notFound("No such policy collection '" + k + "': use label_groups, ip_lists, services,"
-                    + " rule_sets or firewall_settings.");
+                    + " virtual_services, rule_sets, enforcement_boundaries or firewall_settings.");
         }
         for (Kind kind : Kind.VERSIONED) if (kind.collection().equals(k)) return kind;
         throw ApiException.notFound("No such policy collection '" + k + "'.");

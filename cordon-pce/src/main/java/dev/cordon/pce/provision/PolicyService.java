@@ -63,7 +63,8 @@ import java.util.regex.Pattern;
 public final class PolicyService {
     public static final String ANY_IP_LIST = IpList.ANY_NAME;
     private static final Pattern VERSION_SEGMENT = Pattern.compile("/sec_policy/(active|\\d+)/");
-    private static final Set<String> SUBSET_KEYS = Set.of("rule_sets", "ip_lists", "services", "label_groups", "firewall_settings");
+    private static final Set<String> SUBSET_KEYS = Set.of("rule_sets", "ip_lists", "services", "label_groups", "firewall_settings",
+            "virtual_services");
 
     private final Store store;
     private final Events events;
@@ -212,6 +213,7 @@ public final class PolicyService {
         for (IpList l : d.ipListsOrEmpty()) out.get(Kind.IP_LIST).put(l.href(), Json.tree(l));
         for (Service s : d.servicesOrEmpty()) out.get(Kind.SERVICE).put(s.href(), Json.tree(s));
         for (RuleSet r : d.ruleSetsOrEmpty()) out.get(Kind.RULE_SET).put(r.href(), Json.tree(r));
+        for (var v : d.virtualServicesOrEmpty()) out.get(Kind.VIRTUAL_SERVICE).put(v.href(), Json.tree(v));
         if (d.firewallSettings() != null) {
             out.get(Kind.FIREWALL_SETTINGS).put(d.firewallSettings().href(), Json.tree(d.firewallSettings()));
         }
@@ -225,7 +227,8 @@ public final class PolicyService {
         List<RuleSet> ruleSets = t.get(Kind.RULE_SET).values().stream().map(n -> Json.convert(n, RuleSet.class, "rule set")).toList();
         FirewallSettings fs = t.get(Kind.FIREWALL_SETTINGS).values().stream().findFirst()
                 .map(n -> Json.convert(n, FirewallSettings.class, "firewall settings")).orElse(null);
-        return new PolicyDocument(null, groups, null, ipLists, services, ruleSets, fs);
+        return new PolicyDocument(null, groups, null, ipLists, services, ruleSets, fs).withVirtualServices(t.get(Kind.VIRTUAL_SERVICE)
+                .values().stream().map(n -> Json.convert(n, dev.cordon.policy.model.VirtualService.class, "virtual service")).toList());
     }
 
     public List<Label> liveLabels(int org) {
@@ -266,7 +269,8 @@ public final class PolicyService {
 
     /** The document with these live labels and workloads, rules' references to set-aside workloads left out. */
     private PolicyDocument withLive(int org, PolicyDocument versioned, List<Label> labels, List<Workload> workloads) {
-        return SetAside.withoutReferencesTo(versioned.withLabels(labels).withWorkloads(workloads), setAside.excluded(org));
+        return SetAside.withoutReferencesTo(LiveBindings.with(store, org, versioned.withLabels(labels).withWorkloads(workloads)),
+                setAside.excluded(org));
     }
 
     public long activeVersion(int org) {
@@ -574,7 +578,8 @@ public final class PolicyService {
         ObjectNode counts = counts(versioned);
         String now = Json.now(clock);
         PolicyDocument stored = new PolicyDocument(null, versioned.labelGroupsOrEmpty(), null, versioned.ipListsOrEmpty(),
-                versioned.servicesOrEmpty(), versioned.ruleSetsOrEmpty(), versioned.firewallSettings());
+                versioned.servicesOrEmpty(), versioned.ruleSetsOrEmpty(), versioned.firewallSettings())
+                .withVirtualServices(versioned.virtualServicesOrEmpty());
         store.versions().insert(new PolicyVersion(org, version, description, now, by.href(), affected, counts.toString(),
                 Json.write(stored)));
         return summary(org, version, description, now, by.href(), affected, counts);

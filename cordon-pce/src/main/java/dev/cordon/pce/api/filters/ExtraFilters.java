@@ -35,6 +35,16 @@ public final class ExtraFilters {
                 String fqdn = param.apply("fqdn");
                 if (fqdn != null) all = and(all, n -> anyContains(n.path("fqdns"), "fqdn", fqdn));
             }
+            case "virtual_services" -> {
+                String port = param.apply("service_ports.port");
+                String proto = param.apply("service_ports.proto");
+                if (port != null) all = and(all, servicePort(number(port, "service_ports.port", 0, 65535)));
+                if (proto != null) all = and(all, serviceProto(number(proto, "service_ports.proto", -1, 255)));
+                String fqdn = param.apply("service_address.fqdn");
+                if (fqdn != null) all = and(all, n -> anyContains(n.path("service_addresses"), "fqdn", fqdn));
+                String ip = param.apply("service_address.ip");
+                if (ip != null) all = and(all, n -> anyContains(n.path("service_addresses"), "ip", ip));
+            }
             default -> { }
         }
         return all;
