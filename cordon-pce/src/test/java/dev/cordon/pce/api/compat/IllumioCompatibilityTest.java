@@ -316,6 +316,66 @@ class IllumioCompatibilityTest {
         assertThat(owner.get(href).status()).isEqualTo(404);
     }
 
+    // ---- virtual services ----
+
+    @Test
+    void aRuleToAVirtualServiceAllowsItsBoundWorkloadsOnTheirPortsAndPolicyCheckSaysSo() {
+        String t = u();
+        String client = owner.post("/orgs/1/labels", Map.of("key", "role", "value", "vs-client-" + t)).body().get("href").asText();
+        String c = owner.post("/orgs/1/workloads", Map.of("name", "vs-c-" + t, "labels", List.of(Map.of("href", client)),
+                "interfaces", List.of(Map.of("name", "eth0", "address", "10.77.0.1")))).body().get("href").asText();
+        String a = owner.post("/orgs/1/workloads", Map.of("name", "vs-a-" + t,
+                "interfaces", List.of(Map.of("name", "eth0", "address", "10.77.0.2")))).body().get("href").asText();
+        String b = owner.post("/orgs/1/workloads", Map.of("name", "vs-b-" + t,
+                "interfaces", List.of(Map.of("name", "eth0", "address", "10.77.0.3")))).body().get("href").asText();
+        Resp vs = owner.post("/orgs/1/sec_policy/draft/virtual_services", Map.of("name", "vs-" + t,
+                "service_ports", List.of(Map.of("proto", 6, "port", 8080))));
+        assertThat(vs.status()).as(vs.toString()).isEqualTo(201);
+        String vsHref = vs.body().get("href").asText();
+        String active = vsHref.replace("/draft/", "/active/");
+        // only a provisioned virtual service can be bound
+        assertThat(owner.post("/orgs/1/service_bindings", List.of(Map.of("virtual_service", Map.of("href", active),
+                "workload", Map.of("href", a)))).token()).isEqualTo("unknown_reference");
+        assertThat(owner.post("/orgs/1/sec_policy", Map.of("update_description", "vs", "change_subset",
+                Map.of("virtual_services", List.of(Map.of("href", vsHref))))).status()).isEqualTo(201);
+        assertThat(readOnly.post("/orgs/1/service_bindings", List.of(Map.of("virtual_service", Map.of("href", active),
+                "workload", Map.of("href", a)))).status()).isEqualTo(403);
+        assertThat(owner.post("/orgs/1/service_bindings", List.of(Map.of("virtual_service", Map.of("href", active),
+                "workload", Map.of("href", b), "port_overrides", List.of(Map.of("port", 8081, "proto", 6, "new_port", 9090)))))
+                .token()).isEqualTo("invalid_port_override");
+        Resp bound = owner.post("/orgs/1/service_bindings", List.of(
+                Map.of("virtual_service", Map.of("href", active), "workload", Map.of("href", a)),
+                Map.of("virtual_service", Map.of("href", active), "workload", Map.of("href", b),
+                        "port_overrides", List.of(Map.of("port", 8080, "proto", 6, "new_port", 9090)))));
+        assertThat(bound.status()).as(bound.toString()).isEqualTo(201);
+        assertThat(bound.body().size()).isEqualTo(2);
+        assertThat(bound.body().get(0).get("virtual_service").get("href").asText()).isEqualTo(active);
+        assertThat(owner.get("/orgs/1/service_bindings?virtual_service=" + active).body().size()).isEqualTo(2);
+        assertThat(owner.get("/orgs/1/events?event_type=service_binding.create").body().size()).isGreaterThanOrEqualTo(2);
+
+        String rs = owner.post("/orgs/1/sec_policy/draft/rule_sets", Map.of("name", "vs-rs-" + t, "scopes", List.of(List.of())))
+                .body().get("href").asText();
+        Resp rule = owner.post(rs + "/sec_rules", Map.of("providers", List.of(Map.of("virtual_service", Map.of("href", active))),
+                "consumers", List.of(Map.of("label", Map.of("href", client))),
+                "ingress_services", List.of(Map.of("proto", 6, "port", 22))));
+        assertThat(rule.status()).as(rule.toString()).isEqualTo(201);
+        assertThat(owner.post("/orgs/1/sec_policy", Map.of("update_description", "vs rule")).status()).isEqualTo(201);
+        String check = "/orgs/1/sec_policy/active/policy_check?src_workload=" + c + "&protocol=6&dst_workload=";
+        JsonNode toA = owner.get(check + a + "&port=8080").body();
+        assertThat(toA.get("decision").get("allowed").asBoolean()).as(toA.toString()).isTrue();
+        assertThat(toA.toString()).contains(rule.body().get("href").asText().replace("/draft/", "/active/"));
+        assertThat(owner.get(check + b + "&port=9090").body().get("decision").get("allowed").asBoolean()).isTrue();
+        assertThat(owner.get(check + b + "&port=8080").body().get("decision").get("allowed").asBoolean()).isFalse();
+        assertThat(owner.get(check + c + "&port=8080").body().get("decision").get("allowed").asBoolean()).as("not bound").isFalse();
+        assertThat(owner.get(check + a + "&port=22").body().get("decision").get("allowed").asBoolean())
+                .as("the rule's ingress_services are for its other providers").isFalse();
+
+        // in use: the virtual service cannot go while bound; the bindings can
+        assertThat(owner.delete(vsHref).status()).isEqualTo(406);
+        for (JsonNode x : bound.body()) assertThat(owner.delete(x.get("href").asText()).status()).isEqualTo(204);
+        assertThat(owner.get(check + a + "&port=8080").body().get("decision").get("allowed").asBoolean()).as("unbound").isFalse();
+    }
+
     // ---- not supported ----
 
     @Test
