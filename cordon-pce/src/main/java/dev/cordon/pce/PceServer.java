@@ -1,7 +1,13 @@
 package dev.cordon.pce;
 
 import dev.cordon.pce.api.ClientSource;
+import dev.cordon.pce.api.kit.Guard;
 import dev.cordon.pce.api.Routes;
+import dev.cordon.pce.api.jobs.JobEndpoints;
+import dev.cordon.pce.api.settings.SettingsEndpoints;
+import dev.cordon.pce.api.unsupported.UnsupportedEndpoints;
+import dev.cordon.pce.jobs.AsyncJobs;
+import dev.cordon.pce.settings.WorkloadSettings;
 import dev.cordon.pce.api.limits.JsonErrorHandler;
 import dev.cordon.pce.api.limits.RequestLimits;
 import dev.cordon.pce.api.labels.LabelChecks;
@@ -216,10 +222,11 @@ public final class PceServer implements AutoCloseable {
         ObjectService objects = new ObjectService(store, events, clock, policy.active()::liveChanged);
         objects.register(Kind.LABEL, new LabelChecks(store, policy.documents()));
         objects.register(Kind.WORKLOAD, new WorkloadChecks(store, policy.documents()));
-        for (Kind k : new Kind[] {Kind.LABEL_GROUP, Kind.IP_LIST, Kind.SERVICE, Kind.FIREWALL_SETTINGS}) {
+        for (Kind k : new Kind[] {Kind.LABEL_GROUP, Kind.IP_LIST, Kind.SERVICE, Kind.VIRTUAL_SERVICE, Kind.FIREWALL_SETTINGS}) {
             objects.register(k, new PolicyObjectChecks(store, policy.documents(), k));
         }
         objects.register(Kind.RULE_SET, new RuleSetChecks(store, policy.documents(), access, clock));
+        objects.register(Kind.SERVICE_BINDING, new dev.cordon.pce.api.bindings.ServiceBindingChecks(store, policy.documents()));
         vens = wireVens(events, policy, objects, clock);
         firstStart(access, policy);
         traffic = dev.cordon.pce.traffic.Traffic.of(store, policy.engines(), clock,
@@ -253,6 +260,15 @@ public final class PceServer implements AutoCloseable {
         Routes routes = new Routes(access, objects, reads, new NestedRules(store, objects, reads, clock), policy,
                 new PolicyCheck(policy.engines()), events, vens, new WorkloadView(policy.documents(), vens.heartbeats()), store, throttles,
                 new ClientSource(consoleProof), traffic);
+        Guard guard = new Guard(access, store);
+        // the offline timers: the VEN lifecycle reads them through workloadSettings.timers(org)
+        WorkloadSettings workloadSettings = new WorkloadSettings(store, events, clock);
+        routes.add(new SettingsEndpoints(guard, workloadSettings))
+                .add(new JobEndpoints(guard, new AsyncJobs(store, clock))).add(new UnsupportedEndpoints(guard))
+                .add(new dev.cordon.pce.api.workloads.BulkWorkloads(guard, objects))
+                .add(new dev.cordon.pce.api.bindings.ServiceBindingEndpoints(guard, objects, store))
+                .add(new dev.cordon.pce.api.boundaries.EnforcementBoundaryEndpoints(guard, new dev.cordon.pce.api
+                        .boundaries.EnforcementBoundaries(store, objects, reads, new NestedRules(store, objects, reads, clock))));
         if (!config.plainHttp()) tls = SelfSignedTls.ensure(config.dataDir(), config.host(), clock);
         DataDirModes.restrict(config.dataDir()); // again: the database and TLS files now exist
         app = Javalin.create(cfg -> {
@@ -303,7 +319,7 @@ public final class PceServer implements AutoCloseable {
      * <pre>
      *   Routes ── activate, pairing keys ──▶ VenActivation ── issue token ──▶ AgentTokens
      *   Routes ── every VEN request ───────▶ AgentTokens.authenticate ──▶ Agent
-     *   Routes ── GET /ven/policy ─────────▶ PolicyLongPoll ◀── onChange (subscribed) ── PolicyService
+     *   Routes ── GET /ven/policy ─────────▶ PolicyLongPoll ◀── onChange (subscribed) ── ActiveEngine
      *   Routes ── heartbeat, VEN views ────▶ Heartbeats ── lastServed ──▶ PolicyLongPoll
      *   Routes ── agent events ────────────▶ AgentEvents
      *   Routes ── update, unpair ──────────▶ VenAdmin ── forget, release ──▶ AgentTokens, PolicyLongPoll, Heartbeats

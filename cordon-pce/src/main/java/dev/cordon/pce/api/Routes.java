@@ -4,6 +4,7 @@ import static io.javalin.apibuilder.ApiBuilder.get;
 
 import dev.cordon.pce.api.events.EventEndpoints;
 import dev.cordon.pce.api.http.ErrorMapping;
+import dev.cordon.pce.api.kit.ApiGroup;
 import dev.cordon.pce.api.http.Listing;
 import dev.cordon.pce.api.http.Orgs;
 import dev.cordon.pce.api.http.Roles;
@@ -52,6 +53,8 @@ public final class Routes {
     private final AccessControl access;
     private final ClientSource sources;
     private final List<EndpointGroup> groups;
+    /** Groups of routes in classes of their own, added at wiring time; declared before {@link #groups}. */
+    private final List<ApiGroup> added = new java.util.ArrayList<>();
 
     public Routes(AccessControl access, ObjectService objects, VersionedReads reads, NestedRules rules,
                   PolicyParts policy, PolicyCheck policyCheck, Events events, Vens vens,
@@ -75,9 +78,16 @@ public final class Routes {
                 new VenTrafficEndpoints(traffic.ingest(), vens, throttles));
     }
 
+    /** Adds a group of routes of its own class; its endpoints are declared before the groups here, in the order added. */
+    public Routes add(ApiGroup group) {
+        added.add(group);
+        return this;
+    }
+
     /** Every endpoint, for {@code JavalinConfig.router.apiBuilder}. */
     public void endpoints() {
         get("/api/v2/health", ctx -> ctx.json(Map.of("status", "ok")));
+        added.forEach(EndpointGroup::addEndpoints);
         groups.forEach(EndpointGroup::addEndpoints);
     }
 
@@ -85,6 +95,7 @@ public final class Routes {
     public void register(Javalin app) {
         ErrorMapping.register(app);
         app.before("/api/v2/*", this::authenticate);
+        added.forEach(g -> g.hooks(app));
     }
 
     private void authenticate(Context ctx) {

@@ -19,12 +19,18 @@ public record Kind(String kind, String collection, Class<?> model, String what, 
     public static final Kind LABEL_GROUP = new Kind("label_group", "label_groups", LabelGroup.class, "label group", true, false);
     public static final Kind IP_LIST = new Kind("ip_list", "ip_lists", IpList.class, "IP list", true, false);
     public static final Kind SERVICE = new Kind("service", "services", Service.class, "service", true, false);
+    public static final Kind VIRTUAL_SERVICE = new Kind("virtual_service", "virtual_services",
+            dev.cordon.policy.model.VirtualService.class, "virtual service", true, true);
+    /** Live, like workloads: a binding puts an (active) virtual service on a workload. */
+    public static final Kind SERVICE_BINDING = new Kind("service_binding", "service_bindings",
+            dev.cordon.policy.model.ServiceBinding.class, "service binding", false, true);
     public static final Kind RULE_SET = new Kind("rule_set", "rule_sets", RuleSet.class, "rule set", true, false);
     public static final Kind FIREWALL_SETTINGS =
             new Kind("firewall_settings", "firewall_settings", FirewallSettings.class, "firewall settings", true, false);
 
     /** The versioned kinds, in the order a policy document lists them. */
-    public static final List<Kind> VERSIONED = List.of(LABEL_GROUP, IP_LIST, SERVICE, RULE_SET, FIREWALL_SETTINGS);
+    public static final List<Kind> VERSIONED = List.of(LABEL_GROUP, IP_LIST, SERVICE, VIRTUAL_SERVICE, RULE_SET,
+            FIREWALL_SETTINGS);
 
     /** The event type prefix, e.g. {@code rule_set} for {@code rule_set.create}. */
     public String event() {

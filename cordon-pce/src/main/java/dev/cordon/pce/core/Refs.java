@@ -39,6 +39,11 @@ public final class Refs {
             }
         } else if (o instanceof Workload w) {
             for (Ref r : w.labelsOrEmpty()) out.add(new Reference("labels", r.href()));
+        } else if (o instanceof dev.cordon.policy.model.VirtualService v) {
+            for (Ref r : v.labelsOrEmpty()) out.add(new Reference("labels", r.href()));
+        } else if (o instanceof dev.cordon.policy.model.ServiceBinding b) {
+            if (b.workload() != null) out.add(new Reference("workloads", b.workload().href()));
+            if (b.virtualService() != null) out.add(new Reference("virtual_services", b.virtualService().href()));
         }
         return out;
     }
@@ -57,6 +62,7 @@ public final class Refs {
             if (a.labelGroup() != null) out.add(new Reference("label_groups", a.labelGroup().href()));
             if (a.workload() != null) out.add(new Reference("workloads", a.workload().href()));
             if (a.ipList() != null) out.add(new Reference("ip_lists", a.ipList().href()));
+            if (a.virtualService() != null) out.add(new Reference("virtual_services", a.virtualService().href()));
         }
     }
 }

@@ -124,6 +124,7 @@ public final class ObjectService {
      */
     public ObjectNode save(int org, Kind k, ObjectNode node, ObjectNode old, Principal by, String eventType) {
         Checks c = checks(k);
+        ReferenceShapes.normalise(org, k, node);
         c.prepare(org, node, old, by);
         Object obj = Json.convert(node, k.model(), k.what());
         Object oldObj = old == null ? null : Json.convert(old, k.model(), k.what());

@@ -29,7 +29,7 @@ import java.util.Objects;
 public final class PolicyObjectChecks implements ObjectService.Checks {
     private static final Map<String, Kind> BY_COLLECTION = Map.of(
             "labels", Kind.LABEL, "workloads", Kind.WORKLOAD, "label_groups", Kind.LABEL_GROUP,
-            "ip_lists", Kind.IP_LIST, "services", Kind.SERVICE);
+            "ip_lists", Kind.IP_LIST, "services", Kind.SERVICE, "virtual_services", Kind.VIRTUAL_SERVICE);
 
     private final Store store;
     private final PolicyDocuments policy;
@@ -77,6 +77,16 @@ public final class PolicyObjectChecks implements ObjectService.Checks {
     }
 
     @Override
+    public void prepare(int org, com.fasterxml.jackson.databind.node.ObjectNode node, JsonNode old, Principal by) {
+        if (kind == Kind.VIRTUAL_SERVICE) ReferenceShapes.hrefsOnly(node, "labels");
+        if (kind == Kind.LABEL_GROUP) {
+            // a group's labels and sub-groups may be sent as read, whole objects: the href is the reference
+            ReferenceShapes.hrefsOnly(node, "labels");
+            ReferenceShapes.hrefsOnly(node, "sub_groups");
+        }
+    }
+
+    @Override
     public void validate(int org, Object obj, Object old, Principal by) {
         if (obj instanceof FirewallSettings fs) {
             for (CoexistenceEntry e : fs.firewallCoexistenceOrEmpty()) {
@@ -102,6 +112,13 @@ public final class PolicyObjectChecks implements ObjectService.Checks {
         if (obj instanceof IpList l) engineChecks(dev.cordon.policy.model.PolicyDocument.empty().withIpLists(List.of(l)));
         if (obj instanceof dev.cordon.policy.model.Service s) {
             engineChecks(dev.cordon.policy.model.PolicyDocument.empty().withServices(List.of(s)));
+        }
+        if (obj instanceof dev.cordon.policy.model.VirtualService v) {
+            requireReferences(store, org, "virtual service", v.href(), v);
+            // its ports, as the engine checks them (its labels were checked just above)
+            engineChecks(dev.cordon.policy.model.PolicyDocument.empty().withVirtualServices(List.of(
+                    new dev.cordon.policy.model.VirtualService(v.href(), v.name(), null, v.servicePorts(), null, null,
+                            null, null, null, null, null, null, null))));
         }
     }
 
@@ -198,6 +215,12 @@ public final class PolicyObjectChecks implements ObjectService.Checks {
         for (Row r : store.objects().all(org, Kind.WORKLOAD.kind())) {
             JsonNode w = Json.parse(r.body());
             for (JsonNode l : w.path("labels")) if (href.equals(l.path("href").asText())) users.add(r.href());
+        }
+        for (Row r : store.objects().all(org, Kind.SERVICE_BINDING.kind())) {
+            JsonNode b = Json.parse(r.body());
+            if (href.equals(b.path("workload").path("href").asText()) || href.equals(b.path("virtual_service").path("href").asText())) {
+                users.add(r.href());
+            }
         }
         for (Row r : store.objects().all(org, "pairing_profile")) {
             for (JsonNode l : Json.parse(r.body()).path("labels")) if (href.equals(l.path("href").asText())) users.add(r.href());

@@ -49,6 +49,10 @@ public final class WorkloadChecks implements ObjectService.Checks {
         if ((w.name() == null || w.name().isBlank()) && (w.hostname() == null || w.hostname().isBlank())) {
             throw ApiException.invalid("workload_name_required", "A workload needs a name or a hostname.");
         }
+        if (w.publicIp() != null && dev.cordon.policy.validate.AddressParsing.address(w.publicIp()) == null) {
+            throw ApiException.invalid("invalid_public_ip", "Workload '" + w.display() + "' public_ip '"
+                    + w.publicIp() + "' is not an IPv4 or IPv6 address (accepted, no effect in Cordon).");
+        }
         PolicyObjectChecks.requireReferences(store, org, "workload", w.href(), w);
         PolicyObjectChecks.onePerKey(store, org, w.labelsOrEmpty(), "Workload '" + w.display() + "'",
                 "workload_label_key_duplicate");

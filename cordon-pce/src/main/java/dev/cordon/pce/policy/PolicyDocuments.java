@@ -84,6 +84,7 @@ public final class PolicyDocuments {
         for (IpList l : d.ipListsOrEmpty()) out.get(Kind.IP_LIST).put(l.href(), Json.tree(l));
         for (Service s : d.servicesOrEmpty()) out.get(Kind.SERVICE).put(s.href(), Json.tree(s));
         for (RuleSet r : d.ruleSetsOrEmpty()) out.get(Kind.RULE_SET).put(r.href(), Json.tree(r));
+        for (var v : d.virtualServicesOrEmpty()) out.get(Kind.VIRTUAL_SERVICE).put(v.href(), Json.tree(v));
         if (d.firewallSettings() != null) {
             out.get(Kind.FIREWALL_SETTINGS).put(d.firewallSettings().href(), Json.tree(d.firewallSettings()));
         }
@@ -97,7 +98,8 @@ public final class PolicyDocuments {
         List<RuleSet> ruleSets = t.get(Kind.RULE_SET).values().stream().map(n -> Json.convert(n, RuleSet.class, "rule set")).toList();
         FirewallSettings fs = t.get(Kind.FIREWALL_SETTINGS).values().stream().findFirst()
                 .map(n -> Json.convert(n, FirewallSettings.class, "firewall settings")).orElse(null);
-        return new PolicyDocument(null, groups, null, ipLists, services, ruleSets, fs);
+        return new PolicyDocument(null, groups, null, ipLists, services, ruleSets, fs).withVirtualServices(t.get(Kind.VIRTUAL_SERVICE)
+                .values().stream().map(n -> Json.convert(n, dev.cordon.policy.model.VirtualService.class, "virtual service")).toList());
     }
 
     public List<Label> liveLabels(int org) {
@@ -133,7 +135,8 @@ public final class PolicyDocuments {
 
     /** The document with these live labels and workloads, rules' references to set-aside workloads left out. */
     PolicyDocument withLive(int org, PolicyDocument versioned, List<Label> labels, List<Workload> workloads) {
-        return SetAside.withoutReferencesTo(versioned.withLabels(labels).withWorkloads(workloads), setAside.excluded(org));
+        return SetAside.withoutReferencesTo(LiveBindings.with(store, org, versioned.withLabels(labels).withWorkloads(workloads)),
+                setAside.excluded(org));
     }
 
     /** The versioned objects of version N (cached; versions never change). */

@@ -68,7 +68,8 @@ public final class PolicyInputs {
 
     public PolicyInputs(Store store) {
         this.store = store;
-        List<String> kinds = new ArrayList<>(List.of(Kind.LABEL.kind(), Kind.WORKLOAD.kind()));
+        List<String> kinds = new ArrayList<>(List.of(Kind.LABEL.kind(), Kind.WORKLOAD.kind(),
+                Kind.SERVICE_BINDING.kind()));
         for (Kind k : Kind.VERSIONED) kinds.add(k.kind());
         store.counters().countWrites(kinds, PREFIX);
     }

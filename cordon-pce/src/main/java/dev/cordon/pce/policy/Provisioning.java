@@ -36,7 +36,8 @@ import java.util.Set;
  * <p>Threads: request threads; holds no state of its own (the active engine and versions are in {@link ActiveEngine}).
  */
 public final class Provisioning {
-    private static final Set<String> SUBSET_KEYS = Set.of("rule_sets", "ip_lists", "services", "label_groups", "firewall_settings");
+    private static final Set<String> SUBSET_KEYS = Set.of("rule_sets", "ip_lists", "services", "label_groups", "firewall_settings",
+            "virtual_services");
 
     private final Store store;
     private final Events events;

@@ -44,7 +44,9 @@ final class SameAnswers {
     static boolean of(PolicyDocument built, PolicyDocument next) {
         if (!Objects.equals(built.labelGroups(), next.labelGroups()) || !Objects.equals(built.workloads(), next.workloads())
                 || !Objects.equals(built.services(), next.services()) || !Objects.equals(built.ruleSets(), next.ruleSets())
-                || !Objects.equals(built.firewallSettings(), next.firewallSettings())) {
+                || !Objects.equals(built.firewallSettings(), next.firewallSettings())
+                || !Objects.equals(built.virtualServices(), next.virtualServices())
+                || !Objects.equals(built.serviceBindings(), next.serviceBindings())) {
             return false;
         }
         // equal in both, so one set of strings serves both documents

@@ -28,7 +28,8 @@ public final class VersionRecords {
         ObjectNode counts = counts(versioned);
         String now = Json.now(clock);
         PolicyDocument stored = new PolicyDocument(null, versioned.labelGroupsOrEmpty(), null, versioned.ipListsOrEmpty(),
-                versioned.servicesOrEmpty(), versioned.ruleSetsOrEmpty(), versioned.firewallSettings());
+                versioned.servicesOrEmpty(), versioned.ruleSetsOrEmpty(), versioned.firewallSettings())
+                .withVirtualServices(versioned.virtualServicesOrEmpty());
         store.versions().insert(new PolicyVersion(org, version, description, now, by.href(), affected, counts.toString(),
                 Json.write(stored)));
         return summary(org, version, description, now, by.href(), affected, counts);

@@ -371,7 +371,7 @@ public final class CompiledOrg {
 
     private void register(RuleScope s) {
         scopes.add(s);
-        SetState p = set(s.providerSetDefinition(), s.providers(), s.scope());
+        SetState p = set(s.providerSetDefinition(), s.providers(), s.providerScope());
         SetState c = set(s.consumerSetDefinition(), s.consumers(), s.intraScope() ? s.scope() : null);
         providerSets.add(p);
         consumerSets.add(c);

@@ -12,7 +12,9 @@ import dev.cordon.policy.model.Rule;
 import dev.cordon.policy.model.RuleSet;
 import dev.cordon.policy.model.Service;
 import dev.cordon.policy.model.ServicePort;
+import dev.cordon.policy.model.ServiceBinding;
 import dev.cordon.policy.model.ServiceRef;
+import dev.cordon.policy.model.VirtualService;
 import dev.cordon.policy.model.Workload;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -47,6 +49,8 @@ public final class Resolved {
     private final Map<String, String> groupKeys = new HashMap<>();
     private final Map<String, AddrRanges> ipLists = new HashMap<>();
     private final Map<String, List<ServicePort>> services = new HashMap<>();
+    private final Map<String, VirtualService> virtualServices = new HashMap<>();
+    private final Map<String, List<ServiceBinding>> bindings = new HashMap<>();
     private final List<RuleScope> ruleScopes = new ArrayList<>();
     private final LabelIndex index;
 
@@ -82,6 +86,10 @@ public final class Resolved {
         }
         for (IpList l : doc.ipListsOrEmpty()) ipLists.put(l.href(), addresses(l));
         for (Service s : doc.servicesOrEmpty()) services.put(s.href(), s.servicePortsOrEmpty());
+        for (VirtualService v : doc.virtualServicesOrEmpty()) virtualServices.put(v.href(), v);
+        for (ServiceBinding b : doc.serviceBindingsOrEmpty()) {
+            bindings.computeIfAbsent(b.virtualService().href(), k -> new ArrayList<>()).add(b);
+        }
         for (RuleSet rs : doc.ruleSetsOrEmpty()) {
             if (!rs.isEnabled()) continue;
             List<Scope> scopes = scopes(rs);
@@ -142,15 +150,51 @@ public final class Resolved {
     }
 
     private List<RuleScope> ruleScopes(RuleSet rs, Rule rule, RuleScope.Kind kind, List<Scope> scopes, int firstId) {
-        ActorSelector providers = selector(rule.providersOrEmpty());
+        List<Actor> vsProviders = rule.providersOrEmpty().stream().filter(a -> a.virtualService() != null).toList();
+        List<Actor> others = rule.providersOrEmpty().stream().filter(a -> a.virtualService() == null).toList();
         ActorSelector consumers = selector(rule.consumersOrEmpty());
-        List<ServicePort> ports = ports(rule.ingressServicesOrEmpty());
         List<RuleScope> out = new ArrayList<>();
-        for (Scope sc : scopes) {
-            out.add(new RuleScope(firstId + out.size(), rs, rule, kind, sc.expression(), sc.canonical(), providers,
-                    consumers, !rule.isUnscopedConsumers(), ports));
+        if (!others.isEmpty() || vsProviders.isEmpty()) {
+            ActorSelector providers = selector(others);
+            List<ServicePort> ports = ports(rule.ingressServicesOrEmpty());
+            for (Scope sc : scopes) {
+                out.add(new RuleScope(firstId + out.size(), rs, rule, kind, sc.expression(), sc.canonical(), providers,
+                        consumers, !rule.isUnscopedConsumers(), ports));
+            }
         }
+        for (Actor a : vsProviders) virtualServiceScopes(rs, rule, kind, scopes, a.virtualService().href(), consumers,
+                firstId, out);
         return out;
+    }
+
+    /**
+     * A virtual service as a provider: within each scope its labels match, one rule scope per set of ports its
+     * bindings serve (bindings with the same port overrides share one), whose providers are the bound workloads,
+     * not restricted to the scope, on the virtual service's ports as each binding serves them. The rule's own
+     * ingress_services apply to its other providers only.
+     */
+    private void virtualServiceScopes(RuleSet rs, Rule rule, RuleScope.Kind kind, List<Scope> scopes, String vsHref,
+                                      ActorSelector consumers, int firstId, List<RuleScope> out) {
+        VirtualService vs = virtualServices.get(vsHref);
+        if (vs == null) return;
+        int[] vsLabels = vs.labelsOrEmpty().stream().map(Ref::href).filter(labelIds::containsKey)
+                .mapToInt(labelIds::get).distinct().sorted().toArray();
+        Map<List<ServicePort>, Set<Integer>> byPorts = new LinkedHashMap<>();
+        for (ServiceBinding b : bindings.getOrDefault(vsHref, List.of())) {
+            Integer w = b.workload() == null ? null : workloadByHref.get(b.workload().href());
+            if (w != null) byPorts.computeIfAbsent(b.ports(vs), k -> new TreeSet<>()).add(w);
+        }
+        for (Scope sc : scopes) {
+            if (!sc.expression().matches(vsLabels, labelKeys)) continue;
+            for (Map.Entry<List<ServicePort>, Set<Integer>> e : byPorts.entrySet()) {
+                // the definition names the service and its ports, so bindings with other ports get other sets
+                String canonical = "virtual_service " + vsHref + " ports " + e.getKey();
+                ActorSelector providers = new ActorSelector(false, null, Set.of(), e.getValue(), AddrRanges.EMPTY,
+                        canonical);
+                out.add(new RuleScope(firstId + out.size(), rs, rule, kind, sc.expression(), sc.canonical(), providers,
+                        consumers, !rule.isUnscopedConsumers(), e.getKey(), false));
+            }
+        }
     }
 
     /** The rule scopes of one (new) rule of a rule set, numbered from {@code firstId}; used by incremental compiles. */

@@ -12,12 +12,26 @@ import java.util.List;
  */
 public record RuleScope(int id, RuleSet ruleSet, Rule rule, Kind kind, LabelExpression scope, String scopeCanonical,
                         ActorSelector providers, ActorSelector consumers, boolean intraScope,
-                        List<ServicePort> ports) {
+                        List<ServicePort> ports, boolean providersScoped) {
     /** The three kinds of rules in precedence order. */
     public enum Kind { OVERRIDE_DENY, ALLOW, DENY }
 
+    /** A rule scope whose providers are restricted to the scope (every one but a virtual service's). */
+    public RuleScope(int id, RuleSet ruleSet, Rule rule, Kind kind, LabelExpression scope, String scopeCanonical,
+                     ActorSelector providers, ActorSelector consumers, boolean intraScope, List<ServicePort> ports) {
+        this(id, ruleSet, rule, kind, scope, scopeCanonical, providers, consumers, intraScope, ports, true);
+    }
+
+    /**
+     * The scope the providers are restricted to: the rule set's, except for the workloads a virtual service is bound
+     * to, which provide it wherever their own labels put them (the virtual service's labels were matched instead).
+     */
+    public LabelExpression providerScope() {
+        return providersScoped ? scope : LabelExpression.ALL;
+    }
+
     public boolean providerWorkload(int w, Resolved r) {
-        return providers.containsWorkload(w, r) && scope.matches(r.workloadLabels(w), r.labelKeys());
+        return providers.containsWorkload(w, r) && providerScope().matches(r.workloadLabels(w), r.labelKeys());
     }
 
     public boolean consumerWorkload(int w, Resolved r) {
@@ -27,7 +41,7 @@ public record RuleScope(int id, RuleSet ruleSet, Rule rule, Kind kind, LabelExpr
 
     /** The definition of the provider side's addresses, naming its address set. */
     public String providerSetDefinition() {
-        return "actors[" + providers.canonical() + "]scope[" + scopeCanonical + "]";
+        return "actors[" + providers.canonical() + "]scope[" + (providersScoped ? scopeCanonical : "*") + "]";
     }
 
     /** The definition of the consumer side's addresses, naming its address set. */

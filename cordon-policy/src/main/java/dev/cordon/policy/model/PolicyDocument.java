@@ -9,17 +9,28 @@ import java.util.List;
  * It is what the CLI reads, what the PCE exports and imports, and the input of every engine computation.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"labels", "label_groups", "workloads", "ip_lists", "services", "rule_sets", "firewall_settings"})
+@JsonPropertyOrder({"labels", "label_groups", "workloads", "ip_lists", "services", "rule_sets", "firewall_settings",
+        "virtual_services", "service_bindings"})
 public record PolicyDocument(List<Label> labels, List<LabelGroup> labelGroups, List<Workload> workloads,
                              List<IpList> ipLists, List<Service> services, List<RuleSet> ruleSets,
-                             FirewallSettings firewallSettings) {
+                             FirewallSettings firewallSettings, List<VirtualService> virtualServices,
+                             List<ServiceBinding> serviceBindings) {
     public PolicyDocument {
+        virtualServices = Lists.copy(virtualServices);
+        serviceBindings = Lists.copy(serviceBindings);
         labels = Lists.copy(labels);
         labelGroups = Lists.copy(labelGroups);
         workloads = Lists.copy(workloads);
         ipLists = Lists.copy(ipLists);
         services = Lists.copy(services);
         ruleSets = Lists.copy(ruleSets);
+    }
+
+    /** A document without virtual services or service bindings. */
+    public PolicyDocument(List<Label> labels, List<LabelGroup> labelGroups, List<Workload> workloads,
+                          List<IpList> ipLists, List<Service> services, List<RuleSet> ruleSets,
+                          FirewallSettings firewallSettings) {
+        this(labels, labelGroups, workloads, ipLists, services, ruleSets, firewallSettings, null, null);
     }
 
     public static PolicyDocument empty() {
@@ -32,36 +43,48 @@ public record PolicyDocument(List<Label> labels, List<LabelGroup> labelGroups, L
     public List<IpList> ipListsOrEmpty() { return Lists.orEmpty(ipLists); }
     public List<Service> servicesOrEmpty() { return Lists.orEmpty(services); }
     public List<RuleSet> ruleSetsOrEmpty() { return Lists.orEmpty(ruleSets); }
+    public List<VirtualService> virtualServicesOrEmpty() { return Lists.orEmpty(virtualServices); }
+    public List<ServiceBinding> serviceBindingsOrEmpty() { return Lists.orEmpty(serviceBindings); }
 
     public List<CoexistenceEntry> coexistenceOrEmpty() {
         return firewallSettings == null ? List.of() : firewallSettings.firewallCoexistenceOrEmpty();
     }
 
     public PolicyDocument withWorkloads(List<Workload> w) {
-        return new PolicyDocument(labels, labelGroups, w, ipLists, services, ruleSets, firewallSettings);
+        return new PolicyDocument(labels, labelGroups, w, ipLists, services, ruleSets, firewallSettings, virtualServices, serviceBindings);
     }
 
     public PolicyDocument withRuleSets(List<RuleSet> r) {
-        return new PolicyDocument(labels, labelGroups, workloads, ipLists, services, r, firewallSettings);
+        return new PolicyDocument(labels, labelGroups, workloads, ipLists, services, r, firewallSettings, virtualServices, serviceBindings);
     }
 
     public PolicyDocument withLabels(List<Label> l) {
-        return new PolicyDocument(l, labelGroups, workloads, ipLists, services, ruleSets, firewallSettings);
+        return new PolicyDocument(l, labelGroups, workloads, ipLists, services, ruleSets, firewallSettings, virtualServices, serviceBindings);
     }
 
     public PolicyDocument withLabelGroups(List<LabelGroup> g) {
-        return new PolicyDocument(labels, g, workloads, ipLists, services, ruleSets, firewallSettings);
+        return new PolicyDocument(labels, g, workloads, ipLists, services, ruleSets, firewallSettings, virtualServices, serviceBindings);
     }
 
     public PolicyDocument withIpLists(List<IpList> l) {
-        return new PolicyDocument(labels, labelGroups, workloads, l, services, ruleSets, firewallSettings);
+        return new PolicyDocument(labels, labelGroups, workloads, l, services, ruleSets, firewallSettings, virtualServices, serviceBindings);
     }
 
     public PolicyDocument withServices(List<Service> s) {
-        return new PolicyDocument(labels, labelGroups, workloads, ipLists, s, ruleSets, firewallSettings);
+        return new PolicyDocument(labels, labelGroups, workloads, ipLists, s, ruleSets, firewallSettings, virtualServices, serviceBindings);
+    }
+
+    public PolicyDocument withVirtualServices(List<VirtualService> v) {
+        return new PolicyDocument(labels, labelGroups, workloads, ipLists, services, ruleSets, firewallSettings, v,
+                serviceBindings);
+    }
+
+    public PolicyDocument withServiceBindings(List<ServiceBinding> b) {
+        return new PolicyDocument(labels, labelGroups, workloads, ipLists, services, ruleSets, firewallSettings,
+                virtualServices, b);
     }
 
     public PolicyDocument withFirewallSettings(FirewallSettings f) {
-        return new PolicyDocument(labels, labelGroups, workloads, ipLists, services, ruleSets, f);
+        return new PolicyDocument(labels, labelGroups, workloads, ipLists, services, ruleSets, f, virtualServices, serviceBindings);
     }
 }

@@ -26,7 +26,12 @@ final class ActorValidator {
             return;
         }
         Subject where = rule.then(side);
-        for (Actor a : actors) item(where, a);
+        for (Actor a : actors) {
+            if (item(where, a) && a.virtualService() != null && !side.equals("providers")) {
+                out.add(where, "invalid_actor", "'" + a.display() + "' can only be a provider: a virtual service is"
+                        + " where traffic goes, its bound workloads serve it");
+            }
+        }
         amsBesideLabels(where, actors);
     }
 
@@ -39,7 +44,7 @@ final class ActorValidator {
         }
         Subject where = rule.then("receivers");
         for (Actor a : actors) {
-            if (item(where, a) && (a.workload() != null || a.ipList() != null)) {
+            if (item(where, a) && (a.workload() != null || a.ipList() != null || a.virtualService() != null)) {
                 out.add(where, "invalid_receiver", "'" + a.display() + "' cannot receive custom iptables rules;"
                         + " receivers are labels, label groups or ams");
             }
@@ -63,8 +68,8 @@ final class ActorValidator {
     private boolean item(Subject where, Actor a) {
         int n = a.selectorCount();
         if (n != 1) {
-            out.add(where, "invalid_actor", "an actor names exactly one of actors, label, label_group, workload or"
-                    + " ip_list, but this one names " + (n == 0 ? "none" : n + " (" + a.display() + " and more)")
+            out.add(where, "invalid_actor", "an actor names exactly one of actors, label, label_group, workload,"
+                    + " ip_list or (for providers) virtual_service, but this one names " + (n == 0 ? "none" : n + " (" + a.display() + " and more)")
                     + "; split it into one item per selector");
             return false;
         }
@@ -73,7 +78,7 @@ final class ActorValidator {
                     + " (all managed workloads)");
             return false;
         }
-        if (a.isExcluded() && (a.workload() != null || a.ipList() != null || a.isAms())) {
+        if (a.isExcluded() && (a.workload() != null || a.ipList() != null || a.virtualService() != null || a.isAms())) {
             out.add(where, "exclusion_not_allowed", "'" + a.display() + "' cannot be excluded; only labels and label"
                     + " groups can, so remove \"exclusion\"");
         }
@@ -105,6 +110,9 @@ final class ActorValidator {
             known(where, a.workload(), index.workloads.containsKey(a.workload().href()), "workload", "unknown_workload");
         } else if (a.ipList() != null) {
             known(where, a.ipList(), index.ipLists.containsKey(a.ipList().href()), "IP list", "unknown_ip_list");
+        } else if (a.virtualService() != null) {
+            known(where, a.virtualService(), index.virtualServices.contains(a.virtualService().href()),
+                    "virtual service", "unknown_virtual_service");
         }
     }
 

@@ -21,6 +21,8 @@ final class DocumentIndex {
     final Map<String, Workload> workloads;
     final Map<String, IpList> ipLists;
     final Map<String, Service> services;
+    /** Virtual service hrefs (their own checks report missing and duplicate ones). */
+    final java.util.Set<String> virtualServices = new java.util.HashSet<>();
 
     DocumentIndex(PolicyDocument doc, Findings out) {
         labels = index(doc.labelsOrEmpty(), "label", Label::href, Names::label, out);
@@ -28,6 +30,7 @@ final class DocumentIndex {
         workloads = index(doc.workloadsOrEmpty(), "workload", Workload::href, Names::workload, out);
         ipLists = index(doc.ipListsOrEmpty(), "IP list", IpList::href, Names::ipList, out);
         services = index(doc.servicesOrEmpty(), "service", Service::href, Names::service, out);
+        doc.virtualServicesOrEmpty().forEach(v -> virtualServices.add(v.href()));
     }
 
     private static <T> Map<String, T> index(List<T> objects, String kind, Function<T, String> href,

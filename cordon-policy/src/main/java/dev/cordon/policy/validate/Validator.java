@@ -60,6 +60,7 @@ public final class Validator {
         WorkloadValidator.check(doc, index, out);
         IpListValidator.check(doc, out);
         ServiceValidator.check(doc, out);
+        VirtualServiceValidator.check(doc, index, out);
         new RuleSetValidator(index, out).check(doc);
         CoexistenceValidator.check(doc, index, out);
         return out;

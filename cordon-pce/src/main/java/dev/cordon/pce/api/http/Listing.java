@@ -3,6 +3,8 @@ package dev.cordon.pce.api.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cordon.pce.core.ApiException;
 import dev.cordon.pce.core.Json;
+import dev.cordon.pce.core.Kind;
+import dev.cordon.pce.store.Filter;
 import dev.cordon.pce.store.Page;
 import dev.cordon.pce.store.Store;
 import io.javalin.http.Context;
@@ -31,7 +33,15 @@ public final class Listing {
     /** Lists {@code kind}, each object as {@code view} shows it, filtered by the request's field filters. */
     public void shown(Context ctx, String kind, Map<String, Set<String>> fields, Function<JsonNode, JsonNode> view) {
         Predicate<JsonNode> match = fieldFilter(ctx, fields);
-        Page page = store.objects().list(orgs.org(ctx), kind, Requests.filter(ctx),
+        Filter columns = Requests.filter(ctx);
+        if (kind.equals(Kind.LABEL.kind()) && columns.value() != null) {
+            // Illumio's label value filter is partial: matched on the objects, not the exact-value column
+            Predicate<JsonNode> partial = dev.cordon.pce.api.filters.ExtraFilters.of("labels", ctx::queryParam);
+            match = match == null ? partial : match.and(partial);
+            columns = new Filter(columns.name(), columns.hostname(), columns.key(), null,
+                    columns.externalDataSet(), columns.externalDataReference());
+        }
+        Page page = store.objects().list(orgs.org(ctx), kind, columns,
                 match == null ? Requests.limit(ctx) : Integer.MAX_VALUE);
         Stream<JsonNode> shown = page.rows().stream().map(r -> view.apply(Json.parse(r.body())));
         if (match == null) Responses.list(ctx, shown.toList(), page.total());

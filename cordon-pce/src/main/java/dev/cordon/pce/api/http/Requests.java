@@ -28,7 +28,9 @@ public final class Requests {
     }
 
     public static int limit(Context ctx) {
-        return intParam(ctx, "max_results", 500, 0, Integer.MAX_VALUE);
+        // an asynchronous read is for the whole collection (Illumio's jobs have no 500 cap)
+        int dflt = dev.cordon.pce.api.jobs.AsyncCollections.wanted(ctx) ? Integer.MAX_VALUE : 500;
+        return intParam(ctx, "max_results", dflt, 0, Integer.MAX_VALUE);
     }
 
     public static int intParam(Context ctx, String name, int dflt, int min, int max) {

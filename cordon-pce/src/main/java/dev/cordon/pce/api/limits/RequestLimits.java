@@ -103,6 +103,11 @@ public final class RequestLimits {
         return chunked != null ? chunked : ctx.bodyAsBytes();
     }
 
+    /** Replaces the body later handlers read (a compatibility rewrite of a request, before its handler runs). */
+    public static void replaceBody(Context ctx, String body) {
+        ctx.attribute(BODY, body.getBytes(StandardCharsets.UTF_8));
+    }
+
     /** A charset parameter, if any, must name UTF-8 (or its subset US-ASCII). */
     static void charset(String contentType) {
         for (String param : contentType.split(";")) {

@@ -24,6 +24,7 @@ import dev.cordon.pce.objects.ObjectService;
 import io.javalin.apibuilder.EndpointGroup;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -31,7 +32,8 @@ import java.util.Set;
  * (checked per rule set by the use case); the other kinds need admin.
  */
 public final class VersionedObjectEndpoints implements EndpointGroup {
-    private static final Set<String> VERSIONED = Set.of("label_groups", "ip_lists", "services", "rule_sets");
+    private static final Set<String> VERSIONED = Set.of("label_groups", "ip_lists", "services", "rule_sets",
+            "virtual_services");
 
     private final ObjectService objects;
     private final VersionedReads reads;
@@ -49,7 +51,13 @@ public final class VersionedObjectEndpoints implements EndpointGroup {
     public void addEndpoints() {
         String kinds = "/api/v2/orgs/{org}/sec_policy/{pv}/{kind}";
         get(kinds, roles.read(ctx -> {
-            VersionedReads.Listing l = reads.list(orgs.org(ctx), kind(ctx), pv(ctx), filter(ctx), limit(ctx));
+            var extra = dev.cordon.pce.api.filters.ExtraFilters.of(kind(ctx).collection(), ctx::queryParam);
+            VersionedReads.Listing l = reads.list(orgs.org(ctx), kind(ctx), pv(ctx), filter(ctx),
+                    extra == null ? limit(ctx) : Integer.MAX_VALUE);
+            if (extra != null) {
+                List<JsonNode> matched = l.items().stream().filter(extra).toList();
+                l = new VersionedReads.Listing(matched.subList(0, Math.min(limit(ctx), matched.size())), matched.size());
+            }
             versionedArray(ctx, Json.write(l.items()), l.total());
         }));
         post(kinds, writeOf(ctx -> {
@@ -81,7 +89,7 @@ public final class VersionedObjectEndpoints implements EndpointGroup {
         String k = ctx.pathParam("kind");
         if (!VERSIONED.contains(k)) {
             throw ApiException.notFound("No such policy collection '" + k + "': use label_groups, ip_lists, services,"
-                    + " rule_sets or firewall_settings.");
+                    + " virtual_services, rule_sets, enforcement_boundaries or firewall_settings.");
         }
         for (Kind kind : Kind.VERSIONED) if (kind.collection().equals(k)) return kind;
         throw ApiException.notFound("No such policy collection '" + k + "'.");

@@ -61,6 +61,7 @@ public final class VersionedReads {
         else if (k == Kind.IP_LIST) objs = d.ipListsOrEmpty();
         else if (k == Kind.SERVICE) objs = d.servicesOrEmpty();
         else if (k == Kind.RULE_SET) objs = d.ruleSetsOrEmpty();
+        else if (k == Kind.VIRTUAL_SERVICE) objs = d.virtualServicesOrEmpty();
         else objs = d.firewallSettings() == null ? List.of() : List.of(d.firewallSettings());
         return objs.stream().map(o -> (JsonNode) Json.tree(o)).toList();
     }
