@@ -14,9 +14,8 @@
  *   <li>{@link dev.cordon.protocol.AgentEvent}: a list of them is {@code POST /api/v2/ven/events}.
  * </ul>
  *
- * <p>Flow batches (VENs reporting the connections they saw, for traffic visibility) will be records here too, beside
- * these: a batch of observed flows is a {@code TrafficFlow} list with the VEN's clock window, named apart from the
- * engine's hypothetical {@code policy.decide.Flow}. None exists yet.
+ * <p>Flow batches (VENs reporting the connections they saw, for traffic visibility) are in
+ * {@code dev.cordon.protocol.flows}: {@code POST /api/v2/ven/traffic}.
  *
  * <p>Conventions: field names are explicit ({@code @JsonProperty}) and ordered ({@code @JsonPropertyOrder}), so the
  * format does not depend on a mapper's naming strategy; optional fields a VEN did not send before they existed are

@@ -2,7 +2,7 @@ package dev.cordon.ven.flows;
 
 import dev.cordon.dataplane.flows.BlockedPacket;
 import dev.cordon.dataplane.flows.ConnEvent;
-import dev.cordon.ven.flows.wire.FlowSummary;
+import dev.cordon.protocol.flows.FlowSummary;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,10 +1,10 @@
 package dev.cordon.ven.flows;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cordon.ven.flows.wire.DroppedEvents;
-import dev.cordon.ven.flows.wire.FlowBatch;
-import dev.cordon.ven.flows.wire.FlowBatchAck;
-import dev.cordon.ven.flows.wire.FlowSummary;
+import dev.cordon.protocol.flows.DroppedEvents;
+import dev.cordon.protocol.flows.FlowBatch;
+import dev.cordon.protocol.flows.FlowBatchAck;
+import dev.cordon.protocol.flows.FlowSummary;
 import dev.cordon.ven.pce.PceClient;
 import dev.cordon.ven.pce.PceException;
 import java.io.ByteArrayOutputStream;

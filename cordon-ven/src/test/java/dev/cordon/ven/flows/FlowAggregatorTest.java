@@ -6,7 +6,7 @@ import dev.cordon.dataplane.flows.BlockedPacket;
 import dev.cordon.dataplane.flows.ConnEvent;
 import dev.cordon.dataplane.flows.FlowMark;
 import dev.cordon.dataplane.flows.RuleIndex;
-import dev.cordon.ven.flows.wire.FlowSummary;
+import dev.cordon.protocol.flows.FlowSummary;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;

@@ -1,5 +1,6 @@
 package dev.cordon.pce.api.kit;
 
+import dev.cordon.pce.api.http.Orgs;
 import dev.cordon.pce.auth.AccessControl;
 import dev.cordon.pce.auth.Principal;
 import dev.cordon.pce.core.ApiException;
@@ -13,11 +14,11 @@ public final class Guard {
     public static final String PRINCIPAL = "principal";
 
     private final AccessControl access;
-    private final Store store;
+    private final Orgs orgs;
 
     public Guard(AccessControl access, Store store) {
         this.access = access;
-        this.store = store;
+        this.orgs = new Orgs(store);
     }
 
     /** The authenticated caller (set before every handler). */
@@ -44,14 +45,7 @@ public final class Guard {
 
     /** The org of the path, which must exist (404 otherwise). */
     public int org(Context ctx) {
-        int org;
-        try {
-            org = Integer.parseInt(ctx.pathParam("org"));
-        } catch (NumberFormatException e) {
-            throw ApiException.notFound("No org '" + ctx.pathParam("org") + "': orgs are numbered (org 1 exists).");
-        }
-        if (!store.orgs().exists(org)) throw ApiException.notFound("No org " + org + ".");
-        return org;
+        return orgs.org(ctx);
     }
 
     public static void json(Context ctx, int status, String json) {

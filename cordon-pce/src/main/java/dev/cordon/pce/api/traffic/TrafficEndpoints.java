@@ -1,5 +1,6 @@
 package dev.cordon.pce.api.traffic;
 
+import dev.cordon.pce.api.http.Orgs;
 import static io.javalin.apibuilder.ApiBuilder.delete;
 import static io.javalin.apibuilder.ApiBuilder.get;
 import static io.javalin.apibuilder.ApiBuilder.post;
@@ -35,12 +36,14 @@ public final class TrafficEndpoints implements EndpointGroup {
     private final TrafficIngest ingest;
     private final AccessControl access;
     private final Store store;
+    private final Orgs orgs;
 
     public TrafficEndpoints(TrafficQueries queries, TrafficIngest ingest, AccessControl access, Store store) {
         this.queries = queries;
         this.ingest = ingest;
         this.access = access;
         this.store = store;
+        this.orgs = new Orgs(store);
     }
 
     @Override
@@ -104,14 +107,7 @@ public final class TrafficEndpoints implements EndpointGroup {
     }
 
     private int org(Context ctx) {
-        int org;
-        try {
-            org = Integer.parseInt(ctx.pathParam("org"));
-        } catch (NumberFormatException e) {
-            throw ApiException.notFound("No org '" + ctx.pathParam("org") + "': orgs are numbered (org 1 exists).");
-        }
-        if (!store.orgs().exists(org)) throw ApiException.notFound("No org " + org + ".");
-        return org;
+        return orgs.org(ctx);
     }
 
     private static void raw(Context ctx, int status, JsonNode n) {

@@ -9,8 +9,8 @@ import dev.cordon.pce.core.ApiException;
 import dev.cordon.pce.core.Json;
 import dev.cordon.pce.traffic.ingest.TrafficIngest;
 import dev.cordon.pce.traffic.ingest.TrafficInputs;
-import dev.cordon.pce.traffic.wire.FlowBatch;
-import dev.cordon.pce.traffic.wire.FlowBatchAck;
+import dev.cordon.protocol.flows.FlowBatch;
+import dev.cordon.protocol.flows.FlowBatchAck;
 import dev.cordon.pce.ven.Agent;
 import dev.cordon.pce.ven.Vens;
 import dev.cordon.policy.validate.ValidationError;
@@ -81,29 +81,7 @@ public final class VenTrafficEndpoints implements EndpointGroup {
         }
     }
 
-    /** The VEN of the request's agent token, throttled per source and per token id (as on the other VEN paths). */
     private Agent agent(Context ctx) {
-        String header = ctx.header("Authorization");
-        String id = null;
-        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            String token = header.substring(7).trim();
-            int dot = token.indexOf('.');
-            if (dot > 0 && dot <= 64) id = token.substring(0, dot);
-        }
-        AuthThrottle throttle = throttles.agentTokens();
-        String src = ctx.ip();
-        ApiException locked = throttle.refusal(src, id);
-        if (locked != null) throw locked;
-        try {
-            Agent a = vens.tokens().authenticate(header);
-            throttle.succeeded(src, id);
-            return a;
-        } catch (ApiException e) {
-            if (e.failure() != null) {
-                throttle.failed(src, e.failure() == ApiException.Failure.WRONG_SECRET ? id : null, id,
-                        e.errors().get(0).message());
-            }
-            throw e;
-        }
+        return dev.cordon.pce.api.ven.VenCredentials.agent(ctx, vens, throttles);
     }
 }

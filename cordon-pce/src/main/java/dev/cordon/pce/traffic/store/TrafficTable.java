@@ -1,7 +1,7 @@
 package dev.cordon.pce.traffic.store;
 
 import dev.cordon.pce.store.Database;
-import dev.cordon.pce.traffic.wire.FlowBatch;
+import dev.cordon.protocol.flows.FlowBatch;
 import java.sql.SQLException;
 import java.util.List;
 import org.jdbi.v3.core.statement.PreparedBatch;

@@ -1,4 +1,4 @@
-package dev.cordon.ven.flows.wire;
+package dev.cordon.protocol.flows;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 

@@ -1,4 +1,4 @@
-package dev.cordon.pce.traffic.wire;
+package dev.cordon.protocol.flows;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
