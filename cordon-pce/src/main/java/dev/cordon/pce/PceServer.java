@@ -27,6 +27,8 @@ import dev.cordon.pce.tls.SelfSignedTls;
 import dev.cordon.pce.ven.AgentEvents;
 import dev.cordon.pce.ven.AgentTokens;
 import dev.cordon.pce.ven.Heartbeats;
+import dev.cordon.pce.ven.OfflineSweep;
+import dev.cordon.pce.ven.OfflineTimers;
 import dev.cordon.pce.ven.PairingProfileChecks;
 import dev.cordon.pce.ven.PolicyLongPoll;
 import dev.cordon.pce.ven.VenActivation;
@@ -77,12 +79,17 @@ public final class PceServer implements AutoCloseable {
      * reach the PCE — a load balancer, every node of a multi-node PCE — and becomes every policy's control plane;
      * empty means "the address and port this node received the VEN's request on". {@code limits} bounds event
      * retention and parked long polls (null: {@link Limits#DEFAULTS}); {@code requestLimits} caps request bodies and
-     * headers (null: {@link RequestLimits.Limits#DEFAULTS}).
+     * headers (null: {@link RequestLimits.Limits#DEFAULTS}); {@code offlineTimers} say when a silent VEN's workload
+     * is offline (null: {@link #DEFAULT_OFFLINE_TIMEOUT} for every workload).
      */
     public record Config(Path dataDir, String jdbcUrl, String host, int port, boolean plainHttp, Clock clock,
                          Duration heartbeatTimeout, Duration resyncInterval, List<Endpoint> advertise, Limits limits,
-                         RequestLimits.Limits requestLimits) {
+                         RequestLimits.Limits requestLimits, OfflineTimers offlineTimers) {
+        /** Illumio's default disconnected timer: a workload whose VEN is silent for an hour is offline. */
+        public static final Duration DEFAULT_OFFLINE_TIMEOUT = Duration.ofHours(1);
+
         public Config {
+            if (offlineTimers == null) offlineTimers = OfflineTimers.fixed(DEFAULT_OFFLINE_TIMEOUT);
             if (requestLimits == null) requestLimits = RequestLimits.Limits.DEFAULTS;
             advertise = advertise == null ? List.of() : List.copyOf(advertise);
             if (limits == null) limits = Limits.DEFAULTS;
@@ -106,35 +113,45 @@ public final class PceServer implements AutoCloseable {
 
         public Config(Path dataDir, String jdbcUrl, String host, int port, boolean plainHttp) {
             this(dataDir, jdbcUrl, host, port, plainHttp, Clock.systemUTC(), Duration.ofMinutes(10), Duration.ofSeconds(5),
-                    List.of(), Limits.DEFAULTS, RequestLimits.Limits.DEFAULTS);
+                    List.of(), Limits.DEFAULTS, RequestLimits.Limits.DEFAULTS, null);
         }
 
         public Config withClock(Clock c) {
-            return new Config(dataDir, jdbcUrl, host, port, plainHttp, c, heartbeatTimeout, resyncInterval, advertise, limits, requestLimits);
+            return new Config(dataDir, jdbcUrl, host, port, plainHttp, c, heartbeatTimeout, resyncInterval, advertise, limits, requestLimits,
+                    offlineTimers);
         }
 
         public Config withHeartbeatTimeout(Duration d) {
-            return new Config(dataDir, jdbcUrl, host, port, plainHttp, clock, d, resyncInterval, advertise, limits, requestLimits);
+            return new Config(dataDir, jdbcUrl, host, port, plainHttp, clock, d, resyncInterval, advertise, limits, requestLimits,
+                    offlineTimers);
         }
 
         public Config withResyncInterval(Duration d) {
-            return new Config(dataDir, jdbcUrl, host, port, plainHttp, clock, heartbeatTimeout, d, advertise, limits, requestLimits);
+            return new Config(dataDir, jdbcUrl, host, port, plainHttp, clock, heartbeatTimeout, d, advertise, limits, requestLimits,
+                    offlineTimers);
         }
 
         public Config withAdvertise(List<Endpoint> endpoints) {
-            return new Config(dataDir, jdbcUrl, host, port, plainHttp, clock, heartbeatTimeout, resyncInterval, endpoints, limits, requestLimits);
+            return new Config(dataDir, jdbcUrl, host, port, plainHttp, clock, heartbeatTimeout, resyncInterval, endpoints, limits, requestLimits,
+                    offlineTimers);
+        }
+
+        /** The offline timers (SPEC §10): how long a VEN may be silent before its workload is offline. */
+        public Config withOfflineTimers(OfflineTimers t) {
+            return new Config(dataDir, jdbcUrl, host, port, plainHttp, clock, heartbeatTimeout, resyncInterval, advertise,
+                    limits, requestLimits, t);
         }
 
         /** The abuse and growth bounds ({@link Limits}). */
         public Config withLimits(Limits l) {
             return new Config(dataDir, jdbcUrl, host, port, plainHttp, clock, heartbeatTimeout, resyncInterval, advertise, l,
-                    requestLimits);
+                    requestLimits, offlineTimers);
         }
 
         /** Caps on request body and header sizes (see {@link RequestLimits.Limits} for the defaults). */
         public Config withRequestLimits(RequestLimits.Limits l) {
             return new Config(dataDir, jdbcUrl, host, port, plainHttp, clock, heartbeatTimeout, resyncInterval, advertise,
-                    limits, l);
+                    limits, l, offlineTimers);
         }
 
         /**
@@ -306,6 +323,7 @@ public final class PceServer implements AutoCloseable {
      *   Routes ── update, unpair ──────────▶ VenAdmin ── forget, release ──▶ AgentTokens, PolicyLongPoll, Heartbeats
      *                                                └─ publish VEN ──▶ Cluster
      *   Heartbeats' sweep ── publish MISSED ──▶ Cluster
+     *   Heartbeats ── start, backOnline ──▶ OfflineSweep ── liveChanged ──▶ PolicyService; publish MISSED ──▶ Cluster
      *   Cluster (other nodes) ── changed (subscribed) ──▶ AgentTokens, Heartbeats, PolicyLongPoll
      *   VenActivation, VenAdmin ── liveChanged ──▶ PolicyService
      * </pre>
@@ -318,7 +336,9 @@ public final class PceServer implements AutoCloseable {
         AgentTokens tokens = new AgentTokens(store);
         PolicyLongPoll polls = new PolicyLongPoll(policy, config.advertise(), config.limits().maxParkedPolls(),
                 config.limits().maxParkedPollsPerVen());
-        Heartbeats heartbeats = new Heartbeats(store, events, clock, config.heartbeatTimeout(), cluster, polls::lastServed);
+        OfflineSweep offline = new OfflineSweep(store, events, clock, config.offlineTimers(), cluster, policy::liveChanged);
+        Heartbeats heartbeats = new Heartbeats(store, events, clock, config.heartbeatTimeout(), cluster, polls::lastServed,
+                offline);
         cluster.subscribe(tokens::changed);
         cluster.subscribe(heartbeats::changed);
         cluster.subscribe(polls::changed);
