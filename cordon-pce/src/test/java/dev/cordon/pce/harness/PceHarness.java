@@ -34,6 +34,11 @@ public final class PceHarness implements AutoCloseable {
 
     /** {@code ownerKey} null: this node created the org and wrote the key; else another node did. */
     private PceHarness(String jdbcUrl, String ownerKey, dev.cordon.pce.Limits limits) {
+        this(jdbcUrl, ownerKey, limits, c -> c);
+    }
+
+    private PceHarness(String jdbcUrl, String ownerKey, dev.cordon.pce.Limits limits,
+                       java.util.function.UnaryOperator<PceServer.Config> tune) {
         this.jdbcUrl = jdbcUrl;
         try {
             dataDir = Files.createTempDirectory("cordon-pce-test");
@@ -41,8 +46,8 @@ public final class PceHarness implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        server = new PceServer(new PceServer.Config(dataDir, jdbcUrl, "127.0.0.1", 0, true)
-                .withClock(clock).withHeartbeatTimeout(Duration.ofMinutes(5)).withLimits(limits),
+        server = new PceServer(tune.apply(new PceServer.Config(dataDir, jdbcUrl, "127.0.0.1", 0, true)
+                .withClock(clock).withHeartbeatTimeout(Duration.ofMinutes(5)).withLimits(limits)),
                 new PrintStream(out, true)).start();
         printed = out.toString();
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -63,6 +68,11 @@ public final class PceHarness implements AutoCloseable {
     /** An H2 PCE with these abuse limits. */
     public static PceHarness h2(dev.cordon.pce.Limits limits) {
         return new PceHarness(null, null, limits);
+    }
+
+    /** An H2 PCE whose configuration {@code tune} changes (e.g. its offline timers). */
+    public static PceHarness h2(java.util.function.UnaryOperator<PceServer.Config> tune) {
+        return new PceHarness(null, null, null, tune);
     }
 
     public static PceHarness postgres() {

@@ -7,14 +7,15 @@ import java.util.List;
 
 /**
  * A workload: a managed host (it has a VEN) or an unmanaged one (a set of addresses with labels).
- * {@code firewallCoexistence} and {@code agent} are computed by the PCE and carried through unchanged.
+ * {@code firewallCoexistence} and {@code agent} are computed by the PCE and carried through unchanged; so is
+ * {@code online} (Illumio's field: false while the workload's VEN is silent past its offline timer, set by the PCE).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Workload(String href, String name, String hostname, String description, List<Ref> labels,
                        List<Interface> interfaces, EnforcementMode enforcementMode, Boolean managed, Ven ven,
                        String osType, FirewallCoexistenceStatus firewallCoexistence, JsonNode agent,
                        String externalDataSet, String externalDataReference,
-                       String createdAt, String updatedAt, Ref createdBy, Ref updatedBy) {
+                       String createdAt, String updatedAt, Ref createdBy, Ref updatedBy, Boolean online) {
     public Workload {
         labels = Lists.copy(labels);
         interfaces = Lists.copy(interfaces);
@@ -23,12 +24,12 @@ public record Workload(String href, String name, String hostname, String descrip
     public static Workload managed(String href, String name, List<Ref> labels, List<Interface> interfaces,
                                    EnforcementMode mode, String venType, String osType) {
         return new Workload(href, name, name, null, labels, interfaces, mode, true, new Ven(null, venType), osType,
-                null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null);
     }
 
     public static Workload unmanaged(String href, String name, List<Ref> labels, List<Interface> interfaces) {
         return new Workload(href, name, name, null, labels, interfaces, null, false, null, null,
-                null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null);
     }
 
     public boolean isManaged() {
@@ -68,18 +69,18 @@ public record Workload(String href, String name, String hostname, String descrip
     public Workload withLabels(List<Ref> newLabels) {
         return new Workload(href, name, hostname, description, newLabels, interfaces, enforcementMode, managed, ven,
                 osType, firewallCoexistence, agent, externalDataSet, externalDataReference, createdAt, updatedAt,
-                createdBy, updatedBy);
+                createdBy, updatedBy, online);
     }
 
     public Workload withInterfaces(List<Interface> newInterfaces) {
         return new Workload(href, name, hostname, description, labels, newInterfaces, enforcementMode, managed, ven,
                 osType, firewallCoexistence, agent, externalDataSet, externalDataReference, createdAt, updatedAt,
-                createdBy, updatedBy);
+                createdBy, updatedBy, online);
     }
 
     public Workload withEnforcementMode(EnforcementMode mode) {
         return new Workload(href, name, hostname, description, labels, interfaces, mode, managed, ven,
                 osType, firewallCoexistence, agent, externalDataSet, externalDataReference, createdAt, updatedAt,
-                createdBy, updatedBy);
+                createdBy, updatedBy, online);
     }
 }
