@@ -35,12 +35,12 @@ public final class Workloads {
     }
 
     /**
-     * The workload as the engine gets it: an offline one without its interfaces, so its addresses leave every peer's
-     * policy (isolation) while rules that name it stay valid; null stays null (a set-aside workload).
+     * The workload as the engine gets it: an offline one marked so ({@link Workload#policyInterfaces} is then empty:
+     * its addresses leave every peer's policy while rules that name it stay valid); null stays null (set aside).
      */
     public static Workload inPolicy(com.fasterxml.jackson.databind.JsonNode stored, Workload parsed) {
         if (parsed == null || !isOffline(stored)) return parsed;
-        return parsed.withInterfaces(List.of());
+        return parsed.withOnline(false);
     }
 
     /**

@@ -175,6 +175,14 @@ class OfflineWorkloadsTest {
         Resp own = clientVen.get("/ven/policy");
         assertThat(own.status()).isEqualTo(200);
         assertThat(own.raw().body()).contains("10.31.0.2");
+        // the export keeps the offline workload whole (interfaces and online), so it imports back unchanged
+        Resp export = api.get("/orgs/1/sec_policy/active/export");
+        assertThat(export.status()).isEqualTo(200);
+        JsonNode exported = null;
+        for (JsonNode w : export.body().get("workloads")) if (clientWl.equals(w.path("href").asText())) exported = w;
+        assertThat(exported).isNotNull();
+        assertThat(exported.get("online").asBoolean(true)).isFalse();
+        assertThat(exported.get("interfaces").get(0).get("address").asText()).isEqualTo("10.31.0.1");
         // a PUT does not bring it back (online is the PCE's): only a heartbeat does
         Resp put = api.put(clientWl, Map.of("description", "still away", "online", true));
         assertThat(put.status()).as(put.toString()).isEqualTo(204);

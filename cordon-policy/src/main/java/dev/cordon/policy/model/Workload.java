@@ -57,6 +57,20 @@ public record Workload(String href, String name, String hostname, String descrip
         return Lists.orEmpty(interfaces);
     }
 
+    /** False only when the PCE marked the workload offline (its VEN silent past its timer). */
+    @JsonIgnore
+    public boolean isOffline() {
+        return Boolean.FALSE.equals(online);
+    }
+
+    /**
+     * The interfaces whose addresses the workload has in policy: none while it is offline, so its addresses leave
+     * every peer's policy (isolation) while rules that name it stay valid and its stored interfaces stay as they are.
+     */
+    public List<Interface> policyInterfaces() {
+        return isOffline() ? List.of() : interfacesOrEmpty();
+    }
+
     /** Name for messages: the name, else the hostname, else the href. */
     @JsonIgnore
     public String display() {
@@ -76,6 +90,12 @@ public record Workload(String href, String name, String hostname, String descrip
         return new Workload(href, name, hostname, description, labels, newInterfaces, enforcementMode, managed, ven,
                 osType, firewallCoexistence, agent, externalDataSet, externalDataReference, createdAt, updatedAt,
                 createdBy, updatedBy, online);
+    }
+
+    public Workload withOnline(Boolean isOnline) {
+        return new Workload(href, name, hostname, description, labels, interfaces, enforcementMode, managed, ven,
+                osType, firewallCoexistence, agent, externalDataSet, externalDataReference, createdAt, updatedAt,
+                createdBy, updatedBy, isOnline);
     }
 
     public Workload withEnforcementMode(EnforcementMode mode) {
