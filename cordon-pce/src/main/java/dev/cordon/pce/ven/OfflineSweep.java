@@ -93,8 +93,9 @@ public final class OfflineSweep implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("offline sweep failed: {}", e.getMessage());
         }
-        // a quarter of the shortest timer, 1 s to 30 s: a 3 s timer is met within about a second
-        long shortest = timerSeconds.values().stream().filter(s -> s > 0).min(Long::compare).orElse(120L);
+        // a quarter of the shortest timer, 1 s to 30 s: a 3 s timer is met within about a second; with no timer
+        // known yet (no VEN, or only never timers) every 5 s, so a newly paired VEN's short timer is soon known
+        long shortest = timerSeconds.values().stream().filter(s -> s > 0).min(Long::compare).orElse(20L);
         long delayMs = Math.max(1000, Math.min(30_000, shortest * 250));
         if (!sweeper.isShutdown()) sweeper.schedule(this::sweepAndReschedule, delayMs, TimeUnit.MILLISECONDS);
     }
