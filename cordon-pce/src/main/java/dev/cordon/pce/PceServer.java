@@ -7,6 +7,7 @@ import dev.cordon.pce.api.jobs.JobEndpoints;
 import dev.cordon.pce.api.settings.SettingsEndpoints;
 import dev.cordon.pce.api.unsupported.UnsupportedEndpoints;
 import dev.cordon.pce.jobs.AsyncJobs;
+import dev.cordon.pce.settings.Timers;
 import dev.cordon.pce.settings.WorkloadSettings;
 import dev.cordon.pce.api.limits.JsonErrorHandler;
 import dev.cordon.pce.api.limits.RequestLimits;
@@ -33,6 +34,8 @@ import dev.cordon.pce.tls.SelfSignedTls;
 import dev.cordon.pce.ven.AgentEvents;
 import dev.cordon.pce.ven.AgentTokens;
 import dev.cordon.pce.ven.Heartbeats;
+import dev.cordon.pce.ven.OfflineSweep;
+import dev.cordon.pce.ven.OfflineTimers;
 import dev.cordon.pce.ven.PairingProfileChecks;
 import dev.cordon.pce.ven.PolicyLongPoll;
 import dev.cordon.pce.ven.VenActivation;
@@ -83,11 +86,16 @@ public final class PceServer implements AutoCloseable {
      * reach the PCE — a load balancer, every node of a multi-node PCE — and becomes every policy's control plane;
      * empty means "the address and port this node received the VEN's request on". {@code limits} bounds event
      * retention and parked long polls (null: {@link Limits#DEFAULTS}); {@code requestLimits} caps request bodies and
-     * headers (null: {@link RequestLimits.Limits#DEFAULTS}).
+     * headers (null: {@link RequestLimits.Limits#DEFAULTS}); {@code offlineTimers} say when a silent VEN's workload
+     * is offline (null: the org's workload settings, {@code GET/PUT /orgs/{org}/settings/workloads}, whose
+     * default is {@link #DEFAULT_OFFLINE_TIMEOUT}).
      */
     public record Config(Path dataDir, String jdbcUrl, String host, int port, boolean plainHttp, Clock clock,
                          Duration heartbeatTimeout, Duration resyncInterval, List<Endpoint> advertise, Limits limits,
-                         RequestLimits.Limits requestLimits) {
+                         RequestLimits.Limits requestLimits, OfflineTimers offlineTimers) {
+        /** Illumio's default disconnected timer: a workload whose VEN is silent for an hour is offline. */
+        public static final Duration DEFAULT_OFFLINE_TIMEOUT = Duration.ofHours(1);
+
         public Config {
             if (requestLimits == null) requestLimits = RequestLimits.Limits.DEFAULTS;
             advertise = advertise == null ? List.of() : List.copyOf(advertise);
@@ -112,35 +120,45 @@ public final class PceServer implements AutoCloseable {
 
         public Config(Path dataDir, String jdbcUrl, String host, int port, boolean plainHttp) {
             this(dataDir, jdbcUrl, host, port, plainHttp, Clock.systemUTC(), Duration.ofMinutes(10), Duration.ofSeconds(5),
-                    List.of(), Limits.DEFAULTS, RequestLimits.Limits.DEFAULTS);
+                    List.of(), Limits.DEFAULTS, RequestLimits.Limits.DEFAULTS, null);
         }
 
         public Config withClock(Clock c) {
-            return new Config(dataDir, jdbcUrl, host, port, plainHttp, c, heartbeatTimeout, resyncInterval, advertise, limits, requestLimits);
+            return new Config(dataDir, jdbcUrl, host, port, plainHttp, c, heartbeatTimeout, resyncInterval, advertise, limits, requestLimits,
+                    offlineTimers);
         }
 
         public Config withHeartbeatTimeout(Duration d) {
-            return new Config(dataDir, jdbcUrl, host, port, plainHttp, clock, d, resyncInterval, advertise, limits, requestLimits);
+            return new Config(dataDir, jdbcUrl, host, port, plainHttp, clock, d, resyncInterval, advertise, limits, requestLimits,
+                    offlineTimers);
         }
 
         public Config withResyncInterval(Duration d) {
-            return new Config(dataDir, jdbcUrl, host, port, plainHttp, clock, heartbeatTimeout, d, advertise, limits, requestLimits);
+            return new Config(dataDir, jdbcUrl, host, port, plainHttp, clock, heartbeatTimeout, d, advertise, limits, requestLimits,
+                    offlineTimers);
         }
 
         public Config withAdvertise(List<Endpoint> endpoints) {
-            return new Config(dataDir, jdbcUrl, host, port, plainHttp, clock, heartbeatTimeout, resyncInterval, endpoints, limits, requestLimits);
+            return new Config(dataDir, jdbcUrl, host, port, plainHttp, clock, heartbeatTimeout, resyncInterval, endpoints, limits, requestLimits,
+                    offlineTimers);
+        }
+
+        /** The offline timers (SPEC §10): how long a VEN may be silent before its workload is offline. */
+        public Config withOfflineTimers(OfflineTimers t) {
+            return new Config(dataDir, jdbcUrl, host, port, plainHttp, clock, heartbeatTimeout, resyncInterval, advertise,
+                    limits, requestLimits, t);
         }
 
         /** The abuse and growth bounds ({@link Limits}). */
         public Config withLimits(Limits l) {
             return new Config(dataDir, jdbcUrl, host, port, plainHttp, clock, heartbeatTimeout, resyncInterval, advertise, l,
-                    requestLimits);
+                    requestLimits, offlineTimers);
         }
 
         /** Caps on request body and header sizes (see {@link RequestLimits.Limits} for the defaults). */
         public Config withRequestLimits(RequestLimits.Limits l) {
             return new Config(dataDir, jdbcUrl, host, port, plainHttp, clock, heartbeatTimeout, resyncInterval, advertise,
-                    limits, l);
+                    limits, l, offlineTimers);
         }
 
         /**
@@ -182,6 +200,7 @@ public final class PceServer implements AutoCloseable {
     private final PrintStream out;
     private Store store;
     private Javalin app;
+    private WorkloadSettings workloadSettings;
     private Vens vens;
     private Cluster cluster;
     private java.util.concurrent.ScheduledExecutorService resync;
@@ -227,6 +246,7 @@ public final class PceServer implements AutoCloseable {
         }
         objects.register(Kind.RULE_SET, new RuleSetChecks(store, policy.documents(), access, clock));
         objects.register(Kind.SERVICE_BINDING, new dev.cordon.pce.api.bindings.ServiceBindingChecks(store, policy.documents()));
+        workloadSettings = new WorkloadSettings(store, events, clock); // the offline timers: OfflineSweep reads them
         vens = wireVens(events, policy, objects, clock);
         firstStart(access, policy);
         traffic = dev.cordon.pce.traffic.Traffic.of(store, policy.engines(), clock,
@@ -261,8 +281,6 @@ public final class PceServer implements AutoCloseable {
                 new PolicyCheck(policy.engines()), events, vens, new WorkloadView(policy.documents(), vens.heartbeats()), store, throttles,
                 new ClientSource(consoleProof), traffic);
         Guard guard = new Guard(access, store);
-        // the offline timers: the VEN lifecycle reads them through workloadSettings.timers(org)
-        WorkloadSettings workloadSettings = new WorkloadSettings(store, events, clock);
         routes.add(new SettingsEndpoints(guard, workloadSettings))
                 .add(new JobEndpoints(guard, new AsyncJobs(store, clock))).add(new UnsupportedEndpoints(guard))
                 .add(new dev.cordon.pce.api.workloads.BulkWorkloads(guard, objects))
@@ -325,8 +343,9 @@ public final class PceServer implements AutoCloseable {
      *   Routes ── update, unpair ──────────▶ VenAdmin ── forget, release ──▶ AgentTokens, PolicyLongPoll, Heartbeats
      *                                                └─ publish VEN ──▶ Cluster
      *   Heartbeats' sweep ── publish MISSED ──▶ Cluster
+     *   Heartbeats ── start, backOnline ──▶ OfflineSweep ── liveChanged ──▶ ActiveEngine; publish MISSED ──▶ Cluster
      *   Cluster (other nodes) ── changed (subscribed) ──▶ AgentTokens, Heartbeats, PolicyLongPoll
-     *   VenActivation, VenAdmin ── liveChanged ──▶ PolicyService
+     *   VenActivation, VenAdmin ── liveChanged ──▶ ActiveEngine
      * </pre>
      *
      * Cluster subscribers run in the order above: a VEN suspended on another node is forgotten by the token cache
@@ -337,7 +356,11 @@ public final class PceServer implements AutoCloseable {
         AgentTokens tokens = new AgentTokens(store);
         PolicyLongPoll polls = new PolicyLongPoll(policy.active(), config.advertise(), config.limits().maxParkedPolls(),
                 config.limits().maxParkedPollsPerVen());
-        Heartbeats heartbeats = new Heartbeats(store, events, clock, config.heartbeatTimeout(), cluster, polls::lastServed);
+        OfflineTimers timers = config.offlineTimers() != null ? config.offlineTimers()
+                : OfflineTimers.perOrg(workloadSettings::timers, Timers::disconnectedSeconds, Timers::goodbyeSeconds);
+        OfflineSweep offline = new OfflineSweep(store, events, clock, timers, cluster, policy.active()::liveChanged);
+        Heartbeats heartbeats = new Heartbeats(store, events, clock, config.heartbeatTimeout(), cluster, polls::lastServed,
+                offline);
         cluster.subscribe(tokens::changed);
         cluster.subscribe(heartbeats::changed);
         cluster.subscribe(polls::changed);

@@ -18,9 +18,30 @@ public final class Workloads {
      * and {@code ven} are kept from the stored object, the others are computed when a workload is shown.
      */
     public static final List<String> READ_ONLY = List.of("agent", "firewall_coexistence", "firewall_coexistence_warning", "managed",
-            "policy_conditions", "ven");
+            "online", "policy_conditions", "ven");
+
+    /**
+     * Illumio's workload field for offline workloads (SPEC §10): stored {@code false} while the workload's VEN is
+     * silent past its timer ({@code pce.ven.OfflineSweep}), kept from the stored object like {@code managed}.
+     */
+    public static final String ONLINE = "online";
 
     private Workloads() {}
+
+    /** True when the stored workload is offline (its VEN silent past the timer). */
+    public static boolean isOffline(com.fasterxml.jackson.databind.JsonNode stored) {
+        com.fasterxml.jackson.databind.JsonNode o = stored.get(ONLINE);
+        return o != null && o.isBoolean() && !o.booleanValue();
+    }
+
+    /**
+     * The workload as the engine gets it: an offline one marked so ({@link Workload#policyInterfaces} is then empty:
+     * its addresses leave every peer's policy while rules that name it stay valid); null stays null (set aside).
+     */
+    public static Workload inPolicy(com.fasterxml.jackson.databind.JsonNode stored, Workload parsed) {
+        if (parsed == null || !isOffline(stored)) return parsed;
+        return parsed.withOnline(false);
+    }
 
     /**
      * Everything that would stop the engine from compiling this one workload (interface addresses and prefix

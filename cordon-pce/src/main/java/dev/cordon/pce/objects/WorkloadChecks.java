@@ -35,7 +35,7 @@ public final class WorkloadChecks implements ObjectService.Checks {
         if (old == null) {
             node.put("managed", false);
         } else {
-            for (String f : List.of("managed", "ven")) {
+            for (String f : List.of("managed", "ven", Workloads.ONLINE)) {
                 if (old.has(f)) node.set(f, old.get(f));
             }
         }

@@ -1,5 +1,6 @@
 package dev.cordon.pce.policy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cordon.pce.core.ApiException;
 import dev.cordon.pce.core.Json;
@@ -116,8 +117,9 @@ public final class PolicyDocuments {
             if (p == null || !p.text().equals(r.body())) {
                 if (labels.isEmpty()) liveLabels(org).forEach(l -> labels.put(l.href(), l));
                 // a workload the engine cannot compile is left out (with an event), never a 406 for the whole org
-                SetAside.Verdict v = setAside.verdict(org, r.href(), Json.parse(r.body()), labels::get);
-                p = new ParsedWorkload(r.body(), v.workload());
+                JsonNode stored = Json.parse(r.body());
+                SetAside.Verdict v = setAside.verdict(org, r.href(), stored, labels::get);
+                p = new ParsedWorkload(r.body(), dev.cordon.pce.core.Workloads.inPolicy(stored, v.workload())); // offline: no addresses
                 parsed.put(r.href(), p);
             }
             if (p.workload() != null) out.add(p.workload());

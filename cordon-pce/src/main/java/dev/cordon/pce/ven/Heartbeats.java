@@ -55,6 +55,7 @@ public final class Heartbeats implements AutoCloseable {
     private final Duration timeout;
     private final Cluster cluster;
     private final Function<String, String> lastServed;
+    private final OfflineSweep offline;
     private final Map<String, Heartbeat> last = new ConcurrentHashMap<>();
     /** When this node last wrote each VEN's heartbeat to the database. */
     private final Map<String, Instant> persistedAt = new ConcurrentHashMap<>();
@@ -72,12 +73,20 @@ public final class Heartbeats implements AutoCloseable {
      */
     public Heartbeats(Store store, Events events, Clock clock, Duration timeout, Cluster cluster,
                       Function<String, String> lastServed) {
+        this(store, events, clock, timeout, cluster, lastServed, null);
+    }
+
+    /** {@code offline}: the offline sweep this node runs (null: none), fed this node's heartbeats. */
+    public Heartbeats(Store store, Events events, Clock clock, Duration timeout, Cluster cluster,
+                      Function<String, String> lastServed, OfflineSweep offline) {
         this.store = store;
         this.events = events;
         this.clock = clock;
         this.timeout = timeout;
         this.cluster = cluster;
         this.lastServed = lastServed;
+        this.offline = offline;
+        if (offline != null) offline.start(this::lastHeard, missed::add);
         long every = Math.max(1, Math.min(30, timeout.toSeconds() / 4));
         sweeper.scheduleWithFixedDelay(this::checkQuietly, every, every, TimeUnit.SECONDS);
     }
@@ -100,13 +109,23 @@ public final class Heartbeats implements AutoCloseable {
                 || !prev.syncState().equals(next.syncState()) || !prev.health().equals(next.health())
                 || !Objects.equals(prev.backend(), next.backend())
                 || missed.contains(agent.venHref()) || persisted == null
-                || Duration.between(persisted, next.at()).compareTo(timeout.dividedBy(2)) >= 0) {
+                || Duration.between(persisted, next.at()).compareTo(persistWithin(agent.venHref())) >= 0) {
             persist(agent, next);
         }
     }
 
+    /**
+     * How stale the stored heartbeat may get: half the heartbeat timeout, or half the VEN's offline timer when that
+     * is shorter (another node's offline sweep judges the VEN by the database).
+     */
+    private Duration persistWithin(String venHref) {
+        Duration half = timeout.dividedBy(2);
+        Duration offlineBound = offline == null ? null : offline.persistWithin(venHref);
+        return offlineBound != null && offlineBound.compareTo(half) < 0 ? offlineBound : half;
+    }
+
     private void persist(Agent agent, Heartbeat hb) {
-        store.writeVoid(() -> store.objects().get(agent.org(), VenKinds.VEN, agent.venHref()).ifPresent(b -> {
+        boolean back = store.write(() -> store.objects().get(agent.org(), VenKinds.VEN, agent.venHref()).map(b -> {
             ObjectNode ven = (ObjectNode) Json.parse(b);
             ven.put("last_heartbeat_on", Json.format(hb.at()));
             ven.put("security_policy_sync_state", hb.syncState());
@@ -115,9 +134,25 @@ public final class Heartbeats implements AutoCloseable {
             if (hb.backend() != null) ven.put(BACKEND, hb.backend());
             ven.putArray("conditions");
             store.objects().put(agent.org(), VenKinds.VEN, agent.venHref(), ven, null);
-        }));
+            // an offline workload is back with this heartbeat (OfflineSweep), in the same transaction
+            return offline != null && offline.backOnline(agent.org(), agent.venHref(), ven);
+        }).orElse(false));
         persistedAt.put(agent.venHref(), hb.at());
         missed.remove(agent.venHref());
+        if (back) offline.returned();
+    }
+
+    /** The VEN's last heartbeat: this node's, or the stored one when newer, else its activation. */
+    Instant lastHeard(String venHref, JsonNode stored) {
+        Heartbeat hb = newest(last.get(venHref), stored);
+        String text = hb != null ? Json.format(hb.at())
+                : Optional.ofNullable(Json.text(stored, "last_heartbeat_on")).orElse(Json.text(stored, "created_at"));
+        return text == null ? null : Instant.parse(text);
+    }
+
+    /** The offline sweep this node runs, or null. */
+    public OfflineSweep offline() {
+        return offline;
     }
 
     /**
@@ -241,5 +276,6 @@ public final class Heartbeats implements AutoCloseable {
     @Override
     public void close() {
         sweeper.shutdownNow();
+        if (offline != null) offline.close();
     }
 }

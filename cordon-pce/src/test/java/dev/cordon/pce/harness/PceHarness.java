@@ -35,7 +35,7 @@ public final class PceHarness implements AutoCloseable {
 
     /** {@code ownerKey} null: this node created the org and wrote the key; else another node did. */
     private PceHarness(String jdbcUrl, String ownerKey, dev.cordon.pce.Limits limits) {
-        this(jdbcUrl, ownerKey, limits, newDataDir());
+        this(jdbcUrl, ownerKey, limits, newDataDir(), c -> c);
     }
 
     private static Path newDataDir() {
@@ -47,12 +47,17 @@ public final class PceHarness implements AutoCloseable {
     }
 
     private PceHarness(String jdbcUrl, String ownerKey, dev.cordon.pce.Limits limits, Path dataDir) {
+        this(jdbcUrl, ownerKey, limits, dataDir, c -> c);
+    }
+
+    private PceHarness(String jdbcUrl, String ownerKey, dev.cordon.pce.Limits limits, Path dataDir,
+                       java.util.function.UnaryOperator<PceServer.Config> tune) {
         this.jdbcUrl = jdbcUrl;
         this.dataDir = dataDir;
         this.limits = limits;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        server = new PceServer(new PceServer.Config(dataDir, jdbcUrl, "127.0.0.1", 0, true)
-                .withClock(clock).withHeartbeatTimeout(Duration.ofMinutes(5)).withLimits(limits),
+        server = new PceServer(tune.apply(new PceServer.Config(dataDir, jdbcUrl, "127.0.0.1", 0, true)
+                .withClock(clock).withHeartbeatTimeout(Duration.ofMinutes(5)).withLimits(limits)),
                 new PrintStream(out, true)).start();
         printed = out.toString();
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -73,6 +78,11 @@ public final class PceHarness implements AutoCloseable {
     /** An H2 PCE with these abuse limits. */
     public static PceHarness h2(dev.cordon.pce.Limits limits) {
         return new PceHarness(null, null, limits);
+    }
+
+    /** An H2 PCE whose configuration {@code tune} changes (e.g. its offline timers). */
+    public static PceHarness h2(java.util.function.UnaryOperator<PceServer.Config> tune) {
+        return new PceHarness(null, null, null, newDataDir(), tune);
     }
 
     public static PceHarness postgres() {

@@ -362,7 +362,7 @@ public final class CompiledOrg {
 
     private static BigInteger[] keysOf(Workload w) {
         List<BigInteger> out = new ArrayList<>();
-        for (Interface itf : w.interfacesOrEmpty()) {
+        for (Interface itf : w.policyInterfaces()) {
             String c = AddrRanges.canonical(itf.address());
             if (c != null) out.add(AddrRanges.key(new IPAddressString(c).getAddress()));
         }

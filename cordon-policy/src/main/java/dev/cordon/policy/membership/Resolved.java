@@ -72,7 +72,7 @@ public final class Resolved {
             workloadLabels[w] = wl.labelsOrEmpty().stream().map(Ref::href).filter(labelIds::containsKey)
                     .mapToInt(labelIds::get).distinct().sorted().toArray();
             managed[w] = wl.isManaged();
-            for (Interface itf : wl.interfacesOrEmpty()) {
+            for (Interface itf : wl.policyInterfaces()) {
                 String a = AddrRanges.canonical(itf.address());
                 if (a != null) workloadsByAddress.computeIfAbsent(a, k -> new ArrayList<>(1)).add(w);
             }
@@ -294,7 +294,7 @@ public final class Resolved {
     /** The workload's interface addresses as an address set. */
     public AddrRanges addressesOf(int w) {
         List<BigInteger> keys = new ArrayList<>();
-        for (Interface itf : workloads[w].interfacesOrEmpty()) {
+        for (Interface itf : workloads[w].policyInterfaces()) {
             String a = AddrRanges.canonical(itf.address());
             if (a != null) keys.add(AddrRanges.key(AddrRanges.parseAddress(a, false)));
         }

@@ -34,9 +34,12 @@ public final class WorkloadView {
     public ObjectNode view(int org, JsonNode stored) {
         ObjectNode n = ((ObjectNode) stored).deepCopy();
         ArrayNode conditions = policy.setAside().conditions(org, Json.text(stored, "href"), stored);
+        // Illumio's online: false only while the VEN is silent past its timer (pce.ven.OfflineSweep)
+        n.remove(dev.cordon.pce.core.Workloads.ONLINE);
         Workload w;
         try {
             w = Json.convert(n, Workload.class, "workload");
+            n.put(dev.cordon.pce.core.Workloads.ONLINE, !dev.cordon.pce.core.Workloads.isOffline(stored));
         } catch (ApiException e) {
             // stored before today's checks: shown as stored, with the condition saying why it is left out
             n.putNull("firewall_coexistence");
