@@ -16,9 +16,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * The active version's {@link Engine} per org, what VENs' policies and {@code policy_check} on {@code active} are
  * computed from, and the news of every change that may alter it.
  *
- * <p>The active document is the active version's snapshot plus the live labels and workloads, so the engine is kept
- * while the active version and the {@link PolicyInputs} stamps of labels and workloads stay the same. The stamps move
- * in the same transaction as every write to those kinds, on every node sharing the database, so a check after a
+ * <p>The active document is the active version's snapshot plus the live labels, workloads and service bindings, so
+ * the engine is kept while the active version and the {@link PolicyInputs} stamps of those kinds stay the same. The
+ * stamps move in the same transaction as every write to those kinds, on every node sharing the database, so a check after a
  * write answered 2xx reads newer stamps and sees that write (read-your-writes), with no notification to wait for.
  * Draft writes (IP lists, rule sets, ...) do not touch the active engine at all. When only labels changed (most
  * writes under load), only the labels are read again and the engine is kept if nothing refers to the changed ones
@@ -37,7 +37,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class ActiveEngine {
     /** The kinds the active document takes from the live store; the versioned kinds come from the snapshot. */
-    private static final List<String> LIVE = List.of(Kind.LABEL.kind(), Kind.WORKLOAD.kind());
+    /** What the active document takes from the live store: labels, workloads and service bindings. */
+    private static final List<String> LIVE = List.of(Kind.LABEL.kind(), Kind.WORKLOAD.kind(), Kind.SERVICE_BINDING.kind());
 
     /**
      * An engine, the version and stamps read before its inputs, its document as last read, its references, and the

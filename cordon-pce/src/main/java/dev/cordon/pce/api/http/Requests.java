@@ -29,7 +29,7 @@ public final class Requests {
 
     public static int limit(Context ctx) {
         // an asynchronous read is for the whole collection (Illumio's jobs have no 500 cap)
-        int dflt = dev.cordon.pce.api.jobs.AsyncCollections.wanted(ctx) ? Integer.MAX_VALUE : 500;
+        int dflt = Prefer.respondAsync(ctx) ? Integer.MAX_VALUE : 500;
         return intParam(ctx, "max_results", dflt, 0, Integer.MAX_VALUE);
     }
 

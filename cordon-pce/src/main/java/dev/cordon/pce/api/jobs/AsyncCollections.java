@@ -27,12 +27,7 @@ public final class AsyncCollections {
 
     /** Did the client ask for an asynchronous answer ({@code Prefer: respond-async}, among other preferences)? */
     public static boolean wanted(Context ctx) {
-        String prefer = ctx.header("Prefer");
-        if (prefer == null) return false;
-        for (String p : prefer.split(",")) {
-            if (p.strip().split(";")[0].strip().equalsIgnoreCase("respond-async")) return true;
-        }
-        return false;
+        return dev.cordon.pce.api.http.Prefer.respondAsync(ctx);
     }
 
     public void register(Javalin app) {
