@@ -111,7 +111,8 @@ class FlowServiceKernelTest {
                     List.of(new dev.cordon.policy.compile.PolicyEntry(dev.cordon.policy.compile.Action.ALLOW, "sclient",
                             null, 6, 80, null, null, null, false, R2, "/orgs/1/sec_policy/active/rule_sets/1")),
                     List.of(), List.of(), List.of());
-            ven.dataplane().apply(policy);
+            // the flow tags are rendered by the iptables backend (the nftables render has none yet: docs/design/traffic-capture.md)
+            ven.dataplane(dev.cordon.dataplane.backend.Backends.Choice.IPTABLES).apply(policy);
             ven.listen(Set.of("tcp:80", "tcp:81"));
             HttpPceClient http = new HttpPceClient(URI.create("http://127.0.0.1:" + port), null);
             http.useCredentials("tok1.secret", null);
