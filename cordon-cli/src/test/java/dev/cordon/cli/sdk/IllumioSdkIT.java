@@ -24,9 +24,9 @@ import org.junit.jupiter.api.TestFactory;
  * <p>Every SDK test must pass, except those of the two container files: Cordon does not support Kubernetes
  * clusters, and those tests must fail on the PCE's {@code 404 ... not supported} answer (not on anything else).
  *
- * <p>Nothing is written into {@code ../shared}: no byte code ({@code PYTHONDONTWRITEBYTECODE}), no pytest cache
- * ({@code -p no:cacheprovider}), the junit report and logs in a temporary directory; the test checks the SDK folder
- * is unchanged afterwards. The inherited CA bundle variables are removed so requests talks to the loopback PCE as the
+ * <p>Nothing is written into {@code ../shared}: the SDK runs from a copy in a temporary directory (pytest plugins
+ * such as pytest-benchmark write into their root directory), with no byte code ({@code PYTHONDONTWRITEBYTECODE}) and
+ * no pytest cache; the test checks the vendored folder is unchanged afterwards. The inherited CA bundle variables are removed so requests talks to the loopback PCE as the
  * SDK expects. Python 3 with requests and pytest is required (scripts/test installs python3-requests and
  * python3-pytest); without them the test fails, never skips.
  */
@@ -48,8 +48,9 @@ class IllumioSdkIT {
         SdkRun run;
         SdkRun exampleRun;
         try (SdkPce pce = SdkPce.start(tmp.resolve("pce"))) {
-            exampleRun = SdkRun.script(sdk, tmp, pce, example);
-            run = SdkRun.pytest(sdk, tmp, pce);
+            Path copy = SdkFolder.copyTree(sdk, tmp.resolve("illumio-py"));
+            exampleRun = SdkRun.script(copy, tmp, pce, example);
+            run = SdkRun.pytest(copy, tmp, pce);
         } finally {
             // keep nothing behind, also when the start or the run failed
             SdkFolder.deleteTree(tmp);

@@ -24,6 +24,21 @@ final class SdkFolder {
         return out;
     }
 
+    /**
+     * A copy of {@code from} at {@code to}: pytest's plugins (pytest-benchmark's {@code .benchmarks}, for one) write
+     * into the root directory they run in, and ../shared is read-only input, so the SDK runs from a copy.
+     */
+    static Path copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(target);
+                else Files.copy(p, target);
+            }
+        }
+        return to;
+    }
+
     static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) return;
         try (Stream<Path> s = Files.walk(dir)) {

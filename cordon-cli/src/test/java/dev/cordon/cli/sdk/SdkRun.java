@@ -75,7 +75,7 @@ record SdkRun(int exitCode, List<JunitCase> cases, String output) {
                     .sorted().map(n -> "tests/integration/" + n).toList();
         }
         List<String> cmd = new ArrayList<>(List.of("python3", "-m", "pytest", "--integration", "-p", "cordon_sdk_shim",
-                "-p", "no:cacheprovider", "--basetemp", tmp.resolve("pytest-tmp").toString(), "-rfE",
+                "-p", "no:cacheprovider", "-p", "no:benchmark", "--basetemp", tmp.resolve("pytest-tmp").toString(), "-rfE",
                 "--junitxml", junit.toString()));
         cmd.addAll(files);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(sdk.toFile()).redirectErrorStream(true)

@@ -66,6 +66,7 @@ class IllumioSdkTrafficTest {
                     Integer.toString(pce.server.port()), Files.readString(pce.server.ownerKeyFile()).trim(),
                     expected.toString());
             pb.environment().put("PYTHONPATH", sdk().toString());
+            pb.environment().put("PYTHONDONTWRITEBYTECODE", "1"); // ../shared is read-only input: no __pycache__ there
             pb.environment().remove("REQUESTS_CA_BUNDLE");
             pb.environment().remove("CURL_CA_BUNDLE");
             pb.redirectErrorStream(true);
