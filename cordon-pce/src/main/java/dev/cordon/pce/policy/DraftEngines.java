@@ -79,9 +79,8 @@ final class DraftEngines {
         if (changed.contains(Kind.IP_LIST.kind())) draft = draft.withIpLists(inputs.ipLists(org));
         if (!e.refs().sameReferenced(e.engine().document(), draft)) return null;
         // the other kinds are as validated before and the changed objects are referred to by nothing: validating
-        // the labels and IP lists on their own finds whatever the whole document's validation would find in them
-        PolicyDocument own = new PolicyDocument(draft.labelsOrEmpty(), null, null, draft.ipListsOrEmpty(), null, null, null);
-        if (!Engine.validate(own).isEmpty()) return null;
+        // the changed labels and IP lists finds whatever the whole document's validation would find in them
+        if (!LightValidation.valid(e.draft(), draft)) return null;
         return new Entry(newest, e.engine(), draft, e.refs());
     }
 }

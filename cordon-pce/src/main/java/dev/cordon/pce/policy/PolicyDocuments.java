@@ -47,6 +47,7 @@ public final class PolicyDocuments {
      * took ~100 ms; comparing the text is cheap.
      */
     private final Map<String, ParsedWorkload> parsed = new ConcurrentHashMap<>();
+    private final ParsedRows<Label> labels = new ParsedRows<>(b -> Json.convert(Json.parse(b), Label.class, "label"));
 
     /** {@code workload} is null for one {@link SetAside} (the engine cannot compile it). */
     private record ParsedWorkload(String text, Workload workload) {}
@@ -104,7 +105,7 @@ public final class PolicyDocuments {
     }
 
     public List<Label> liveLabels(int org) {
-        return store.objects().all(org, Kind.LABEL.kind()).stream().map(r -> Json.convert(Json.parse(r.body()), Label.class, "label")).toList();
+        return labels.of(org, store.objects().all(org, Kind.LABEL.kind()));
     }
 
     /** Live workloads as the engine sees them: without the computed, read-only fields, and without set-aside ones. */

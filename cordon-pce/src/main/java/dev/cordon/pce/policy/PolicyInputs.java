@@ -20,11 +20,14 @@ import java.util.Set;
  * <p>Because the stamps live in the same database and move in the same transaction as the change, a cache keyed on
  * them is exact on every PCE node sharing that database, with no notification to wait for: once a write has
  * committed, any node's next read of the stamps sees it. Reading them costs one indexed query; they also say which
- * kinds changed, so that a cache can read only those again. Stateless (the state is in the database).
+ * kinds changed, so that a cache can read only those again. The stamps are in the database; what is kept here is
+ * only parsed text ({@link ParsedRows}).
  */
 public final class PolicyInputs {
     static final String PREFIX = "policy_inputs:";
     private final Store store;
+    private final ParsedRows<Label> labels = new ParsedRows<>(b -> Json.convert(Json.parse(b), Label.class, "label"));
+    private final ParsedRows<IpList> ipLists = new ParsedRows<>(b -> Json.convert(Json.parse(b), IpList.class, "IP list"));
 
     /** The stamps of one org: the counter of each kind (a kind never written has none, which reads as 0). */
     public record Stamp(Map<String, Long> byKind) {
@@ -86,13 +89,11 @@ public final class PolicyInputs {
 
     /** The org's labels, as the draft document holds them. */
     List<Label> labels(int org) {
-        return store.objects().all(org, Kind.LABEL.kind()).stream()
-                .map(r -> Json.convert(Json.parse(r.body()), Label.class, "label")).toList();
+        return labels.of(org, store.objects().all(org, Kind.LABEL.kind()));
     }
 
     /** The draft's IP lists, as the draft document holds them. */
     List<IpList> ipLists(int org) {
-        return store.objects().all(org, Kind.IP_LIST.kind()).stream()
-                .map(r -> Json.convert(Json.parse(r.body()), IpList.class, "IP list")).toList();
+        return ipLists.of(org, store.objects().all(org, Kind.IP_LIST.kind()));
     }
 }

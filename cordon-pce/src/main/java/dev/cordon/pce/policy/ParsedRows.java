@@ -1,0 +1,50 @@
+package dev.cordon.pce.policy;
+
+import dev.cordon.pce.store.Row;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * Objects of one kind parsed from their stored text, kept with that text: a row whose text is unchanged is not
+ * parsed again. Under a mixed write load the engines re-read every label and IP list after each write to one of
+ * them; parsing all of them each time (JSON, then the record) was most of that cost.
+ *
+ * <p>The parsed values are immutable records, so handing the same one to several readers is safe. Threads: any;
+ * the maps are concurrent, and two threads parsing the same new text at once both get an equal value. Entries of
+ * deleted objects are dropped once they outnumber the live ones.
+ */
+final class ParsedRows<T> {
+    private record Parsed<T>(String body, T value) {}
+
+    private final Function<String, T> parse;
+    private final Map<Integer, Map<String, Parsed<T>>> byOrg = new ConcurrentHashMap<>();
+
+    ParsedRows(Function<String, T> parse) {
+        this.parse = parse;
+    }
+
+    /** The rows' values in the rows' order. */
+    List<T> of(int org, List<Row> rows) {
+        Map<String, Parsed<T>> cache = byOrg.computeIfAbsent(org, o -> new ConcurrentHashMap<>());
+        List<T> out = new ArrayList<>(rows.size());
+        for (Row r : rows) {
+            Parsed<T> p = cache.get(r.href());
+            if (p == null || !p.body().equals(r.body())) {
+                p = new Parsed<>(r.body(), parse.apply(r.body()));
+                cache.put(r.href(), p);
+            }
+            out.add(p.value());
+        }
+        if (cache.size() > 2 * rows.size() + 64) {
+            Set<String> live = new HashSet<>();
+            for (Row r : rows) live.add(r.href());
+            cache.keySet().retainAll(live);
+        }
+        return out;
+    }
+}
