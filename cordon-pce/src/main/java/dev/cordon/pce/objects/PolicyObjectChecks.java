@@ -9,6 +9,7 @@ import dev.cordon.pce.auth.Principal;
 import dev.cordon.pce.policy.PolicyDocuments;
 import dev.cordon.pce.policy.PolicyHrefs;
 import dev.cordon.pce.store.Store;
+import dev.cordon.pce.store.Filter;
 import dev.cordon.pce.store.Row;
 import dev.cordon.policy.model.CoexistenceEntry;
 import dev.cordon.policy.model.FirewallSettings;
@@ -66,9 +67,14 @@ public final class PolicyObjectChecks implements ObjectService.Checks {
         }
     }
 
-    /** Names are unique per kind in the draft, as scripts find objects by name. */
+    /**
+     * Names are unique per kind in the draft, as scripts find objects by name. The indexed name column narrows the
+     * candidates (it matches partially and ignoring case) so that a write does not parse every object of its kind
+     * inside the write lock; the exact comparison is on the stored JSON.
+     */
     public static void uniqueName(Store store, int org, Kind k, String name, String href) {
-        for (Row r : store.objects().all(org, k.kind())) {
+        for (Row r : store.objects().list(org, k.kind(), new Filter(name, null, null, null, null, null),
+                Integer.MAX_VALUE).rows()) {
             if (!r.href().equals(href) && name.equals(Json.text(Json.parse(r.body()), "name"))) {
                 throw ApiException.invalid(k.kind() + "_name_in_use", "A " + k.what() + " named '" + name
                         + "' already exists (" + r.href() + "): pick another name or update that one.");

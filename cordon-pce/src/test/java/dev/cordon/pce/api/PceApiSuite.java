@@ -241,6 +241,22 @@ abstract class PceApiSuite {
     }
 
     @Test
+    void ipListNamesAreUniqueExactlyAsWritten() {
+        String name = unique("Partners_50%");
+        Map<String, Object> ranges = Map.of("from_ip", "198.51.100.0/24");
+        assertThat(api.post("/orgs/1/sec_policy/draft/ip_lists", Map.of("name", name, "ip_ranges", List.of(ranges)))
+                .status()).isEqualTo(201);
+        Resp same = api.post("/orgs/1/sec_policy/draft/ip_lists", Map.of("name", name, "ip_ranges", List.of(ranges)));
+        assertThat(same.status()).isEqualTo(406);
+        assertThat(same.token()).isEqualTo("ip_list_name_in_use");
+        // another case, a longer name holding it, and a name the LIKE wildcards would match are other names
+        for (String other : List.of(name.toLowerCase(java.util.Locale.ROOT), name + " east", name.replace("_", "x"))) {
+            assertThat(api.post("/orgs/1/sec_policy/draft/ip_lists", Map.of("name", other, "ip_ranges", List.of(ranges)))
+                    .status()).as(other).isEqualTo(201);
+        }
+    }
+
+    @Test
     void labelGroupsHoldLabelsOfTheirKey() {
         String web = label("role", unique("web"));
         String prod = label("env", unique("prod"));
