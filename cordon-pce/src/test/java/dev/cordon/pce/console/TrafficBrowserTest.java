@@ -40,6 +40,7 @@ class TrafficBrowserTest {
     ConsoleBrowser.Ven db;
     ConsoleBrowser.Ven crm;
     Instant recent;
+    String crmLabel;
     Instant old;
     static final String PAGED_FROM = "2026-11-20T00:00:00Z";
     static final String PAGED_TO = "2026-11-21T00:00:00Z";
@@ -49,6 +50,7 @@ class TrafficBrowserTest {
         b = new ConsoleBrowser();
         String shop = b.label("app", "shop");
         String crmApp = b.label("app", "crm");
+        crmLabel = crmApp;
         String prod = b.label("env", "prod");
         String webRole = b.label("role", "web");
         String dbRole = b.label("role", "db");
@@ -215,7 +217,7 @@ class TrafficBrowserTest {
         b.waitFor(By.cssSelector("th[aria-sort=ascending]"));
         assertThat(rows().get(0).findElement(By.cssSelector("td.num")).getText()).isEqualTo("1");
         b.click(By.id("sort-service"));
-        new WebDriverWait(b.driver, Duration.ofSeconds(10)).until(d -> b.find(By.cssSelector("th[aria-sort=ascending]")).getText().startsWith("Service"));
+        b.waitForText(By.cssSelector("th[aria-sort=ascending]"), "Service");
         assertThat(rows().get(0).getText()).contains("tcp/1001");
     }
 
@@ -291,6 +293,21 @@ class TrafficBrowserTest {
         assertThat(byRole).containsExactly("Outside addresses", "no role", "role=db", "role=web");
         assertThat(b.find(By.id("key-role")).isSelected()).isTrue();
         assertThat(b.find(By.id("key-app")).isSelected()).isFalse();
+    }
+
+    @Test
+    void aRuleSetManagerSeesOnlyTheFlowsWithAnEndInItsScope() {
+        String key = b.user("crm-manager", Map.of("role", Map.of("href", "/roles/ruleset_manager"),
+                "scope", List.of(Map.of("label", Map.of("href", crmLabel))), "scope_coverage", "sources_and_destinations"));
+        try {
+            b.signInAs(key);
+            b.waitFor(By.id("who"));
+            b.open("/console/traffic");
+            b.waitFor(By.id("flows"));
+            assertThat(rows()).singleElement().extracting(WebElement::getText).asString().contains("crm1").contains("db1");
+        } finally {
+            b.signInAsOwner();
+        }
     }
 
     @Test

@@ -163,8 +163,8 @@ final class MapGraph {
             ObjectNode d = out.addObject().putObject("data");
             d.put("id", grp.id).put("title", grp.title).put("workloads", grp.workloads.size()).put("mode", modeClass(grp))
                     .put("modeText", grp.mode().replace('_', ' ')).put("external", grp.external)
-                    .put("label", grp.title + "\n" + (grp.external ? "outside" : grp.workloads.size() + " workloads · "
-                            + grp.mode().replace('_', ' ')));
+                    .put("label", grp.external ? grp.title : grp.title + "\n" + grp.workloads.size() + " workloads · "
+                            + grp.mode().replace('_', ' '));
         }
         for (Link l : links.values()) {
             ObjectNode d = out.addObject().putObject("data");
