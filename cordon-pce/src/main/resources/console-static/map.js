@@ -13,6 +13,9 @@
       container: el,
       elements: elements,
       wheelSensitivity: 0.3,
+      // a small map is not blown up to fill the frame, nor a large one shrunk past reading
+      maxZoom: 1.5,
+      minZoom: 0.1,
       style: [
         {selector: "node", style: {"shape": "round-rectangle", "background-color": "#f2f5fa", "border-width": 2,
           "border-color": "#17202e", "label": "data(label)", "text-wrap": "wrap", "text-valign": "center",
@@ -31,8 +34,8 @@
         {selector: ":selected", style: {"overlay-color": "#1f5fbf", "overlay-opacity": 0.15}},
         {selector: "edge:loop", style: {"loop-direction": "0deg", "loop-sweep": "-50deg", "control-point-step-size": 70}}
       ],
-      layout: {name: elements.length > 1 ? "cose" : "grid", animate: false, randomize: false, nodeRepulsion: 400000,
-        idealEdgeLength: 100, padding: 40}
+      layout: {name: elements.length > 1 ? "cose" : "grid", animate: false, randomize: false, nodeRepulsion: 20000,
+        idealEdgeLength: 140, padding: 40}
     });
     cy.on("tap", "node", function (e) {
       htmx.ajax("GET", panel + "&group=" + encodeURIComponent(e.target.id()), {target: "#map-panel", swap: "innerHTML"});
