@@ -34,8 +34,8 @@
         {selector: ":selected", style: {"overlay-color": "#1f5fbf", "overlay-opacity": 0.15}},
         {selector: "edge:loop", style: {"loop-direction": "0deg", "loop-sweep": "-50deg", "control-point-step-size": 70}}
       ],
-      layout: {name: elements.length > 1 ? "cose" : "grid", animate: false, randomize: false, nodeRepulsion: 20000,
-        idealEdgeLength: 140, padding: 40}
+      layout: {name: elements.length > 1 ? "cose" : "grid", animate: false, randomize: false, nodeRepulsion: 4500,
+        idealEdgeLength: 90, gravity: 60, nodeOverlap: 20, padding: 40}
     });
     cy.on("tap", "node", function (e) {
       htmx.ajax("GET", panel + "&group=" + encodeURIComponent(e.target.id()), {target: "#map-panel", swap: "innerHTML"});
