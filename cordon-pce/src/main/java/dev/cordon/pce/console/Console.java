@@ -13,6 +13,10 @@ import dev.cordon.pce.console.pages.Policy;
 import dev.cordon.pce.console.pages.RuleSets;
 import dev.cordon.pce.console.pages.SignIn;
 import dev.cordon.pce.console.pages.Vens;
+import dev.cordon.pce.console.traffic.Explorer;
+import dev.cordon.pce.console.traffic.Picks;
+import dev.cordon.pce.console.traffic.RuleHits;
+import dev.cordon.pce.console.traffic.TrafficMap;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -57,10 +61,14 @@ public final class Console {
         Policy policy = new Policy();
         Vens vens = new Vens();
         Coexistence coexistence = new Coexistence();
+        Explorer explorer = new Explorer(Clock.systemUTC());
+        TrafficMap map = new TrafficMap(Clock.systemUTC());
+        RuleHits hits = new RuleHits(Clock.systemUTC());
+        Picks picks = new Picks();
 
         app.get("/", ctx -> ctx.redirect(SignIn.HOME, HttpStatus.SEE_OTHER));
         app.get("/console", ctx -> ctx.redirect(SignIn.HOME, HttpStatus.SEE_OTHER));
-        app.get("/console-static/{file}", ctx -> StaticAssets.serve(ctx, "console-static/", ctx.pathParam("file")));
+        app.get("/console-static/<path>", ctx -> StaticAssets.serve(ctx, "console-static/", ctx.pathParam("path")));
         app.get("/webjars/<path>", ctx -> StaticAssets.serve(ctx, "META-INF/resources/webjars/", ctx.pathParam("path")));
 
         app.get("/console/signin", open(signIn::show));
@@ -109,6 +117,13 @@ public final class Console {
         app.post("/console/pairing_profiles/{id}/key", page(vens::pairingKey));
         app.post("/console/pairing_profiles/{id}/delete", page(vens::deleteProfile));
 
+        app.get("/console/traffic", page(explorer::show));
+        app.get("/console/traffic/csv", page(explorer::csv));
+        app.get("/console/map", page(map::show));
+        app.get("/console/map/panel", page(map::panel));
+        app.get("/console/rule_hits", page(hits::show));
+        app.get("/console/pick", page(picks::search));
+
         String fc = "/console/settings/security/firewall_coexistence";
         app.get(fc, page(coexistence::show));
         app.post(fc, page(coexistence::add));
@@ -121,7 +136,8 @@ public final class Console {
     }
 
     private static final java.util.Set<String> SECTIONS = java.util.Set.of("workloads", "labels", "label_groups",
-            "ip_lists", "services", "rule_sets", "provision", "policy_check", "conflicts", "events", "vens");
+            "ip_lists", "services", "rule_sets", "provision", "policy_check", "conflicts", "events", "vens", "traffic", "map",
+            "rule_hits");
 
     /** The page a non-page console address belongs to. */
     static String nearestPage(String path) {

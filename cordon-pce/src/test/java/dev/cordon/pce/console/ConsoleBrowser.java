@@ -207,6 +207,69 @@ final class ConsoleBrowser implements AutoCloseable {
         return r.body().get("workload").get("href").asText();
     }
 
+    /** A VEN activated with a pairing profile of these labels and mode: its agent token and workload. */
+    record Ven(String token, String workload, String address) {}
+
+    Ven ven(String hostname, String address, String mode, String... labels) {
+        String profile = created(api.post("/orgs/1/pairing_profiles", Map.of("name", "profile " + hostname,
+                "enforcement_mode", mode, "labels", java.util.Arrays.stream(labels).map(h -> Map.of("href", h)).toList())));
+        String code = api.post(profile + "/pairing_key", Map.of()).body().get("activation_code").asText();
+        Api.Resp r = pce.anonymous.post("/ven/activate", Map.of("activation_code", code, "hostname", hostname,
+                "interfaces", List.of(Map.of("name", "eth0", "address", address)), "os_type", "linux",
+                "ven_type", "server", "version", "0.1.0"));
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        return new Ven(r.body().get("agent_token").asText(), r.body().get("workload").get("href").asText(), address);
+    }
+
+    /** Sends a flow batch as the VEN does ({@code POST /api/v2/ven/traffic} with its agent token). */
+    void traffic(Ven ven, long seq, List<Map<String, Object>> flows) {
+        Api.Resp r = pce.anonymous.withAuthorization("Bearer " + ven.token()).post("/ven/traffic", Map.of("seq", seq,
+                "dropped", Map.of("kernel", 0, "aggregator", 0, "spool", 0), "flows", flows));
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    }
+
+    /** One flow summary as a VEN reports it; {@code rule} null when no rule decided it. */
+    static Map<String, Object> flow(String direction, String local, String peer, int port, String decision, String rule,
+                                    long policyVersion, long connections, java.time.Instant first, java.time.Instant last) {
+        Map<String, Object> f = new java.util.HashMap<>();
+        f.put("direction", direction);
+        f.put("local_ip", local);
+        f.put("peer_ip", peer);
+        f.put("proto", 6);
+        f.put("port", port);
+        f.put("decision", decision);
+        if (decision.equals("unknown")) f.put("reason", "accepted_outside_cordon");
+        if (rule != null) f.put("rule_href", rule);
+        f.put("policy_version", policyVersion);
+        f.put("connections", connections);
+        f.put("first_seen", first.toString());
+        f.put("last_seen", last.toString());
+        f.put("packets_in", 10);
+        f.put("packets_out", 20);
+        f.put("bytes_in", 1000);
+        f.put("bytes_out", 2000);
+        f.put("state", "closed");
+        return f;
+    }
+
+    /** Runs a script in the page (Selenium's, so the page's CSP does not apply) and returns its value. */
+    Object js(String script, Object... args) {
+        return ((org.openqa.selenium.JavascriptExecutor) driver).executeScript(script, args);
+    }
+
+    /** Saves a screenshot for the documentation: target/screenshots/NAME.png and ../docs/images/NAME.png. */
+    void docScreenshot(String name) {
+        Path shot = screenshot(name);
+        Path docs = Path.of("..", "docs", "images");
+        if (Files.isDirectory(docs)) {
+            try {
+                Files.copy(shot, docs.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                throw new IllegalStateException("Cannot copy the screenshot " + name + " to docs/images: " + e.getMessage(), e);
+            }
+        }
+    }
+
     String builtIn(String collection, String name) {
         for (JsonNode n : api.get("/orgs/1/sec_policy/draft/" + collection).body()) {
             if (name.equals(n.path("name").asText())) return n.get("href").asText();

@@ -128,6 +128,40 @@ public final class ApiClient {
         return send(c, "POST", path, body);
     }
 
+    /** A POST with extra request headers (e.g. {@code Prefer: respond-async} for traffic queries). */
+    public Response post(Credentials c, String path, JsonNode body, Map<String, String> headers) {
+        Response r = sendRaw(c, "POST", path, body, headers);
+        if (r.status() == 401) throw new Unauthorized(r.errors().get(0).message());
+        return r;
+    }
+
+    /** Reads a (possibly large) answer as a stream; a failed read becomes {@link ReadFailed}, a 401 {@link Unauthorized}. */
+    public <T> T stream(Credentials c, String path, StreamReader<T> reader) {
+        HttpRequest.Builder b = request(c, "GET", path, null, Map.of());
+        try {
+            HttpResponse<InputStream> r = client().send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream in = r.body()) {
+                if (r.statusCode() < 200 || r.statusCode() >= 300) {
+                    Response failed = parse(r.statusCode(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                    if (failed.status() == 401) throw new Unauthorized(failed.errors().get(0).message());
+                    throw new ReadFailed(path, failed);
+                }
+                return reader.read(in);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("The console cannot read " + path + " from the PCE's API: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while calling the PCE's API.", e);
+        }
+    }
+
+    /** What reads a streamed answer. */
+    @FunctionalInterface
+    public interface StreamReader<T> {
+        T read(InputStream in) throws IOException;
+    }
+
     public Response put(Credentials c, String path, JsonNode body) {
         return send(c, "PUT", path, body);
     }
@@ -145,6 +179,24 @@ public final class ApiClient {
 
     /** Like {@link #send} but hands a 401 back as a response (for signing in). */
     Response sendRaw(Credentials c, String method, String path, JsonNode body) {
+        return sendRaw(c, method, path, body, Map.of());
+    }
+
+    private Response sendRaw(Credentials c, String method, String path, JsonNode body, Map<String, String> headers) {
+        HttpRequest.Builder b = request(c, method, path, body, headers);
+        try {
+            HttpResponse<String> r = client().send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return parse(r.statusCode(), r.body());
+        } catch (IOException e) {
+            throw new IllegalStateException("The console cannot reach the PCE's API at " + baseUrl.get() + ": "
+                    + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while calling the PCE's API.", e);
+        }
+    }
+
+    private HttpRequest.Builder request(Credentials c, String method, String path, JsonNode body, Map<String, String> headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl.get() + "/api/v2" + path))
                 .timeout(Duration.ofSeconds(60))
                 .header("Accept", "application/json")
@@ -156,26 +208,21 @@ public final class ApiClient {
         if (c != null && c.from() != null && clientProof != null) {
             b.header("X-Cordon-Console", clientProof).header("X-Cordon-Console-Client", c.from());
         }
-        try {
-            HttpResponse<String> r = client().send(b.build(), HttpResponse.BodyHandlers.ofString());
-            String text = r.body();
-            JsonNode parsed = null;
-            if (text != null && !text.isBlank()) {
-                try {
-                    parsed = JSON.readTree(text);
-                } catch (IOException e) {
-                    parsed = JSON.createArrayNode().add(JSON.createObjectNode().put("token", "unreadable_answer")
-                            .put("message", "The PCE answered something that is not JSON: " + abbreviate(text)));
-                }
+        headers.forEach(b::header);
+        return b;
+    }
+
+    private static Response parse(int status, String text) {
+        JsonNode parsed = null;
+        if (text != null && !text.isBlank()) {
+            try {
+                parsed = JSON.readTree(text);
+            } catch (IOException e) {
+                parsed = JSON.createArrayNode().add(JSON.createObjectNode().put("token", "unreadable_answer")
+                        .put("message", "The PCE answered something that is not JSON: " + abbreviate(text)));
             }
-            return new Response(r.statusCode(), parsed);
-        } catch (IOException e) {
-            throw new IllegalStateException("The console cannot reach the PCE's API at " + baseUrl.get() + ": "
-                    + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while calling the PCE's API.", e);
         }
+        return new Response(status, parsed);
     }
 
     public static String query(Map<String, String> params) {

@@ -96,6 +96,12 @@ public final class Page {
 
     // ---- data ----
 
+    /** An object a page stored for its template (a view with its own methods), or null. */
+    @SuppressWarnings("unchecked")
+    public <T> T obj(String key) {
+        return (T) data.get(key);
+    }
+
     public JsonNode node(String key) {
         Object o = data.get(key);
         return o instanceof JsonNode n ? n : MissingNode.getInstance();
