@@ -5,6 +5,7 @@ import static dev.cordon.ven.e2e.Fleet.check;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cordon.dataplane.exec.CommandResult;
 import dev.cordon.dataplane.kernel.Lab;
 import dev.cordon.pce.harness.Api;
 import dev.cordon.pce.harness.PceHarness;
@@ -58,6 +59,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class TrafficE2ETest {
     static final String NET = "10.84.0.";
+    /** A port the allow rule web → db also opens, used only to see that both ends enforce it. */
+    static final int WARM_UP = 5433;
     // TODO(issue 17): drop the pin to iptables once the nftables backend renders the flow tags (another branch).
     static final String DATAPLANE = "iptables";
 
@@ -95,7 +98,7 @@ class TrafficE2ETest {
             String ext = ipl.body().get("href").asText();
             check(api.post("/orgs/1/sec_policy/draft/rule_sets", Map.of("name", "traffic", "scopes", List.of(List.of()),
                     "rules", List.of(
-                            rule(label(role.get("db")), label(role.get("web")), svc(6, 5432), svc(17, 53)),
+                            rule(label(role.get("db")), label(role.get("web")), svc(6, 5432), svc(17, 53), svc(6, WARM_UP)),
                             rule(label(role.get("vis")), Map.of("ip_list", Map.of("href", ext)), svc(6, 80))),
                     "deny_rules", List.of(
                             deny(label(role.get("db")), ext, svc(6, 22)),
@@ -110,7 +113,7 @@ class TrafficE2ETest {
             hosts.put("vis", fleet.lab.host(NET + "3"));
             hosts.put("coex", fleet.lab.host(NET + "4"));
             hosts.put("ext", fleet.lab.host(NET + "9"));
-            hosts.get("db").listen(Set.of("tcp:5432", "udp:53", "tcp:9999", "udp:9998", "tcp:22"));
+            hosts.get("db").listen(Set.of("tcp:5432", "udp:53", "tcp:9999", "udp:9998", "tcp:22", "tcp:" + WARM_UP));
             hosts.get("vis").listen(Set.of("tcp:8080", "tcp:8081", "udp:5000", "tcp:80"));
             hosts.get("coex").listen(Set.of("udp:161"));
             hosts.get("ext").listen(Set.of("tcp:8443", "tcp:8082", "tcp:8083"));
@@ -130,6 +133,10 @@ class TrafficE2ETest {
                 await(Duration.ofSeconds(40), "every VEN enforcing version " + version,
                         () -> inProcess.stream().allMatch(v -> v.version() >= version));
                 VenCrashE2ETest.awaitVersion(dbState, version);
+                // each end's policy names the other only once both VENs are paired: wait until the rule works both ways
+                // (on a port of its own, so the counted connections below are all the test's)
+                await(Duration.ofSeconds(60), "web reaching db:" + WARM_UP + " through the allow rule",
+                        () -> probe(hosts.get("web"), NET + "2", WARM_UP, "tcp").ok());
                 Map<String, String> workload = workloads(api);
                 assertThat(workload).containsKeys("web", "db", "vis", "coex");
                 JsonNode coexistence = api.get(workload.get("coex")).body().path("firewall_coexistence");
@@ -150,9 +157,10 @@ class TrafficE2ETest {
                 List<Expect> expected = new ArrayList<>();
                 Map<Made, Boolean> passes = new LinkedHashMap<>();
                 for (Made m : made) passes.put(m, expect(api, hosts, workload, m, expected));
-                Map<Made, Boolean> reached = connect(hosts, made);
-                assertThat(reached).as("what the kernel let through is what the engine says (coex: the foreign rule)")
-                        .isEqualTo(passes);
+                List<String> failures = new ArrayList<>();
+                Map<Made, Boolean> reached = connect(hosts, made, failures);
+                assertThat(reached).as("what the kernel let through is what the engine says (coex: the foreign rule);"
+                        + " failed connections: %s", failures).isEqualTo(passes);
                 assertCoversEveryKind(expected);
 
                 Explorer explorer = new Explorer(fleet.pceUrl(), Files.readString(fleet.pce.server.ownerKeyFile()).trim());
@@ -287,31 +295,58 @@ class TrafficE2ETest {
                 .anyMatch(e -> e.decision().equals("allowed") && e.rule() != null);
     }
 
-    /** Makes every connection (blocked ones time out after 1 s, so they run side by side). */
-    static Map<Made, Boolean> connect(Map<String, Lab.Host> hosts, List<Made> made) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(8);
+    /**
+     * Makes every connection (blocked ones time out after 1 s, so they run side by side); {@code why} collects how
+     * each failed one failed.
+     */
+    static Map<Made, Boolean> connect(Map<String, Lab.Host> hosts, List<Made> made, List<String> why) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             Map<Made, Future<Boolean>> f = new LinkedHashMap<>();
             for (Made m : made) {
                 f.put(m, pool.submit(() -> {
                     boolean all = true;
                     for (int i = 0; i < m.times(); i++) {
-                        all &= hosts.get(m.from()).reaches(hosts.get(m.to()).address, m.port(), m.proto());
+                        CommandResult r = probe(hosts.get(m.from()), hosts.get(m.to()).address, m.port(), m.proto());
+                        if (!r.ok()) {
+                            all = false;
+                            synchronized (why) {
+                                why.add(m + ": exit " + r.exitCode() + " " + (r.stdout() + r.stderr()).strip());
+                            }
+                        }
                     }
                     return all;
                 }));
             }
             Map<Made, Boolean> out = new LinkedHashMap<>();
-            for (Map.Entry<Made, Future<Boolean>> e : f.entrySet()) out.put(e.getKey(), e.getValue().get(60, TimeUnit.SECONDS));
+            for (Map.Entry<Made, Future<Boolean>> e : f.entrySet()) out.put(e.getKey(), e.getValue().get(120, TimeUnit.SECONDS));
             return out;
         } finally {
             pool.shutdownNow();
         }
     }
 
+    private static final String PROBE = String.join("\n",
+            "import socket, sys",
+            "host, port, proto = sys.argv[1], int(sys.argv[2]), sys.argv[3]",
+            "try:",
+            "    if proto == 'tcp':",
+            "        s = socket.create_connection((host, port), timeout=1.0); s.close()",
+            "    else:",
+            "        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(1.0)",
+            "        s.sendto(b'cordon', (host, port)); s.recvfrom(64)",
+            "except Exception as e:",
+            "    print(type(e).__name__, e); sys.exit(1)");
+
+    /** One real connection (TCP) or echoed datagram (UDP), as {@link Lab.Host#reaches} makes it, with its output. */
+    static CommandResult probe(Lab.Host from, String dst, int port, String proto) {
+        return from.runner().run(List.of("python3", "-c", PROBE, dst, String.valueOf(port), proto), "", Duration.ofSeconds(30));
+    }
+
     static void connectTimes(Lab.Host from, String dst, int port, String proto, int times) {
         for (int i = 0; i < times; i++) {
-            assertThat(from.reaches(dst, port, proto)).as("%s:%d/%s is allowed", dst, port, proto).isTrue();
+            CommandResult r = probe(from, dst, port, proto);
+            assertThat(r.ok()).as("%s:%d/%s is allowed: %s", dst, port, proto, r).isTrue();
         }
     }
 
