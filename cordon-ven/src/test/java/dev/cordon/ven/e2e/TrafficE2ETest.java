@@ -84,6 +84,8 @@ class TrafficE2ETest {
     void everyFlowComesBackWithTheEnginesDecisionAndRuleAndRestartsLoseAndDuplicateNothing(String database)
             throws Exception {
         Instant from = Instant.now().minus(Duration.ofHours(1));
+        long t0 = System.nanoTime();
+        long[] at = new long[4]; // VENs enforcing, first flows back, counts final after the restarts, SDK done
         try (Fleet fleet = new Fleet(() -> PceHarness.of(database))) {
             fleet.flowReportInterval = Duration.ofSeconds(1);
             Api api = fleet.api();
@@ -137,6 +139,7 @@ class TrafficE2ETest {
                 // (on a port of its own, so the counted connections below are all the test's)
                 await(Duration.ofSeconds(60), "web reaching db:" + WARM_UP + " through the allow rule",
                         () -> probe(hosts.get("web"), NET + "2", WARM_UP, "tcp").ok());
+                at[0] = System.nanoTime();
                 Map<String, String> workload = workloads(api);
                 assertThat(workload).containsKeys("web", "db", "vis", "coex");
                 JsonNode coexistence = api.get(workload.get("coex")).body().path("firewall_coexistence");
@@ -187,6 +190,7 @@ class TrafficE2ETest {
                 assertThat(connections(seen, webIp, dbIp, 5432, "outbound")).isEqualTo(3);
                 assertThat(connections(seen, webIp, dbIp, 53, "inbound")).isEqualTo(2);
 
+                at[1] = System.nanoTime();
                 // the PCE goes away; the VENs spool what they see
                 fleet.stopPce();
                 connectTimes(hosts.get("web"), dbIp, 5432, "tcp", 2);
@@ -223,14 +227,20 @@ class TrafficE2ETest {
                 assertThat(connections(fin, webIp, dbIp, 53, "outbound")).isEqualTo(3);
                 for (Expect e : expected) assertThat(matching(fin, e)).as("%s after the restarts", e.key()).isNotEmpty();
 
+                at[2] = System.nanoTime();
                 JsonNode sdk = IllumioSdk.trafficFlows(fleet.pceUrl(), Files.readString(fleet.pce.server.ownerKeyFile()).trim(),
                         from, expected, webIp, dbIp);
                 assertThat(sdk.path("missing")).as("flows the SDK did not return: %s", sdk).isEmpty();
                 assertThat(sdk.path("wrong")).as("flows the SDK returned with another decision or rule: %s", sdk).isEmpty();
                 assertThat(sdk.path("connections_5432").path("inbound").asLong()).as(sdk.toString()).isEqualTo(7);
                 assertThat(sdk.path("connections_5432").path("outbound").asLong()).as(sdk.toString()).isEqualTo(7);
+                at[3] = System.nanoTime();
+                String phases = String.format("setup to VENs enforcing %.1f s, flows made and back %.1f s, PCE restart"
+                                + " and VEN kill -9 to final counts %.1f s, SDK %.1f s", (at[0] - t0) / 1e9,
+                        (at[1] - at[0]) / 1e9, (at[2] - at[1]) / 1e9, (at[3] - at[2]) / 1e9);
                 System.out.println("traffic e2e (" + database + "): " + expected.size() + " expected records, "
-                        + fin.size() + " records stored, SDK saw " + sdk.path("flows").asLong() + " flows");
+                        + fin.size() + " records stored, SDK saw " + sdk.path("flows").asLong() + " flows; " + phases);
+                Timings.record("traffic-" + database, phases);
             } finally {
                 db.killWithChildren();
             }
