@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         footer = {"", "Examples:",
                 "  cordon policy validate policy.json",
                 "  cordon policy check policy.json --from prod-web --to dev-web --port 9997 --proto tcp",
-                "  cordon traffic query --pce https://127.0.0.1:8443 --api-key-file cordon-data/owner-api-key --ca-cert cordon-data/tls/pce-cert.pem --since 1h",
+                "  cordon traffic query --pce https://pce:8443 --ca-cert pce-cert.pem --since 1h",
                 "  cordon demo", "",
                 "Exit codes: 0 success, 1 failure, 2 bad input (the message says what to fix)."})
 public final class Main implements Runnable {

@@ -9,9 +9,11 @@ import picocli.CommandLine.Command;
                 + " rule at each end), read through the PCE's Explorer API.",
         subcommands = {TrafficQueryCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
-                "  cordon traffic query --pce https://127.0.0.1:8443 --api-key-file /var/lib/cordon/owner-api-key \\",
-                "      --ca-cert /var/lib/cordon/tls/pce-cert.pem --since 1h",
-                "  cordon traffic query --pce ... --decision blocked,potentially_blocked --dst role=db --json"})
+                "  cordon traffic query --pce https://127.0.0.1:8443 --since 1h \\",
+                "      --api-key-file /var/lib/cordon/owner-api-key \\",
+                "      --ca-cert /var/lib/cordon/tls/pce-cert.pem",
+                "  cordon traffic query --pce ... --dst role=db --decision blocked --json",
+                "", "See 'cordon traffic query --help' for every option."})
 public final class TrafficCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -31,11 +31,15 @@ import picocli.CommandLine.Option;
                 + " name, an href (label, label group, workload, IP list) or 'ams' (all managed workloads). Within one"
                 + " --src, conditions separated by ',' must all hold; repeated --src options are alternatives."},
         footer = {"", "Examples:",
-                "  cordon traffic query --pce https://127.0.0.1:8443 --api-key-file /var/lib/cordon/owner-api-key \\",
-                "      --ca-cert /var/lib/cordon/tls/pce-cert.pem --since 1h",
-                "  cordon traffic query --pce https://pce:8443 --ca-cert pce-cert.pem --dst role=db,env=prod --port 5432",
-                "  cordon traffic query --pce https://pce:8443 --ca-cert pce-cert.pem --decision potentially_blocked --json",
-                "  CORDON_API_KEY=api_1:secret cordon traffic query --pce http://127.0.0.1:8080 --src 10.0.0.5 --proto udp",
+                "  cordon traffic query --pce https://127.0.0.1:8443 --since 1h \\",
+                "      --api-key-file /var/lib/cordon/owner-api-key \\",
+                "      --ca-cert /var/lib/cordon/tls/pce-cert.pem",
+                "  cordon traffic query --pce https://pce:8443 --ca-cert pce-cert.pem \\",
+                "      --dst role=db,env=prod --port 5432",
+                "  cordon traffic query --pce https://pce:8443 --ca-cert pce-cert.pem \\",
+                "      --decision potentially_blocked --json",
+                "  CORDON_API_KEY=api_1:secret cordon traffic query \\",
+                "      --pce http://127.0.0.1:8080 --src 10.0.0.5 --proto udp",
                 "",
                 "Exit codes: 0 success (also when no flow matched), 1 the PCE could not be reached or the query failed,"
                         + " 2 bad input (the message says what to fix)."})
