@@ -6,11 +6,13 @@ import picocli.CommandLine.Command;
 /** The {@code cordon} command: one runnable jar for the engine, the server, the agent, the demo and benchmarks. */
 @Command(name = "cordon", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Label-based micro-segmentation for Linux hosts.",
-        subcommands = {PolicyCommand.class, PceCommand.class, VenCommand.class, DemoCommand.class, BenchCommand.class,
+        subcommands = {PolicyCommand.class, PceCommand.class, VenCommand.class, dev.cordon.cli.traffic.TrafficCommand.class,
+                DemoCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  cordon policy validate policy.json",
                 "  cordon policy check policy.json --from prod-web --to dev-web --port 9997 --proto tcp",
+                "  cordon traffic query --pce https://pce:8443 --ca-cert pce-cert.pem --since 1h",
                 "  cordon demo", "",
                 "Exit codes: 0 success, 1 failure, 2 bad input (the message says what to fix)."})
 public final class Main implements Runnable {

@@ -52,6 +52,19 @@ class CordonJarIT {
         assertThat(r[1]).contains("4 VENs activated: dev-db, dev-web, prod-db, prod-web").contains("the kernel did exactly what the engine said, for every flow")
                 .contains("the VEN removed it and restored its firewall").contains("agent.tampering")
                 .contains("web console http://127.0.0.1:");
+        // the matrix ends with the flows the VENs reported, read back through the Explorer API
+        String out = r[1];
+        assertThat(out).contains("Reading the flows the VENs reported").doesNotContain("(the Explorer query failed")
+                .doesNotContain("was reported within");
+        String flows = out.substring(out.indexOf("Reading the flows the VENs reported"), out.indexOf("Tampering:"));
+        assertThat(flows).contains("SOURCE", "DESTINATION", "REPORTED", "DECISION", "RULE", "CONNS");
+        assertThat(flows.lines().filter(l -> l.contains("dev-db (10.1.2.20)") && l.contains("potentially_blocked")
+                && l.contains("by dst"))).as("the visibility_only host's would-be blocks:\n%s", flows).isNotEmpty();
+        assertThat(flows.lines().filter(l -> l.contains(" blocked ") && l.contains("deny_rules/")))
+                .as("a drop with its deciding rule:\n%s", flows).isNotEmpty();
+        assertThat(flows.lines().filter(l -> l.contains(" allowed ") && l.contains("sec_rules/") && l.contains(" in '")))
+                .as("an allowed flow naming its rule and rule set:\n%s", flows).isNotEmpty();
+        assertThat(flows).contains("potentially_blocked: dev-db (visibility_only)");
         Process p = new ProcessBuilder("ip", "netns", "list").start();
         assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).doesNotContain("cordon-demo-");
     }

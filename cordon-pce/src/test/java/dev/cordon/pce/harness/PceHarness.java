@@ -24,6 +24,8 @@ public final class PceHarness implements AutoCloseable {
     /** The database this node uses: null for its own H2 file. */
     public final String jdbcUrl;
     private final dev.cordon.pce.Limits limits;
+    /** The port the server was bound to (read at start: a stopped server may not know it any more). */
+    private final int boundPort;
 
     private PceHarness(String jdbcUrl) {
         this(jdbcUrl, null, null);
@@ -52,14 +54,20 @@ public final class PceHarness implements AutoCloseable {
 
     private PceHarness(String jdbcUrl, String ownerKey, dev.cordon.pce.Limits limits, Path dataDir,
                        java.util.function.UnaryOperator<PceServer.Config> tune) {
+        this(jdbcUrl, ownerKey, limits, dataDir, tune, 0);
+    }
+
+    private PceHarness(String jdbcUrl, String ownerKey, dev.cordon.pce.Limits limits, Path dataDir,
+                       java.util.function.UnaryOperator<PceServer.Config> tune, int port) {
         this.jdbcUrl = jdbcUrl;
         this.dataDir = dataDir;
         this.limits = limits;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        server = new PceServer(tune.apply(new PceServer.Config(dataDir, jdbcUrl, "127.0.0.1", 0, true)
+        server = new PceServer(tune.apply(new PceServer.Config(dataDir, jdbcUrl, "127.0.0.1", port, true)
                 .withClock(clock).withHeartbeatTimeout(Duration.ofMinutes(5)).withLimits(limits)),
                 new PrintStream(out, true)).start();
         printed = out.toString();
+        boundPort = server.port();
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10)).build();
         String base = "http://127.0.0.1:" + server.port();
@@ -112,6 +120,20 @@ public final class PceHarness implements AutoCloseable {
         server.stop();
         try {
             return new PceHarness(jdbcUrl, Files.readString(server.ownerKeyFile()).trim(), limits, dataDir);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Starts a new PCE on this one's data directory, database and port, after {@code server.stop()}: for clients
+     * that cannot be told a new address (real VENs hold the PCE's URL), as an operator's restart keeps it. This
+     * harness must not be used afterwards (close the returned one).
+     */
+    public PceHarness startedAgainOnSamePort() {
+        try {
+            return new PceHarness(jdbcUrl, Files.readString(server.ownerKeyFile()).trim(), limits, dataDir, c -> c,
+                    boundPort);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

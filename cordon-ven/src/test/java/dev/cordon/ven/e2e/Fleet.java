@@ -68,10 +68,13 @@ final class Fleet implements AutoCloseable {
         }
     }
 
-    final PceHarness pce;
+    /** The PCE; replaced by {@link #startPceAgain()}. */
+    PceHarness pce;
     final Lab lab;
     final Path tmp;
     final Map<String, Ven> vens = new LinkedHashMap<>();
+    /** How often VENs started from now on upload traffic ({@code --flow-report-interval}); null: the VEN's default. */
+    Duration flowReportInterval;
 
     Fleet() {
         this(PceHarness::h2);
@@ -129,6 +132,7 @@ final class Fleet implements AutoCloseable {
                 .withIntervals(Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(5))
                 .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(2))
                 .withLegacyEnvFiles(List.of(state.resolve("ven.env")));
+        if (flowReportInterval != null) cfg = cfg.withFlowReportInterval(flowReportInterval);
         ProcessCommandRunner runner = ProcessCommandRunner.inNamespace(host.ns);
         Agent agent = VenMain.wire(cfg, runner, new DataplaneEnforcer(Backends.create(runner, Backends.Choice.IPTABLES)), StateDir.open(state));
         Ven v = new Ven(name, host, agent);
@@ -167,6 +171,16 @@ final class Fleet implements AutoCloseable {
         await(settle, "every VEN activated with its first policy",
                 () -> vens.values().stream().allMatch(v -> v.agent.lastGood().isPresent()));
         return hosts;
+    }
+
+    /** Stops the PCE (a clean stop); VENs see it unreachable until {@link #startPceAgain()}. */
+    void stopPce() {
+        pce.server.stop();
+    }
+
+    /** Starts the PCE again on the same port, data directory and database, as an operator's restart does. */
+    void startPceAgain() {
+        pce = pce.startedAgainOnSamePort();
     }
 
     /** Provisions everything pending; returns the new version. */

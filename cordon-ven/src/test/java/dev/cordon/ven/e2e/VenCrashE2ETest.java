@@ -196,11 +196,19 @@ class VenCrashE2ETest {
         }
 
         VenProcess(String pce, String code, String netns, Path stateDir, String dataplane) {
+            this(pce, code, netns, stateDir, dataplane, "crash", List.of());
+        }
+
+        /** A VEN reporting {@code hostname}, with further {@code cordon ven} options ({@code extra}). */
+        VenProcess(String pce, String code, String netns, Path stateDir, String dataplane, String hostname,
+                   List<String> extra) {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            argv = List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                    VenMain.class.getName(), "--pce", pce, "--activation-code", code, "--netns", netns,
-                    "--hostname", "crash", "--state-dir", stateDir.toString(), "--poll-wait-seconds", "30",
-                    "--dataplane", dataplane);
+            List<String> a = new ArrayList<>(List.of(java, "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp",
+                    System.getProperty("java.class.path"), VenMain.class.getName(), "--pce", pce, "--activation-code",
+                    code, "--netns", netns, "--hostname", hostname, "--state-dir", stateDir.toString(),
+                    "--poll-wait-seconds", "30", "--dataplane", dataplane));
+            a.addAll(extra);
+            argv = List.copyOf(a);
         }
 
         File log;
