@@ -5,6 +5,8 @@ import dev.cordon.dataplane.ChangeKind;
 import dev.cordon.dataplane.DataplaneException;
 import dev.cordon.dataplane.exec.CommandResult;
 import dev.cordon.dataplane.exec.CommandRunner;
+import dev.cordon.dataplane.CoexistenceIssue;
+import dev.cordon.dataplane.foreign.CoexistenceLimits;
 import dev.cordon.dataplane.foreign.NativeTables;
 import dev.cordon.dataplane.foreign.NftTableId;
 import dev.cordon.policy.compile.Coexistence;
@@ -34,7 +36,7 @@ public final class NativeTablesGuard {
     /** After an apply: exclusive deletes the native foreign tables. */
     public void enforce(FirewallPolicy policy) {
         if (!exclusive(policy)) return;
-        List<NftTableId> foreign = tables.nativeForeign();
+        List<NftTableId> foreign = deletable();
         if (foreign.isEmpty()) return;
         String script = NativeTables.deletions(foreign);
         CommandResult r = tables.batch(script);
@@ -50,10 +52,29 @@ public final class NativeTablesGuard {
     public List<Change> check(FirewallPolicy policy) {
         List<Change> out = new ArrayList<>();
         if (!exclusive(policy)) return out;
-        for (NftTableId t : tables.nativeForeign()) {
+        for (NftTableId t : deletable()) {
             out.add(new Change(t.ipFamily(), "nft " + t.spec(), "", "foreign nftables table", ChangeKind.FOREIGN_CHAIN));
         }
         return out;
+    }
+
+    /**
+     * The native foreign tables exclusive mode sets aside: not those owned by another process, which nobody else may
+     * delete (the VEN's health says exclusive is impossible instead, {@link #issues}).
+     */
+    private List<NftTableId> deletable() {
+        return tables.nativeForeign().stream().filter(t -> !t.owned()).toList();
+    }
+
+    /**
+     * What native tables make impossible about the policy's coexistence state; Cordon's filter decision runs in
+     * iptables' filter chains, priority 0.
+     */
+    public List<CoexistenceIssue> issues(FirewallPolicy policy) {
+        if (!tables.available() || policy.enforcementMode() == dev.cordon.policy.model.EnforcementMode.IDLE) return List.of();
+        Coexistence c = policy.coexistence();
+        return CoexistenceLimits.of(c, 0, c == Coexistence.EXCLUSIVE ? tables.list() : List.of(),
+                c == Coexistence.EXCLUSIVE ? List.of() : tables.baseChains());
     }
 
     /** The native foreign tables' text, for the saved firewall. */
