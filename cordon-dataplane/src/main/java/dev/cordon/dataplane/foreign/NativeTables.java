@@ -45,10 +45,27 @@ public final class NativeTables {
             throw new DataplaneException("`" + r.commandLine() + "` failed in " + runner.where() + ": "
                     + r.stderr().strip() + ". Run as root.", r.commandLine(), r.stderr());
         }
-        return parseTables(r.stdout());
+        List<NftTableId> out = new ArrayList<>();
+        for (NftTableId t : parseTables(r.stdout())) {
+            // nft 1.0.6 prints a flagged table's "flags" in JSON as garbage: a table with any flags is asked in text
+            out.add(t.owned() && !t.cordon() ? new NftTableId(t.family(), t.name(), ownedText(t)) : t);
+        }
+        return out;
     }
 
-    /** The tables in {@code nft -j list tables} output ({"nftables":[{"table":{...}}]}); "" reads as none. */
+    /** True when {@code nft -t list table} shows the table's {@code flags} line with {@code owner}. */
+    private boolean ownedText(NftTableId t) {
+        CommandResult r = runner.run(List.of("nft", "-t", "list", "table", t.family(), t.name()), "", TIMEOUT);
+        if (!r.ok()) return false;
+        return r.stdout().lines().map(String::strip)
+                .anyMatch(l -> l.startsWith("flags ") && List.of(l.substring(6).split("[, ]+")).contains("owner"));
+    }
+
+    /**
+     * The tables in {@code nft -j list tables} output ({"nftables":[{"table":{...}}]}); "" reads as none. A table
+     * is read as owned when its flags say {@code owner}, or cannot be read (nft 1.0.6 prints flags wrongly; {@link
+     * #list} then asks the text listing).
+     */
     public static List<NftTableId> parseTables(String json) {
         List<NftTableId> out = new ArrayList<>();
         if (json.isBlank()) return out;
@@ -65,10 +82,12 @@ public final class NativeTables {
         return out;
     }
 
-    /** nft prints one flag as a string and several as a list. */
+    /** nft prints one flag as a string and several as a list; a value that is no flag at all counts as "maybe". */
     private static boolean owner(JsonNode flags) {
-        if (flags.isTextual()) return flags.asText().equals("owner");
-        for (JsonNode f : flags) if (f.asText().equals("owner")) return true;
+        if (flags.isMissingNode() || flags.isNull()) return false;
+        java.util.Set<String> known = java.util.Set.of("dormant", "owner", "persist");
+        if (flags.isTextual()) return flags.asText().equals("owner") || !known.contains(flags.asText());
+        for (JsonNode f : flags) if (f.asText().equals("owner") || !known.contains(f.asText())) return true;
         return false;
     }
 

@@ -105,6 +105,15 @@ abstract class ForeignNftKernelSuite {
         assertThat(other.reaches(server.address, 2222, "tcp")).isFalse();
         assertThat(other.reaches(server.address, 7000, "tcp")).as("Cordon's drop is final").isFalse();
         assertThat(dp.checkFull().changes()).as("a foreign table is not tampering in coexistence").isEmpty();
+        assertThat(dp.coexistenceIssues()).as("the distro chain at priority 0 runs after Cordon's").isEmpty();
+
+        // a foreign chain that runs before Cordon decides: primary holds only in part, and the health says so
+        server.runWithInput("table inet early {\n\tchain input {\n\t\ttype filter hook input priority -250; policy accept;\n"
+                + "\t}\n}\n", "nft", "-f", "-");
+        assertThat(dp.check().changes()).as("a foreign table is not tampering in coexistence").isEmpty();
+        assertThat(dp.coexistenceIssues()).as("found by the next check").extracting(CoexistenceIssue::type)
+                .containsExactly(CoexistenceLimits.PRIMARY);
+        assertThat(dp.coexistenceIssues().get(0).message()).contains("inet early", "priority -250", "connection tracking");
     }
 
     @Test
@@ -117,18 +126,6 @@ abstract class ForeignNftKernelSuite {
         assertThat(dp.coexistenceIssues()).as("never silently weaker: the health says both must allow")
                 .extracting(CoexistenceIssue::type).containsExactly(CoexistenceLimits.NOT_PRIMARY);
         assertThat(dp.coexistenceIssues().get(0).message()).contains("inet distro");
-    }
-
-    @Test
-    void primaryBesideAForeignChainThatRunsFirstSaysSo() {
-        Dataplane dp = apply(Coexistence.PRIMARY);
-        assertThat(dp.coexistenceIssues()).as("the distro chain at priority 0 runs after Cordon's").isEmpty();
-        server.runWithInput("table inet early {\n\tchain input {\n\t\ttype filter hook input priority -250; policy accept;\n"
-                + "\t}\n}\n", "nft", "-f", "-");
-        assertThat(dp.check().changes()).as("a foreign table is not tampering in coexistence").isEmpty();
-        assertThat(dp.coexistenceIssues()).as("found by the next check").extracting(CoexistenceIssue::type)
-                .containsExactly(CoexistenceLimits.PRIMARY);
-        assertThat(dp.coexistenceIssues().get(0).message()).contains("inet early", "priority -250", "connection tracking");
     }
 
     @Test
