@@ -67,11 +67,13 @@ public final class DataplaneBench {
         Options d = Options.defaults();
         int rules = d.rules();
         int peers = d.peers();
+        Backends.Choice backend = Backends.Choice.IPTABLES;
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (args[i].equals("--rules")) rules = Integer.parseInt(args[i + 1]);
             if (args[i].equals("--peers")) peers = Integer.parseInt(args[i + 1]);
+            if (args[i].equals("--backend")) backend = Backends.Choice.parse(args[i + 1]);
         }
-        run(new Options(rules, peers, d.repeats(), d.connectFor(), System.out));
+        run(new Options(rules, peers, d.repeats(), d.connectFor(), System.out), backend);
     }
 
     /** The benchmark policy: entry i allows tcp/(20000+i) from its own peer set; the client is in the last set. */

@@ -107,7 +107,7 @@ public final class IptablesDataplane implements Dataplane {
         }
         current = next;
         checks = 0;
-        issues = nativeTables.issues(policy);
+        issues = nativeTables.inspect(policy).issues();
         return next;
     }
 
@@ -133,13 +133,24 @@ public final class IptablesDataplane implements Dataplane {
     private TamperReport check(boolean full) {
         long t0 = System.nanoTime();
         if (current == null) return new TamperReport(List.of(), full, 0);
+        IptablesSnapshot applied = current;
+        // the other nft tables are looked at beside the tables, not after them (the detect-and-repair path)
+        java.util.concurrent.CompletableFuture<NativeTablesGuard.Inspection> others =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> nativeTables.inspect(applied.policy()));
         Kernel.Live live = kernel.read();
         List<Change> changes = new ArrayList<>(TamperDetector.compareTables(current, live.tables()));
         List<String> need = TamperDetector.setsNeedingMembers(current, live.sets(), full);
         Map<String, List<String>> members = need.isEmpty() ? Map.of() : kernel.members(need);
         changes.addAll(TamperDetector.compareSets(current, live.sets(), members));
-        changes.addAll(nativeTables.check(current.policy()));
-        issues = nativeTables.issues(current.policy());
+        NativeTablesGuard.Inspection seen;
+        try {
+            seen = others.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw e;
+        }
+        changes.addAll(seen.changes());
+        issues = seen.issues();
         return new TamperReport(changes, full, System.nanoTime() - t0);
     }
 

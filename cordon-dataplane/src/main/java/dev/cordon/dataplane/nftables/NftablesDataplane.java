@@ -14,6 +14,7 @@ import dev.cordon.dataplane.exec.CommandResult;
 import dev.cordon.dataplane.exec.CommandRunner;
 import dev.cordon.dataplane.foreign.CoexistenceLimits;
 import dev.cordon.dataplane.foreign.NativeTables;
+import dev.cordon.dataplane.foreign.NftBaseChain;
 import dev.cordon.dataplane.foreign.NftTableId;
 import dev.cordon.dataplane.nftables.apply.Nft;
 import dev.cordon.dataplane.nftables.apply.NftApplier;
@@ -32,6 +33,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The native nftables backend: renders a {@link FirewallPolicy} to Cordon's tables {@code ip cordon} and
@@ -151,7 +154,7 @@ public final class NftablesDataplane implements Dataplane {
         if (s == null || s.tables().isEmpty() || !native_.available()) return List.of();
         Coexistence c = s.policy().coexistence();
         List<NftTableId> all = tables != null ? tables : c == Coexistence.EXCLUSIVE ? native_.list() : List.of();
-        List<dev.cordon.dataplane.foreign.NftBaseChain> chains = c == Coexistence.EXCLUSIVE ? List.of() : native_.baseChains();
+        List<NftBaseChain> chains = c == Coexistence.EXCLUSIVE ? List.of() : native_.baseChains();
         return CoexistenceLimits.of(c, NftRenderer.FIRST_PRIORITY, all, chains);
     }
 
@@ -174,16 +177,34 @@ public final class NftablesDataplane implements Dataplane {
         long t0 = System.nanoTime();
         if (current == null) return new TamperReport(List.of(), full, 0);
         boolean listAll = full || elements(current) <= SMALL;
+        // the other tables (exclusive) or base chains (coexistence) are listed beside Cordon's own, not after them:
+        // a check after a change notification is on the detect-and-repair path
+        boolean exclusive = current.policy().coexistence() == Coexistence.EXCLUSIVE && !current.tables().isEmpty();
+        CompletableFuture<List<NftTableId>> others = exclusive ? CompletableFuture.supplyAsync(native_::list) : null;
+        CompletableFuture<List<NftBaseChain>> hooks = !exclusive && !current.tables().isEmpty() && native_.available()
+                ? CompletableFuture.supplyAsync(native_::baseChains) : null;
         Map<Family, Optional<LiveTable>> live = nft.readAll(!listAll);
         List<Change> changes = new ArrayList<>(NftTamperDetector.compare(current, live));
-        List<NftTableId> tables = null;
-        if (current.policy().coexistence() == Coexistence.EXCLUSIVE && !current.tables().isEmpty()) {
-            tables = native_.list();
+        if (others != null) {
+            List<NftTableId> tables = join(others);
             changes.addAll(NftTamperDetector.foreignTables(tables));
+            issues = CoexistenceLimits.of(Coexistence.EXCLUSIVE, NftRenderer.FIRST_PRIORITY, tables, List.of());
+        } else if (hooks != null) {
+            issues = CoexistenceLimits.of(current.policy().coexistence(), NftRenderer.FIRST_PRIORITY, List.of(), join(hooks));
+        } else {
+            issues = List.of();
         }
-        issues = limits(current, tables);
         if (current.passMark()) changes.addAll(applier.passMark().check());
         return new TamperReport(changes, listAll, System.nanoTime() - t0);
+    }
+
+    private static <T> T join(CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw e;
+        }
     }
 
     private static long elements(NftSnapshot s) {
