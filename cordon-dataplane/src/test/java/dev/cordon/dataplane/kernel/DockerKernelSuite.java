@@ -172,6 +172,13 @@ abstract class DockerKernelSuite {
         awaitPage();
         assertNoTampering("after dockerd restarted");
         assertKernelAgrees(engine, 8080);
+        assertThat(containerReachesOut()).as("after dockerd restarted, the container still reaches out").isTrue();
+        if (state == Coexistence.NOT_PRIMARY && backend() == Backends.Choice.NFTABLES) {
+            // Docker's FORWARD rules accept its containers' traffic before the pass mark rule, which stays last
+            List<String> forward = host.save().lines().filter(l -> l.startsWith("-A FORWARD ")).toList();
+            assertThat(forward.get(forward.size() - 1)).as("the pass mark rule is FORWARD's last after dockerd restarted\n%s",
+                    host.save()).contains("cordon-pass");
+        }
     }
 
     private Engine apply(Coexistence state) {
