@@ -27,6 +27,25 @@ public interface Dataplane {
     /** The backend's name, as {@link AppliedState#backend()} and {@link SavedFirewall#backend()} carry it. */
     String backend();
 
+    /**
+     * Watches the kernel's change notifications (nf_tables netlink events: native nftables and iptables-nft alike):
+     * {@code onChange} runs on the watch's own thread soon after a change this dataplane did not make to a table that
+     * may hold what Cordon owns (exclusive: any table), so the caller checks for tampering at once. Cordon's own
+     * writes are recognised by the writing process and ignored. Changes the kernel does not announce (ipset, legacy
+     * iptables) are found by the poll only. Returns {@link ChangeWatch#NONE} where nothing can be watched.
+     */
+    default ChangeWatch watch(Runnable onChange) {
+        return ChangeWatch.NONE;
+    }
+
+    /**
+     * What the other firewalls of this network stack make impossible about the applied coexistence state, as found by
+     * the last apply or check (SPEC §6: said in the VEN's health, never silently weaker); empty when nothing is.
+     */
+    default java.util.List<CoexistenceIssue> coexistenceIssues() {
+        return java.util.List.of();
+    }
+
     /** Checks that the backend's tools run where this dataplane works; throws with what to install otherwise. */
     void preflight();
 

@@ -40,7 +40,8 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule thePlanAndTheSharedPackagesKnowNoBackend = noClasses()
             .that().resideInAnyPackage("dev.cordon.dataplane", "dev.cordon.dataplane.plan..",
-                    "dev.cordon.dataplane.exec..", "dev.cordon.dataplane.conntrack..", "dev.cordon.dataplane.foreign..")
+                    "dev.cordon.dataplane.exec..", "dev.cordon.dataplane.conntrack..", "dev.cordon.dataplane.foreign..",
+                    "dev.cordon.dataplane.watch..")
             .should().dependOnClassesThat().resideInAnyPackage(BACKEND, NFT);
 
     @ArchTest

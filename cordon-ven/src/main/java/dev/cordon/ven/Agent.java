@@ -54,7 +54,8 @@ import org.slf4j.LoggerFactory;
  *       apply; a crash at any instant leaves either the previous or the new file.</li>
  *   <li>The long poll sends the hash of the last policy <em>received</em> (applied or refused), so a refused policy
  *       is not fetched and re-tried in a tight loop; a provision that changes it is fetched at once.</li>
- *   <li>Tampering is checked every {@code tamperInterval}; a change is repaired by re-applying the snapshot's
+ *   <li>Tampering is checked every {@code tamperInterval} and at once when the kernel announces someone else's
+ *       change to the firewall ({@link Enforcer#watch}); a change is repaired by re-applying the snapshot's
  *       policy and reported as one {@code agent.tampering} event naming each change and whether the repair held.</li>
  *   <li>Apply, repair and state writes are serialised by one lock, so the tamper watch never compares against a
  *       snapshot an apply is replacing.</li>
@@ -87,6 +88,8 @@ public final class Agent {
     private final Object lock = new Object();
     private final Deque<AgentEvent> outbox = new ArrayDeque<>();
     private final Semaphore wake = new Semaphore(0);
+    /** Released by the enforcer's change watch: someone changed the firewall, check now. */
+    private final Semaphore tamperKick = new Semaphore(0);
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private final List<Thread> daemons = new ArrayList<>();
     private volatile Identity identity;
@@ -180,6 +183,7 @@ public final class Agent {
         running = false;
         stopSignal.countDown();
         wake.release();
+        tamperKick.release();
         synchronized (lock) {
             Thread t = runner;
             if (t != null && t != Thread.currentThread()) t.interrupt();
@@ -249,15 +253,47 @@ public final class Agent {
         }
     }
 
+    /**
+     * Checks every {@code tamperInterval} (the safety poll) and at once when the kernel announces someone else's
+     * change ({@link Enforcer#watch}): the check, not the announcement, decides what is tampering.
+     */
     private void tamperLoop() {
-        while (running) {
-            try {
-                watchOnce();
-            } catch (RuntimeException e) {
-                log.warn("tamper check failed: {}", e.getMessage());
-            }
-            if (!pause(cfg.tamperInterval())) return;
+        AutoCloseable watch = null;
+        try {
+            watch = enforcer.watch(tamperKick::release);
+        } catch (RuntimeException e) {
+            log.warn("no change notifications ({}); tampering is found by the {} ms poll", e.getMessage(),
+                    cfg.tamperInterval().toMillis());
         }
+        try {
+            while (running) {
+                try {
+                    watchOnce();
+                } catch (RuntimeException e) {
+                    log.warn("tamper check failed: {}", e.getMessage());
+                }
+                if (!awaitTamperCheck(cfg.tamperInterval())) return;
+            }
+        } finally {
+            if (watch != null) {
+                try {
+                    watch.close();
+                } catch (Exception e) {
+                    log.debug("closing the change watch: {}", e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** Waits for the next tamper check: the poll interval, or a change notification (real time only). */
+    private boolean awaitTamperCheck(Duration d) {
+        if (sleeper != Sleeper.REAL) return pause(d);
+        try {
+            if (tamperKick.tryAcquire(d.toMillis(), TimeUnit.MILLISECONDS)) tamperKick.drainPermits();
+        } catch (InterruptedException e) {
+            return running;
+        }
+        return running;
     }
 
     private void reportLoop() {
@@ -467,7 +503,10 @@ public final class Agent {
     public List<TamperChange> watchOnce() {
         synchronized (lock) {
             if (stopping() || enforcer.current().isEmpty()) return List.of();
+            List<Health> coexistence = enforcer.coexistenceHealth();
             List<TamperChange> changes = enforcer.check();
+            // a foreign firewall that appeared (or went) changes what the PCE must be told at once
+            if (!enforcer.coexistenceHealth().equals(coexistence)) wake.release();
             if (changes.isEmpty()) return changes;
             ObjectNode info = JSON.objectNode();
             ArrayNode list = info.putArray("changes");
@@ -543,15 +582,23 @@ public final class Agent {
 
     /** The heartbeat the agent would send now. */
     public Heartbeat heartbeat() {
-        return new Heartbeat(lastGoodHash(), sync.wire(), health, enforcer.backend());
+        return new Heartbeat(lastGoodHash(), sync.wire(), health(), enforcer.backend());
     }
 
     public SyncState syncState() {
         return sync;
     }
 
+    /**
+     * The sync health, then what the other firewalls make impossible about the coexistence state in force (SPEC §6:
+     * the PCE shows it; the state is never silently weaker).
+     */
     public List<Health> health() {
-        return health;
+        List<Health> coexistence = enforcer.coexistenceHealth();
+        if (coexistence.isEmpty()) return health;
+        List<Health> all = new ArrayList<>(health);
+        all.addAll(coexistence);
+        return List.copyOf(all);
     }
 
     /** The policy in force (last applied successfully), if any. */

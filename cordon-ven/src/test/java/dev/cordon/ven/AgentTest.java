@@ -14,6 +14,7 @@ import dev.cordon.ven.enforce.TamperChange;
 import dev.cordon.ven.host.HostInfo;
 import dev.cordon.protocol.ActivationRequest.HostInterface;
 import dev.cordon.protocol.AgentEvent;
+import dev.cordon.protocol.Health;
 import dev.cordon.ven.pce.PceException;
 import dev.cordon.ven.state.StateDir;
 import java.nio.file.Files;
@@ -151,6 +152,26 @@ class AgentTest {
             assertThat(e.info().get("policy_hash").asText()).isEqualTo(p.hash());
         });
         assertThat(a.queuedEvents()).isZero();
+    }
+
+    @Test
+    void whatAForeignFirewallMakesImpossibleIsInTheHeartbeatsHealth() {
+        Agent a = activated();
+        FirewallPolicy p = policy(1);
+        pce.serve(p);
+        a.syncOnce();
+        Health impossible = new Health("coexistence_exclusive_impossible", "error",
+                "exclusive is impossible here: table inet owned is owned by another process");
+        enforcer.coexistence = List.of(impossible);
+        a.watchOnce();
+        a.reportOnce();
+        assertThat(pce.heartbeats).last().satisfies(hb -> {
+            assertThat(hb.syncState()).as("the policy is in force all the same").isEqualTo("applied");
+            assertThat(hb.health()).containsExactly(impossible);
+        });
+        enforcer.coexistence = List.of();
+        a.reportOnce();
+        assertThat(pce.heartbeats).last().satisfies(hb -> assertThat(hb.health()).isEmpty());
     }
 
     @Test

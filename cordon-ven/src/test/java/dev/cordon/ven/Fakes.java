@@ -59,6 +59,8 @@ final class Fakes {
         /** Digests the next repairs read back (default: the applied one, i.e. an untouched repair). */
         final Deque<String> repairDigests = new ArrayDeque<>();
         int repairs;
+        /** What the fake kernel's other firewalls make impossible (the dataplane's coexistence issues). */
+        List<dev.cordon.protocol.Health> coexistence = List.of();
         SavedFirewall saved = new SavedFirewall("iptables", "*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n", "");
 
         FakeEnforcer(Log log) {
@@ -84,6 +86,11 @@ final class Fakes {
         @Override
         public Optional<AppliedSnapshot> current() {
             return Optional.ofNullable(current);
+        }
+
+        @Override
+        public List<dev.cordon.protocol.Health> coexistenceHealth() {
+            return coexistence;
         }
 
         @Override

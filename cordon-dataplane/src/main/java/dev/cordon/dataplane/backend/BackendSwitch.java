@@ -1,6 +1,7 @@
 package dev.cordon.dataplane.backend;
 
 import dev.cordon.dataplane.AppliedState;
+import dev.cordon.dataplane.ChangeWatch;
 import dev.cordon.dataplane.Dataplane;
 import dev.cordon.dataplane.SavedFirewall;
 import dev.cordon.dataplane.TamperReport;
@@ -54,6 +55,16 @@ final class BackendSwitch implements Dataplane {
     public AppliedState apply(FirewallPolicy policy) {
         cleanOther();
         return chosen.apply(policy);
+    }
+
+    @Override
+    public ChangeWatch watch(Runnable onChange) {
+        return chosen.watch(onChange);
+    }
+
+    @Override
+    public java.util.List<dev.cordon.dataplane.CoexistenceIssue> coexistenceIssues() {
+        return chosen.coexistenceIssues();
     }
 
     @Override

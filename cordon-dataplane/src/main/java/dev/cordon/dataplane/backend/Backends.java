@@ -63,20 +63,13 @@ public final class Backends {
     }
 
     /**
-     * The backend {@code choice} means where {@code runner} works: AUTO probes for nftables (nothing is committed),
-     * except where Docker's rules are present: a Docker-published port is judged by the host's policy on the
-     * iptables backend only (docs/design/dataplane.md, "Docker and published ports"), so there AUTO keeps iptables.
+     * The backend {@code choice} means where {@code runner} works: AUTO probes for nftables (nothing is committed).
+     * Docker hosts too: both backends judge a Docker-published port by the host's policy (docs/design/dataplane.md,
+     * "Docker and published ports").
      */
     public static Choice resolve(CommandRunner runner, Choice choice) {
         if (choice != Choice.AUTO) return choice;
-        if (dockerPresent(runner)) return Choice.IPTABLES;
         return NftablesDataplane.supported(runner) ? Choice.NFTABLES : Choice.IPTABLES;
-    }
-
-    /** True when the nat table has Docker's {@code DOCKER} chain (dockerd with its iptables rules runs here). */
-    static boolean dockerPresent(CommandRunner runner) {
-        dev.cordon.dataplane.exec.CommandResult r = runner.run("iptables-save", "-t", "nat");
-        return r.ok() && r.stdout().lines().anyMatch(l -> l.startsWith(":DOCKER "));
     }
 
     /** The snapshot as JSON, its backend named first. */

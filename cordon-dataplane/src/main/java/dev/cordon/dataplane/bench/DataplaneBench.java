@@ -67,11 +67,13 @@ public final class DataplaneBench {
         Options d = Options.defaults();
         int rules = d.rules();
         int peers = d.peers();
+        Backends.Choice backend = Backends.Choice.IPTABLES;
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (args[i].equals("--rules")) rules = Integer.parseInt(args[i + 1]);
             if (args[i].equals("--peers")) peers = Integer.parseInt(args[i + 1]);
+            if (args[i].equals("--backend")) backend = Backends.Choice.parse(args[i + 1]);
         }
-        run(new Options(rules, peers, d.repeats(), d.connectFor(), System.out));
+        run(new Options(rules, peers, d.repeats(), d.connectFor(), System.out), backend);
     }
 
     /** The benchmark policy: entry i allows tcp/(20000+i) from its own peer set; the client is in the last set. */
@@ -179,6 +181,17 @@ public final class DataplaneBench {
             long full = System.nanoTime() - t;
             emit(o, "tamper_check", "\"ms\":" + ms(fast[fast.length / 2]) + ",\"p95_ms\":" + ms(fast[fast.length * 95 / 100])
                     + ",\"full_ms\":" + ms(full) + ",\"target_ms\":50");
+
+            // detect-and-repair: a flushed CORDON-INPUT, with the change watch (the VEN's way) and with the 1 s poll alone
+            List<String> tamper = backend == Backends.Choice.NFTABLES
+                    ? List.of("nft", "flush", "chain", "ip", "cordon", "CORDON-INPUT")
+                    : List.of("iptables", "-w", "-F", "CORDON-INPUT");
+            TamperRepair.Result evented = TamperRepair.measure(dp, server, tamper, 30, true, Duration.ofSeconds(1));
+            TamperRepair.Result polled = TamperRepair.measure(dp, server, tamper, 10, false, Duration.ofSeconds(1));
+            emit(o, "tamper_repair", evented.fields("") + "," + polled.fields("poll_") + ",\"events\":" + evented.live()
+                    + ",\"samples\":" + evented.ms().length + ",\"poll_samples\":" + polled.ms().length
+                    + ",\"poll_ms\":1000,\"ratio_p50\":" + String.format(Locale.ROOT, "%.3f", evented.p(50) / polled.p(50))
+                    + ",\"target_p50_ms\":100");
 
             load = LoadClient.prepare();
             procs.add(load.startServer(srv, port));

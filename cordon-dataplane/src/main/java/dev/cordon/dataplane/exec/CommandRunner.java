@@ -18,6 +18,15 @@ public interface CommandRunner {
         return run(List.of(argv), "", Duration.ofSeconds(30));
     }
 
+    /**
+     * This runner, telling {@code started} the process id of every command it starts from now on (a runner that
+     * starts no processes returns itself). How a dataplane recognises its own writes in the kernel's change
+     * notifications, which name the writing process.
+     */
+    default CommandRunner observed(java.util.function.LongConsumer started) {
+        return this;
+    }
+
     /** A short human description of where commands run (for error messages), e.g. "network namespace ns1". */
     default String where() {
         return "this host";

@@ -20,9 +20,28 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ProcessCommandRunner implements CommandRunner {
     private final Optional<String> netns;
+    private final java.util.function.LongConsumer started;
 
     private ProcessCommandRunner(Optional<String> netns) {
+        this(netns, pid -> {});
+    }
+
+    private ProcessCommandRunner(Optional<String> netns, java.util.function.LongConsumer started) {
         this.netns = netns;
+        this.started = started;
+    }
+
+    /**
+     * The same namespace; {@code started} learns each command's pid. {@code ip netns exec} enters the namespace and
+     * then execs the command in the same process, so the pid is the command's own.
+     */
+    @Override
+    public ProcessCommandRunner observed(java.util.function.LongConsumer started) {
+        java.util.function.LongConsumer before = this.started;
+        return new ProcessCommandRunner(netns, pid -> {
+            before.accept(pid);
+            started.accept(pid);
+        });
     }
 
     /** Commands run on this host's own network stack. */
@@ -71,6 +90,7 @@ public final class ProcessCommandRunner implements CommandRunner {
         Process p;
         try {
             p = new ProcessBuilder(full).start();
+            started.accept(p.pid());
         } catch (IOException e) {
             return new CommandResult(argv, -1, "", "cannot run " + argv.get(0) + ": " + e.getMessage()
                     + " (is it installed and on PATH?)");

@@ -45,17 +45,36 @@ public final class NativeTables {
             throw new DataplaneException("`" + r.commandLine() + "` failed in " + runner.where() + ": "
                     + r.stderr().strip() + ". Run as root.", r.commandLine(), r.stderr());
         }
-        return parseTables(r.stdout());
+        List<NftTableId> out = new ArrayList<>();
+        for (NftTableId t : parseTables(r.stdout())) {
+            // nft 1.0.6 prints a flagged table's "flags" in JSON as garbage: a table with any flags is asked in text
+            out.add(t.owned() && !t.cordon() ? new NftTableId(t.family(), t.name(), ownedText(t)) : t);
+        }
+        return out;
     }
 
-    /** The tables in {@code nft -j list tables} output ({"nftables":[{"table":{...}}]}); "" reads as none. */
+    /** True when {@code nft -t list table} shows the table's {@code flags} line with {@code owner}. */
+    private boolean ownedText(NftTableId t) {
+        CommandResult r = runner.run(List.of("nft", "-t", "list", "table", t.family(), t.name()), "", TIMEOUT);
+        if (!r.ok()) return false;
+        return r.stdout().lines().map(String::strip)
+                .anyMatch(l -> l.startsWith("flags ") && List.of(l.substring(6).split("[, ]+")).contains("owner"));
+    }
+
+    /**
+     * The tables in {@code nft -j list tables} output ({"nftables":[{"table":{...}}]}); "" reads as none. A table
+     * is read as owned when its flags say {@code owner}, or cannot be read (nft 1.0.6 prints flags wrongly; {@link
+     * #list} then asks the text listing).
+     */
     public static List<NftTableId> parseTables(String json) {
         List<NftTableId> out = new ArrayList<>();
         if (json.isBlank()) return out;
         try {
             for (JsonNode item : JSON.readTree(json).path("nftables")) {
                 JsonNode t = item.get("table");
-                if (t != null) out.add(new NftTableId(t.path("family").asText(), t.path("name").asText()));
+                if (t != null) {
+                    out.add(new NftTableId(t.path("family").asText(), t.path("name").asText(), owner(t.path("flags"))));
+                }
             }
         } catch (IOException e) {
             throw new DataplaneException("cannot read `nft -j list tables` output: " + e.getMessage());
@@ -63,9 +82,50 @@ public final class NativeTables {
         return out;
     }
 
-    /** Native foreign tables (neither Cordon's nor iptables-nft's). */
+    /** nft prints one flag as a string and several as a list; a value that is no flag at all counts as "maybe". */
+    private static boolean owner(JsonNode flags) {
+        if (flags.isMissingNode() || flags.isNull()) return false;
+        java.util.Set<String> known = java.util.Set.of("dormant", "owner", "persist");
+        if (flags.isTextual()) return flags.asText().equals("owner") || !known.contains(flags.asText());
+        for (JsonNode f : flags) if (f.asText().equals("owner") || !known.contains(f.asText())) return true;
+        return false;
+    }
+
+    /** Every base chain of every table; empty when {@code nft} is not installed. */
+    public List<NftBaseChain> baseChains() {
+        if (!available()) return List.of();
+        CommandResult r = runner.run(List.of("nft", "-j", "list", "chains"), "", TIMEOUT);
+        if (!r.ok()) {
+            throw new DataplaneException("`" + r.commandLine() + "` failed in " + runner.where() + ": "
+                    + r.stderr().strip() + ". Run as root.", r.commandLine(), r.stderr());
+        }
+        return parseBaseChains(r.stdout());
+    }
+
+    /** The base chains in {@code nft -j list chains} output; regular chains are left out. */
+    public static List<NftBaseChain> parseBaseChains(String json) {
+        List<NftBaseChain> out = new ArrayList<>();
+        if (json.isBlank()) return out;
+        try {
+            for (JsonNode item : JSON.readTree(json).path("nftables")) {
+                JsonNode c = item.get("chain");
+                if (c == null || !c.hasNonNull("hook")) continue;
+                out.add(new NftBaseChain(new NftTableId(c.path("family").asText(), c.path("table").asText()),
+                        c.path("name").asText(), c.path("type").asText(), c.path("hook").asText(), c.path("prio").asInt()));
+            }
+        } catch (IOException e) {
+            throw new DataplaneException("cannot read `nft -j list chains` output: " + e.getMessage());
+        }
+        return out;
+    }
+
+    /**
+     * Native foreign tables (neither Cordon's nor iptables-nft's) that Cordon may act on: set aside, save, put back.
+     * A table owned by another process is left out: only its owner may change or delete it, and it lives as long as
+     * its owner (CoexistenceLimits reports what it makes impossible).
+     */
     public List<NftTableId> nativeForeign() {
-        return list().stream().filter(NftTableId::nativeForeign).toList();
+        return list().stream().filter(t -> t.nativeForeign() && !t.owned()).toList();
     }
 
     /** The text of the tables, as {@code nft list table} prints them: what {@code nft -f} loads back. */

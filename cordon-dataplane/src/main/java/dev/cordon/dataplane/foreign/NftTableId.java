@@ -6,9 +6,15 @@ import java.util.Set;
 /**
  * One nftables table by family and name, as {@code nft list tables} prints it. Tells Cordon's own tables (named
  * {@value #CORDON}) from the ones iptables-nft (and ebtables/arptables-nft) manage under their fixed names, and both
- * from native tables other tools wrote (nftables.service, firewalld, an administrator).
+ * from native tables other tools wrote (nftables.service, firewalld, an administrator). {@code owned}: the table
+ * carries {@code flags owner}, so only the process that created it may change or delete it (firewalld's does).
  */
-public record NftTableId(String family, String name) {
+public record NftTableId(String family, String name, boolean owned) {
+    /** A table as commands name it (ownership unknown: not owned). */
+    public NftTableId(String family, String name) {
+        this(family, name, false);
+    }
+
     /** The name of Cordon's own tables, one per family ({@code ip cordon}, {@code ip6 cordon}). */
     public static final String CORDON = "cordon";
 

@@ -2,6 +2,7 @@ package dev.cordon.dataplane.iptables;
 
 import dev.cordon.dataplane.AppliedState;
 import dev.cordon.dataplane.Change;
+import dev.cordon.dataplane.ChangeWatch;
 import dev.cordon.dataplane.Dataplane;
 import dev.cordon.dataplane.DataplaneException;
 import dev.cordon.dataplane.Family;
@@ -17,6 +18,9 @@ import dev.cordon.dataplane.iptables.exclusive.NativeTablesGuard;
 import dev.cordon.dataplane.iptables.render.IptablesRenderer;
 import dev.cordon.dataplane.iptables.snapshot.IptablesSnapshot;
 import dev.cordon.dataplane.iptables.tamper.TamperDetector;
+import dev.cordon.dataplane.foreign.NftTableId;
+import dev.cordon.dataplane.watch.OwnWrites;
+import dev.cordon.dataplane.watch.Watches;
 import dev.cordon.policy.compile.FirewallPolicy;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,16 +37,38 @@ import java.util.Optional;
  * loop may share it.
  */
 public final class IptablesDataplane implements Dataplane {
+    private final CommandRunner runner;
+    private final OwnWrites own = new OwnWrites();
     private final Kernel kernel;
     private final Applier applier;
     private final NativeTablesGuard nativeTables;
-    private IptablesSnapshot current;
+    /** Volatile: the change watch's thread reads it, without the lock, to tell which tables matter. */
+    private volatile IptablesSnapshot current;
     private long checks;
+    private volatile List<dev.cordon.dataplane.CoexistenceIssue> issues = List.of();
 
     public IptablesDataplane(CommandRunner runner) {
-        this.kernel = new Kernel(runner);
+        this.runner = runner;
+        CommandRunner observed = runner.observed(own);
+        this.kernel = new Kernel(observed);
         this.applier = new Applier(kernel);
-        this.nativeTables = new NativeTablesGuard(runner);
+        this.nativeTables = new NativeTablesGuard(observed);
+    }
+
+    /**
+     * nf_tables notifications (iptables-nft writes through nf_tables) of a change to iptables' tables, and also to
+     * any native table when exclusive. Legacy iptables and ipset announce nothing: the poll finds those changes.
+     */
+    @Override
+    public ChangeWatch watch(Runnable onChange) {
+        return Watches.start(runner, own, this::concerns, onChange);
+    }
+
+    private boolean concerns(NftTableId t) {
+        IptablesSnapshot s = current;
+        if (s == null) return false;
+        if (s.policy().coexistence() == dev.cordon.policy.compile.Coexistence.EXCLUSIVE) return true;
+        return t.iptablesNft() && (t.family().equals("ip") || t.family().equals("ip6"));
     }
 
     @Override
@@ -81,7 +107,13 @@ public final class IptablesDataplane implements Dataplane {
         }
         current = next;
         checks = 0;
+        issues = nativeTables.inspect(policy).issues();
         return next;
+    }
+
+    @Override
+    public List<dev.cordon.dataplane.CoexistenceIssue> coexistenceIssues() {
+        return issues;
     }
 
     /**
@@ -101,12 +133,24 @@ public final class IptablesDataplane implements Dataplane {
     private TamperReport check(boolean full) {
         long t0 = System.nanoTime();
         if (current == null) return new TamperReport(List.of(), full, 0);
+        IptablesSnapshot applied = current;
+        // the other nft tables are looked at beside the tables, not after them (the detect-and-repair path)
+        java.util.concurrent.CompletableFuture<NativeTablesGuard.Inspection> others =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> nativeTables.inspect(applied.policy()));
         Kernel.Live live = kernel.read();
         List<Change> changes = new ArrayList<>(TamperDetector.compareTables(current, live.tables()));
         List<String> need = TamperDetector.setsNeedingMembers(current, live.sets(), full);
         Map<String, List<String>> members = need.isEmpty() ? Map.of() : kernel.members(need);
         changes.addAll(TamperDetector.compareSets(current, live.sets(), members));
-        changes.addAll(nativeTables.check(current.policy()));
+        NativeTablesGuard.Inspection seen;
+        try {
+            seen = others.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw e;
+        }
+        changes.addAll(seen.changes());
+        issues = seen.issues();
         return new TamperReport(changes, full, System.nanoTime() - t0);
     }
 
@@ -121,6 +165,7 @@ public final class IptablesDataplane implements Dataplane {
     public synchronized void remove() {
         applier.remove();
         current = null;
+        issues = List.of();
     }
 
     @Override

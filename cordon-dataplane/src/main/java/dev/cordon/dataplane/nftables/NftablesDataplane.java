@@ -2,6 +2,8 @@ package dev.cordon.dataplane.nftables;
 
 import dev.cordon.dataplane.AppliedState;
 import dev.cordon.dataplane.Change;
+import dev.cordon.dataplane.ChangeWatch;
+import dev.cordon.dataplane.CoexistenceIssue;
 import dev.cordon.dataplane.Dataplane;
 import dev.cordon.dataplane.DataplaneException;
 import dev.cordon.dataplane.Family;
@@ -10,7 +12,9 @@ import dev.cordon.dataplane.TamperReport;
 import dev.cordon.dataplane.conntrack.ConntrackFlusher;
 import dev.cordon.dataplane.exec.CommandResult;
 import dev.cordon.dataplane.exec.CommandRunner;
+import dev.cordon.dataplane.foreign.CoexistenceLimits;
 import dev.cordon.dataplane.foreign.NativeTables;
+import dev.cordon.dataplane.foreign.NftBaseChain;
 import dev.cordon.dataplane.foreign.NftTableId;
 import dev.cordon.dataplane.nftables.apply.Nft;
 import dev.cordon.dataplane.nftables.apply.NftApplier;
@@ -20,6 +24,8 @@ import dev.cordon.dataplane.nftables.render.NftDesired;
 import dev.cordon.dataplane.nftables.render.NftRenderer;
 import dev.cordon.dataplane.nftables.snapshot.NftSnapshot;
 import dev.cordon.dataplane.nftables.tamper.NftTamperDetector;
+import dev.cordon.dataplane.watch.OwnWrites;
+import dev.cordon.dataplane.watch.Watches;
 import dev.cordon.policy.compile.Coexistence;
 import dev.cordon.policy.compile.FirewallPolicy;
 import java.time.Duration;
@@ -27,6 +33,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The native nftables backend: renders a {@link FirewallPolicy} to Cordon's tables {@code ip cordon} and
@@ -52,15 +60,20 @@ public final class NftablesDataplane implements Dataplane {
     /** Sets with at most this many elements in all are listed in full on every check (cheap at that size). */
     static final int SMALL = 2000;
 
+    private final CommandRunner runner;
+    private final OwnWrites own = new OwnWrites();
     private final Nft nft;
     private final NftApplier applier;
     private final NativeTables native_;
-    private NftSnapshot current;
+    /** Volatile: the change watch's thread reads it, without the lock, to tell which tables matter. */
+    private volatile NftSnapshot current;
     private NftDesired desired;
     private long checks;
+    private volatile List<CoexistenceIssue> issues = List.of();
 
     public NftablesDataplane(CommandRunner runner) {
-        this.nft = new Nft(runner);
+        this.runner = runner;
+        this.nft = new Nft(runner.observed(own));
         this.applier = new NftApplier(nft);
         this.native_ = applier.tables();
     }
@@ -97,6 +110,23 @@ public final class NftablesDataplane implements Dataplane {
         }
     }
 
+    /**
+     * nf_tables notifications of a change to Cordon's tables, and also to any table when exclusive, or to iptables'
+     * filter table (the pass mark rules) when not primary. The commands of this dataplane are its own writes.
+     */
+    @Override
+    public ChangeWatch watch(Runnable onChange) {
+        return Watches.start(runner, own, this::concerns, onChange);
+    }
+
+    private boolean concerns(NftTableId t) {
+        NftSnapshot s = current;
+        if (t.cordon()) return true;
+        if (s == null) return false;
+        if (s.policy().coexistence() == Coexistence.EXCLUSIVE) return true;
+        return s.passMark() && t.iptablesNft() && t.name().equals("filter");
+    }
+
     /** The exact batch {@code cordon policy compile --format nftables} prints. Pure. */
     public static String render(FirewallPolicy policy) {
         return NftRenderer.render(policy).text();
@@ -110,7 +140,22 @@ public final class NftablesDataplane implements Dataplane {
         current = snap;
         desired = next;
         checks = 0;
+        issues = limits(snap, null);
         return snap;
+    }
+
+    @Override
+    public List<CoexistenceIssue> coexistenceIssues() {
+        return issues;
+    }
+
+    /** The coexistence issues of the applied state, from the tables listed (or listed now when null). */
+    private List<CoexistenceIssue> limits(NftSnapshot s, List<NftTableId> tables) {
+        if (s == null || s.tables().isEmpty() || !native_.available()) return List.of();
+        Coexistence c = s.policy().coexistence();
+        List<NftTableId> all = tables != null ? tables : c == Coexistence.EXCLUSIVE ? native_.list() : List.of();
+        List<NftBaseChain> chains = c == Coexistence.EXCLUSIVE ? List.of() : native_.baseChains();
+        return CoexistenceLimits.of(c, NftRenderer.FIRST_PRIORITY, all, chains);
     }
 
     /** Which batch the last apply sent ("incremental", "full", "full after incremental failed"). */
@@ -132,13 +177,34 @@ public final class NftablesDataplane implements Dataplane {
         long t0 = System.nanoTime();
         if (current == null) return new TamperReport(List.of(), full, 0);
         boolean listAll = full || elements(current) <= SMALL;
+        // the other tables (exclusive) or base chains (coexistence) are listed beside Cordon's own, not after them:
+        // a check after a change notification is on the detect-and-repair path
+        boolean exclusive = current.policy().coexistence() == Coexistence.EXCLUSIVE && !current.tables().isEmpty();
+        CompletableFuture<List<NftTableId>> others = exclusive ? CompletableFuture.supplyAsync(native_::list) : null;
+        CompletableFuture<List<NftBaseChain>> hooks = !exclusive && !current.tables().isEmpty() && native_.available()
+                ? CompletableFuture.supplyAsync(native_::baseChains) : null;
         Map<Family, Optional<LiveTable>> live = nft.readAll(!listAll);
         List<Change> changes = new ArrayList<>(NftTamperDetector.compare(current, live));
-        if (current.policy().coexistence() == Coexistence.EXCLUSIVE && !current.tables().isEmpty()) {
-            changes.addAll(NftTamperDetector.foreignTables(native_.list()));
+        if (others != null) {
+            List<NftTableId> tables = join(others);
+            changes.addAll(NftTamperDetector.foreignTables(tables));
+            issues = CoexistenceLimits.of(Coexistence.EXCLUSIVE, NftRenderer.FIRST_PRIORITY, tables, List.of());
+        } else if (hooks != null) {
+            issues = CoexistenceLimits.of(current.policy().coexistence(), NftRenderer.FIRST_PRIORITY, List.of(), join(hooks));
+        } else {
+            issues = List.of();
         }
         if (current.passMark()) changes.addAll(applier.passMark().check());
         return new TamperReport(changes, listAll, System.nanoTime() - t0);
+    }
+
+    private static <T> T join(CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw e;
+        }
     }
 
     private static long elements(NftSnapshot s) {
@@ -167,6 +233,7 @@ public final class NftablesDataplane implements Dataplane {
         applier.remove();
         current = null;
         desired = null;
+        issues = List.of();
     }
 
     @Override
@@ -188,7 +255,7 @@ public final class NftablesDataplane implements Dataplane {
     /** iptables-nft's tables (with the iptables tools, when installed) and every native table but Cordon's. */
     @Override
     public SavedFirewall saveFirewall() {
-        List<NftTableId> others = native_.list().stream().filter(NftTableId::nativeForeign).toList();
+        List<NftTableId> others = native_.nativeForeign();
         return new SavedFirewall(backend(), iptablesSave(Family.V4), iptablesSave(Family.V6), native_.save(others));
     }
 

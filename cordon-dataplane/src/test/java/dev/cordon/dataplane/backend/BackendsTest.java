@@ -44,17 +44,16 @@ class BackendsTest {
     }
 
     @Test
-    void autoKeepsIptablesWhereDockersRulesArePresent() {
+    void autoPicksNftablesOnDockerHostsTooSinceBothBackendsJudgePublishedPorts() {
         FakeCommandRunner docker = new FakeCommandRunner()
                 .answer(java.util.List.of("nft", "-v"), 0, "nftables v1.0.6 (Lester Gooch #5)\n", "")
                 .answer(java.util.List.of("iptables-save", "-t", "nat"), 0,
                         "*nat\n:PREROUTING ACCEPT [0:0]\n:DOCKER - [0:0]\n-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER\nCOMMIT\n", "");
-        assertThat(Backends.resolve(docker, Backends.Choice.AUTO)).isEqualTo(Backends.Choice.IPTABLES);
-        assertThat(Backends.resolve(docker, Backends.Choice.NFTABLES)).as("an explicit choice is kept").isEqualTo(Backends.Choice.NFTABLES);
-        FakeCommandRunner noDocker = new FakeCommandRunner()
-                .answer(java.util.List.of("nft", "-v"), 0, "nftables v1.0.6 (Lester Gooch #5)\n", "")
-                .answer(java.util.List.of("iptables-save", "-t", "nat"), 0, "*nat\n:PREROUTING ACCEPT [0:0]\n:DOCKER-LIKE - [0:0]\nCOMMIT\n", "");
-        assertThat(Backends.resolve(noDocker, Backends.Choice.AUTO)).isEqualTo(Backends.Choice.NFTABLES);
+        assertThat(Backends.resolve(docker, Backends.Choice.AUTO)).isEqualTo(Backends.Choice.NFTABLES);
+        assertThat(Backends.resolve(docker, Backends.Choice.IPTABLES)).as("an explicit choice is kept").isEqualTo(Backends.Choice.IPTABLES);
+        FakeCommandRunner noNft = new FakeCommandRunner()
+                .answer(java.util.List.of("nft", "-v"), 1, "", "nft: not found");
+        assertThat(Backends.resolve(noNft, Backends.Choice.AUTO)).isEqualTo(Backends.Choice.IPTABLES);
     }
 
     @Test

@@ -42,7 +42,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * cannot publish a port), and Docker writing them again at a daemon restart is tampering, reported and undone.
  *
  * <p>One dockerd per class (it takes seconds to start); the exclusive case runs last because it removes Docker's
- * rules, which only a daemon restart brings back. Run once per backend ({@link DockerIptablesKernelTest}).
+ * rules, which only a daemon restart brings back. Run once per backend ({@link DockerIptablesKernelTest},
+ * {@link DockerNftablesKernelTest}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -89,9 +90,9 @@ abstract class DockerKernelSuite {
             awaitPage();
             assertThat(get(admin, 8080)).as("before Cordon, a peer gets the container's page").contains(PAGE);
             assertThat(other.reaches(HOST, 8080, "tcp")).as("before Cordon, every peer reaches the published port").isTrue();
-            assertThat(dev.cordon.dataplane.backend.Backends.resolve(host.runner(), dev.cordon.dataplane.backend.Backends.Choice.AUTO))
-                    .as("--dataplane auto keeps iptables on a Docker host (published ports are judged there)")
-                    .isEqualTo(dev.cordon.dataplane.backend.Backends.Choice.IPTABLES);
+            assertThat(Backends.resolve(host.runner(), Backends.Choice.AUTO))
+                    .as("--dataplane auto picks nftables on a Docker host too (both backends judge published ports)")
+                    .isEqualTo(Backends.Choice.NFTABLES);
             base = document();
         } catch (RuntimeException | Error e) {
             stopDocker();
@@ -171,6 +172,13 @@ abstract class DockerKernelSuite {
         awaitPage();
         assertNoTampering("after dockerd restarted");
         assertKernelAgrees(engine, 8080);
+        assertThat(containerReachesOut()).as("after dockerd restarted, the container still reaches out").isTrue();
+        if (state == Coexistence.NOT_PRIMARY && backend() == Backends.Choice.NFTABLES) {
+            // Docker's FORWARD rules accept its containers' traffic before the pass mark rule, which stays last
+            List<String> forward = host.save().lines().filter(l -> l.startsWith("-A FORWARD ")).toList();
+            assertThat(forward.get(forward.size() - 1)).as("the pass mark rule is FORWARD's last after dockerd restarted\n%s",
+                    host.save()).contains("cordon-pass");
+        }
     }
 
     private Engine apply(Coexistence state) {

@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cordon.dataplane.Change;
 import dev.cordon.dataplane.ChangeKind;
+import dev.cordon.dataplane.CoexistenceIssue;
 import dev.cordon.dataplane.Dataplane;
 import dev.cordon.dataplane.Policies;
 import dev.cordon.dataplane.SavedFirewall;
 import dev.cordon.dataplane.TamperReport;
 import dev.cordon.dataplane.backend.Backends;
+import dev.cordon.dataplane.foreign.CoexistenceLimits;
+import dev.cordon.dataplane.harness.OwnedTable;
 import dev.cordon.policy.compile.Coexistence;
 import dev.cordon.policy.model.EnforcementMode;
 import java.util.Set;
@@ -102,6 +105,15 @@ abstract class ForeignNftKernelSuite {
         assertThat(other.reaches(server.address, 2222, "tcp")).isFalse();
         assertThat(other.reaches(server.address, 7000, "tcp")).as("Cordon's drop is final").isFalse();
         assertThat(dp.checkFull().changes()).as("a foreign table is not tampering in coexistence").isEmpty();
+        assertThat(dp.coexistenceIssues()).as("the distro chain at priority 0 runs after Cordon's").isEmpty();
+
+        // a foreign chain that runs before Cordon decides: primary holds only in part, and the health says so
+        server.runWithInput("table inet early {\n\tchain input {\n\t\ttype filter hook input priority -250; policy accept;\n"
+                + "\t}\n}\n", "nft", "-f", "-");
+        assertThat(dp.check().changes()).as("a foreign table is not tampering in coexistence").isEmpty();
+        assertThat(dp.coexistenceIssues()).as("found by the next check").extracting(CoexistenceIssue::type)
+                .containsExactly(CoexistenceLimits.PRIMARY);
+        assertThat(dp.coexistenceIssues().get(0).message()).contains("inet early", "priority -250", "connection tracking");
     }
 
     @Test
@@ -111,5 +123,24 @@ abstract class ForeignNftKernelSuite {
         assertThat(allowed.reaches(server.address, 2222, "tcp")).isFalse();
         assertThat(other.reaches(server.address, 7000, "tcp")).as("nobody accepted it before Cordon: Cordon decides").isFalse();
         assertThat(dp.checkFull().changes()).isEmpty();
+        assertThat(dp.coexistenceIssues()).as("never silently weaker: the health says both must allow")
+                .extracting(CoexistenceIssue::type).containsExactly(CoexistenceLimits.NOT_PRIMARY);
+        assertThat(dp.coexistenceIssues().get(0).message()).contains("inet distro");
+    }
+
+    @Test
+    void exclusiveSaysSoWhenATableItMayNotTouchStaysAndStillEnforces() {
+        try (OwnedTable owned = OwnedTable.create(server.ns, "owned")) {
+            assertThat(tables()).contains("inet owned");
+            Dataplane dp = apply(Coexistence.EXCLUSIVE);
+            assertThat(tables()).as("the distro table is set aside, the owned one cannot be").contains("inet owned")
+                    .doesNotContain("distro");
+            assertThat(dp.coexistenceIssues()).extracting(CoexistenceIssue::type).containsExactly(CoexistenceLimits.EXCLUSIVE);
+            assertThat(dp.coexistenceIssues().get(0).severity()).isEqualTo("error");
+            assertThat(dp.coexistenceIssues().get(0).message()).contains("inet owned");
+            assertThat(dp.checkFull().changes()).as("not tampering: no repair could remove it").isEmpty();
+            assertThat(allowed.reaches(server.address, 2222, "tcp")).as("Cordon's policy is in force").isTrue();
+            assertThat(other.reaches(server.address, 2222, "tcp")).isFalse();
+        }
     }
 }

@@ -240,6 +240,13 @@ class VenProtocolTest {
         JsonNode status = api.get(a.body().get("workload").get("href").asText()).body().get("agent").get("status");
         assertThat(status.get("security_policy_sync_state").asText()).isEqualTo("applied");
         assertThat(status.get("last_heartbeat_on").asText()).isNotBlank();
+        assertThat(status.get("agent_health").get(0).get("type").asText()).as("the PCE shows the VEN's health").isEqualTo("iptables");
+        // what a foreign firewall makes impossible (SPEC §6) is health like any other, shown as sent
+        ven.post("/ven/heartbeat", Map.of("applied_hash", "abc", "sync_state", "applied", "health", List.of(Map.of(
+                "type", "coexistence_exclusive_impossible", "severity", "error", "message", "table inet owned stays"))));
+        JsonNode shown = api.get(a.body().get("workload").get("href").asText()).body().get("agent").get("status").get("agent_health");
+        assertThat(shown.get(0).get("type").asText()).isEqualTo("coexistence_exclusive_impossible");
+        assertThat(shown.get(0).get("severity").asText()).isEqualTo("error");
         assertThat(ven.post("/ven/heartbeat", Map.of("sync_state", "dancing")).token()).isEqualTo("invalid_sync_state");
         assertThat(ven.post("/ven/heartbeat", Map.of("sync_state", "applied", "health", "x")).token()).isEqualTo("invalid_health");
         assertThat(ven.post("/ven/events", List.of(Map.of("event_type", "agent.tampering", "info", "x"))).token())

@@ -50,6 +50,17 @@ public final class DataplaneEnforcer implements Enforcer {
         return dataplane.check().changes().stream().map(DataplaneEnforcer::change).toList();
     }
 
+    @Override
+    public List<dev.cordon.protocol.Health> coexistenceHealth() {
+        return dataplane.coexistenceIssues().stream()
+                .map(i -> new dev.cordon.protocol.Health(i.type(), i.severity(), i.message())).toList();
+    }
+
+    @Override
+    public AutoCloseable watch(Runnable onChange) {
+        return dataplane.watch(onChange);
+    }
+
     /**
      * Re-applies the snapshot's policy. The dataplane reads the tables back after the last table is written, so a
      * change someone makes between that write and the read-back would become part of the new snapshot and never be

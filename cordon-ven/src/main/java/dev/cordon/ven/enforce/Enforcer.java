@@ -27,6 +27,23 @@ public interface Enforcer {
     /** Differences between the live kernel and the last snapshot (empty: untouched, or nothing applied). */
     List<TamperChange> check();
 
+    /**
+     * Calls {@code onChange} soon after someone else changes the firewall where Cordon's state lives (the kernel's
+     * change notifications), until the returned watch is closed; a no-op watch where none can be had (the tamper
+     * poll alone then finds changes).
+     */
+    default AutoCloseable watch(Runnable onChange) {
+        return () -> {};
+    }
+
+    /**
+     * Health entries for what the other firewalls make impossible about the applied coexistence state (SPEC §6),
+     * as the last apply or check found it; empty when nothing is.
+     */
+    default List<dev.cordon.protocol.Health> coexistenceHealth() {
+        return List.of();
+    }
+
     /** Restores the last applied state; throws {@link dev.cordon.dataplane.DataplaneException} when the kernel refuses. */
     AppliedSnapshot repair();
 

@@ -5,6 +5,8 @@ import dev.cordon.dataplane.ChangeKind;
 import dev.cordon.dataplane.DataplaneException;
 import dev.cordon.dataplane.exec.CommandResult;
 import dev.cordon.dataplane.exec.CommandRunner;
+import dev.cordon.dataplane.CoexistenceIssue;
+import dev.cordon.dataplane.foreign.CoexistenceLimits;
 import dev.cordon.dataplane.foreign.NativeTables;
 import dev.cordon.dataplane.foreign.NftTableId;
 import dev.cordon.policy.compile.Coexistence;
@@ -34,7 +36,7 @@ public final class NativeTablesGuard {
     /** After an apply: exclusive deletes the native foreign tables. */
     public void enforce(FirewallPolicy policy) {
         if (!exclusive(policy)) return;
-        List<NftTableId> foreign = tables.nativeForeign();
+        List<NftTableId> foreign = deletable();
         if (foreign.isEmpty()) return;
         String script = NativeTables.deletions(foreign);
         CommandResult r = tables.batch(script);
@@ -46,14 +48,36 @@ public final class NativeTablesGuard {
         }
     }
 
-    /** Exclusive: each native foreign table is a change. */
-    public List<Change> check(FirewallPolicy policy) {
+    /** What one look at the other tables found: changes (exclusive: each native foreign table) and issues. */
+    public record Inspection(List<Change> changes, List<CoexistenceIssue> issues) {}
+
+    /**
+     * Exclusive: each native foreign table Cordon may delete is a change, one owned by another process an issue;
+     * coexistence: the issues of the other tables' base chains. One {@code nft} listing either way.
+     */
+    public Inspection inspect(FirewallPolicy policy) {
+        if (!tables.available() || policy.enforcementMode() == dev.cordon.policy.model.EnforcementMode.IDLE) {
+            return new Inspection(List.of(), List.of());
+        }
+        Coexistence c = policy.coexistence();
+        if (c != Coexistence.EXCLUSIVE) {
+            return new Inspection(List.of(), CoexistenceLimits.of(c, 0, List.of(), tables.baseChains()));
+        }
+        List<NftTableId> all = tables.list();
         List<Change> out = new ArrayList<>();
-        if (!exclusive(policy)) return out;
-        for (NftTableId t : tables.nativeForeign()) {
+        for (NftTableId t : all) {
+            if (!t.nativeForeign() || t.owned()) continue;
             out.add(new Change(t.ipFamily(), "nft " + t.spec(), "", "foreign nftables table", ChangeKind.FOREIGN_CHAIN));
         }
-        return out;
+        return new Inspection(out, CoexistenceLimits.of(c, 0, all, List.of()));
+    }
+
+    /**
+     * The native foreign tables exclusive mode sets aside: not those owned by another process, which nobody else may
+     * delete (the VEN's health says exclusive is impossible instead, {@link #inspect}).
+     */
+    private List<NftTableId> deletable() {
+        return tables.nativeForeign().stream().filter(t -> !t.owned()).toList();
     }
 
     /** The native foreign tables' text, for the saved firewall. */

@@ -73,7 +73,7 @@ public final class NftApplier {
             passMarkSet = true;
         }
         String extra = desired.coexistence() == Coexistence.EXCLUSIVE
-                ? NativeTables.deletions(tables.list().stream().filter(t -> !t.cordon()).toList()) : "";
+                ? NativeTables.deletions(foreign(tables.list())) : "";
         CommandResult r = null;
         if (NftScript.canIncrement(previous, desired)) {
             String inc = NftScript.incremental(previous, desired, extra);
@@ -134,8 +134,11 @@ public final class NftApplier {
         return new ApplyException(what + " in " + nft.runner().where(), r.commandLine(), r.stderr(), line, input);
     }
 
-    /** The tables every exclusive apply deletes: all but Cordon's. */
+    /**
+     * The tables every exclusive apply deletes: all but Cordon's and those owned by another process, which the kernel
+     * lets nobody else delete (the batch would fail whole; {@code CoexistenceLimits} reports them instead).
+     */
     public static List<NftTableId> foreign(List<NftTableId> live) {
-        return live.stream().filter(t -> !t.cordon()).toList();
+        return live.stream().filter(t -> !t.cordon() && !t.owned()).toList();
     }
 }

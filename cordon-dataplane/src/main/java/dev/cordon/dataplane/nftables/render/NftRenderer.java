@@ -113,6 +113,7 @@ public final class NftRenderer {
                     bases.add(new NftChain(t.stage().wire() + "-" + hook, hook, prio, rules));
                 }
             }
+            chains.addAll(NftPublishedPorts.chains(r, plan, f));
             chains.addAll(bases);
             tables.add(new NftTable(f, sets, chains));
         }

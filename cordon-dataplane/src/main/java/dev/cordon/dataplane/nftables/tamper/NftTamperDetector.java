@@ -43,11 +43,14 @@ public final class NftTamperDetector {
         return out;
     }
 
-    /** Exclusive: every table that is not Cordon's is a foreign firewall on the path. */
+    /**
+     * Exclusive: every table that is not Cordon's is a foreign firewall on the path, except one owned by another
+     * process (no repair can delete it; the VEN's health says exclusive is impossible instead).
+     */
     public static List<Change> foreignTables(List<NftTableId> live) {
         List<Change> out = new ArrayList<>();
         for (NftTableId t : live) {
-            if (!t.cordon()) out.add(new Change(t.ipFamily(), "nft " + t.spec(), "", "foreign table", ChangeKind.FOREIGN_CHAIN));
+            if (!t.cordon() && !t.owned()) out.add(new Change(t.ipFamily(), "nft " + t.spec(), "", "foreign table", ChangeKind.FOREIGN_CHAIN));
         }
         return out;
     }
