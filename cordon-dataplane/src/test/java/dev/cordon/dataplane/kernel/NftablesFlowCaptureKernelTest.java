@@ -18,8 +18,8 @@ class NftablesFlowCaptureKernelTest extends FlowCaptureKernelSuite {
                 "    ct state new ct mark & 0x30000000 == 0 ct mark set ct mark & 0xc000ffff | " + String.format("0x%08x", TAG),
                 "  }",
                 "}",
-                dnat ? "table ip capture-nat { chain prerouting { type nat hook prerouting priority -100; policy accept;"
-                        + " tcp dport 8080 dnat to 10.78.0.9:80; } }" : "",
+                dnat ? "table ip capture-nat {\n  chain prerouting {\n    type nat hook prerouting priority -100; policy accept;\n"
+                        + "    tcp dport 8080 dnat to 10.78.0.9:80\n  }\n}" : "",
                 "");
         h.runWithInput(script, "nft", "-f", "-");
     }
