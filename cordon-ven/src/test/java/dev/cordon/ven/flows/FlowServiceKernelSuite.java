@@ -60,9 +60,12 @@ abstract class FlowServiceKernelSuite {
             Lab.Host client = lab.host("10.79.0.1");
             Lab.Host ven = lab.host("10.79.0.2");
             ven.listen(Set.of("tcp:80", "tcp:81", "tcp:8080", "udp:53"));
+            // the host's own firewall, there before Cordon: it tracks connections (a namespace runs conntrack only
+            // once a rule needs it) and accepts udp/53 itself
+            ven.iptables(List.of("-A", "INPUT", "-m", "conntrack", "--ctstate", "INVALID", "-j", "DROP"));
+            ven.iptables(List.of("-A", "INPUT", "-p", "udp", "--dport", "53", "-j", "ACCEPT"));
             // before Cordon: a connection the VEN finds at start (TIME_WAIT keeps it in conntrack for 120 s)
             assertThat(client.reaches("10.79.0.2", 8080, "tcp")).isTrue();
-            ven.iptables(List.of("-A", "INPUT", "-p", "udp", "--dport", "53", "-j", "ACCEPT"));
             FirewallPolicy policy = policy(EnforcementMode.FULL, Coexistence.NOT_PRIMARY, "10.79.0.1/32", List.of(
                     allow(6, 80, null, R2), // a class-set member: the VEN names the rule from the policy
                     allow(6, 8000, 8100, R1))); // a range too wide for the class set: a rule of its own, its index
