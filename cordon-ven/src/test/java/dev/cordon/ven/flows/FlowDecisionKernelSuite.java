@@ -44,7 +44,7 @@ import org.junit.jupiter.api.Test;
  * failure, {@code -Dcordon.diff.seed=N} replays.
  */
 abstract class FlowDecisionKernelSuite {
-    private static final int FLOWS_PER_DOCUMENT = 26;
+    private static final int FLOWS_PER_DOCUMENT = 20;
     private static final int DOCUMENTS = 3;
     private static final EnforcementMode[] MODES = {EnforcementMode.FULL, EnforcementMode.VISIBILITY_ONLY,
             EnforcementMode.SELECTIVE};
