@@ -25,8 +25,10 @@ import org.junit.jupiter.api.Test;
  * failure; set {@code -Dcordon.diff.seed=N} to replay a run.
  *
  * <p>Backend-neutral: {@link IptablesDifferentialKernelTest} runs it on iptables; every backend gets such a subclass.
+ * Its random documents and flows also feed cordon-ven's {@code FlowDecisionKernelSuite}, which holds the decision and
+ * rule that flow capture reports against the engine's, end by end.
  */
-abstract class DifferentialKernelSuite {
+public abstract class DifferentialKernelSuite {
     /** The backend under test. */
     protected abstract Backends.Choice backend();
 
@@ -71,12 +73,12 @@ abstract class DifferentialKernelSuite {
     }
 
     /** A random document with one address per workload, everyone in coexistence state {@code state}. */
-    static PolicyDocument randomDocument(Random r, int state) {
+    public static PolicyDocument randomDocument(Random r, int state) {
         return withCoexistence(singleAddress(RandomPolicies.generate(r, 6, false)), state);
     }
 
     /** {@code n} distinct random flows between the document's workloads and outside addresses, with the oracle's verdicts. */
-    static Map<Connectivity.Probe, String> randomFlows(Random r, PolicyDocument doc, Engine engine, int n) {
+    public static Map<Connectivity.Probe, String> randomFlows(Random r, PolicyDocument doc, Engine engine, int n) {
         Map<Connectivity.Probe, String> expected = new LinkedHashMap<>();
         List<String> ends = new ArrayList<>();
         doc.workloadsOrEmpty().forEach(w -> ends.add(w.name()));
@@ -116,7 +118,7 @@ abstract class DifferentialKernelSuite {
         return doc.withFirewallSettings(FirewallSettings.of(entries));
     }
 
-    static String coexistenceName(int state) {
+    public static String coexistenceName(int state) {
         return state == 0 ? "exclusive" : state == 1 ? "primary" : "not_primary";
     }
 }

@@ -2,7 +2,7 @@ package dev.cordon.dataplane.iptables.render;
 
 import dev.cordon.dataplane.Family;
 import dev.cordon.dataplane.flows.FlowMark;
-import dev.cordon.dataplane.flows.RuleIndex;
+import dev.cordon.dataplane.plan.FlowTags;
 import dev.cordon.dataplane.plan.Match;
 import dev.cordon.dataplane.plan.Plan;
 import dev.cordon.dataplane.plan.PlanChain;
@@ -13,12 +13,12 @@ import dev.cordon.dataplane.plan.Planner;
 import dev.cordon.dataplane.plan.Stage;
 import dev.cordon.policy.compile.Coexistence;
 import dev.cordon.policy.compile.FirewallPolicy;
-import dev.cordon.policy.model.EnforcementMode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Renders a {@link Plan} in iptables and ipset terms, the {@link DesiredState}: pure, no I/O, same plan in, same state
@@ -31,32 +31,25 @@ public final class IptablesRenderer {
     static final String LOG = "-m limit --limit 10/min --limit-burst 20 -j LOG --log-prefix \"" + LOG_PREFIX + "\"";
 
     private final String pass;
-    private final RuleIndex index;
-    private final EnforcementMode mode;
-    private final java.util.Set<String> denies;
+    private final FlowTags tags;
 
-    private IptablesRenderer(Coexistence c, RuleIndex index, EnforcementMode mode, java.util.Set<String> denies) {
+    private IptablesRenderer(Coexistence c, FlowTags tags) {
         this.pass = c == Coexistence.PRIMARY ? "-j RETURN" : "-j ACCEPT";
-        this.index = index;
-        this.mode = mode;
-        this.denies = denies;
+        this.tags = tags;
     }
 
     /** Plans and renders the policy; its rule table numbers the flow tags (docs/design/traffic-capture.md). */
     public static DesiredState render(FirewallPolicy policy) {
-        java.util.Set<String> denies = new java.util.HashSet<>();
-        for (var e : policy.inbound()) if (e.action() == dev.cordon.policy.compile.Action.DENY) denies.add(e.rule());
-        for (var e : policy.outbound()) if (e.action() == dev.cordon.policy.compile.Action.DENY) denies.add(e.rule());
-        return render(Planner.plan(policy), RuleIndex.of(policy), denies);
+        return render(Planner.plan(policy), FlowTags.of(policy));
     }
 
     /** Renders a plan; flow tags name no rule (index 4095) unless rendered from the policy. */
     public static DesiredState render(Plan plan) {
-        return render(plan, RuleIndex.EMPTY, java.util.Set.of());
+        return render(plan, FlowTags.unnamed(plan.mode()));
     }
 
-    private static DesiredState render(Plan plan, RuleIndex index, java.util.Set<String> denies) {
-        IptablesRenderer r = new IptablesRenderer(plan.coexistence(), index, plan.mode(), denies);
+    private static DesiredState render(Plan plan, FlowTags tags) {
+        IptablesRenderer r = new IptablesRenderer(plan.coexistence(), tags);
         List<SetSpec> sets = new ArrayList<>();
         for (PlanSet s : plan.sets()) sets.add(set(s));
         List<TableSpec> tables = new ArrayList<>();
@@ -131,10 +124,10 @@ public final class IptablesRenderer {
         List<ChainSpec> chains = new ArrayList<>();
         for (PlanChain c : t.chains()) {
             List<String> rules = new ArrayList<>(c.rules().size());
-            boolean tagged = false; // flow tags: after ESTABLISHED in CORDON-INPUT/OUTPUT, a connection's first packet only
-            for (PlanRule r : c.rules()) {
-                if (tagged) tag(r).ifPresent(rules::add);
-                tagged |= r.match() instanceof Match.Established && !c.name().equals("CORDON-FORWARD");
+            List<Optional<FlowTags.Tag>> chainTags = tags.chain(c);
+            for (int i = 0; i < c.rules().size(); i++) {
+                PlanRule r = c.rules().get(i);
+                chainTags.get(i).ifPresent(tag -> rules.add(tag(r, tag)));
                 rules.add(rule(r));
             }
             chains.add(new ChainSpec(c.name(), rules));
@@ -156,29 +149,17 @@ public final class IptablesRenderer {
         };
     }
 
-    /**
-     * The flow tag before a deciding rule, naming what the engine's mode table names (SPEC §3): a pass or a
-     * visibility-only log marks the connection with its decision and rule (the first decision kept), a drop is logged
-     * to NFLOG (rate-limited) with its rule in the prefix. In full mode a deny rule's drop is the default's (the
-     * engine names no rule there); the selective default allows, the visibility-only one potentially blocks.
-     */
-    java.util.Optional<String> tag(PlanRule r) {
-        boolean fullDeny = mode == EnforcementMode.FULL && (r.match() instanceof Match.Entry e && denies.contains(e.rule())
-                || r.match() instanceof Match.InClassSet s && s.set().contains("-dn-"));
-        int i = fullDeny || r.match() instanceof Match.Any ? 0
-                : r.match() instanceof Match.Entry e ? index.indexOrOverflow(e.rule()) : FlowMark.OVERFLOW;
-        String mark = "-m connmark --mark 0x0/0x30000000 -j CONNMARK --set-xmark ";
-        return switch (r.verdict()) {
-            case PASS -> java.util.Optional.of(match(r.match()) + mark + FlowMark.xmark(
-                    r.match() instanceof Match.Any && mode == EnforcementMode.VISIBILITY_ONLY
-                            ? FlowMark.potentiallyBlocked(0) : FlowMark.allowed(i)));
-            case LOG -> r.match() instanceof Match.Any ? java.util.Optional.empty()
-                    : java.util.Optional.of(match(r.match()) + mark + FlowMark.xmark(FlowMark.potentiallyBlocked(i)));
-            case DROP -> java.util.Optional.of(match(r.match()) + "-m limit --limit 50/sec --limit-burst 100 -j NFLOG"
-                    + " --nflog-prefix \"" + FlowMark.blockedPrefix(i) + "\" --nflog-group " + FlowMark.NFLOG_GROUP + " --nflog-size 128"
-                    + " --nflog-threshold 16");
-            default -> java.util.Optional.empty();
-        };
+    /** A flow tag ({@link FlowTags}) as an iptables rule with the deciding rule's match. */
+    static String tag(PlanRule r, FlowTags.Tag tag) {
+        if (tag instanceof FlowTags.Mark m) {
+            return match(r.match()) + "-m connmark --mark 0x0/" + String.format("0x%x", FlowTags.DECIDED)
+                    + " -j CONNMARK --set-xmark " + FlowMark.xmark(m.value());
+        }
+        FlowTags.LogDrop d = (FlowTags.LogDrop) tag;
+        return match(r.match()) + "-m limit --limit " + FlowTags.LOG_RATE_PER_SECOND + "/sec --limit-burst "
+                + FlowTags.LOG_BURST + " -j NFLOG --nflog-prefix \"" + d.prefix() + "\" --nflog-group "
+                + FlowMark.NFLOG_GROUP + " --nflog-size " + FlowTags.LOG_SNAPLEN + " --nflog-threshold "
+                + FlowTags.LOG_QUEUE_THRESHOLD;
     }
 
     static String match(Match m) {

@@ -1,7 +1,9 @@
 package dev.cordon.dataplane.nftables.render;
 
 import dev.cordon.dataplane.Family;
+import dev.cordon.dataplane.flows.FlowMark;
 import dev.cordon.dataplane.plan.Cidr;
+import dev.cordon.dataplane.plan.FlowTags;
 import dev.cordon.dataplane.plan.Match;
 import dev.cordon.dataplane.plan.Plan;
 import dev.cordon.dataplane.plan.PlanChain;
@@ -18,6 +20,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -41,7 +44,9 @@ import java.util.TreeSet;
  *   <li>not primary: the filter base chains first accept packets that do not carry {@link PassMark#BIT} (packets an
  *       iptables-nft chain accepted never reach its last rule, which sets it), clear the bit, then enter Cordon's
  *       chain;</li>
- *   <li>custom iptables statements are refused (listed in {@link NftDesired#refused()}), never approximated.</li>
+ *   <li>custom iptables statements are refused (listed in {@link NftDesired#refused()}), never approximated;</li>
+ *   <li>the flow tags of {@link FlowTags} (the same as the iptables render's, rule for rule): {@code ct mark set}
+ *       before a pass or a visibility-only log, {@code log group} before a drop.</li>
  * </ul>
  */
 public final class NftRenderer {
@@ -58,13 +63,17 @@ public final class NftRenderer {
         this.ip = family == Family.V4 ? "ip" : "ip6";
     }
 
-    /** Plans and renders the policy. */
+    /** Plans and renders the policy; its rule table numbers the flow tags (docs/design/traffic-capture.md). */
     public static NftDesired render(FirewallPolicy policy) {
-        return render(Planner.plan(policy));
+        return render(Planner.plan(policy), FlowTags.of(policy));
     }
 
-    /** Renders a plan. */
+    /** Renders a plan; flow tags name no rule (index 4095) unless rendered from the policy. */
     public static NftDesired render(Plan plan) {
+        return render(plan, FlowTags.unnamed(plan.mode()));
+    }
+
+    private static NftDesired render(Plan plan, FlowTags tags) {
         List<NftTable> tables = new ArrayList<>();
         List<String> refused = new ArrayList<>();
         for (Family f : Family.values()) {
@@ -89,8 +98,11 @@ public final class NftRenderer {
                     }
                     if (t.stage() != Stage.FILTER && t.stage() != Stage.RAW) continue;
                     List<String> rules = new ArrayList<>();
-                    for (PlanRule rule : c.rules()) {
+                    List<Optional<FlowTags.Tag>> chainTags = tags.chain(c);
+                    for (int i = 0; i < c.rules().size(); i++) {
+                        PlanRule rule = c.rules().get(i);
                         if (rule.verdict() == PlanRule.Verdict.JUMP && rule.jumpTo().startsWith("CORDON-C-")) continue;
+                        chainTags.get(i).ifPresent(tag -> rules.add(r.tag(rule, tag)));
                         rules.add(r.rule(rule));
                     }
                     chains.add(new NftChain(chainName(t.stage(), c.name()), null, null, rules));
@@ -186,6 +198,28 @@ public final class NftRenderer {
         String comment = r.match() instanceof Match.Entry e && e.rule() != null
                 ? " comment \"rule " + e.rule().replace("\"", "") + "\"" : "";
         return (m.isEmpty() ? "" : m + " ") + v + comment;
+    }
+
+    /**
+     * A flow tag ({@link FlowTags}) as an nft rule with the deciding rule's match: the mark sets only
+     * {@link FlowMark#MASK}'s bits and only on a connection no Cordon rule decided yet; the log feeds the VEN's NFLOG
+     * listener exactly as iptables' {@code NFLOG} target does (same group, prefix, copy size and batching).
+     */
+    String tag(PlanRule r, FlowTags.Tag tag) {
+        String m = match(r.match());
+        String head = m.isEmpty() ? "" : m + " ";
+        if (tag instanceof FlowTags.Mark mark) {
+            return head + "ct mark & " + hex(FlowTags.DECIDED) + " == 0 ct mark set ct mark & " + hex(~FlowMark.MASK)
+                    + " | " + hex(mark.value());
+        }
+        FlowTags.LogDrop d = (FlowTags.LogDrop) tag;
+        return head + "limit rate " + FlowTags.LOG_RATE_PER_SECOND + "/second burst " + FlowTags.LOG_BURST
+                + " packets log prefix \"" + d.prefix() + "\" group " + FlowMark.NFLOG_GROUP + " snaplen "
+                + FlowTags.LOG_SNAPLEN + " queue-threshold " + FlowTags.LOG_QUEUE_THRESHOLD;
+    }
+
+    private static String hex(long v) {
+        return String.format("0x%08x", v & 0xffffffffL);
     }
 
     private String match(Match m) {

@@ -19,41 +19,48 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.assertj.core.api.Assertions;
 
 /**
  * Kernel capture through raw netlink (JNA → libc), in throw-away network namespaces with real TCP, UDP and ICMP:
- * the VEN's namespace {@code server} marks what a rule allowed (CONNMARK, as Cordon's tagging does), logs to NFLOG
- * and drops what a rule blocks, and DNATs one port; capture runs inside that namespace only (the sockets are opened
- * after {@code setns}), so the host's own traffic never shows up.
+ * the VEN's namespace {@code server} marks what a rule allowed (as Cordon's tagging does, keeping a bit another tool
+ * set), logs to NFLOG and drops what a rule blocks, and DNATs one port; capture runs inside that namespace only (the
+ * sockets are opened after {@code setns}), so the host's own traffic never shows up. Once per way of writing the
+ * rules: iptables' {@code CONNMARK}/{@code NFLOG} targets ({@link IptablesFlowCaptureKernelTest}) and nft's
+ * {@code ct mark set}/{@code log group} statements ({@link NftablesFlowCaptureKernelTest}), the forms the two
+ * backends' renders use; the same capture reads both.
  */
-class FlowCaptureKernelTest {
-    private static final String MARK = "0x11230000/0x3fff0000";
-    private static Lab lab;
-    private static Lab.Host client;
-    private static Lab.Host server;
-    private static Lab.Host client6;
-    private static Lab.Host server6;
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class FlowCaptureKernelSuite {
+    /** The tag value the rules set, within {@code FlowMark.MASK}. */
+    static final long TAG = 0x11230000L;
+    /** A bit outside Cordon's mask that another tool (Docker uses 0x4000) set first: the tag must keep it. */
+    static final long FOREIGN_BIT = 0x4000L;
+    private Lab lab;
+    private Lab.Host client;
+    private Lab.Host server;
+    private Lab.Host client6;
+    private Lab.Host server6;
+
+    /**
+     * In {@code h}'s INPUT: established accept; tcp/81 logged to NFLOG group 1703 with prefix "cordon D 7", then
+     * dropped; every new connection marked {@link #FOREIGN_BIT}, then tagged {@link #TAG} within Cordon's mask.
+     * {@code dnat}: tcp/8080 DNATed to 10.78.0.9:80 (IPv4).
+     */
+    abstract void rules(Lab.Host h, boolean v6, boolean dnat);
 
     @BeforeAll
-    static void lab() {
+    void lab() {
         lab = Lab.create();
         try {
             client = lab.host("10.77.0.1");
             server = lab.host("10.77.0.2");
             client6 = lab.host("fd77::1");
             server6 = lab.host("fd77::2");
-            for (Lab.Host h : List.of(server, server6)) {
-                String ipt = h == server ? "iptables" : "ip6tables";
-                h.run(ipt, "-w", "-A", "INPUT", "-m", "conntrack", "--ctstate", "ESTABLISHED,RELATED", "-j", "ACCEPT");
-                h.run(ipt, "-w", "-A", "INPUT", "-p", "tcp", "--dport", "81", "-j", "NFLOG", "--nflog-group", "1703",
-                        "--nflog-prefix", "cordon D 7");
-                h.run(ipt, "-w", "-A", "INPUT", "-p", "tcp", "--dport", "81", "-j", "DROP");
-                h.run(ipt, "-w", "-A", "INPUT", "-m", "conntrack", "--ctstate", "NEW", "-j", "CONNMARK", "--set-xmark", MARK);
-            }
             server.run("ip", "addr", "add", "10.78.0.9/32", "dev", "lo");
-            server.run("iptables", "-w", "-t", "nat", "-A", "PREROUTING", "-p", "tcp", "--dport", "8080", "-j", "DNAT",
-                    "--to-destination", "10.78.0.9:80");
+            rules(server, false, true);
+            rules(server6, true, false);
             server.listen(Set.of("tcp:80", "tcp:81", "udp:53"));
             server6.listen(Set.of("tcp:80", "udp:53"));
         } catch (RuntimeException e) {
@@ -63,7 +70,7 @@ class FlowCaptureKernelTest {
     }
 
     @AfterAll
-    static void cleanup() {
+    void cleanup() {
         if (lab != null) lab.close();
     }
 
@@ -79,13 +86,13 @@ class FlowCaptureKernelTest {
             assertThat(snap.src()).isEqualTo("10.77.0.1");
             assertThat(snap.dst()).isEqualTo("10.77.0.2");
             assertThat(snap.dstPort()).isEqualTo(53);
-            assertThat(snap.mark() & 0x3fff0000L).isEqualTo(0x11230000L);
+            assertThat(snap.mark()).as("the tag set Cordon's bits and kept the other tool's").isEqualTo(TAG | FOREIGN_BIT);
 
             assertThat(client.reaches("10.77.0.2", 80, "tcp")).isTrue();
             ConnEvent tcp = take(conns, e -> e.kind() == ConnEvent.Kind.NEW && e.proto() == 6 && e.dstPort() == 80);
             assertThat(tcp.src()).isEqualTo("10.77.0.1");
             assertThat(tcp.family()).isEqualTo(4);
-            assertThat(tcp.mark() & 0x3fff0000L).isEqualTo(0x11230000L);
+            assertThat(tcp.mark()).isEqualTo(TAG | FOREIGN_BIT);
             server.run("conntrack", "-D", "-p", "tcp", "--dport", "80");
             ConnEvent end = take(conns, e -> e.kind() == ConnEvent.Kind.DESTROY && e.id() == tcp.id());
             assertThat(end.packetsOrig()).isGreaterThanOrEqualTo(3);
@@ -134,7 +141,7 @@ class FlowCaptureKernelTest {
             assertThat(tcp.dst()).isEqualTo("fd77::2");
             ConnEvent udp = take(conns, e -> e.kind() == ConnEvent.Kind.NEW && e.proto() == 17);
             assertThat(udp.dstPort()).isEqualTo(53);
-            assertThat(udp.mark() & 0x3fff0000L).isEqualTo(0x11230000L);
+            assertThat(udp.mark()).isEqualTo(TAG | FOREIGN_BIT);
             server6.run("conntrack", "-D", "-f", "ipv6", "-p", "udp");
             ConnEvent end = take(conns, e -> e.kind() == ConnEvent.Kind.DESTROY && e.id() == udp.id());
             assertThat(end.packetsOrig()).isEqualTo(1);
