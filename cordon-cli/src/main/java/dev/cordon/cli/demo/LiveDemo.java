@@ -106,9 +106,8 @@ public final class LiveDemo implements AutoCloseable {
                     .withIntervals(Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(10))
                     .withLegacyEnvFiles(List.of()).withFlowReportInterval(FLOW_REPORTS);
             ProcessCommandRunner runner = ProcessCommandRunner.inNamespace(ns);
-            // TODO(issue 17): back to Backends.create(runner) (auto) once the nftables backend renders the flow tags
-            // (another branch); until then only the iptables render tags each connection with its deciding rule
-            Agent agent = VenMain.wire(cfg, runner, new DataplaneEnforcer(Backends.create(runner, Backends.Choice.IPTABLES)),
+            // the backend a real host's VEN would pick (auto): both backends tag each connection with its deciding rule
+            Agent agent = VenMain.wire(cfg, runner, new DataplaneEnforcer(Backends.create(runner)),
                     StateDir.open(cfg.stateDir()));
             agents.add(agent);
             Thread t = new Thread(agent::run, "demo-ven-" + name);
