@@ -13,6 +13,7 @@ import dev.cordon.ven.enforce.TamperChange;
 import dev.cordon.ven.pce.Activation;
 import dev.cordon.protocol.ActivationRequest;
 import dev.cordon.protocol.AgentEvent;
+import dev.cordon.protocol.Goodbye;
 import dev.cordon.protocol.Heartbeat;
 import dev.cordon.ven.pce.PceClient;
 import dev.cordon.ven.pce.PceException;
@@ -59,6 +60,8 @@ final class Fakes {
         /** Digests the next repairs read back (default: the applied one, i.e. an untouched repair). */
         final Deque<String> repairDigests = new ArrayDeque<>();
         int repairs;
+        /** Runs inside {@link #open()}, e.g. a signal arriving while the firewall is being restored. */
+        Runnable onOpen = () -> {};
         SavedFirewall saved = new SavedFirewall("iptables", "*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n", "");
 
         FakeEnforcer(Log log) {
@@ -124,6 +127,7 @@ final class Fakes {
         @Override
         public void open() {
             log.add("open");
+            onOpen.run();
             if (failOpen != null) throw failOpen;
         }
     }
@@ -136,6 +140,8 @@ final class Fakes {
         final List<Heartbeat> heartbeats = new ArrayList<>();
         final List<AgentEvent> events = new ArrayList<>();
         final List<ActivationRequest> activations = new ArrayList<>();
+        final List<Goodbye> goodbyes = new ArrayList<>();
+        final List<Duration> goodbyeBounds = new ArrayList<>();
         boolean unreachable;
         PceException activationFailure;
         String token;
@@ -200,6 +206,14 @@ final class Fakes {
             log.add("events " + e.size());
             if (unreachable) throw down();
             events.addAll(e);
+        }
+
+        @Override
+        public void goodbye(Goodbye g, Duration within) {
+            log.add("goodbye " + g.reason());
+            goodbyeBounds.add(within);
+            if (unreachable) throw down();
+            goodbyes.add(g);
         }
     }
 }
