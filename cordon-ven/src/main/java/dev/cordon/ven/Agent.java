@@ -112,6 +112,8 @@ public final class Agent {
     private volatile boolean goodbyeOnStop;
     /** The PCE unpaired this VEN: it has nobody to say goodbye to. */
     private volatile boolean unpaired;
+    /** The report daemon (heartbeats), once started: the goodbye waits for it to end. */
+    private volatile Thread reporter;
     private boolean legacyChecked;
     private int pceFailures;
 
@@ -153,7 +155,7 @@ public final class Agent {
             if (!running) return;
             startFlows();
             daemon("cordon-ven-tamper", this::tamperLoop);
-            daemon("cordon-ven-report", this::reportLoop);
+            reporter = daemon("cordon-ven-report", this::reportLoop);
             syncLoop();
         } finally {
             running = false;
@@ -166,13 +168,16 @@ public final class Agent {
                 for (Thread t : daemons) t.interrupt();
             }
             boolean interrupted = Thread.interrupted();
+            // the goodbye first, as soon as the report loop has ended (so no heartbeat follows it and undoes it):
+            // the shutdown hook waits a bounded time for all of this, and the rest may take that long under load
+            Thread r = reporter;
+            if (r != null) interrupted |= join(r, 5000);
+            if (goodbyeOnStop && !unpaired && identity != null) sayGoodbye();
             for (Thread t : daemons) interrupted |= join(t, 5000);
             daemons.clear();
             FlowService f = flows;
             flows = null;
             if (f != null) f.close();
-            // after the report loop has ended, so no heartbeat follows the goodbye and undoes it
-            if (goodbyeOnStop && !unpaired && identity != null) sayGoodbye();
             if (interrupted) Thread.currentThread().interrupt();
         }
     }
@@ -250,11 +255,12 @@ public final class Agent {
         return running;
     }
 
-    private void daemon(String name, Runnable body) {
+    private Thread daemon(String name, Runnable body) {
         Thread t = new Thread(body, name + (cfg.netns() == null ? "" : "-" + cfg.netns()));
         t.setDaemon(true);
         daemons.add(t);
         t.start();
+        return t;
     }
 
     private void activateWithRetry() {

@@ -102,6 +102,7 @@ class OfflineIsolationE2ETest {
             back.agent.stopGracefully();
             back.thread.join(10_000);
             assertThat(back.thread.isAlive()).as("the client's VEN stopped").isFalse();
+            await(Duration.ofSeconds(30), "the client's goodbye recorded", () -> !goodbyes(fleet, venHref).isEmpty());
             assertThat(goodbyes(fleet, venHref)).as("one goodbye, said as the VEN stopped").hasSize(1);
             assertThat(online(api, workload)).as("in policy until the goodbye timer has passed").isTrue();
             assertThat(a.reaches("10.78.0.2", 5432, "tcp")).isTrue();

@@ -100,8 +100,12 @@ class VenCrashE2ETest {
                 assertThat(ven.terminate(Duration.ofSeconds(15))).as("the VEN exits on SIGTERM").isTrue();
                 assertThat(state(host)).isEqualTo(enforced);
                 String venHref = StateDir.open(stateDir).identity().orElseThrow().venHref();
-                assertThat(OfflineIsolationE2ETest.goodbyes(fleet, venHref)).as("one goodbye, on SIGTERM only")
-                        .hasSize(1);
+                // the PCE may still be writing it when the VEN has its answer late (it waits 3 s at most)
+                String log = ven.logTail();
+                await(Duration.ofSeconds(30), "the goodbye of the SIGTERM (VEN log:\n" + log + ")",
+                        () -> !OfflineIsolationE2ETest.goodbyes(fleet, venHref).isEmpty());
+                assertThat(OfflineIsolationE2ETest.goodbyes(fleet, venHref)).as("one goodbye, on SIGTERM only; VEN log:\n%s",
+                        log).hasSize(1);
 
                 // a reboot with the PCE down: the VEN puts its last good policy back from the state directory
                 fleet.pce.server.stop();
