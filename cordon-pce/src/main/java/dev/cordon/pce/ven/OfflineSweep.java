@@ -161,7 +161,9 @@ public final class OfflineSweep implements AutoCloseable {
             if (bye != null) goodbyeMin = goodbyeMin < 0 ? seconds : Math.min(goodbyeMin, seconds);
             Instant heard = lastHeard.apply(r.href(), ven);
             Instant from = bye != null ? bye : heard;
-            if (from == null || !now.isAfter(from.plusSeconds(seconds))) continue;
+            // past the timer; a goodbye timer of 0 is due at the goodbye itself
+            boolean due = from != null && (seconds == 0 ? !now.isBefore(from) : now.isAfter(from.plusSeconds(seconds)));
+            if (!due) continue;
             if (markOffline(org, r.href(), workloadHref, heard, bye, seconds)) marked++;
         }
         shortestGoodbye = goodbyeMin;
