@@ -33,6 +33,7 @@ import dev.cordon.pce.store.Store;
 import dev.cordon.pce.tls.SelfSignedTls;
 import dev.cordon.pce.ven.AgentEvents;
 import dev.cordon.pce.ven.AgentTokens;
+import dev.cordon.pce.ven.Goodbyes;
 import dev.cordon.pce.ven.Heartbeats;
 import dev.cordon.pce.ven.OfflineSweep;
 import dev.cordon.pce.ven.OfflineTimers;
@@ -366,7 +367,8 @@ public final class PceServer implements AutoCloseable {
         cluster.subscribe(polls::changed);
         policy.active().onChange(polls::policyChanged);
         return new Vens(new VenActivation(store, events, policy.active(), tokens, clock), tokens, polls, heartbeats,
-                new AgentEvents(store, events), new VenAdmin(store, events, policy.active(), clock, cluster, tokens, polls, heartbeats));
+                new AgentEvents(store, events), new VenAdmin(store, events, policy.active(), clock, cluster, tokens, polls, heartbeats),
+                new Goodbyes(store, events, clock, cluster, heartbeats));
     }
 
     private void firstStart(AccessControl access, PolicyParts policy) {

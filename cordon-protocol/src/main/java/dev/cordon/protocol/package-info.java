@@ -12,6 +12,7 @@
  *   <li>{@link dev.cordon.protocol.Heartbeat} with its {@link dev.cordon.protocol.Health} messages:
  *       {@code POST /api/v2/ven/heartbeat}.
  *   <li>{@link dev.cordon.protocol.AgentEvent}: a list of them is {@code POST /api/v2/ven/events}.
+ *   <li>{@link dev.cordon.protocol.Goodbye}: {@code POST /api/v2/ven/goodbye}, once, when the VEN stops gracefully.
  * </ul>
  *
  * <p>Flow batches (VENs reporting the connections they saw, for traffic visibility) are in

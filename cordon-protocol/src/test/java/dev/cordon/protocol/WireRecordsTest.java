@@ -49,6 +49,8 @@ class WireRecordsTest {
                 Arguments.of("heartbeat-before-first-apply", new Heartbeat(null, Heartbeat.SYNCING, List.of(), null)),
                 Arguments.of("heartbeat-health-without-severity", new Heartbeat("h1", Heartbeat.ERROR, List.of(
                         new Health("policy_apply", null, "line 7 failed")), null)),
+                Arguments.of("goodbye", new Goodbye(Goodbye.SHUTDOWN, "9f86d081884c7d65")),
+                Arguments.of("goodbye-before-first-apply", new Goodbye(Goodbye.SHUTDOWN, null)),
                 Arguments.of("agent-event", new AgentEvent(AgentEvent.TAMPERING, "success", "err",
                         Instant.parse("2026-01-02T03:04:05.678Z"), info())),
                 Arguments.of("agent-event-without-info", new AgentEvent(AgentEvent.REFRESH_POLICY, "success", "info",
@@ -109,6 +111,14 @@ class WireRecordsTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("heartbeat").hasMessageContaining("surprise");
         assertThatThrownBy(() -> Wire.read("{\"applied_hash\":5,\"sync_state\":\"applied\"}", Heartbeat.class, "heartbeat"))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aGoodbyeRefusesUnknownFieldsLikeEveryRequest() {
+        assertThatThrownBy(() -> Wire.read("{\"reason\":\"shutdown\",\"applied_hash\":null,\"when\":1}",
+                Goodbye.class, "goodbye")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("when");
+        assertThat(Wire.read("{\"reason\":\"shutdown\"}", Goodbye.class, "goodbye"))
+                .isEqualTo(new Goodbye(Goodbye.SHUTDOWN, null));
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.cordon.dataplane.DataplaneException;
 import dev.cordon.policy.compile.FirewallPolicy;
 import dev.cordon.protocol.ActivationRequest;
 import dev.cordon.protocol.AgentEvent;
+import dev.cordon.protocol.Goodbye;
 import dev.cordon.protocol.Health;
 import dev.cordon.protocol.Heartbeat;
 import dev.cordon.ven.enforce.AppliedSnapshot;
@@ -61,6 +62,12 @@ import org.slf4j.LoggerFactory;
  *       snapshot an apply is replacing.</li>
  * </ol>
  *
+ * <p><b>Stopping.</b> {@link #stopGracefully()} (what {@code cordon ven} does on SIGTERM, Ctrl-C or the host shutting
+ * down) ends the loops and then sends one goodbye, so the PCE applies the goodbye timer rather than the disconnected
+ * one; the goodbye goes after the heartbeat loop has ended, so no heartbeat follows it and undoes it. {@link #stop()}
+ * ends the loops without a goodbye, which is what a crash or a lost network looks like to the PCE. Neither touches
+ * the firewall.
+ *
  * <p><b>Threads.</b> {@link #run()} runs the policy sync on the calling thread and starts two daemons: the tamper
  * watch and the reporter (heartbeats and events; woken at once by any state change, otherwise every
  * {@code heartbeatInterval}). Every step is also a public method ({@link #restoreLastGood()},
@@ -73,6 +80,11 @@ public final class Agent {
     static final int MAX_QUEUED_EVENTS = 1000;
     static final int EVENTS_PER_UPLOAD = 100;
     static final int MAX_REPAIRS = 3;
+    /**
+     * How long a graceful stop waits for the PCE to take the goodbye: the host may be shutting down, and a PCE that
+     * is away must not hold that up (the shutdown hook waits 10 s for the whole stop).
+     */
+    public static final Duration GOODBYE_WITHIN = Duration.ofSeconds(3);
     private static final Logger log = LoggerFactory.getLogger(Agent.class);
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
@@ -99,6 +111,12 @@ public final class Agent {
     private volatile List<Health> health = List.of();
     private volatile boolean running;
     private volatile Thread runner;
+    /** Set by {@link #stopGracefully()}: {@link #run()} says goodbye once its loops have ended. */
+    private volatile boolean goodbyeOnStop;
+    /** The PCE unpaired this VEN: it has nobody to say goodbye to. */
+    private volatile boolean unpaired;
+    /** The report daemon (heartbeats), once started: the goodbye waits for it to end. */
+    private volatile Thread reporter;
     private boolean legacyChecked;
     private int pceFailures;
 
@@ -140,26 +158,63 @@ public final class Agent {
             if (!running) return;
             startFlows();
             daemon("cordon-ven-tamper", this::tamperLoop);
-            daemon("cordon-ven-report", this::reportLoop);
+            reporter = daemon("cordon-ven-report", this::reportLoop);
             syncLoop();
         } finally {
             running = false;
             stopSignal.countDown();
             wake.release();
             synchronized (lock) {
+                // from here on stop() no longer interrupts this thread (it interrupts the runner to end a long
+                // poll): the joins and the goodbye below must be able to wait
+                runner = null;
                 for (Thread t : daemons) t.interrupt();
             }
-            for (Thread t : daemons) {
-                try {
-                    t.join(5000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+            boolean interrupted = Thread.interrupted();
+            // the goodbye first, as soon as the report loop has ended (so no heartbeat follows it and undoes it):
+            // the shutdown hook waits a bounded time for all of this, and the rest may take that long under load
+            Thread r = reporter;
+            if (r != null) interrupted |= join(r, 5000);
+            if (goodbyeOnStop && !unpaired && identity != null) sayGoodbye();
+            for (Thread t : daemons) interrupted |= join(t, 5000);
             daemons.clear();
             FlowService f = flows;
             flows = null;
             if (f != null) f.close();
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits up to {@code ms} for {@code t} to end, also through interrupts; true when one came (to keep it). */
+    private static boolean join(Thread t, long ms) {
+        boolean interrupted = false;
+        long end = System.nanoTime() + ms * 1_000_000L;
+        while (t.isAlive()) {
+            long left = (end - System.nanoTime()) / 1_000_000L;
+            if (left <= 0) break;
+            try {
+                t.join(left);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        return interrupted;
+    }
+
+    /**
+     * Tells the PCE this VEN is going away on purpose ({@link Goodbye}), waiting at most {@link #GOODBYE_WITHIN};
+     * true when the PCE took it. A PCE that is away or refuses only costs a log line: the PCE then judges the
+     * silence by the disconnected timer, as after a crash.
+     */
+    public boolean sayGoodbye() {
+        try {
+            pce.goodbye(new Goodbye(Goodbye.SHUTDOWN, lastGoodHash()), GOODBYE_WITHIN);
+            log.info("said goodbye to the PCE; the firewall stays at policy {}", lastGoodHash());
+            return true;
+        } catch (PceException e) {
+            log.warn("could not say goodbye to the PCE ({}); it will judge this VEN by its disconnected timer",
+                    e.getMessage());
+            return false;
         }
     }
 
@@ -191,15 +246,25 @@ public final class Agent {
         }
     }
 
+    /**
+     * Stops as {@link #stop()} does, then says goodbye to the PCE once the loops have ended ({@link #run()} sends it
+     * on its way out). What the shutdown hook of {@code cordon ven} calls.
+     */
+    public void stopGracefully() {
+        goodbyeOnStop = true;
+        stop();
+    }
+
     public boolean running() {
         return running;
     }
 
-    private void daemon(String name, Runnable body) {
+    private Thread daemon(String name, Runnable body) {
         Thread t = new Thread(body, name + (cfg.netns() == null ? "" : "-" + cfg.netns()));
         t.setDaemon(true);
         daemons.add(t);
         t.start();
+        return t;
     }
 
     private void activateWithRetry() {
@@ -353,6 +418,7 @@ public final class Agent {
         boolean done;
         synchronized (lock) {
             if (stopping()) return false;
+            unpaired = true;
             running = false;
             stopSignal.countDown();
             wake.release();

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The entry the CLI calls for {@code cordon ven}: wires the real collaborators (HTTP client with certificate
  * pinning, the dataplane through a command runner on the host or inside {@code --netns}, the state directory) into
- * an {@link Agent}, runs it until SIGTERM/SIGINT, and returns an exit code. With {@link AgentConfig#unpair()} set it
+ * an {@link Agent}, runs it until SIGTERM/SIGINT (then it stops gracefully: the loops end and the PCE gets a goodbye,
+ * {@link Agent#stopGracefully()}), and returns an exit code. With {@link AgentConfig#unpair()} set it
  * unpairs locally instead and restores the firewall.
  *
  * <p>Exit codes: {@value #OK} stopped cleanly (or unpaired); {@value #FAILED} the agent cannot go on (activation
@@ -57,7 +58,7 @@ public final class VenMain {
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             log.info("stopping the VEN (signal); the firewall stays as it is");
-            agent.stop();
+            agent.stopGracefully();
             try {
                 done.await(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {

@@ -13,6 +13,7 @@ import dev.cordon.ven.enforce.TamperChange;
 import dev.cordon.ven.pce.Activation;
 import dev.cordon.protocol.ActivationRequest;
 import dev.cordon.protocol.AgentEvent;
+import dev.cordon.protocol.Goodbye;
 import dev.cordon.protocol.Heartbeat;
 import dev.cordon.ven.pce.PceClient;
 import dev.cordon.ven.pce.PceException;
@@ -61,6 +62,8 @@ final class Fakes {
         int repairs;
         /** What the fake kernel's other firewalls make impossible (the dataplane's coexistence issues). */
         List<dev.cordon.protocol.Health> coexistence = List.of();
+        /** Runs inside {@link #open()}, e.g. a signal arriving while the firewall is being restored. */
+        Runnable onOpen = () -> {};
         SavedFirewall saved = new SavedFirewall("iptables", "*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n", "");
 
         FakeEnforcer(Log log) {
@@ -131,6 +134,7 @@ final class Fakes {
         @Override
         public void open() {
             log.add("open");
+            onOpen.run();
             if (failOpen != null) throw failOpen;
         }
     }
@@ -143,6 +147,8 @@ final class Fakes {
         final List<Heartbeat> heartbeats = new ArrayList<>();
         final List<AgentEvent> events = new ArrayList<>();
         final List<ActivationRequest> activations = new ArrayList<>();
+        final List<Goodbye> goodbyes = new ArrayList<>();
+        final List<Duration> goodbyeBounds = new ArrayList<>();
         boolean unreachable;
         PceException activationFailure;
         String token;
@@ -207,6 +213,14 @@ final class Fakes {
             log.add("events " + e.size());
             if (unreachable) throw down();
             events.addAll(e);
+        }
+
+        @Override
+        public void goodbye(Goodbye g, Duration within) {
+            log.add("goodbye " + g.reason());
+            goodbyeBounds.add(within);
+            if (unreachable) throw down();
+            goodbyes.add(g);
         }
     }
 }

@@ -133,6 +133,7 @@ public final class Heartbeats implements AutoCloseable {
             ven.set("agent_health", hb.health());
             if (hb.backend() != null) ven.put(BACKEND, hb.backend());
             ven.putArray("conditions");
+            Goodbyes.ended(ven); // a VEN that said goodbye is back
             store.objects().put(agent.org(), VenKinds.VEN, agent.venHref(), ven, null);
             // an offline workload is back with this heartbeat (OfflineSweep), in the same transaction
             return offline != null && offline.backOnline(agent.org(), agent.venHref(), ven);
@@ -197,6 +198,7 @@ public final class Heartbeats implements AutoCloseable {
             if (hb.backend() != null) v.put(BACKEND, hb.backend());
         }
         if (!v.has(BACKEND)) v.putNull(BACKEND); // a VEN activated before the backend was reported
+        Goodbyes.show(v);
         return v;
     }
 
@@ -234,13 +236,17 @@ public final class Heartbeats implements AutoCloseable {
         }
     }
 
-    /** Marks active VENs silent for longer than the timeout with a condition and one event per episode. */
+    /**
+     * Marks active VENs silent for longer than the timeout with a condition and one event per episode. A VEN that
+     * said goodbye is not missing heartbeats: it stopped on purpose (its goodbye timer is {@link OfflineSweep}'s).
+     */
     public int check() {
         Instant now = clock.instant();
         int marked = 0;
         for (Row r : store.objects().all(1, VenKinds.VEN)) {
             ObjectNode ven = (ObjectNode) Json.parse(r.body());
             if (!"active".equals(Json.text(ven, "status")) || ven.path("conditions").size() > 0) continue;
+            if (Goodbyes.inEffect(ven) != null) continue;
             Heartbeat hb = newest(last.get(r.href()), ven);
             String lastText = hb != null ? Json.format(hb.at())
                     : Optional.ofNullable(Json.text(ven, "last_heartbeat_on")).orElse(Json.text(ven, "created_at"));
@@ -249,7 +255,8 @@ public final class Heartbeats implements AutoCloseable {
             boolean marks = store.write(() -> {
                 // another PCE node may have marked it, or heard from it, since the read above
                 ObjectNode current = store.objects().get(1, VenKinds.VEN, r.href()).map(b -> (ObjectNode) Json.parse(b)).orElse(null);
-                if (current == null || !"active".equals(Json.text(current, "status")) || current.path("conditions").size() > 0) {
+                if (current == null || !"active".equals(Json.text(current, "status")) || current.path("conditions").size() > 0
+                        || Goodbyes.inEffect(current) != null) {
                     return false;
                 }
                 String storedAt = Json.text(current, "last_heartbeat_on");

@@ -38,13 +38,18 @@ import org.slf4j.LoggerFactory;
  * enforces, and its next heartbeat ({@link Heartbeats}, through {@link #backOnline}) brings the workload back, with
  * an event {@code workload.online} and peers told at once.
  *
- * <p>Cordon's VEN protocol has no goodbye message, so only the disconnected timer applies; the goodbye timer of
- * {@link OfflineTimers} is not consulted yet.
+ * <p>A VEN that said goodbye ({@link Goodbyes}: it stopped gracefully) is judged by its goodbye timer instead, counted
+ * from the goodbye: the workload stays in policy until then, and goes offline the same way (event with
+ * {@code "cause": "goodbye"}). A goodbye timer of never keeps it online however long it stays away; 0 takes it out
+ * at the first pass after the goodbye, which {@link #soon()} runs at once. The heartbeat that ends the goodbye brings
+ * the workload back as any heartbeat does.
  *
  * <p>Threads and what guards what: the sweep runs on {@link #sweeper} only; it re-reads the VEN and its workload
  * inside its write transaction (the cluster-wide write lock), so two nodes never mark one silence twice and a
- * heartbeat that reached the database first wins. {@link #timerSeconds} (each VEN's timer as of the last pass, read
- * by heartbeat threads to bound how stale a persisted heartbeat may get) is a concurrent map.
+ * heartbeat that reached the database first wins. {@link #timerSeconds} (each VEN's disconnected timer as of the
+ * last pass, read by heartbeat threads to bound how stale a persisted heartbeat may get) is a concurrent map;
+ * {@link #generation} (which scheduled pass counts) is guarded by {@code this}, as {@link #soon()} supersedes the
+ * scheduled pass from request threads; one chain of passes runs at any time.
  */
 public final class OfflineSweep implements AutoCloseable {
     public static final String OFFLINE = "workload.offline";
@@ -58,6 +63,10 @@ public final class OfflineSweep implements AutoCloseable {
     private final Cluster cluster;
     private final Runnable liveChanged;
     private final Map<String, Long> timerSeconds = new ConcurrentHashMap<>();
+    /** The shortest goodbye timer of a VEN whose goodbye is in effect, as of the last pass; -1: none. */
+    private volatile long shortestGoodbye = -1;
+    /** The scheduled pass that counts: an older one that fires finds it superseded and does nothing. */
+    private long generation;
     private final ScheduledExecutorService sweeper =
             Executors.newSingleThreadScheduledExecutor(PolicyLongPoll.daemon("cordon-ven-offline"));
     private volatile BiFunction<String, JsonNode, Instant> lastHeard;
@@ -84,10 +93,33 @@ public final class OfflineSweep implements AutoCloseable {
     void start(BiFunction<String, JsonNode, Instant> lastHeard, Consumer<String> missed) {
         this.lastHeard = lastHeard;
         this.missed = missed;
-        sweeper.schedule(this::sweepAndReschedule, 1, TimeUnit.SECONDS);
+        schedule(1000);
     }
 
-    private void sweepAndReschedule() {
+    private synchronized void schedule(long delayMs) {
+        if (sweeper.isShutdown()) return;
+        long g = ++generation;
+        try {
+            sweeper.schedule(() -> sweepAndReschedule(g), delayMs, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing: no more passes
+        }
+    }
+
+    private synchronized boolean current(long g) {
+        return g == generation;
+    }
+
+    /**
+     * A VEN said goodbye: a pass now (after the one running, if any), and the passes after it paced by its goodbye
+     * timer, which may be shorter than any disconnected timer, even 0.
+     */
+    void soon() {
+        schedule(0);
+    }
+
+    private void sweepAndReschedule(long g) {
+        if (!current(g)) return; // superseded by soon(): that pass runs instead
         try {
             sweep();
         } catch (RuntimeException e) {
@@ -96,8 +128,11 @@ public final class OfflineSweep implements AutoCloseable {
         // a quarter of the shortest timer, 1 s to 30 s: a 3 s timer is met within about a second; with no timer
         // known yet (no VEN, or only never timers) every 5 s, so a newly paired VEN's short timer is soon known
         long shortest = timerSeconds.values().stream().filter(s -> s > 0).min(Long::compare).orElse(20L);
+        if (shortestGoodbye >= 0) shortest = Math.min(shortest, Math.max(1, shortestGoodbye));
         long delayMs = Math.max(1000, Math.min(30_000, shortest * 250));
-        if (!sweeper.isShutdown()) sweeper.schedule(this::sweepAndReschedule, delayMs, TimeUnit.MILLISECONDS);
+        synchronized (this) {
+            if (current(g)) schedule(delayMs); // else soon() scheduled the next pass meanwhile
+        }
     }
 
     /** One pass: marks offline every online managed workload whose VEN is silent past its timer; returns how many. */
@@ -109,47 +144,75 @@ public final class OfflineSweep implements AutoCloseable {
         for (Row r : store.objects().all(org, Kind.WORKLOAD.kind())) workloads.put(r.href(), Json.parse(r.body()));
         Set<String> present = new HashSet<>();
         int marked = 0;
+        long goodbyeMin = -1;
         for (Row r : store.objects().all(org, VenKinds.VEN)) {
             present.add(r.href());
             JsonNode ven = Json.parse(r.body());
             String workloadHref = ven.path("workload").path("href").asText(null);
             JsonNode w = workloadHref == null ? null : workloads.get(workloadHref);
             if (w == null) continue;
-            long seconds = orgTimers.disconnectedSeconds(labels(w), venType(ven, w));
-            timerSeconds.put(r.href(), seconds);
+            Set<String> labels = labels(w);
+            String type = venType(ven, w);
+            long disconnected = orgTimers.disconnectedSeconds(labels, type);
+            timerSeconds.put(r.href(), disconnected);
+            Instant bye = Goodbyes.inEffect(ven);
+            long seconds = bye == null ? disconnected : orgTimers.goodbyeSeconds(labels, type);
             if (seconds < 0 || Workloads.isOffline(w)) continue;
+            if (bye != null) goodbyeMin = goodbyeMin < 0 ? seconds : Math.min(goodbyeMin, seconds);
             Instant heard = lastHeard.apply(r.href(), ven);
-            if (heard == null || !now.isAfter(heard.plusSeconds(seconds))) continue;
-            if (markOffline(org, r.href(), workloadHref, heard, seconds)) marked++;
+            Instant from = bye != null ? bye : heard;
+            // past the timer; a goodbye timer of 0 is due at the goodbye itself
+            boolean due = from != null && (seconds == 0 ? !now.isBefore(from) : now.isAfter(from.plusSeconds(seconds)));
+            if (!due) continue;
+            if (markOffline(org, r.href(), workloadHref, heard, bye, seconds)) marked++;
         }
+        shortestGoodbye = goodbyeMin;
         timerSeconds.keySet().retainAll(present);
         if (marked > 0) liveChanged.run();
         return marked;
     }
 
-    private boolean markOffline(int org, String venHref, String workloadHref, Instant heard, long seconds) {
+    /** {@code bye}: when the VEN said the goodbye whose timer ran out, or null when its disconnected timer did. */
+    private boolean markOffline(int org, String venHref, String workloadHref, Instant heard, Instant bye, long seconds) {
         boolean marks = store.write(() -> {
             // another node may have marked it, or heard from the VEN, since the reads above
             JsonNode ven = store.objects().get(org, VenKinds.VEN, venHref).map(Json::parse).orElse(null);
             ObjectNode w = store.objects().get(org, Kind.WORKLOAD.kind(), workloadHref)
                     .map(b -> (ObjectNode) Json.parse(b)).orElse(null);
             if (ven == null || w == null || Workloads.isOffline(w)) return false;
+            if (bye != null && !bye.equals(Goodbyes.inEffect(ven))) return false; // a heartbeat ended the goodbye
             String storedAt = Json.text(ven, "last_heartbeat_on");
-            if (storedAt != null && Instant.parse(storedAt).isAfter(heard)) return false;
+            if (bye == null && storedAt != null && heard != null && Instant.parse(storedAt).isAfter(heard)) return false;
             ObjectNode after = w.deepCopy().put(Workloads.ONLINE, false);
             store.objects().put(org, Kind.WORKLOAD.kind(), workloadHref, after, null);
+            ObjectNode info = Json.object().put("workload", workloadHref).put("ven", venHref)
+                    .put("cause", bye == null ? "disconnected" : "goodbye")
+                    .put("last_heartbeat_on", heard == null ? null : Json.format(heard)).put("timeout_seconds", seconds);
+            if (bye != null) info.put("last_goodbye_at", Json.format(bye));
             events.record(org, OFFLINE, "warning", "success", system(), List.of(Events.updated(workloadHref, w, after)),
-                    Json.object().put("workload", workloadHref).put("ven", venHref)
-                            .put("last_heartbeat_on", Json.format(heard)).put("timeout_seconds", seconds));
+                    info);
             return true;
         });
         if (marks) {
             // the VEN's next heartbeat, on whichever node, is written at once and brings the workload back
             missed.accept(venHref);
             cluster.publish(Change.missed(venHref));
-            LOG.info("workload {} offline: VEN {} silent since {} (timer {} s)", workloadHref, venHref, heard, seconds);
+            if (bye == null) {
+                LOG.info("workload {} offline: VEN {} silent since {} (timer {} s)", workloadHref, venHref, heard, seconds);
+            } else {
+                LOG.info("workload {} offline: VEN {} said goodbye at {} (goodbye timer {} s)", workloadHref, venHref,
+                        bye, seconds);
+            }
         }
         return marks;
+    }
+
+    /** The goodbye timer of the VEN's workload as it stands; {@link OfflineTimers#NEVER} when it has no workload. */
+    long goodbyeSeconds(int org, JsonNode ven) {
+        String workloadHref = ven.path("workload").path("href").asText(null);
+        JsonNode w = workloadHref == null ? null
+                : store.objects().get(org, Kind.WORKLOAD.kind(), workloadHref).map(Json::parse).orElse(null);
+        return w == null ? OfflineTimers.NEVER : timers.forOrg(org).goodbyeSeconds(labels(w), venType(ven, w));
     }
 
     /**

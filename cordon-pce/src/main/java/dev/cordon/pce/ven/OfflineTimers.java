@@ -32,7 +32,10 @@ public interface OfflineTimers {
         long seconds(T timers, Set<String> labelHrefs, String venType);
     }
 
-    /** The same timers for every org and workload: {@code disconnected} null means never. */
+    /**
+     * The same timer for every org and workload, after a silence and after a goodbye alike: {@code disconnected} null
+     * means never.
+     */
     static OfflineTimers fixed(Duration disconnected) {
         long s = disconnected == null ? NEVER : Math.max(1, disconnected.toSeconds());
         Org org = new Org() {

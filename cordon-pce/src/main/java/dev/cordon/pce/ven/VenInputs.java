@@ -5,6 +5,7 @@ import dev.cordon.pce.core.ApiException;
 import dev.cordon.pce.core.Json;
 import dev.cordon.protocol.ActivationRequest;
 import dev.cordon.protocol.AgentEvent;
+import dev.cordon.protocol.Goodbye;
 import dev.cordon.protocol.Heartbeat;
 import dev.cordon.protocol.Wire;
 import java.util.ArrayList;
@@ -27,6 +28,8 @@ final class VenInputs {
     private static final Set<String> INTERFACE = Set.of("name", "address", "cidr_block");
     private static final Set<String> HEARTBEAT = Set.of("applied_hash", "sync_state", "health", "dataplane_backend");
     private static final Set<String> HEALTH = Set.of("type", "severity", "message");
+    private static final Set<String> GOODBYE = Set.of("reason", "applied_hash");
+    private static final Set<String> GOODBYE_REASONS = Set.of(Goodbye.SHUTDOWN);
     private static final Set<String> EVENT = Set.of("event_type", "status", "severity", "info", "timestamp");
     private static final Set<String> SYNC_STATES = Set.of(Heartbeat.APPLIED, Heartbeat.ERROR, Heartbeat.SYNCING);
     /** What a VEN's health entries say (the VEN writes "error"; the event severity "err" is taken too). */
@@ -106,6 +109,23 @@ final class VenInputs {
         Heartbeat hb = bind(body, Heartbeat.class, "heartbeat");
         return hb.syncState() != null ? hb
                 : new Heartbeat(hb.appliedHash(), Heartbeat.SYNCING, hb.health(), hb.dataplaneBackend());
+    }
+
+    /** The goodbye, its fields checked: {@code reason} shutdown (absent: shutdown), {@code applied_hash} a string or null. */
+    static Goodbye goodbye(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw ApiException.invalid("invalid_body", "A goodbye is a JSON object {\"reason\": \"shutdown\","
+                    + " \"applied_hash\": <hash or null>}.");
+        }
+        Json.onlyFields(body, GOODBYE, "goodbye");
+        String reason = text(body, "reason", "reason");
+        text(body, "applied_hash", "applied_hash");
+        if (reason != null && !GOODBYE_REASONS.contains(reason)) {
+            throw ApiException.invalid("invalid_goodbye_reason", "A goodbye's reason is shutdown (the VEN service"
+                    + " stops: a signal or the host shutting down), not '" + abbreviate(reason) + "'.");
+        }
+        Goodbye g = bind(body, Goodbye.class, "goodbye");
+        return g.reason() != null ? g : new Goodbye(Goodbye.SHUTDOWN, g.appliedHash());
     }
 
     /** The agent events, each checked: strings where strings belong, an {@code agent.} type, info an object. */

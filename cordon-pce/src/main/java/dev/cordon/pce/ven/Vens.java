@@ -5,4 +5,4 @@ package dev.cordon.pce.ven;
  * holds no job and no state: each piece is its own service, and callers use the piece they need.
  */
 public record Vens(VenActivation activation, AgentTokens tokens, PolicyLongPoll polls, Heartbeats heartbeats,
-                   AgentEvents events, VenAdmin admin) {}
+                   AgentEvents events, VenAdmin admin, Goodbyes goodbyes) {}

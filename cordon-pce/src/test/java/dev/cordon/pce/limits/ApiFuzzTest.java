@@ -594,6 +594,7 @@ class ApiFuzzTest {
                             "cidr_block", 24)), "os_type", "linux", "ven_type", "server", "version", "0.1");
             if (t.endsWith("/ven/heartbeat")) return Map.of("applied_hash", "abc", "sync_state", "applied",
                     "health", List.of(Map.of("type", "t", "severity", "info", "message", "m")));
+            if (t.endsWith("/ven/goodbye")) return Map.of("reason", "shutdown", "applied_hash", "abc");
             if (t.endsWith("/ven/events")) return List.of(Map.of("event_type", "agent.tampering", "status", "success",
                     "info", Map.of("k", "v")));
             if (t.endsWith("/labels") || t.endsWith("/labels/{id}")) return Map.of("key", pick(List.of("role", "app", "env", "loc", u)), "value", u);

@@ -21,8 +21,10 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The public acceptance scenarios ({@code ../shared/scenarios}, see its README): every file is loaded, so new
- * files are picked up without code changes. Shared with other modules' tests through the test-jar.
+ * The public acceptance scenarios ({@code ../shared/scenarios}, see its README) and Cordon's own, in the same format
+ * ({@code cordon-policy/src/test/resources/scenarios}, {@link #projectFolder()}: what the shared folder has no file
+ * for yet, such as virtual services): every file of both is loaded, so new files are picked up without code changes.
+ * Shared with other modules' tests through the test-jar.
  */
 public final class Scenarios {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -88,11 +90,29 @@ public final class Scenarios {
                 + "; set -Dcordon.scenarios=PATH");
     }
 
+    /** Cordon's own scenarios: {@code cordon-policy/src/test/resources/scenarios} of the project root. */
+    public static Path projectFolder() {
+        Path here = Paths.get("").toAbsolutePath();
+        for (Path p = here; p != null; p = p.getParent()) {
+            Path candidate = p.resolve("cordon-policy/src/test/resources/scenarios");
+            if (Files.isDirectory(candidate) && Files.exists(p.resolve("pom.xml"))) return candidate;
+        }
+        throw new IllegalStateException("Cannot find the project's scenarios (cordon-policy/src/test/resources/scenarios)"
+                + " from " + here + ": run the tests inside the project");
+    }
+
+    /** Every scenario: the shared ones, then the project's own. */
     public static List<Scenario> all() {
-        try (Stream<Path> files = Files.list(folder())) {
+        List<Scenario> out = new ArrayList<>(in(folder()));
+        out.addAll(in(projectFolder()));
+        return out;
+    }
+
+    private static List<Scenario> in(Path folder) {
+        try (Stream<Path> files = Files.list(folder)) {
             List<Scenario> out = new ArrayList<>();
             for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) out.add(load(f));
-            if (out.isEmpty()) throw new IllegalStateException("no scenario files in " + folder());
+            if (out.isEmpty()) throw new IllegalStateException("no scenario files in " + folder);
             return out;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -8,6 +8,7 @@ import dev.cordon.policy.validate.PolicyException;
 import dev.cordon.protocol.ActivationAnswer;
 import dev.cordon.protocol.ActivationRequest;
 import dev.cordon.protocol.AgentEvent;
+import dev.cordon.protocol.Goodbye;
 import dev.cordon.protocol.Heartbeat;
 import dev.cordon.protocol.PolicyAnswer;
 import dev.cordon.protocol.Wire;
@@ -137,6 +138,37 @@ public final class HttpPceClient implements PceClient {
     public void uploadEvents(List<AgentEvent> events) {
         if (events.isEmpty()) return;
         expect(send(post("/api/v2/ven/events", Wire.write(events), true), "events upload"), 204, "events upload");
+    }
+
+    /**
+     * Bounded twice: the request's own timeout, and a wait on the asynchronous send that also covers connecting (a
+     * PCE host that drops packets would otherwise hold the call for the connect timeout); the send is cancelled when
+     * the wait runs out.
+     */
+    @Override
+    public void goodbye(Goodbye goodbye, Duration within) {
+        HttpRequest req = authorized(HttpRequest.newBuilder(base.resolve("/api/v2/ven/goodbye")).timeout(within)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(Wire.write(goodbye)))).build();
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> f = http.sendAsync(req, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r;
+        try {
+            r = f.get(within.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            f.cancel(true);
+            throw new PceException(PceException.Kind.UNREACHABLE, 0, "goodbye: the PCE at " + base
+                    + " did not answer within " + within.toMillis() + " ms", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause();
+            throw new PceException(PceException.Kind.UNREACHABLE, 0, "goodbye: cannot reach the PCE at " + base + " ("
+                    + (c == null ? e : c).getClass().getSimpleName() + (c == null || c.getMessage() == null ? ""
+                    : ": " + c.getMessage()) + ")", e);
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new PceException(PceException.Kind.UNREACHABLE, 0, "goodbye interrupted", e);
+        }
+        expect(r, 204, "goodbye");
     }
 
     @Override

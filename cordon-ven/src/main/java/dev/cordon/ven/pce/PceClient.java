@@ -3,6 +3,7 @@ package dev.cordon.ven.pce;
 import dev.cordon.policy.compile.FirewallPolicy;
 import dev.cordon.protocol.ActivationRequest;
 import dev.cordon.protocol.AgentEvent;
+import dev.cordon.protocol.Goodbye;
 import dev.cordon.protocol.Heartbeat;
 import java.time.Duration;
 import java.util.List;
@@ -28,6 +29,12 @@ public interface PceClient {
     void heartbeat(Heartbeat heartbeat);
 
     void uploadEvents(List<AgentEvent> events);
+
+    /**
+     * Says goodbye ({@code POST /api/v2/ven/goodbye}) and waits at most {@code within} for the answer: the VEN is
+     * stopping, and a PCE that is away must not hold the shutdown up.
+     */
+    void goodbye(Goodbye goodbye, Duration within);
 
     /**
      * Uploads one gzip'd flow batch ({@code POST /api/v2/ven/traffic}, {@code Content-Encoding: gzip}) and returns

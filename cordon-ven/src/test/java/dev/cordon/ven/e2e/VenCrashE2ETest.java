@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * A VEN killed (SIGKILL) at random instants while it applies a new policy, twenty times: after each kill every
  * table of both families is exactly as the previous policy left it or exactly as the new one does (never a mix
  * inside a table), Cordon's jumps are in place (the host was never opened), and the restarted VEN converges on the
- * new policy from its state directory and the PCE. Then SIGTERM stops it cleanly with the firewall untouched, and
+ * new policy from its state directory and the PCE. Then SIGTERM stops it cleanly with the firewall untouched (and
+ * it says goodbye to the PCE, which the kills never did), and
  * after a simulated reboot (every table and set wiped) with the PCE down, the restarted VEN puts its last good policy
  * back from the state directory alone. The VEN runs as a real child process ({@link VenMain#main}).
  */
@@ -94,10 +95,17 @@ class VenCrashE2ETest {
                     assertThat(after.get("IPv4 filter")).as("kill %d: the table changed too", i)
                             .isNotEqualTo(before.get("IPv4 filter"));
                 }
-                // SIGTERM: the VEN stops cleanly and the firewall stays as it was
+                // SIGTERM: the VEN stops cleanly, says goodbye first (the kills said none), and the firewall stays
                 Map<String, Object> enforced = state(host);
                 assertThat(ven.terminate(Duration.ofSeconds(15))).as("the VEN exits on SIGTERM").isTrue();
                 assertThat(state(host)).isEqualTo(enforced);
+                String venHref = StateDir.open(stateDir).identity().orElseThrow().venHref();
+                // the PCE may still be writing it when the VEN has its answer late (it waits 3 s at most)
+                String log = ven.logTail();
+                await(Duration.ofSeconds(30), "the goodbye of the SIGTERM (VEN log:\n" + log + ")",
+                        () -> !OfflineIsolationE2ETest.goodbyes(fleet, venHref).isEmpty());
+                assertThat(OfflineIsolationE2ETest.goodbyes(fleet, venHref)).as("one goodbye, on SIGTERM only; VEN log:\n%s",
+                        log).hasSize(1);
 
                 // a reboot with the PCE down: the VEN puts its last good policy back from the state directory
                 fleet.pce.server.stop();

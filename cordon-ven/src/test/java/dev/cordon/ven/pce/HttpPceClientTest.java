@@ -2,6 +2,7 @@ package dev.cordon.ven.pce;
 
 import dev.cordon.protocol.ActivationRequest;
 import dev.cordon.protocol.AgentEvent;
+import dev.cordon.protocol.Goodbye;
 import dev.cordon.protocol.Health;
 import dev.cordon.protocol.Heartbeat;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -76,6 +77,25 @@ class HttpPceClientTest {
                     JsonNodeFactory.instance.objectNode().put("summary", "rule_added IPv4 filter/CORDON-INPUT"))));
             JsonNode events = pce.owner.get("/orgs/1/events?event_type=agent.tampering").body();
             assertThat(events.toString()).contains("rule_added IPv4 filter/CORDON-INPUT", a.venHref());
+
+            c.goodbye(new Goodbye(Goodbye.SHUTDOWN, p.hash()), Duration.ofSeconds(5));
+            assertThat(pce.owner.get(a.venHref()).body().path("last_goodbye_at").isTextual()).as("goodbye recorded").isTrue();
+            JsonNode byes = pce.owner.get("/orgs/1/events?event_type=agent.goodbye").body();
+            assertThat(byes.toString()).contains(a.venHref(), p.hash());
+        }
+    }
+
+    @Test
+    void aGoodbyeToAPceThatNeverAnswersGivesUpWithinItsBound() throws Exception {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            // accepts the connection (the kernel's backlog does) and never answers
+            HttpPceClient c = new HttpPceClient(URI.create("http://127.0.0.1:" + s.getLocalPort()), null);
+            c.useCredentials("t.s", null);
+            assertThatThrownBy(() -> c.goodbye(new Goodbye(Goodbye.SHUTDOWN, null), Duration.ofMillis(300)))
+                    .isInstanceOfSatisfying(PceException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(PceException.Kind.UNREACHABLE);
+                        assertThat(e.getMessage()).contains("goodbye");
+                    });
         }
     }
 

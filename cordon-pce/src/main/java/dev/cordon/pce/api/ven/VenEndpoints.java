@@ -34,7 +34,7 @@ import java.util.Set;
 
 /**
  * VENs: the admin's view (list, read, update, unpair, pairing keys) under API keys, and the VEN protocol (activate,
- * policy long poll, heartbeat, agent events) under VEN credentials. VEN credentials are throttled here (activation
+ * policy long poll, heartbeat, goodbye, agent events) under VEN credentials. VEN credentials are throttled here (activation
  * codes per source, agent tokens per source and per token id); API keys are throttled in authentication.
  */
 public final class VenEndpoints implements EndpointGroup {
@@ -108,6 +108,10 @@ public final class VenEndpoints implements EndpointGroup {
         });
         post("/api/v2/ven/heartbeat", ctx -> {
             vens.heartbeats().heartbeat(agent(ctx), Json.parseBody(RequestLimits.body(ctx), "heartbeat"));
+            ctx.status(204);
+        });
+        post("/api/v2/ven/goodbye", ctx -> {
+            vens.goodbyes().goodbye(agent(ctx), Json.parseBody(RequestLimits.body(ctx), "goodbye"));
             ctx.status(204);
         });
         post("/api/v2/ven/events", ctx -> {
