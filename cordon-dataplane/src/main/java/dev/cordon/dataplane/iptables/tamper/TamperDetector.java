@@ -1,5 +1,6 @@
 package dev.cordon.dataplane.iptables.tamper;
 
+import dev.cordon.dataplane.RuleLists;
 import dev.cordon.dataplane.Change;
 import dev.cordon.dataplane.ChangeKind;
 import dev.cordon.dataplane.Family;
@@ -69,8 +70,8 @@ public final class TamperDetector {
             } else if (builtin) {
                 List<String> aj = ar.stream().filter(JumpSpec::isCordonJump).toList();
                 List<String> lj = lr.stream().filter(JumpSpec::isCordonJump).toList();
-                for (String j : minus(aj, lj)) out.add(new Change(f, t, chain, j, ChangeKind.JUMP_MISSING));
-                for (String j : minus(lj, aj)) out.add(new Change(f, t, chain, j, ChangeKind.RULE_ADDED));
+                for (String j : RuleLists.minus(aj, lj)) out.add(new Change(f, t, chain, j, ChangeKind.JUMP_MISSING));
+                for (String j : RuleLists.minus(lj, aj)) out.add(new Change(f, t, chain, j, ChangeKind.RULE_ADDED));
                 if (c == Coexistence.PRIMARY && !aj.isEmpty() && !lj.isEmpty() && !JumpSpec.isCordonJump(lr.get(0))) {
                     out.add(new Change(f, t, chain, lr.get(0), ChangeKind.JUMP_NOT_FIRST));
                 }
@@ -97,25 +98,13 @@ public final class TamperDetector {
     private static void diffRules(Family f, String t, String chain, List<String> applied, List<String> live,
                                   ChangeKind addedKind, List<Change> out) {
         if (applied.equals(live)) return;
-        List<String> gone = minus(applied, live);
-        List<String> added = minus(live, applied);
+        List<String> gone = RuleLists.minus(applied, live);
+        List<String> added = RuleLists.minus(live, applied);
         for (String r : gone) out.add(new Change(f, t, chain, r, ChangeKind.RULE_DELETED));
         for (String r : added) out.add(new Change(f, t, chain, r, addedKind));
         if (gone.isEmpty() && added.isEmpty()) out.add(new Change(f, t, chain, "", ChangeKind.RULE_REORDERED));
     }
 
-    /** Multiset difference, keeping order. */
-    private static List<String> minus(List<String> a, List<String> b) {
-        Map<String, Integer> count = new HashMap<>();
-        for (String s : b) count.merge(s, 1, Integer::sum);
-        List<String> out = new ArrayList<>();
-        for (String s : a) {
-            Integer n = count.get(s);
-            if (n == null || n == 0) out.add(s);
-            else count.put(s, n - 1);
-        }
-        return out;
-    }
 
     /** Names of applied sets whose members must be listed: all on a full check, else those whose count moved. */
     public static List<String> setsNeedingMembers(IptablesSnapshot applied, Map<String, SetHeader> live, boolean full) {

@@ -1,5 +1,6 @@
 package dev.cordon.dataplane.nftables.tamper;
 
+import dev.cordon.dataplane.RuleLists;
 import dev.cordon.dataplane.Change;
 import dev.cordon.dataplane.ChangeKind;
 import dev.cordon.dataplane.Family;
@@ -71,8 +72,8 @@ public final class NftTamperDetector {
             if (lc.rules().isEmpty() && !ac.rules().isEmpty()) {
                 out.add(new Change(f, t, name, "", ChangeKind.CHAIN_FLUSHED));
             } else if (!ac.rules().equals(lc.rules())) {
-                List<String> gone = minus(ac.rules(), lc.rules());
-                List<String> added = minus(lc.rules(), ac.rules());
+                List<String> gone = RuleLists.minus(ac.rules(), lc.rules());
+                List<String> added = RuleLists.minus(lc.rules(), ac.rules());
                 gone.forEach(r -> out.add(new Change(f, t, name, NftJson.describe(r), ChangeKind.RULE_DELETED)));
                 added.forEach(r -> out.add(new Change(f, t, name, NftJson.describe(r), ChangeKind.RULE_ADDED)));
                 if (gone.isEmpty() && added.isEmpty()) out.add(new Change(f, t, name, "", ChangeKind.RULE_REORDERED));
@@ -100,15 +101,4 @@ public final class NftTamperDetector {
         }
     }
 
-    private static List<String> minus(List<String> a, List<String> b) {
-        Map<String, Integer> count = new HashMap<>();
-        for (String s : b) count.merge(s, 1, Integer::sum);
-        List<String> out = new ArrayList<>();
-        for (String s : a) {
-            Integer n = count.get(s);
-            if (n == null || n == 0) out.add(s);
-            else count.put(s, n - 1);
-        }
-        return out;
-    }
 }
