@@ -15,6 +15,7 @@ import dev.cordon.policy.Engine;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,42 +42,63 @@ public final class TrafficIngest {
     }
 
     public FlowBatchAck ingest(Agent agent, FlowBatch batch) {
+        long[] first = new long[batch.flows().size()];
+        long[] last = new long[batch.flows().size()];
+        for (int i = 0; i < first.length; i++) {
+            first[i] = Instant.parse(batch.flows().get(i).firstSeen()).toEpochMilli();
+            last[i] = Instant.parse(batch.flows().get(i).lastSeen()).toEpochMilli();
+        }
+        return ingest(agent, new TrafficInputs.Checked(batch, first, last));
+    }
+
+    /** A checked batch ({@link TrafficInputs#checked}): its times are parsed already. */
+    public FlowBatchAck ingest(Agent agent, TrafficInputs.Checked checked) {
+        FlowBatch batch = checked.batch();
         if (table.hasBatch(agent.venHref(), batch.seq())) {
             return new FlowBatchAck(table.acknowledged(agent.venHref()), true, 0);
         }
         EndResolver r = resolver(agent.org());
         List<StoredFlow> rows = new ArrayList<>(batch.flows().size());
+        String orgPrefix = "/orgs/" + agent.org() + "/";
+        Map<String, String> drafts = new HashMap<>(); // a batch names few rules, each many times
+        FlowEnd local = null;
+        String localIp = null;
         for (int i = 0; i < batch.flows().size(); i++) {
-            rows.add(row(agent, batch.seq(), batch.flows().get(i), r, i));
+            FlowSummary f = batch.flows().get(i);
+            if (!f.localIp().equals(localIp)) { // a VEN's summaries share its few addresses
+                localIp = f.localIp();
+                local = r.local(localIp, agent.workloadHref());
+            }
+            rows.add(row(agent, batch.seq(), f, local, r, i, orgPrefix, drafts, checked.firstSeen()[i],
+                    checked.lastSeen()[i]));
         }
         TrafficTable.Stored s = table.storeBatch(agent.org(), agent.venHref(), batch, rows, clock.millis());
-        return new FlowBatchAck(table.acknowledged(agent.venHref()), !s.stored(), s.rows());
+        if (!s.stored()) return new FlowBatchAck(table.acknowledged(agent.venHref()), true, 0);
+        return new FlowBatchAck(table.acknowledged(agent.venHref()), false, s.rows());
     }
 
     EndResolver resolver(int org) {
         Engine e = policy.engine(org, "active");
         EndResolver r = resolvers.get(org);
         if (r == null || r.engine != e) {
-            r = new EndResolver(e);
+            r = new EndResolver(e, detail -> table.endId(org, detail));
             resolvers.put(org, r);
         }
         return r;
     }
 
-    private static StoredFlow row(Agent agent, long seq, FlowSummary f, EndResolver r, int i) {
+    private static StoredFlow row(Agent agent, long seq, FlowSummary f, FlowEnd local, EndResolver r, int i,
+                                  String orgPrefix, Map<String, String> drafts, long first, long last) {
         boolean inbound = f.direction().equals(FlowSummary.INBOUND);
-        FlowEnd local = r.local(f.localIp(), agent.workloadHref());
         FlowEnd peer = r.peer(f.peerIp());
         String rule = f.ruleHref();
         if (rule != null) {
-            if (!rule.startsWith("/orgs/" + agent.org() + "/")) {
+            if (!rule.startsWith(orgPrefix)) {
                 throw TrafficInputs.invalid("flows[" + i + "].rule_href", "names org " + rule.split("/")[2]
                         + "; this VEN belongs to org " + agent.org());
             }
-            rule = PolicyHrefs.toDraft(rule);
+            rule = drafts.computeIfAbsent(rule, PolicyHrefs::toDraft);
         }
-        long first = Instant.parse(f.firstSeen()).toEpochMilli();
-        long last = Instant.parse(f.lastSeen()).toEpochMilli();
         return new StoredFlow(agent.org(), StoredFlow.dayOf(last), agent.venHref(), seq, f.direction(),
                 inbound ? peer : local, inbound ? local : peer, f.proto(), f.port(), f.icmpType(), f.icmpCode(),
                 f.decision(), f.reason(), rule, f.policyVersion(), f.connections(), first, last,
