@@ -46,7 +46,7 @@ final class ReportRates {
     /** The workload's faster rate while it lasts, else null. */
     Rate of(String workloadHref) {
         long now = clock.millis();
-        if (now - readAt > REFRESH_MILLIS) {
+        if (readAt == Long.MIN_VALUE || now - readAt > REFRESH_MILLIS) { // (MIN_VALUE: stale; the difference would overflow)
             Map<String, Rate> m = new HashMap<>();
             db.read(h -> h.createQuery("SELECT workload_href, interval_seconds, until_ms FROM traffic_report_rates"
                             + " WHERE until_ms > :now").bind("now", now)
