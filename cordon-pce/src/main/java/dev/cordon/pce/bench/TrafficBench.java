@@ -55,6 +55,8 @@ public final class TrafficBench {
     }
 
     private final PrintStream out;
+    /** Uploads the PCE answered 429/503 (busy) and that were sent again after Retry-After. */
+    private final java.util.concurrent.atomic.AtomicLong busy = new java.util.concurrent.atomic.AtomicLong();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(30)).build();
     private String base;
@@ -164,6 +166,7 @@ public final class TrafficBench {
                 .put("load_generator_summaries_per_s", Math.round(o.flows() / generator))
                 .put("load_generator_to_ingest", round(stored / generator))
                 .put("load_average_before", load0).put("load_average_after", load1)
+                .put("busy_answers_retried", busy.get())
                 .put("gzip_bytes_per_summary", round((double) bodies.stream().mapToLong(x -> x.length).sum() / o.flows()))
                 .put("json_bytes_per_summary", round((double) rawBytes / o.flows()))
                 .put("goal_summaries_per_s", 50_000);
@@ -257,6 +260,13 @@ public final class TrafficBench {
                                 .header("Content-Type", "application/json").header("Content-Encoding", "gzip")
                                 .POST(HttpRequest.BodyPublishers.ofByteArray(bodies.get(i))).build();
                         HttpResponse<String> resp = http.send(r, HttpResponse.BodyHandlers.ofString());
+                        // as a VEN does: a busy PCE (429/503) is asked again after its Retry-After
+                        while (resp.statusCode() == 503 || resp.statusCode() == 429) {
+                            busy.incrementAndGet();
+                            Thread.sleep(1000L * Math.max(1, Math.min(10, Long.parseLong(
+                                    resp.headers().firstValue("Retry-After").orElse("1")))));
+                            resp = http.send(r, HttpResponse.BodyHandlers.ofString());
+                        }
                         if (resp.statusCode() != 200 || resp.body().contains("\"duplicate\":" + !expectDuplicate)) {
                             throw new IllegalStateException("upload answered " + resp.statusCode() + " " + resp.body());
                         }

@@ -34,6 +34,14 @@ public final class TrafficIngest {
     private final PolicyEngines policy;
     private final Clock clock;
     private final Map<Integer, EndResolver> resolvers = new ConcurrentHashMap<>();
+    /**
+     * Batches stored at once. The database pool has 10 connections and an H2 checkpoint can hold commits for
+     * seconds: unbounded, a burst of uploads took every connection and heartbeats, policy polls and API writes
+     * timed out behind it (503 database_unavailable, seen with 32 concurrent uploads). A VEN past the wait is told
+     * 503 with Retry-After and keeps the batch spooled, as the ingest contract says.
+     */
+    static final int STORING_AT_ONCE = 4;
+    private final java.util.concurrent.Semaphore storing = new java.util.concurrent.Semaphore(STORING_AT_ONCE, true);
 
     public TrafficIngest(TrafficTable table, PolicyEngines policy, Clock clock) {
         this.table = table;
@@ -72,7 +80,21 @@ public final class TrafficIngest {
             rows.add(row(agent, batch.seq(), f, local, r, i, orgPrefix, drafts, checked.firstSeen()[i],
                     checked.lastSeen()[i]));
         }
-        TrafficTable.Stored s = table.storeBatch(agent.org(), agent.venHref(), batch, rows, clock.millis());
+        TrafficTable.Stored s;
+        try {
+            if (!storing.tryAcquire(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw ApiException.unavailable("traffic_ingest_busy", "The PCE is storing as many traffic batches as"
+                        + " it takes at once; keep this batch spooled and send it again after Retry-After seconds.", 5);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiException.unavailable("traffic_ingest_busy", "The PCE is stopping; send the batch again later.", 5);
+        }
+        try {
+            s = table.storeBatch(agent.org(), agent.venHref(), batch, rows, clock.millis());
+        } finally {
+            storing.release();
+        }
         if (!s.stored()) return new FlowBatchAck(table.acknowledged(agent.venHref()), true, 0);
         return new FlowBatchAck(table.acknowledged(agent.venHref()), false, s.rows());
     }
