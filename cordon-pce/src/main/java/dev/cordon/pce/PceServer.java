@@ -250,8 +250,9 @@ public final class PceServer implements AutoCloseable {
         workloadSettings = new WorkloadSettings(store, events, clock); // the offline timers: OfflineSweep reads them
         vens = wireVens(events, policy, objects, clock);
         firstStart(access, policy);
-        traffic = dev.cordon.pce.traffic.Traffic.of(store, policy.engines(), clock,
+        traffic = dev.cordon.pce.traffic.Traffic.of(store, policy.engines(), events, clock,
                 Duration.ofDays(config.limits().trafficRetentionDays()), config.limits().maxTrafficFlows());
+        vens.heartbeats().answerWith(traffic.reporting()); // VENs that report traffic learn their level and rate
         if (cluster.isMultiNode()) {
             resync = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "cordon-cluster-resync");

@@ -46,6 +46,12 @@ class WireRecordsTest {
                         "web \"one\""), 7, "9f86d081884c7d65")),
                 Arguments.of("heartbeat", new Heartbeat("9f86d081884c7d65", Heartbeat.APPLIED, List.of(
                         new Health("dataplane", "warning", "ipset is slow")), "iptables")),
+                Arguments.of("heartbeat-with-flow-reporting", new Heartbeat("9f86d081884c7d65", Heartbeat.APPLIED,
+                        List.of(), "nftables", new dev.cordon.protocol.flows.FlowReporting("flow_summary", 60))),
+                Arguments.of("heartbeat-answer", new HeartbeatAnswer(new dev.cordon.protocol.flows.FlowSettings(
+                        "flow_drops", 10, 540L))),
+                Arguments.of("heartbeat-answer-default-rate", new HeartbeatAnswer(
+                        new dev.cordon.protocol.flows.FlowSettings("flow_full_detail", null, null))),
                 Arguments.of("heartbeat-before-first-apply", new Heartbeat(null, Heartbeat.SYNCING, List.of(), null)),
                 Arguments.of("heartbeat-health-without-severity", new Heartbeat("h1", Heartbeat.ERROR, List.of(
                         new Health("policy_apply", null, "line 7 failed")), null)),

@@ -623,13 +623,18 @@ public final class Agent {
     }
 
     /**
-     * Sends a heartbeat (applied hash, sync state, health) and uploads queued events, oldest first. Events stay
-     * queued until the PCE accepted them.
+     * Sends a heartbeat (applied hash, sync state, health, and what traffic reporting does when it runs) and uploads
+     * queued events, oldest first. Events stay queued until the PCE accepted them. The PCE's answer to a heartbeat
+     * with traffic reporting goes to {@link FlowService#settings} (visibility level, faster rate).
      *
      * @throws PceException when the PCE cannot be reached; nothing is lost
      */
     public void reportOnce() {
-        pce.heartbeat(heartbeat());
+        pce.heartbeatAnswered(heartbeat()).ifPresent(a -> {
+            FlowService f = flows;
+            // what the PCE asks of traffic reporting: the workload's visibility level, a faster rate for a while
+            if (f != null) f.settings(a.traffic());
+        });
         while (true) {
             List<AgentEvent> batch;
             synchronized (outbox) {
@@ -648,7 +653,9 @@ public final class Agent {
 
     /** The heartbeat the agent would send now. */
     public Heartbeat heartbeat() {
-        return new Heartbeat(lastGoodHash(), sync.wire(), health(), enforcer.backend());
+        Heartbeat hb = new Heartbeat(lastGoodHash(), sync.wire(), health(), enforcer.backend());
+        FlowService f = flows;
+        return f == null ? hb : hb.withFlowReporting(f.reporting());
     }
 
     public SyncState syncState() {

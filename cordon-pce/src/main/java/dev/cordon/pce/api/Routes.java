@@ -74,7 +74,7 @@ public final class Routes {
                 new PolicyEndpoints(policy, policyCheck, objects, reads, roles, orgs),
                 new VersionedObjectEndpoints(objects, reads, roles, orgs),
                 new RuleEndpoints(rules, roles, orgs),
-                new TrafficEndpoints(traffic.queries(), traffic.ingest(), access, store),
+                new TrafficEndpoints(traffic.queries(), traffic.ingest(), traffic.reporting(), access, store),
                 new VenTrafficEndpoints(traffic.ingest(), vens, throttles));
     }
 

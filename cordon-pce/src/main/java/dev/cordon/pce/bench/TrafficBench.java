@@ -35,7 +35,9 @@ import java.util.zip.GZIPOutputStream;
  * batches sent again (authenticated, inflated, parsed, checked and found stored: everything but resolving and
  * inserting), with the ratio; an Explorer query with a label filter over every stored flow (create → completed →
  * downloaded) against the same query without a filter; and disk per million stored flows. The batches are built and
- * compressed before the clock starts. The simulated VENs share the machine with the PCE: on a 2-core machine the
+ * compressed before the clock starts. The load generator's own rate is measured in the same run, against a sink that
+ * only reads and acknowledges, and the load average before and after is printed: on a shared machine it says how
+ * far to trust the figures. The simulated VENs share the machine with the PCE: on a 2-core machine the
  * client's share of the CPU is in the figures.
  */
 public final class TrafficBench {
@@ -53,6 +55,8 @@ public final class TrafficBench {
     }
 
     private final PrintStream out;
+    /** Uploads the PCE answered 429/503 (busy) and that were sent again after Retry-After. */
+    private final java.util.concurrent.atomic.AtomicLong busy = new java.util.concurrent.atomic.AtomicLong();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(30)).build();
     private String base;
@@ -147,14 +151,22 @@ public final class TrafficBench {
             owners.add(v);
         }
 
-        double stored = send(bodies, owners, o.senders(), false);
-        double resent = send(bodies, owners, o.senders(), true);
+        // the load generator alone, against a sink that only drains and acknowledges: it must far outrun the PCE
+        double generator = sink(bodies, owners, o.senders());
+        double load0 = load();
+        double stored = send(base + "/ven/traffic", bodies, owners, o.senders(), false);
+        double resent = send(base + "/ven/traffic", bodies, owners, o.senders(), true);
+        double load1 = load();
         long count = pce.traffic().table().flowCount();
         ObjectNode ingest = Json.object().put("measure", "traffic_ingest").put("db", db).put("flows", count)
                 .put("batch", o.batch()).put("senders", o.senders()).put("vens", o.vens())
                 .put("summaries_per_s", Math.round(o.flows() / stored))
                 .put("baseline_resend_summaries_per_s", Math.round(o.flows() / resent))
                 .put("ratio_to_baseline", round(resent / stored))
+                .put("load_generator_summaries_per_s", Math.round(o.flows() / generator))
+                .put("load_generator_to_ingest", round(stored / generator))
+                .put("load_average_before", load0).put("load_average_after", load1)
+                .put("busy_answers_retried", busy.get())
                 .put("gzip_bytes_per_summary", round((double) bodies.stream().mapToLong(x -> x.length).sum() / o.flows()))
                 .put("json_bytes_per_summary", round((double) rawBytes / o.flows()))
                 .put("goal_summaries_per_s", 50_000);
@@ -189,8 +201,48 @@ public final class TrafficBench {
         }
     }
 
+    /**
+     * Seconds for the load generator to send every batch to a sink on loopback that reads each body whole and answers
+     * an acknowledgement (the JDK's HTTP server, one thread per sender): the rate the client can produce, so the
+     * ingest figure is known to be the PCE's and not the client's.
+     */
+    private double sink(List<byte[]> bodies, List<Ven> owners, int senders) throws IOException {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 256);
+        ExecutorService threads = Executors.newFixedThreadPool(senders);
+        server.setExecutor(threads);
+        byte[] ack = "{\"acknowledged_seq\":1,\"duplicate\":false,\"flows_stored\":0}".getBytes(StandardCharsets.UTF_8);
+        server.createContext("/", ex -> {
+            try (var in = ex.getRequestBody()) {
+                in.readAllBytes();
+            }
+            ex.getResponseHeaders().add("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, ack.length);
+            try (var out = ex.getResponseBody()) {
+                out.write(ack);
+            }
+        });
+        server.start();
+        try {
+            return send("http://127.0.0.1:" + server.getAddress().getPort() + "/api/v2/ven/traffic", bodies, owners,
+                    senders, false);
+        } finally {
+            server.stop(0);
+            threads.shutdownNow();
+        }
+    }
+
+    /** The 1-minute load average (the machine may be shared: the figures say under which load they were taken). */
+    private static double load() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** Seconds to send every batch with {@code senders} threads; a resend must be answered duplicate. */
-    private double send(List<byte[]> bodies, List<Ven> owners, int senders, boolean expectDuplicate) {
+    private double send(String url, List<byte[]> bodies, List<Ven> owners, int senders, boolean expectDuplicate) {
         ExecutorService pool = Executors.newFixedThreadPool(senders);
         // each VEN's batches go in seq order, one at a time, as a VEN sends them: one VEN per sender thread
         List<List<Integer>> perVen = new ArrayList<>();
@@ -203,11 +255,18 @@ public final class TrafficBench {
             for (List<Integer> one : perVen) {
                 done.add(pool.submit(() -> {
                     for (int i : one) {
-                        HttpRequest r = HttpRequest.newBuilder(URI.create(base + "/ven/traffic"))
+                        HttpRequest r = HttpRequest.newBuilder(URI.create(url))
                                 .header("Authorization", "Bearer " + owners.get(i).token())
                                 .header("Content-Type", "application/json").header("Content-Encoding", "gzip")
                                 .POST(HttpRequest.BodyPublishers.ofByteArray(bodies.get(i))).build();
                         HttpResponse<String> resp = http.send(r, HttpResponse.BodyHandlers.ofString());
+                        // as a VEN does: a busy PCE (429/503) is asked again after its Retry-After
+                        while (resp.statusCode() == 503 || resp.statusCode() == 429) {
+                            busy.incrementAndGet();
+                            Thread.sleep(1000L * Math.max(1, Math.min(10, Long.parseLong(
+                                    resp.headers().firstValue("Retry-After").orElse("1")))));
+                            resp = http.send(r, HttpResponse.BodyHandlers.ofString());
+                        }
                         if (resp.statusCode() != 200 || resp.body().contains("\"duplicate\":" + !expectDuplicate)) {
                             throw new IllegalStateException("upload answered " + resp.statusCode() + " " + resp.body());
                         }

@@ -53,6 +53,7 @@ public final class WorkloadChecks implements ObjectService.Checks {
             throw ApiException.invalid("invalid_public_ip", "Workload '" + w.display() + "' public_ip '"
                     + w.publicIp() + "' is not an IPv4 or IPv6 address (accepted, no effect in Cordon).");
         }
+        dev.cordon.pce.core.VisibilityLevels.check(w.visibilityLevel(), "Workload '" + w.display() + "'");
         PolicyObjectChecks.requireReferences(store, org, "workload", w.href(), w);
         PolicyObjectChecks.onePerKey(store, org, w.labelsOrEmpty(), "Workload '" + w.display() + "'",
                 "workload_label_key_duplicate");

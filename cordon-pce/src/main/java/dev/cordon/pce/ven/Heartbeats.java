@@ -61,6 +61,7 @@ public final class Heartbeats implements AutoCloseable {
     private final Map<String, Instant> persistedAt = new ConcurrentHashMap<>();
     /** VENs marked as missing heartbeats (here or on another node): the next heartbeat is written at once. */
     private final Set<String> missed = ConcurrentHashMap.newKeySet();
+    private volatile HeartbeatAnswers answers = HeartbeatAnswers.NONE;
     private final ScheduledExecutorService sweeper =
             Executors.newSingleThreadScheduledExecutor(PolicyLongPoll.daemon("cordon-ven-heartbeats"));
 
@@ -96,7 +97,7 @@ public final class Heartbeats implements AutoCloseable {
      * "dataplane_backend"}} ({@link dev.cordon.protocol.Heartbeat}); a heartbeat without a backend (a VEN from before
      * it was reported) keeps the one the PCE knew.
      */
-    public void heartbeat(Agent agent, JsonNode body) {
+    public dev.cordon.protocol.Heartbeat heartbeat(Agent agent, JsonNode body) {
         dev.cordon.protocol.Heartbeat sent = VenInputs.heartbeat(body);
         Heartbeat prev = last.get(agent.venHref());
         String backend = sent.dataplaneBackend() != null ? sent.dataplaneBackend()
@@ -112,6 +113,20 @@ public final class Heartbeats implements AutoCloseable {
                 || Duration.between(persisted, next.at()).compareTo(persistWithin(agent.venHref())) >= 0) {
             persist(agent, next);
         }
+        return sent;
+    }
+
+    /**
+     * Takes the heartbeat in ({@link #heartbeat}) and says what to answer: empty is {@code 204}, else {@code 200}
+     * with the answer ({@link HeartbeatAnswers}, set by the server's wiring).
+     */
+    public Optional<dev.cordon.protocol.HeartbeatAnswer> heartbeatAnswered(Agent agent, JsonNode body) {
+        return answers.answer(agent, heartbeat(agent, body));
+    }
+
+    /** Who answers heartbeats beyond taking them in (traffic reporting settings); {@link HeartbeatAnswers#NONE} by default. */
+    public void answerWith(HeartbeatAnswers a) {
+        this.answers = a;
     }
 
     /**

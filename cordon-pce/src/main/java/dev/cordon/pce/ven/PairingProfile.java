@@ -13,8 +13,9 @@ import java.util.List;
  *
  * <p>Accepted, stored and returned, no effect in Cordon (docs/api.md): the label locks ({@code role_label_lock},
  * {@code app_label_lock}, {@code env_label_lock}, {@code loc_label_lock}), {@code enforcement_mode_lock},
- * {@code visibility_level} and {@code visibility_level_lock}, {@code agent_software_release}: in Illumio they stop a
- * VEN's installer from overriding the profile's values, and set flow logging, which Cordon's VEN does not have.
+ * {@code visibility_level_lock}, {@code agent_software_release}: in Illumio they stop a VEN's installer from
+ * overriding the profile's values. {@code visibility_level} takes effect: a VEN activated with the profile's key gets
+ * it on its workload, which its VEN is told in every heartbeat answer ({@code traffic.TrafficReporting}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PairingProfile(String href, String name, String description, List<Ref> labels,
@@ -24,9 +25,8 @@ public record PairingProfile(String href, String name, String description, List<
                              Boolean enforcementModeLock, String visibilityLevel, Boolean visibilityLevelLock,
                              String agentSoftwareRelease,
                              String createdAt, String updatedAt, Ref createdBy, Ref updatedBy) {
-    /** Illumio's visibility levels (flow logging), accepted with no effect. */
-    public static final java.util.List<String> VISIBILITY_LEVELS = List.of("flow_full_detail", "flow_summary",
-            "flow_drops", "flow_off", "enhanced_data_collection");
+    /** Illumio's visibility levels (what the VEN reports of its traffic). */
+    public static final java.util.List<String> VISIBILITY_LEVELS = dev.cordon.pce.core.VisibilityLevels.ALL;
 
     public PairingProfile {
         labels = labels == null ? null : List.copyOf(labels);

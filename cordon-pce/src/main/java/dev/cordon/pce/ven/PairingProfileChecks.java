@@ -34,11 +34,7 @@ public final class PairingProfileChecks implements ObjectService.Checks {
         if (!"server".equals(p.venType()) && !"endpoint".equals(p.venType())) {
             throw ApiException.invalid("invalid_ven_type", "ven_type is server or endpoint, not '" + p.venType() + "'.");
         }
-        if (p.visibilityLevel() != null && !PairingProfile.VISIBILITY_LEVELS.contains(p.visibilityLevel())) {
-            throw ApiException.invalid("invalid_visibility_level", "visibility_level is one of "
-                    + String.join(", ", PairingProfile.VISIBILITY_LEVELS) + ", not '" + p.visibilityLevel()
-                    + "' (accepted, no effect in Cordon: its VEN logs no flows).");
-        }
+        dev.cordon.pce.core.VisibilityLevels.check(p.visibilityLevel(), "The pairing profile's");
         limit(p.keyLifespan(), "key_lifespan", "seconds");
         limit(p.allowedUsesPerKey(), "allowed_uses_per_key", "uses");
         if (p.labels() != null) {

@@ -129,6 +129,8 @@ public final class VenActivation {
         w.set("labels", profile.has("labels") ? profile.get("labels") : Json.array());
         w.set("interfaces", Wire.tree(request.interfaces()));
         w.put("enforcement_mode", Json.text(profile, "enforcement_mode"));
+        // the workload starts with the profile's visibility level (Illumio's pairing); its own field rules after
+        if (Json.text(profile, "visibility_level") != null) w.put("visibility_level", Json.text(profile, "visibility_level"));
         w.put("managed", true);
         w.set("ven", Json.ref(venHref).put("ven_type", venType));
         w.put("os_type", Optional.ofNullable(request.osType()).orElse("linux"));

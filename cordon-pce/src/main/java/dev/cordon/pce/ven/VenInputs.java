@@ -26,7 +26,9 @@ final class VenInputs {
     static final Set<String> ACTIVATION = Set.of("activation_code", "hostname", "interfaces", "os_type", "ven_type",
             "version", "name", "dataplane_backend");
     private static final Set<String> INTERFACE = Set.of("name", "address", "cidr_block");
-    private static final Set<String> HEARTBEAT = Set.of("applied_hash", "sync_state", "health", "dataplane_backend");
+    private static final Set<String> HEARTBEAT = Set.of("applied_hash", "sync_state", "health", "dataplane_backend",
+            "flow_reporting");
+    private static final Set<String> FLOW_REPORTING = Set.of("visibility_level", "interval_seconds");
     private static final Set<String> HEALTH = Set.of("type", "severity", "message");
     private static final Set<String> GOODBYE = Set.of("reason", "applied_hash");
     private static final Set<String> GOODBYE_REASONS = Set.of(Goodbye.SHUTDOWN);
@@ -106,9 +108,24 @@ final class VenInputs {
             throw ApiException.invalid("invalid_sync_state", "sync_state is applied, error or syncing, not '" + state + "'.");
         }
         backend(body);
+        flowReporting(body.get("flow_reporting"));
         Heartbeat hb = bind(body, Heartbeat.class, "heartbeat");
         return hb.syncState() != null ? hb
-                : new Heartbeat(hb.appliedHash(), Heartbeat.SYNCING, hb.health(), hb.dataplaneBackend());
+                : new Heartbeat(hb.appliedHash(), Heartbeat.SYNCING, hb.health(), hb.dataplaneBackend(), hb.flowReporting());
+    }
+
+    /** {@code flow_reporting}: absent, or {@code {"visibility_level": one of Illumio's levels, "interval_seconds" ≥ 1}}. */
+    private static void flowReporting(JsonNode r) {
+        if (r == null || r.isNull()) return;
+        if (!r.isObject()) throw wrongType("flow_reporting", "an object {visibility_level, interval_seconds}", r);
+        Json.onlyFields(r, FLOW_REPORTING, "heartbeat's flow_reporting");
+        text(r, "visibility_level", "flow_reporting.visibility_level");
+        dev.cordon.pce.core.VisibilityLevels.check(Json.text(r, "visibility_level"), "The heartbeat's flow_reporting");
+        JsonNode i = r.get("interval_seconds");
+        if (i == null || !i.isIntegralNumber() || !i.canConvertToLong() || i.asLong() < 1) {
+            throw ApiException.invalid("invalid_flow_reporting", "flow_reporting.interval_seconds is the whole number"
+                    + " of seconds between the VEN's traffic uploads (at least 1), not " + i + ".");
+        }
     }
 
     /** The goodbye, its fields checked: {@code reason} shutdown (absent: shutdown), {@code applied_hash} a string or null. */

@@ -56,9 +56,17 @@ final class TrafficClient {
     }
 
     Ven activate(List<String> labels, String mode, String ip) {
+        return activate(labels, mode, ip, Map.of());
+    }
+
+    /** Activation with a pairing profile that has {@code profileFields} besides its name, mode and labels. */
+    Ven activate(List<String> labels, String mode, String ip, Map<String, Object> profileFields) {
         Api owner = pce.owner;
-        Api.Resp p = owner.post("/orgs/1/pairing_profiles", Map.of("name", "p-" + u(), "enforcement_mode", mode,
-                "labels", labels.stream().map(h -> Map.of("href", h)).toList()));
+        Map<String, Object> profile = new HashMap<>(profileFields);
+        profile.put("name", "p-" + u());
+        profile.put("enforcement_mode", mode);
+        profile.put("labels", labels.stream().map(h -> Map.of("href", h)).toList());
+        Api.Resp p = owner.post("/orgs/1/pairing_profiles", profile);
         assertThat(p.status()).as(p.toString()).isEqualTo(201);
         Api.Resp key = owner.post(p.body().get("href").asText() + "/pairing_key", Map.of());
         Api.Resp a = pce.anonymous.post("/ven/activate", Map.of("activation_code", key.body().get("activation_code").asText(),
@@ -112,6 +120,17 @@ final class TrafficClient {
                 b.header("Content-Encoding", "gzip");
             }
             return call(b.POST(HttpRequest.BodyPublishers.ofByteArray(json)));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A heartbeat under the VEN's token; its answer (204, or 200 with a body). */
+    Reply heartbeat(Ven ven, Object body) {
+        try {
+            return call(HttpRequest.newBuilder(URI.create(base() + "/ven/heartbeat")).timeout(Duration.ofSeconds(60))
+                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + ven.token())
+                    .POST(HttpRequest.BodyPublishers.ofString(M.writeValueAsString(body))));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

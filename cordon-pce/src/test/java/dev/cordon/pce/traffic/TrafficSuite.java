@@ -357,6 +357,59 @@ abstract class TrafficSuite {
     }
 
     @Test
+    void visibilityLevelAndAFasterRateReachTheVenInItsHeartbeatAnswer() {
+        Ven drops = c.activate(List.of(WEB), "full", "10.77.0.40", Map.of("visibility_level", "flow_drops"));
+        Map<String, Object> reporting = Map.of("applied_hash", "h", "sync_state", "applied", "health", List.of(),
+                "flow_reporting", Map.of("visibility_level", "flow_full_detail", "interval_seconds", 60));
+        // the workload took the profile's level at activation, and shows it
+        assertThat(pce.owner.get(drops.workloadHref()).body().path("visibility_level").asText()).isEqualTo("flow_drops");
+        Reply a = c.heartbeat(drops, reporting);
+        assertThat(a.status()).as(a.text()).isEqualTo(200);
+        assertThat(a.body().path("traffic").path("visibility_level").asText()).isEqualTo("flow_drops");
+        assertThat(a.body().path("traffic").has("report_interval_seconds")).isFalse();
+        // a heartbeat without flow_reporting (a VEN that reports no traffic, or an older one) is answered as before
+        Reply plain = c.heartbeat(drops, Map.of("applied_hash", "h", "sync_state", "applied", "health", List.of()));
+        assertThat(plain.status()).as(plain.text()).isEqualTo(204);
+        // the workload's own field rules after activation; a level Illumio does not have is refused
+        Api.Resp put = pce.owner.put(drops.workloadHref(), Map.of("visibility_level", "flow_off"));
+        assertThat(put.status()).as(put.toString()).isIn(200, 204);
+        assertThat(c.heartbeat(drops, reporting).body().path("traffic").path("visibility_level").asText()).isEqualTo("flow_off");
+        Api.Resp bad = pce.owner.put(drops.workloadHref(), Map.of("visibility_level", "everything"));
+        assertThat(bad.status()).isEqualTo(406);
+        assertThat(bad.toString()).contains("invalid_visibility_level");
+        // a workload with no level reports the default, with counts
+        assertThat(c.heartbeat(web, reporting).body().path("traffic").path("visibility_level").asText())
+                .isEqualTo("flow_full_detail");
+
+        // "increase traffic update rate": these VENs, and only these, are asked to report every 10 s for 10 minutes
+        String body = "{\"workloads\":[{\"href\":\"" + drops.workloadHref() + "\"}]}";
+        Reply faster = c.request(owner, "POST", "/orgs/1/workloads/set_flow_reporting_frequency", body, Map.of());
+        assertThat(faster.status()).as(faster.text()).isEqualTo(204);
+        JsonNode t = c.heartbeat(drops, reporting).body().path("traffic");
+        assertThat(t.path("report_interval_seconds").asInt()).isEqualTo(10);
+        assertThat(t.path("report_for_seconds").asLong()).isBetween(1L, 600L);
+        assertThat(c.heartbeat(web, reporting).body().path("traffic").has("report_interval_seconds")).isFalse();
+        Api.Resp events = pce.owner.get("/orgs/1/events?event_type=workloads.set_flow_reporting_frequency");
+        assertThat(events.toString()).contains(drops.workloadHref());
+
+        // refused whole, naming what is wrong: an unknown workload, an unmanaged one, a bad shape, a read-only caller
+        Api.Resp unmanaged = pce.owner.post("/orgs/1/workloads", Map.of("name", "u-" + TrafficClient.u(),
+                "interfaces", List.of(Map.of("name", "eth0", "address", "10.77.0.41"))));
+        String unknown = "{\"workloads\":[{\"href\":\"/orgs/1/workloads/nope\"}]}";
+        String notManaged = "{\"workloads\":[{\"href\":\"" + unmanaged.body().get("href").asText() + "\"}]}";
+        Map<String, String> cases = Map.of(unknown, "unknown_workload", notManaged, "workload_not_managed",
+                "{\"workloads\":[]}", "invalid_workloads", "{\"hosts\":[]}", "unknown_field");
+        cases.forEach((b, token) -> {
+            Reply r = c.request(owner, "POST", "/orgs/1/workloads/set_flow_reporting_frequency", b, Map.of());
+            assertThat(r.status()).as(b + ": " + r.text()).isEqualTo(406);
+            assertThat(r.token()).as(b).isEqualTo(token);
+        });
+        Reply ro = c.request(auth(user("read_only", List.of())), "POST", "/orgs/1/workloads/set_flow_reporting_frequency",
+                body, Map.of());
+        assertThat(ro.status()).isEqualTo(403);
+    }
+
+    @Test
     void badBatchesAre406NamingTheField() {
         String t = at(6, 0);
         Map<String, Object> good = flow("outbound", web.ip(), db.ip(), 6, 5432, "allowed", RULE, 1, t, t);

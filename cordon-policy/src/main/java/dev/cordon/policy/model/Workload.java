@@ -11,13 +11,16 @@ import java.util.List;
  * {@code publicIp} (Illumio's NAT address of the host) is accepted, stored and returned; the engine does not use it.
  * {@code firewallCoexistence} and {@code agent} are computed by the PCE and carried through unchanged; so is
  * {@code online} (Illumio's field: false while the workload's VEN is silent past its offline timer, set by the PCE).
+ * {@code visibilityLevel} (Illumio's {@code visibility_level}: what its VEN reports of its traffic) is the PCE's to
+ * send to the VEN; the engine does not use it.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Workload(String href, String name, String hostname, String description, List<Ref> labels,
                        List<Interface> interfaces, EnforcementMode enforcementMode, Boolean managed, Ven ven,
                        String osType, FirewallCoexistenceStatus firewallCoexistence, JsonNode agent,
                        String externalDataSet, String externalDataReference, String publicIp,
-                       String createdAt, String updatedAt, Ref createdBy, Ref updatedBy, Boolean online) {
+                       String createdAt, String updatedAt, Ref createdBy, Ref updatedBy, Boolean online,
+                       String visibilityLevel) {
     public Workload {
         labels = Lists.copy(labels);
         interfaces = Lists.copy(interfaces);
@@ -26,12 +29,12 @@ public record Workload(String href, String name, String hostname, String descrip
     public static Workload managed(String href, String name, List<Ref> labels, List<Interface> interfaces,
                                    EnforcementMode mode, String venType, String osType) {
         return new Workload(href, name, name, null, labels, interfaces, mode, true, new Ven(null, venType), osType,
-                null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public static Workload unmanaged(String href, String name, List<Ref> labels, List<Interface> interfaces) {
         return new Workload(href, name, name, null, labels, interfaces, null, false, null, null,
-                null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null);
     }
 
     public boolean isManaged() {
@@ -85,24 +88,24 @@ public record Workload(String href, String name, String hostname, String descrip
     public Workload withLabels(List<Ref> newLabels) {
         return new Workload(href, name, hostname, description, newLabels, interfaces, enforcementMode, managed, ven,
                 osType, firewallCoexistence, agent, externalDataSet, externalDataReference, publicIp, createdAt, updatedAt,
-                createdBy, updatedBy, online);
+                createdBy, updatedBy, online, visibilityLevel);
     }
 
     public Workload withInterfaces(List<Interface> newInterfaces) {
         return new Workload(href, name, hostname, description, labels, newInterfaces, enforcementMode, managed, ven,
                 osType, firewallCoexistence, agent, externalDataSet, externalDataReference, publicIp, createdAt, updatedAt,
-                createdBy, updatedBy, online);
+                createdBy, updatedBy, online, visibilityLevel);
     }
 
     public Workload withOnline(Boolean isOnline) {
         return new Workload(href, name, hostname, description, labels, interfaces, enforcementMode, managed, ven,
                 osType, firewallCoexistence, agent, externalDataSet, externalDataReference, publicIp, createdAt, updatedAt,
-                createdBy, updatedBy, isOnline);
+                createdBy, updatedBy, isOnline, visibilityLevel);
     }
 
     public Workload withEnforcementMode(EnforcementMode mode) {
         return new Workload(href, name, hostname, description, labels, interfaces, mode, managed, ven,
                 osType, firewallCoexistence, agent, externalDataSet, externalDataReference, publicIp, createdAt, updatedAt,
-                createdBy, updatedBy, online);
+                createdBy, updatedBy, online, visibilityLevel);
     }
 }

@@ -5,6 +5,8 @@ import dev.cordon.dataplane.flows.ConnEvent;
 import dev.cordon.dataplane.flows.RuleIndex;
 import dev.cordon.dataplane.flows.capture.FlowCapture;
 import dev.cordon.policy.compile.FirewallPolicy;
+import dev.cordon.protocol.flows.FlowReporting;
+import dev.cordon.protocol.flows.FlowSettings;
 import dev.cordon.ven.pce.PceClient;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -12,6 +14,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,18 +31,22 @@ public final class FlowService implements AutoCloseable {
     private final FlowAggregator aggregator;
     private final FlowReporter reporter;
     private final FlowCapture capture;
-    private final Duration interval;
+    private final ReportSchedule schedule;
+    private final Clock clock;
     private final CountDownLatch stop = new CountDownLatch(1);
+    /** Released when the schedule changes (or on close), so the loop re-reads its wait at once. */
+    private final Semaphore wake = new Semaphore(0);
     private volatile Set<String> local;
     private volatile Visibility visibility = Visibility.FLOW_FULL_DETAIL;
     private Thread thread;
 
     private FlowService(FlowAggregator aggregator, FlowReporter reporter, FlowCapture capture, Duration interval,
-                        Set<String> local) {
+                        Set<String> local, Clock clock) {
         this.aggregator = aggregator;
         this.reporter = reporter;
         this.capture = capture;
-        this.interval = interval;
+        this.schedule = new ReportSchedule(interval);
+        this.clock = clock;
         this.local = local;
     }
 
@@ -67,7 +74,7 @@ public final class FlowService implements AutoCloseable {
                 agg.blocked(p, clock.instant());
             }
         });
-        FlowService s = new FlowService(agg, reporter, cap[0], interval, Set.copyOf(local));
+        FlowService s = new FlowService(agg, reporter, cap[0], interval, Set.copyOf(local), clock);
         self[0] = s;
         s.thread = new Thread(s::loop, "cordon-ven-flows" + netns.map(n -> "-" + n).orElse(""));
         s.thread.setDaemon(true);
@@ -91,6 +98,43 @@ public final class FlowService implements AutoCloseable {
         this.visibility = v;
     }
 
+    public Visibility visibility() {
+        return visibility;
+    }
+
+    /**
+     * What the PCE asks (its heartbeat answer): the visibility level from the next flush on, and the faster upload
+     * interval while it lasts. A level this VEN does not know keeps the one in force (and says so in the log).
+     */
+    public void settings(FlowSettings s) {
+        if (s == null) return;
+        if (s.visibilityLevel() != null) {
+            try {
+                Visibility v = Visibility.parse(s.visibilityLevel());
+                if (v != visibility) log.info("traffic visibility level is now {}", v.wire());
+                visibility = v;
+            } catch (IllegalArgumentException e) {
+                log.warn("the PCE asked for {}; keeping visibility level {}", e.getMessage(), visibility.wire());
+            }
+        }
+        if (schedule.ask(s.reportIntervalSeconds(), s.reportForSeconds(), clock.instant())) {
+            Duration now = schedule.interval(clock.instant());
+            log.info("traffic reports every {} s{}", now.toSeconds(), now.equals(schedule.own()) ? ""
+                    : " for the next " + s.reportForSeconds() + " s, as the PCE asked");
+            wake.release();
+        }
+    }
+
+    /** What this VEN's traffic reporting does now, for its heartbeat. */
+    public FlowReporting reporting() {
+        return new FlowReporting(visibility.wire(), schedule.interval(clock.instant()).toSeconds());
+    }
+
+    /** The upload interval in force now (the VEN's own, or the PCE's faster one while it lasts). */
+    public Duration interval() {
+        return schedule.interval(clock.instant());
+    }
+
     /** One report now (spool the interval, upload what is spooled), as the reporter thread does every interval. */
     public int reportNow() {
         synchronized (reporter) {
@@ -98,10 +142,20 @@ public final class FlowService implements AutoCloseable {
         }
     }
 
+    /**
+     * Reports once per interval in force, measured from the previous report: a faster interval arriving meanwhile
+     * (wake) shortens the current wait at once, the end of it lengthens the next.
+     */
     private void loop() {
-        while (true) {
+        long last = System.nanoTime();
+        while (stop.getCount() > 0) {
             try {
-                if (stop.await(interval.toMillis(), TimeUnit.MILLISECONDS)) return;
+                long due = last + schedule.interval(clock.instant()).toNanos() - System.nanoTime();
+                if (due > 0) {
+                    if (wake.tryAcquire(due, TimeUnit.NANOSECONDS)) wake.drainPermits();
+                    continue;
+                }
+                last = System.nanoTime();
                 reportNow();
             } catch (InterruptedException e) {
                 return;
@@ -115,6 +169,7 @@ public final class FlowService implements AutoCloseable {
     @Override
     public void close() {
         stop.countDown();
+        wake.release();
         if (thread != null) {
             try {
                 thread.join(5000);

@@ -10,6 +10,7 @@ import dev.cordon.protocol.ActivationRequest;
 import dev.cordon.protocol.AgentEvent;
 import dev.cordon.protocol.Goodbye;
 import dev.cordon.protocol.Heartbeat;
+import dev.cordon.protocol.HeartbeatAnswer;
 import dev.cordon.protocol.PolicyAnswer;
 import dev.cordon.protocol.Wire;
 import java.io.IOException;
@@ -131,7 +132,15 @@ public final class HttpPceClient implements PceClient {
 
     @Override
     public void heartbeat(Heartbeat hb) {
-        expect(send(post("/api/v2/ven/heartbeat", Wire.write(hb), true), "heartbeat"), 204, "heartbeat");
+        heartbeatAnswered(hb);
+    }
+
+    @Override
+    public Optional<HeartbeatAnswer> heartbeatAnswered(Heartbeat hb) {
+        HttpResponse<String> r = send(post("/api/v2/ven/heartbeat", Wire.write(hb), true), "heartbeat");
+        if (r.statusCode() == 200) return Optional.of(read(r.body(), HeartbeatAnswer.class, "heartbeat answer"));
+        expect(r, 204, "heartbeat");
+        return Optional.empty();
     }
 
     @Override

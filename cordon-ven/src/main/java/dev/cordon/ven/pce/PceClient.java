@@ -5,6 +5,7 @@ import dev.cordon.protocol.ActivationRequest;
 import dev.cordon.protocol.AgentEvent;
 import dev.cordon.protocol.Goodbye;
 import dev.cordon.protocol.Heartbeat;
+import dev.cordon.protocol.HeartbeatAnswer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -27,6 +28,16 @@ public interface PceClient {
     Optional<FirewallPolicy> fetchPolicy(String knownHash, Duration wait);
 
     void heartbeat(Heartbeat heartbeat);
+
+    /**
+     * The heartbeat, with the PCE's answer: present when the PCE answered {@code 200} with a body (a heartbeat with
+     * {@code flow_reporting} to a PCE that knows it), empty on {@code 204}. A client that reads no answer sends the
+     * heartbeat as {@link #heartbeat} does.
+     */
+    default Optional<HeartbeatAnswer> heartbeatAnswered(Heartbeat heartbeat) {
+        heartbeat(heartbeat);
+        return Optional.empty();
+    }
 
     void uploadEvents(List<AgentEvent> events);
 

@@ -127,8 +127,12 @@ class FlowAggregatorTest {
         fill.run();
         assertThat(agg.flush(Visibility.FLOW_DROPS)).extracting(FlowSummary::decision).containsExactly("potentially_blocked");
         fill.run();
+        assertThat(agg.flush(Visibility.ENHANCED_DATA_COLLECTION)).hasSize(2)
+                .allSatisfy(s -> assertThat(s.bytesIn() + s.bytesOut()).isEqualTo(100));
+        fill.run();
         assertThat(agg.flush(Visibility.FLOW_OFF)).isEmpty();
         assertThat(Visibility.parse("flow_drops")).isEqualTo(Visibility.FLOW_DROPS);
+        assertThat(Visibility.parse("enhanced_data_collection")).isEqualTo(Visibility.ENHANCED_DATA_COLLECTION);
     }
 
     @Test

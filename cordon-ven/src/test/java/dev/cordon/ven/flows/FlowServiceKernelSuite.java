@@ -104,6 +104,30 @@ abstract class FlowServiceKernelSuite {
                 assertThat(before.get("decision").asText()).isEqualTo("unknown");
                 assertThat(before.get("reason").asText()).isEqualTo(Classifier.BEFORE_START);
                 assertThat(pce.stored.values()).allSatisfy(b -> assertThat(b.at("/dropped/kernel").asLong()).isZero());
+
+                // the PCE's heartbeat answer: flow_drops from now on, and a batch every second for a minute; the
+                // service was started with one report an hour, so a batch arriving unasked is the faster rate
+                int already;
+                synchronized (pce.stored) {
+                    already = pce.stored.size();
+                }
+                flows.settings(new dev.cordon.protocol.flows.FlowSettings("flow_drops", 1, 60L));
+                assertThat(flows.reporting().visibilityLevel()).isEqualTo("flow_drops");
+                assertThat(flows.reporting().intervalSeconds()).isEqualTo(1);
+                assertThat(client.reaches("10.79.0.2", 80, "tcp")).isTrue();
+                assertThat(client.reaches("10.79.0.2", 81, "tcp")).isFalse();
+                List<JsonNode> later = new ArrayList<>();
+                for (int i = 0; i < 100 && later.stream().noneMatch(f -> f.get("decision").asText().equals("blocked")); i++) {
+                    Thread.sleep(100);
+                    later.clear();
+                    synchronized (pce.stored) {
+                        pce.stored.values().stream().skip(already).forEach(b -> b.get("flows").forEach(later::add));
+                    }
+                }
+                assertThat(later).as("uploaded by the reporter on its own, at the faster rate").isNotEmpty()
+                        .allSatisfy(f -> assertThat(f.get("decision").asText()).isIn("blocked", "potentially_blocked"));
+                flows.settings(new dev.cordon.protocol.flows.FlowSettings("flow_off", null, null));
+                assertThat(flows.interval()).as("no rate in the answer: back to its own").isEqualTo(Duration.ofHours(1));
             }
         } finally {
             pce.stop();

@@ -73,6 +73,21 @@ class HttpPceClientTest {
             assertThat(pce.owner.get(a.venHref()).body().path("cordon_dataplane_backend").asText())
                     .as("the backend of the last heartbeat").isEqualTo("nftables");
 
+            // a heartbeat that says what traffic reporting does is answered with what the PCE asks of it
+            Heartbeat reporting = new Heartbeat(p.hash(), "applied", List.of(), "nftables",
+                    new dev.cordon.protocol.flows.FlowReporting("flow_full_detail", 60));
+            assertThat(c.heartbeatAnswered(reporting).orElseThrow().traffic())
+                    .isEqualTo(new dev.cordon.protocol.flows.FlowSettings("flow_full_detail", null, null));
+            assertThat(pce.owner.put(a.workloadHref(), Map.of("visibility_level", "flow_summary")).status()).isIn(200, 204);
+            assertThat(pce.owner.post("/orgs/1/workloads/set_flow_reporting_frequency",
+                    Map.of("workloads", List.of(Map.of("href", a.workloadHref())))).status()).isEqualTo(204);
+            var told = c.heartbeatAnswered(reporting).orElseThrow().traffic();
+            assertThat(told.visibilityLevel()).isEqualTo("flow_summary");
+            assertThat(told.reportIntervalSeconds()).isEqualTo(10);
+            assertThat(told.reportForSeconds()).isBetween(1L, 600L);
+            assertThat(c.heartbeatAnswered(new Heartbeat(p.hash(), "applied", List.of(), "nftables")))
+                    .as("no flow_reporting: 204, no answer").isEmpty();
+
             c.uploadEvents(List.of(new AgentEvent(AgentEvent.TAMPERING, "success", "err", Instant.now(),
                     JsonNodeFactory.instance.objectNode().put("summary", "rule_added IPv4 filter/CORDON-INPUT"))));
             JsonNode events = pce.owner.get("/orgs/1/events?event_type=agent.tampering").body();

@@ -17,6 +17,7 @@ import dev.cordon.pce.store.Store;
 import dev.cordon.pce.traffic.ingest.BulkFlows;
 import dev.cordon.pce.traffic.ingest.TrafficIngest;
 import dev.cordon.pce.traffic.query.TrafficQueries;
+import dev.cordon.pce.traffic.reporting.TrafficReporting;
 import io.javalin.apibuilder.EndpointGroup;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -24,9 +25,9 @@ import java.util.List;
 
 /**
  * Explorer in Illumio's shapes: {@code traffic_flows/async_queries} (create with {@code Prefer: respond-async}, list,
- * read, download, cancel with PUT, {@code update_rules}, delete) and {@code agents/bulk_traffic_flows}. Any role may
- * query (a rule set manager sees only flows with an end in its scopes, applied in {@link TrafficQueries}); bulk
- * uploads need admin.
+ * read, download, cancel with PUT, {@code update_rules}, delete), {@code agents/bulk_traffic_flows} and
+ * {@code workloads/set_flow_reporting_frequency}. Any role may query (a rule set manager sees only flows with an end
+ * in its scopes, applied in {@link TrafficQueries}); bulk uploads and report rates need admin.
  */
 public final class TrafficEndpoints implements EndpointGroup {
     private static final String P = "principal";
@@ -34,11 +35,14 @@ public final class TrafficEndpoints implements EndpointGroup {
 
     private final TrafficQueries queries;
     private final TrafficIngest ingest;
+    private final TrafficReporting reporting;
     private final AccessControl access;
     private final Store store;
     private final Orgs orgs;
 
-    public TrafficEndpoints(TrafficQueries queries, TrafficIngest ingest, AccessControl access, Store store) {
+    public TrafficEndpoints(TrafficQueries queries, TrafficIngest ingest, TrafficReporting reporting,
+                            AccessControl access, Store store) {
+        this.reporting = reporting;
         this.queries = queries;
         this.ingest = ingest;
         this.access = access;
@@ -78,6 +82,16 @@ public final class TrafficEndpoints implements EndpointGroup {
             queries.delete(org(ctx), href(ctx), p(ctx));
             ctx.status(204);
         }));
+        // Illumio's "increase traffic update rate": the workloads' VENs report every 10 s for the next 10 minutes
+        post("/api/v2/orgs/{org}/workloads/set_flow_reporting_frequency", ctx -> {
+            Principal pr = p(ctx);
+            if (!pr.isAdmin()) {
+                throw access.denied(pr, ctx.method() + " " + ctx.path(), "Changing how often VENs report traffic needs"
+                        + " the owner or admin role.");
+            }
+            reporting.increase(org(ctx), Json.parseBody(RequestLimits.body(ctx), "set_flow_reporting_frequency body"), pr);
+            ctx.status(204);
+        });
         post("/api/v2/orgs/{org}/agents/bulk_traffic_flows", ctx -> {
             Principal pr = p(ctx);
             if (!pr.isAdmin()) {

@@ -107,8 +107,9 @@ public final class VenEndpoints implements EndpointGroup {
             }));
         });
         post("/api/v2/ven/heartbeat", ctx -> {
-            vens.heartbeats().heartbeat(agent(ctx), Json.parseBody(RequestLimits.body(ctx), "heartbeat"));
-            ctx.status(204);
+            var answer = vens.heartbeats().heartbeatAnswered(agent(ctx), Json.parseBody(RequestLimits.body(ctx), "heartbeat"));
+            if (answer.isEmpty()) ctx.status(204);
+            else ctx.status(200).contentType("application/json").result(dev.cordon.protocol.Wire.write(answer.get()));
         });
         post("/api/v2/ven/goodbye", ctx -> {
             vens.goodbyes().goodbye(agent(ctx), Json.parseBody(RequestLimits.body(ctx), "goodbye"));

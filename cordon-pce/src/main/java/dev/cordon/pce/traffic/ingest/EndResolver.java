@@ -31,6 +31,7 @@ final class EndResolver {
     private static final int MAX_CACHED = 200_000;
 
     final Engine engine;
+    private final java.util.function.Function<String, Long> endOf;
     private final Map<String, Workload> byHref = new HashMap<>();
     private final Map<String, Workload> byAddress = new HashMap<>();
     private final Map<String, FlowEnd> workloadEnds = new ConcurrentHashMap<>();
@@ -39,8 +40,10 @@ final class EndResolver {
     private final List<AddrRanges> listRanges = new ArrayList<>();
     private final Map<String, Label> labels = new HashMap<>();
 
-    EndResolver(Engine engine) {
+    /** {@code endOf}: the id in {@code traffic_ends} of a workload snapshot (JSON), stored there when new. */
+    EndResolver(Engine engine, java.util.function.Function<String, Long> endOf) {
         this.engine = engine;
+        this.endOf = endOf;
         for (Label l : engine.document().labelsOrEmpty()) labels.put(l.href(), l);
         for (Workload w : engine.document().workloadsOrEmpty()) {
             byHref.put(w.href(), w);
@@ -94,9 +97,10 @@ final class EndResolver {
             EnforcementMode m = w.isManaged() ? w.effectiveMode() : null;
             if (m != null) d.put("enforcement_mode", m.wire());
             d.put("managed", w.isManaged());
-            return new FlowEnd(null, w.href(), w.isManaged(), ls.toString(), null, d.toString());
+            String detail = d.toString();
+            return new FlowEnd(null, w.href(), w.isManaged(), ls.toString(), null, detail, endOf.apply(detail));
         });
-        return new FlowEnd(ip, shape.workload(), shape.managed(), shape.labels(), ipLists(ip), shape.detail());
+        return new FlowEnd(ip, shape.workload(), shape.managed(), shape.labels(), ipLists(ip), shape.detail(), shape.end());
     }
 
     /** ",href,href," of the IP lists (draft hrefs) holding the address, at most {@link #MAX_IP_LISTS}. */

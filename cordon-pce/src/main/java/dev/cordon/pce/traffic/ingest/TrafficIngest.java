@@ -15,6 +15,7 @@ import dev.cordon.policy.Engine;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,6 +34,14 @@ public final class TrafficIngest {
     private final PolicyEngines policy;
     private final Clock clock;
     private final Map<Integer, EndResolver> resolvers = new ConcurrentHashMap<>();
+    /**
+     * Batches stored at once. The database pool has 10 connections and an H2 checkpoint can hold commits for
+     * seconds: unbounded, a burst of uploads took every connection and heartbeats, policy polls and API writes
+     * timed out behind it (503 database_unavailable, seen with 32 concurrent uploads). A VEN past the wait is told
+     * 503 with Retry-After and keeps the batch spooled, as the ingest contract says.
+     */
+    static final int STORING_AT_ONCE = 4;
+    private final java.util.concurrent.Semaphore storing = new java.util.concurrent.Semaphore(STORING_AT_ONCE, true);
 
     public TrafficIngest(TrafficTable table, PolicyEngines policy, Clock clock) {
         this.table = table;
@@ -41,42 +50,77 @@ public final class TrafficIngest {
     }
 
     public FlowBatchAck ingest(Agent agent, FlowBatch batch) {
+        long[] first = new long[batch.flows().size()];
+        long[] last = new long[batch.flows().size()];
+        for (int i = 0; i < first.length; i++) {
+            first[i] = Instant.parse(batch.flows().get(i).firstSeen()).toEpochMilli();
+            last[i] = Instant.parse(batch.flows().get(i).lastSeen()).toEpochMilli();
+        }
+        return ingest(agent, new TrafficInputs.Checked(batch, first, last));
+    }
+
+    /** A checked batch ({@link TrafficInputs#checked}): its times are parsed already. */
+    public FlowBatchAck ingest(Agent agent, TrafficInputs.Checked checked) {
+        FlowBatch batch = checked.batch();
         if (table.hasBatch(agent.venHref(), batch.seq())) {
             return new FlowBatchAck(table.acknowledged(agent.venHref()), true, 0);
         }
         EndResolver r = resolver(agent.org());
         List<StoredFlow> rows = new ArrayList<>(batch.flows().size());
+        String orgPrefix = "/orgs/" + agent.org() + "/";
+        Map<String, String> drafts = new HashMap<>(); // a batch names few rules, each many times
+        FlowEnd local = null;
+        String localIp = null;
         for (int i = 0; i < batch.flows().size(); i++) {
-            rows.add(row(agent, batch.seq(), batch.flows().get(i), r, i));
+            FlowSummary f = batch.flows().get(i);
+            if (!f.localIp().equals(localIp)) { // a VEN's summaries share its few addresses
+                localIp = f.localIp();
+                local = r.local(localIp, agent.workloadHref());
+            }
+            rows.add(row(agent, batch.seq(), f, local, r, i, orgPrefix, drafts, checked.firstSeen()[i],
+                    checked.lastSeen()[i]));
         }
-        TrafficTable.Stored s = table.storeBatch(agent.org(), agent.venHref(), batch, rows, clock.millis());
-        return new FlowBatchAck(table.acknowledged(agent.venHref()), !s.stored(), s.rows());
+        TrafficTable.Stored s;
+        try {
+            if (!storing.tryAcquire(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw ApiException.unavailable("traffic_ingest_busy", "The PCE is storing as many traffic batches as"
+                        + " it takes at once; keep this batch spooled and send it again after Retry-After seconds.", 5);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiException.unavailable("traffic_ingest_busy", "The PCE is stopping; send the batch again later.", 5);
+        }
+        try {
+            s = table.storeBatch(agent.org(), agent.venHref(), batch, rows, clock.millis());
+        } finally {
+            storing.release();
+        }
+        if (!s.stored()) return new FlowBatchAck(table.acknowledged(agent.venHref()), true, 0);
+        return new FlowBatchAck(table.acknowledged(agent.venHref()), false, s.rows());
     }
 
     EndResolver resolver(int org) {
         Engine e = policy.engine(org, "active");
         EndResolver r = resolvers.get(org);
         if (r == null || r.engine != e) {
-            r = new EndResolver(e);
+            r = new EndResolver(e, detail -> table.endId(org, detail));
             resolvers.put(org, r);
         }
         return r;
     }
 
-    private static StoredFlow row(Agent agent, long seq, FlowSummary f, EndResolver r, int i) {
+    private static StoredFlow row(Agent agent, long seq, FlowSummary f, FlowEnd local, EndResolver r, int i,
+                                  String orgPrefix, Map<String, String> drafts, long first, long last) {
         boolean inbound = f.direction().equals(FlowSummary.INBOUND);
-        FlowEnd local = r.local(f.localIp(), agent.workloadHref());
         FlowEnd peer = r.peer(f.peerIp());
         String rule = f.ruleHref();
         if (rule != null) {
-            if (!rule.startsWith("/orgs/" + agent.org() + "/")) {
+            if (!rule.startsWith(orgPrefix)) {
                 throw TrafficInputs.invalid("flows[" + i + "].rule_href", "names org " + rule.split("/")[2]
                         + "; this VEN belongs to org " + agent.org());
             }
-            rule = PolicyHrefs.toDraft(rule);
+            rule = drafts.computeIfAbsent(rule, PolicyHrefs::toDraft);
         }
-        long first = Instant.parse(f.firstSeen()).toEpochMilli();
-        long last = Instant.parse(f.lastSeen()).toEpochMilli();
         return new StoredFlow(agent.org(), StoredFlow.dayOf(last), agent.venHref(), seq, f.direction(),
                 inbound ? peer : local, inbound ? local : peer, f.proto(), f.port(), f.icmpType(), f.icmpCode(),
                 f.decision(), f.reason(), rule, f.policyVersion(), f.connections(), first, last,

@@ -6,7 +6,6 @@ import dev.cordon.pce.core.Json;
 import dev.cordon.protocol.flows.DroppedEvents;
 import dev.cordon.protocol.flows.FlowBatch;
 import dev.cordon.protocol.flows.FlowSummary;
-import dev.cordon.policy.membership.AddrRanges;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -31,13 +30,19 @@ public final class TrafficInputs {
     public static final Set<String> DIRECTIONS = Set.of(FlowSummary.INBOUND, FlowSummary.OUTBOUND);
     public static final Set<String> DECISIONS = Set.of("allowed", "blocked", "potentially_blocked", "unknown");
     public static final Set<String> STATES = Set.of("new", "active", "closed", "timed_out", "snapshot");
-    private static final Pattern REASON = Pattern.compile("[a-z][a-z0-9_]{0,63}");
     private static final Pattern RULE = Pattern.compile("/orgs/\\d+/sec_policy/(draft|active|\\d+)/rule_sets/[A-Za-z0-9-]{1,64}"
             + "/(sec_rules|deny_rules|override_deny_rules)/[A-Za-z0-9-]{1,64}");
 
     private TrafficInputs() {}
 
+    /** A checked batch with each summary's first and last seen as epoch milliseconds (parsed once, here). */
+    public record Checked(FlowBatch batch, long[] firstSeen, long[] lastSeen) {}
+
     public static FlowBatch batch(JsonNode body) {
+        return checked(body).batch();
+    }
+
+    public static Checked checked(JsonNode body) {
         if (body == null || !body.isObject()) throw wrongType("the traffic batch", "an object {seq, dropped, flows}", body);
         Json.onlyFields(body, BATCH, "traffic batch");
         long seq = whole(body, "seq", "seq", 1, Long.MAX_VALUE, true);
@@ -57,94 +62,146 @@ public final class TrafficInputs {
                     + MAX_FLOWS_PER_BATCH + ": split it into several batches, each with its own seq.");
         }
         List<FlowSummary> flows = new ArrayList<>(list.size());
-        for (int i = 0; i < list.size(); i++) flows.add(flow(list.get(i), "flows[" + i + "]"));
-        return new FlowBatch(seq, dropped, flows);
+        long[] first = new long[list.size()];
+        long[] last = new long[list.size()];
+        for (int i = 0; i < list.size(); i++) flows.add(flow(list.get(i), i, first, last));
+        return new Checked(new FlowBatch(seq, dropped, flows), first, last);
     }
 
-    static FlowSummary flow(JsonNode f, String at) {
-        if (!f.isObject()) throw wrongType(at, "an object (a flow summary)", f);
-        Json.onlyFields(f, FLOW, "traffic batch's " + at);
+    /**
+     * One summary, checked. The paths of messages ({@code flows[3].proto}) are built only when a check fails: a batch
+     * of 100,000 valid summaries costs no string building.
+     */
+    private static FlowSummary flow(JsonNode f, int i, long[] firsts, long[] lasts) {
+        At at = new At(i);
+        if (!f.isObject()) throw wrongType(at.path(), "an object (a flow summary)", f);
+        var names = f.fieldNames();
+        while (names.hasNext()) {
+            String n = names.next();
+            if (!FLOW.contains(n)) Json.onlyFields(f, FLOW, "traffic batch's " + at.path()); // throws, naming it
+        }
         String direction = oneOf(f, "direction", at, DIRECTIONS, true);
         String local = address(f, "local_ip", at);
         String peer = address(f, "peer_ip", at);
-        int proto = (int) whole(f, "proto", at + ".proto", 0, 255, true);
+        int proto = (int) whole(f, "proto", at, 0, 255, true);
         boolean icmp = proto == 1 || proto == 58;
-        Integer port = optInt(f, "port", at + ".port", 0, 65535);
-        Integer type = optInt(f, "icmp_type", at + ".icmp_type", 0, 255);
-        Integer code = optInt(f, "icmp_code", at + ".icmp_code", 0, 255);
+        Integer port = optInt(f, "port", at, 0, 65535);
+        Integer type = optInt(f, "icmp_type", at, 0, 255);
+        Integer code = optInt(f, "icmp_code", at, 0, 255);
         if (icmp && port != null) {
-            throw invalid(at + ".port", "is for TCP, UDP and other port protocols; ICMP (" + proto + ") carries"
+            throw invalid(at.path("port"), "is for TCP, UDP and other port protocols; ICMP (" + proto + ") carries"
                     + " icmp_type and icmp_code instead");
         }
         if (!icmp && (type != null || code != null)) {
-            throw invalid(at + ".icmp_type", "is only for ICMP (proto 1) and ICMPv6 (58), not proto " + proto);
+            throw invalid(at.path("icmp_type"), "is only for ICMP (proto 1) and ICMPv6 (58), not proto " + proto);
         }
         String decision = oneOf(f, "decision", at, DECISIONS, true);
-        String reason = text(f, "reason", at + ".reason");
-        if (reason != null && !REASON.matcher(reason).matches()) {
-            throw invalid(at + ".reason", "is a short lower-case token such as accepted_outside_cordon, not '"
+        String reason = text(f, "reason", at);
+        if (reason != null && !isReason(reason)) {
+            throw invalid(at.path("reason"), "is a short lower-case token such as accepted_outside_cordon, not '"
                     + abbreviate(reason) + "'");
         }
         if (decision.equals("unknown") && reason == null) {
-            throw invalid(at + ".reason", "is required when decision is unknown: say why Cordon did not decide"
+            throw invalid(at.path("reason"), "is required when decision is unknown: say why Cordon did not decide"
                     + " (accepted_outside_cordon, established_before_start, untracked)");
         }
-        String rule = text(f, "rule_href", at + ".rule_href");
+        String rule = text(f, "rule_href", at);
         if (rule != null && !RULE.matcher(rule).matches()) {
-            throw invalid(at + ".rule_href", "must be a rule's href /orgs/<org>/sec_policy/<version>/rule_sets/<id>"
+            throw invalid(at.path("rule_href"), "must be a rule's href /orgs/<org>/sec_policy/<version>/rule_sets/<id>"
                     + "/sec_rules/<id> (or deny_rules, override_deny_rules), not '" + abbreviate(rule) + "'");
         }
         if (rule != null && decision.equals("unknown")) {
-            throw invalid(at + ".rule_href", "must be absent when decision is unknown: no Cordon rule decided it");
+            throw invalid(at.path("rule_href"), "must be absent when decision is unknown: no Cordon rule decided it");
         }
         JsonNode pv = f.get("policy_version");
-        Long version = pv == null || pv.isNull() ? null : whole(f, "policy_version", at + ".policy_version", 1, Long.MAX_VALUE, true);
-        long connections = whole(f, "connections", at + ".connections", 0, Long.MAX_VALUE, true);
-        Instant first = instant(f, "first_seen", at);
-        Instant last = instant(f, "last_seen", at);
-        if (last.isBefore(first)) throw invalid(at + ".last_seen", "is before first_seen");
-        long pi = whole(f, "packets_in", at + ".packets_in", 0, Long.MAX_VALUE, false);
-        long po = whole(f, "packets_out", at + ".packets_out", 0, Long.MAX_VALUE, false);
-        long bi = whole(f, "bytes_in", at + ".bytes_in", 0, Long.MAX_VALUE, false);
-        long bo = whole(f, "bytes_out", at + ".bytes_out", 0, Long.MAX_VALUE, false);
+        Long version = pv == null || pv.isNull() ? null : whole(f, "policy_version", at, 1, Long.MAX_VALUE, true);
+        long connections = whole(f, "connections", at, 0, Long.MAX_VALUE, true);
+        String firstText = text(f, "first_seen", at);
+        String lastText = text(f, "last_seen", at);
+        long first = millis(firstText, "first_seen", at);
+        long last = millis(lastText, "last_seen", at);
+        if (last < first) throw invalid(at.path("last_seen"), "is before first_seen");
+        firsts[i] = first;
+        lasts[i] = last;
+        long pi = whole(f, "packets_in", at, 0, Long.MAX_VALUE, false);
+        long po = whole(f, "packets_out", at, 0, Long.MAX_VALUE, false);
+        long bi = whole(f, "bytes_in", at, 0, Long.MAX_VALUE, false);
+        long bo = whole(f, "bytes_out", at, 0, Long.MAX_VALUE, false);
         String state = oneOf(f, "state", at, STATES, false);
         return new FlowSummary(direction, local, peer, proto, port, type, code, decision, reason, rule, version,
-                connections, Json.format(first), Json.format(last), pi, po, bi, bo, state);
+                connections, firstText, lastText, pi, po, bi, bo, state);
     }
 
-    private static String address(JsonNode f, String field, String at) {
-        String v = text(f, field, at + "." + field);
-        if (v == null) throw invalid(at + "." + field, "is required (an IPv4 or IPv6 address)");
-        String canonical = v.indexOf('/') >= 0 ? null : AddrRanges.canonical(v);
-        if (canonical == null) throw invalid(at + "." + field, "must be one IPv4 or IPv6 address, not '" + abbreviate(v) + "'");
+    /** The path of summary {@code i}, built only for a message. */
+    private record At(int i) {
+        String path() {
+            return "flows[" + i + "]";
+        }
+
+        String path(String field) {
+            return "flows[" + i + "]." + field;
+        }
+    }
+
+    private static boolean isReason(String r) {
+        if (r.isEmpty() || r.length() > 64 || r.charAt(0) < 'a' || r.charAt(0) > 'z') return false;
+        for (int k = 1; k < r.length(); k++) {
+            char c = r.charAt(k);
+            if (!(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9') && c != '_') return false;
+        }
+        return true;
+    }
+
+    private static String address(JsonNode f, String field, At at) {
+        String v = text(f, field, at);
+        if (v == null) throw invalid(at.path(field), "is required (an IPv4 or IPv6 address)");
+        String canonical = Addresses.canonical(v);
+        if (canonical == null) throw invalid(at.path(field), "must be one IPv4 or IPv6 address, not '" + abbreviate(v) + "'");
         return canonical;
     }
 
-    private static Instant instant(JsonNode f, String field, String at) {
-        String v = text(f, field, at + "." + field);
-        if (v == null) throw invalid(at + "." + field, "is required (RFC 3339 UTC, e.g. 2026-01-01T00:00:00Z)");
+    private static long millis(String v, String field, At at) {
+        if (v == null) throw invalid(at.path(field), "is required (RFC 3339 UTC, e.g. 2026-01-01T00:00:00Z)");
+        long fast = Rfc3339.millis(v);
+        if (fast != Long.MIN_VALUE) return fast;
         try {
-            return Instant.parse(v);
-        } catch (DateTimeParseException e) {
-            throw invalid(at + "." + field, "must be an RFC 3339 UTC time such as 2026-01-01T00:00:00Z, not '"
+            return Instant.parse(v).toEpochMilli();
+        } catch (DateTimeParseException | ArithmeticException e) {
+            throw invalid(at.path(field), "must be an RFC 3339 UTC time such as 2026-01-01T00:00:00Z, not '"
                     + abbreviate(v) + "'");
         }
     }
 
-    private static String oneOf(JsonNode f, String field, String at, Set<String> allowed, boolean required) {
-        String v = text(f, field, at + "." + field);
+    private static String oneOf(JsonNode f, String field, At at, Set<String> allowed, boolean required) {
+        String v = text(f, field, at);
         if (v == null && !required) return null;
         if (v == null || !allowed.contains(v)) {
-            throw invalid(at + "." + field, "must be one of " + String.join(", ", allowed.stream().sorted().toList())
+            throw invalid(at.path(field), "must be one of " + String.join(", ", allowed.stream().sorted().toList())
                     + (v == null ? " (it is missing)" : ", not '" + abbreviate(v) + "'"));
         }
         return v;
     }
 
-    private static Integer optInt(JsonNode f, String field, String path, long min, long max) {
+    private static Integer optInt(JsonNode f, String field, At at, long min, long max) {
         JsonNode v = f.get(field);
         if (v == null || v.isNull()) return null;
-        return (int) whole(f, field, path, min, max, true);
+        return (int) whole(f, field, at, min, max, true);
+    }
+
+    private static long whole(JsonNode n, String field, At at, long min, long max, boolean required) {
+        JsonNode v = n.get(field);
+        if (v != null && v.isInt()) {
+            long x = v.intValue();
+            if (x >= min && x <= max) return x;
+        }
+        return whole(n, field, at.path(field), min, max, required);
+    }
+
+    private static String text(JsonNode n, String field, At at) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) return null;
+        if (!v.isTextual()) throw wrongType(at.path(field), "a string", v);
+        return v.textValue();
     }
 
     private static long whole(JsonNode n, String field, String path, long min, long max, boolean required) {

@@ -15,8 +15,8 @@ public final class FlowSql {
     static final String KEY = "flow_direction, src_ip, dst_ip, proto, port, icmp_type, icmp_code, policy_decision,"
             + " decision_reason, rule_href, policy_version, state, src_workload, dst_workload";
     static final String SELECT = "SELECT " + KEY + ", SUM(num_connections) AS conns, MIN(first_seen) AS first_seen_min,"
-            + " MAX(last_seen) AS last_seen_max, SUM(dst_bi) AS bi, SUM(dst_bo) AS bo, MAX(src_detail) AS sd,"
-            + " MAX(dst_detail) AS dd, MAX(src_ip_lists) AS sl, MAX(dst_ip_lists) AS dl FROM traffic_flows";
+            + " MAX(last_seen) AS last_seen_max, SUM(dst_bi) AS bi, SUM(dst_bo) AS bo, MAX(src_end) AS se,"
+            + " MAX(dst_end) AS de, MAX(src_ip_lists) AS sl, MAX(dst_ip_lists) AS dl FROM traffic_flows";
 
     final String where;
     final List<Object> binds;
@@ -66,7 +66,10 @@ public final class FlowSql {
 
     /** The aggregated flows, in a stable order (first seen, then the key). */
     public String select() {
-        return SELECT + where + " GROUP BY " + KEY + " ORDER BY first_seen_min, src_ip, dst_ip, proto, port, flow_direction";
+        // the workload snapshots (traffic_ends) are joined after the aggregation: once per result row, not per flow
+        return "SELECT g.*, s.detail AS sd, d.detail AS dd FROM (" + SELECT + where + " GROUP BY " + KEY + ") g"
+                + " LEFT JOIN traffic_ends s ON s.id = g.se LEFT JOIN traffic_ends d ON d.id = g.de"
+                + " ORDER BY g.first_seen_min, g.src_ip, g.dst_ip, g.proto, g.port, g.flow_direction";
     }
 
     /** The number of aggregated flows that match. */

@@ -270,6 +270,11 @@ public final class TrafficQueries implements AutoCloseable {
             // PostgreSQL streams a result only inside a transaction with a fetch size (a cursor)
             h.begin();
             try {
+                if (h.getConnection().isWrapperFor(org.postgresql.PGConnection.class)) {
+                    // a cursor is planned for its first 10 % of rows by default (sort-based grouping over the whole
+                    // window); the download reads every row, so plan for all of them (hash aggregate, then sort)
+                    h.execute("SET LOCAL cursor_tuple_fraction = 1.0");
+                }
                 Query q = bind(h.createQuery(sql.select()), sql.binds());
                 q.setFetchSize(1000);
                 g.writeStartArray();
@@ -293,6 +298,8 @@ public final class TrafficQueries implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot read the connection's kind", e);
         }
     }
 
