@@ -112,14 +112,26 @@ final class Child implements AutoCloseable {
 
     /** Asks the child to stop (end of its standard input), waits for it, and kills it if it does not end. */
     void stop(long waitSeconds) {
-        to.close();
+        stopAll(List.of(this), waitSeconds);
+    }
+
+    /**
+     * Stops children together: their standard input closed at once, then up to {@code waitSeconds} in all for them
+     * to end (a child busy with a command reads no more input), then SIGTERM to the rest (their shutdown hooks still
+     * clean up), then SIGKILL to any still running 10 s later.
+     */
+    static void stopAll(List<Child> children, long waitSeconds) {
+        for (Child c : children) c.closeInput();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(waitSeconds);
         try {
-            if (!process.waitFor(waitSeconds, TimeUnit.SECONDS)) {
-                process.destroy(); // SIGTERM: its shutdown hook still cleans up
-                if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly();
+            for (Child c : children) c.process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            for (Child c : children) if (c.process.isAlive()) c.process.destroy();
+            long killAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            for (Child c : children) {
+                if (!c.process.waitFor(Math.max(0, killAt - System.nanoTime()), TimeUnit.NANOSECONDS)) c.process.destroyForcibly();
             }
         } catch (InterruptedException e) {
-            process.destroyForcibly();
+            for (Child c : children) c.process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
     }

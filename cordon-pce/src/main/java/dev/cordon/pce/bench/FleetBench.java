@@ -372,8 +372,7 @@ public final class FleetBench {
         cleaned = true;
         List<Child> every = new ArrayList<>(clients);
         every.addAll(nodes);
-        for (Child c : every) c.closeInput(); // all at once: each then stops on its own
-        for (Child c : every) c.stop(30);
+        Child.stopAll(every, 30);
         if (db != null) db.close();
         if (logs != null) {
             try (Stream<Path> s = Files.walk(logs)) {
