@@ -187,7 +187,8 @@ public final class FleetBench {
                 .put("per_second", round(act[0] / actSeconds)));
 
         progress.println("bench pce: first policy fetch ...");
-        all(clients, "fetch");
+        long retried = all(clients, "fetch").stream().mapToLong(r -> Long.parseLong(r.split(" ")[2])).sum();
+        if (retried > 0) progress.println("bench pce: " + retried + " first fetches were answered with an error and retried");
         all(clients, "park");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         long nextNote = System.nanoTime();

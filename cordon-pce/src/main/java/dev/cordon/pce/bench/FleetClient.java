@@ -37,7 +37,7 @@ import java.util.stream.Collectors;
  * compare them across processes:
  * <pre>
  *   activate            → activated OK START END
- *   fetch               → fetched OK
+ *   fetch               → fetched OK RETRIES
  *   park                → parked                    (every VEN long-polls with the hash it holds)
  *   cpu                 → cpu IO_NS                 (CPU time of the policy connections' I/O thread so far)
  *   collect T           → updated N IO_NS MS,MS,... (once every VEN got a new policy, or after 120 s; ms after T)
@@ -148,15 +148,32 @@ public final class FleetClient {
 
     private String fetch() {
         Semaphore gate = new Semaphore(senders);
+        AtomicInteger retries = new AtomicInteger();
         List<CompletableFuture<Void>> all = new ArrayList<>();
         for (int k = 0; k < count; k++) {
-            int idx = k;
             gate.acquireUninterruptibly();
-            all.add(policy(k, "/ven/policy").whenComplete((r, e) -> gate.release())
-                    .thenAccept(r -> hashes[idx] = PceBench.hashOf(r)));
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            firstFetch(k, 0, retries, done);
+            all.add(done.whenComplete((r, e) -> gate.release()));
         }
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
-        return "fetched " + count;
+        return "fetched " + count + " " + retries.get();
+    }
+
+    /** A VEN's first policy fetch; an error answer (a 503 from a PCE whose pool is busy) is retried as a VEN does. */
+    private void firstFetch(int k, int attempt, AtomicInteger retries, CompletableFuture<Void> done) {
+        policy(k, "/ven/policy").whenComplete((r, e) -> {
+            if (e == null && r.status() == 200) {
+                hashes[k] = PceBench.hashOf(r);
+                done.complete(null);
+            } else if (attempt >= 20) {
+                done.completeExceptionally(e != null ? e : new IllegalStateException("GET /ven/policy → " + r.status()
+                        + " " + new String(r.body(), StandardCharsets.UTF_8)));
+            } else {
+                retries.incrementAndGet();
+                CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS).execute(() -> firstFetch(k, attempt + 1, retries, done));
+            }
+        });
     }
 
     private String park() {
@@ -174,6 +191,9 @@ public final class FleetClient {
                 updated.countDown();
             } else if (r.status() == 304) {
                 longPoll(k);
+            } else {
+                // an error answer (503: the PCE's database pool is busy): a real VEN polls again after a pause
+                CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS).execute(() -> longPoll(k));
             }
         }).exceptionally(e -> {
             // a refused or reset connection under load: a real VEN retries after a pause, so does the simulated one

@@ -10,6 +10,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
@@ -17,7 +18,8 @@ import java.util.stream.Stream;
 /**
  * One PCE node of {@link FleetBench}, in a process of its own: plain HTTP on loopback, on the given port, on the
  * shared PostgreSQL database, its data directory (TLS and key files) a temporary directory removed when it ends
- * (standard input closed, or SIGTERM/SIGINT).
+ * (standard input closed, or SIGTERM/SIGINT). Heartbeat timeout 2 h: the simulated VENs heartbeat only in the
+ * heartbeat phase.
  *
  * <p>Arguments: {@code JDBC_URL PORT [ADVERTISE,...]}. Answers on standard output ({@link Child#REPLY} lines):
  * first {@code ready PORT KEY} (the owner's API key if this node created the org, else {@code -}); then
@@ -38,8 +40,12 @@ public final class FleetNode {
         try {
             List<dev.cordon.policy.compile.Endpoint> advertise = args.length > 2 && !args[2].isEmpty()
                     ? Arrays.stream(args[2].split(",")).map(PceServer.Config::endpoint).toList() : List.of();
+            // the simulated VENs heartbeat only in the heartbeat phase, and activating 25,000 of them takes minutes: with
+            // the 10-minute default the first ones were marked missed (a write and a NOTIFY each) while the rest
+            // activated and polled, which is not what the bench measures
             pce = new PceServer(new PceServer.Config(dir, args[0], "127.0.0.1", Integer.parseInt(args[1]), true)
-                    .withAdvertise(advertise), new PrintStream(new ByteArrayOutputStream()));
+                    .withAdvertise(advertise).withHeartbeatTimeout(Duration.ofHours(2)),
+                    new PrintStream(new ByteArrayOutputStream()));
             pce.start();
             samplePeak();
             Path key = pce.ownerKeyFile();
