@@ -225,10 +225,21 @@ public final class FleetBench {
 
         progress.println("bench pce: baseline, every VEN fetching its whole policy at once ...");
         CpuUse b0 = CpuUse.now(processes());
-        long[] fa = window(all(clients, "fetchall"), 1, 2, 3);
+        List<String> fetched = all(clients, "fetchall");
+        long[] fa = window(fetched, 1, 2, 3);
         CpuUse b1 = CpuUse.now(processes());
         long baselineMs = (fa[2] - fa[1]) / 1_000_000;
         ObjectNode bl = Json.object().put("all_answered", fa[0] == o.vens()).put("answered", fa[0]).put("ms", baselineMs);
+        ObjectNode errors = Json.object(); // what the VENs that got no policy got instead: status or exception
+        for (String r : fetched) {
+            String e = r.split(" ")[4];
+            if (e.equals("-")) continue;
+            for (String kv : e.split(",")) {
+                String[] x = kv.split(":");
+                errors.put(x[0], errors.path(x[0]).asLong() + Long.parseLong(x[1]));
+            }
+        }
+        if (!errors.isEmpty()) bl.set("errors", errors);
         if (lastMs >= 0 && baselineMs > 0) bl.put("provision_last_ms_over_baseline", round2((double) lastMs / baselineMs));
         bl.set("cpu_seconds", cpu(b0, b1));
         bl.put("machine_busy_cores", b1.busyCoresSince(b0));

@@ -41,7 +41,8 @@ import java.util.stream.Collectors;
  *   park                → parked                    (every VEN long-polls with the hash it holds)
  *   cpu                 → cpu IO_NS                 (CPU time of the policy connections' I/O thread so far)
  *   collect T           → updated N IO_NS MS,MS,... (once every VEN got a new policy, or after 120 s; ms after T)
- *   fetchall            → fetchall OK START END     (the baseline: every VEN asks for its whole policy at once)
+ *   fetchall            → fetchall OK START END ERRORS (the baseline: every VEN asks for its whole policy at once;
+ *                                                    ERRORS: status or exception:count,... or -)
  *   beat SECONDS        → beats COUNT SECONDS
  *   stub                → stubheld N                (the load generator alone: N requests held by a stub server)
  *   release             → stub OK START END IO_NS BYTES (the stub answers them all at once)
@@ -217,6 +218,7 @@ public final class FleetClient {
     private String fetchAll() {
         CountDownLatch answered = new CountDownLatch(count);
         AtomicInteger ok = new AtomicInteger();
+        java.util.Map<String, AtomicInteger> errors = new java.util.concurrent.ConcurrentHashMap<>();
         AtomicLong end = new AtomicLong();
         long start = System.nanoTime();
         for (int k = 0; k < count; k++) {
@@ -224,13 +226,17 @@ public final class FleetClient {
                 if (e == null && r.status() == 200) {
                     ok.incrementAndGet();
                     if (sampleBody == null) sampleBody = r.body();
+                } else {
+                    String why = e != null ? e.getClass().getSimpleName() : Integer.toString(r.status());
+                    errors.computeIfAbsent(why, x -> new AtomicInteger()).incrementAndGet();
                 }
                 end.accumulateAndGet(System.nanoTime(), Math::max);
                 answered.countDown();
             });
         }
         await(answered);
-        return "fetchall " + ok.get() + " " + start + " " + end.get();
+        String errs = errors.entrySet().stream().map(x -> x.getKey() + ":" + x.getValue().get()).collect(Collectors.joining(","));
+        return "fetchall " + ok.get() + " " + start + " " + end.get() + " " + (errs.isEmpty() ? "-" : errs);
     }
 
     private String beat(int seconds) {
