@@ -46,6 +46,22 @@ final class BenchDatabase implements AutoCloseable {
         return serverDir != null ? "PostgreSQL started by the bench in " + serverDir : url.replaceAll("password=[^&]*", "password=…");
     }
 
+    /**
+     * The server's processes now (postmaster and backends) when the bench started it, for the CPU figures; empty for
+     * a given database (it may be elsewhere, and it is not only the bench's).
+     */
+    List<Long> serverPids() {
+        if (serverDir == null) return List.of();
+        try {
+            long pid = Long.parseLong(Files.readAllLines(serverDir.resolve("data").resolve("postmaster.pid")).get(0).trim());
+            List<Long> pids = new ArrayList<>(List.of(pid));
+            ProcessHandle.of(pid).ifPresent(p -> p.descendants().forEach(d -> pids.add(d.pid())));
+            return pids;
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+    }
+
     /** An operator's empty database; refused when it holds tables (the bench drops every table at the end). */
     static BenchDatabase given(String url) {
         try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();

@@ -335,6 +335,7 @@ public final class FleetBench {
         for (Child c : clients) cs.add(c.pid());
         g.put("clients", cs);
         g.put("coordinator", List.of(ProcessHandle.current().pid()));
+        if (db != null && !db.serverPids().isEmpty()) g.put("postgresql", db.serverPids());
         return g;
     }
 
