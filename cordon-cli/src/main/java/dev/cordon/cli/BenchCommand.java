@@ -1,6 +1,7 @@
 package dev.cordon.cli;
 
 import dev.cordon.policy.gen.CompileBench;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -12,7 +13,7 @@ import picocli.CommandLine;
                 + " in the same run. Results and commands are collected in docs/benchmarks.md.",
         footer = {"", "Examples:", "  cordon bench compile --workloads 100000 --rules 10000 --seed 1",
                 "  sudo cordon bench dataplane --rules 1000 --peers 100000", "  cordon bench pce --vens 10000",
-                "  cordon bench api --clients 50 --seconds 30", "  cordon bench traffic --flows 1000000"},
+                "  sudo cordon bench pce --vens 25000 --nodes 2", "  cordon bench api --clients 50 --seconds 30", "  cordon bench traffic --flows 1000000"},
         subcommands = {BenchCommand.CompileBenchCommand.class, BenchCommand.DataplaneBenchCommand.class,
                 BenchCommand.PceBenchCommand.class, ApiBenchCommand.class,
                 BenchCommand.TrafficBenchCommand.class})
@@ -86,18 +87,57 @@ final class BenchCommand implements Runnable {
     }
 
     @Command(name = "pce", mixinStandardHelpOptions = true,
-            description = "N simulated VENs long-polling one PCE on loopback: time from a provision to the last VEN"
+            description = "N simulated VENs long-polling the PCE on loopback: time from a provision to the last VEN"
                     + " holding the new policy, against the baseline of every VEN fetching its whole policy at once;"
-                    + " heartbeats per second.",
-            footer = {"", "Example:", "  cordon bench pce --vens 10000"})
+                    + " heartbeats per second. Plain: one PCE on H2, the VENs in this process. With --nodes, --clients"
+                    + " or --db-url: K PCE nodes on one PostgreSQL and the VENs spread over client processes, each a"
+                    + " process of its own (one process may hold only so many open files), with each node's heap, each"
+                    + " process's CPU and the load generator's own rate against a stub server.",
+            footer = {"", "Examples:", "  cordon bench pce --vens 10000",
+                    "  sudo cordon bench pce --vens 25000 --nodes 2      (starts a PostgreSQL of its own: needs root)",
+                    "  cordon bench pce --vens 25000 --nodes 2 --db-url 'jdbc:postgresql://127.0.0.1:5432/empty?user=u'",
+                    "  cordon bench pce --vens 25000 --nodes 2 --pce-jvm-arg=-XX:StartFlightRecording=filename=/tmp/node{node}.jfr"})
     static final class PceBenchCommand implements Callable<Integer> {
         @Option(names = "--vens", defaultValue = "1000", description = "Simulated VENs (default ${DEFAULT-VALUE}).")
         int vens;
 
+        @Option(names = "--nodes", description = "PCE nodes (processes) on one PostgreSQL, 1-8; the VENs are spread"
+                + " over them evenly.")
+        Integer nodes;
+
+        @Option(names = "--clients", description = "Client processes holding the simulated VENs, at least --nodes"
+                + " (default: as many as the open-files limit needs).")
+        Integer clients;
+
+        @Option(names = "--db-url", paramLabel = "JDBC_URL", description = "An empty PostgreSQL database for the nodes"
+                + " (its tables are dropped at the end; default: a PostgreSQL the bench starts and removes, as root).")
+        String dbUrl;
+
+        @Option(names = "--pce-jvm-arg", description = "An extra JVM option for every PCE node (repeatable); {node}"
+                + " becomes the node's number, e.g. a flight recording per node.")
+        List<String> pceJvmArgs;
+
         @Override
         public Integer call() {
             if (vens < 1) throw new Cli.UserError("bad_size: --vens must be at least 1.");
-            new dev.cordon.pce.bench.PceBench(System.out).bench(vens);
+            if (nodes == null && clients == null && dbUrl == null && pceJvmArgs == null) {
+                new dev.cordon.pce.bench.PceBench(System.out).bench(vens);
+                return Cli.OK;
+            }
+            dev.cordon.pce.bench.FleetBench.Options o;
+            try {
+                o = new dev.cordon.pce.bench.FleetBench.Options(vens, nodes == null ? 1 : nodes,
+                        clients == null ? 0 : clients, dbUrl, pceJvmArgs);
+            } catch (IllegalArgumentException e) {
+                throw new Cli.UserError("bad_size: " + e.getMessage());
+            }
+            try {
+                new dev.cordon.pce.bench.FleetBench(System.out, System.err).run(o);
+            } catch (IllegalArgumentException e) {
+                throw new Cli.UserError("bench_setup: " + e.getMessage());
+            } catch (IllegalStateException e) {
+                throw new Cli.UserError("bench_failed: " + e.getMessage(), Cli.FAILED);
+            }
             return Cli.OK;
         }
     }

@@ -59,6 +59,11 @@ final class VenConnections implements AutoCloseable {
         io.start();
     }
 
+    /** The id of the one I/O thread (its CPU time is the load generator's own cost: {@link FleetClient}). */
+    long ioThreadId() {
+        return io.getId();
+    }
+
     /** Sends {@code GET target} on VEN {@code ven}'s connection; completes with the whole response. */
     CompletableFuture<Response> get(int ven, String target, String authorization) {
         byte[] request = ("GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\nAuthorization: " + authorization
