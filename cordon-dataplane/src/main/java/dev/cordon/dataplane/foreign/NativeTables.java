@@ -45,10 +45,38 @@ public final class NativeTables {
             throw new DataplaneException("`" + r.commandLine() + "` failed in " + runner.where() + ": "
                     + r.stderr().strip() + ". Run as root.", r.commandLine(), r.stderr());
         }
+        List<NftTableId> parsed;
+        try {
+            parsed = parseTables(r.stdout());
+        } catch (DataplaneException e) {
+            // the same nft bug can print bytes that are not JSON at all: the text listing names every table, and
+            // each one's flags are then asked in text
+            parsed = textTables();
+        }
         List<NftTableId> out = new ArrayList<>();
-        for (NftTableId t : parseTables(r.stdout())) {
+        for (NftTableId t : parsed) {
             // nft 1.0.6 prints a flagged table's "flags" in JSON as garbage: a table with any flags is asked in text
             out.add(t.owned() && !t.cordon() ? new NftTableId(t.family(), t.name(), ownedText(t)) : t);
+        }
+        return out;
+    }
+
+    /** The tables of {@code nft list tables} ("table FAMILY NAME" lines), each read as maybe owned. */
+    private List<NftTableId> textTables() {
+        CommandResult r = runner.run(List.of("nft", "list", "tables"), "", TIMEOUT);
+        if (!r.ok()) {
+            throw new DataplaneException("`" + r.commandLine() + "` failed in " + runner.where() + ": "
+                    + r.stderr().strip() + ". Run as root.", r.commandLine(), r.stderr());
+        }
+        return parseTextTables(r.stdout());
+    }
+
+    /** "table FAMILY NAME" lines → tables, each but Cordon's read as maybe owned (flags are not in this listing). */
+    public static List<NftTableId> parseTextTables(String text) {
+        List<NftTableId> out = new ArrayList<>();
+        for (String line : text.lines().map(String::strip).toList()) {
+            String[] w = line.split("\\s+");
+            if (w.length == 3 && w[0].equals("table")) out.add(new NftTableId(w[1], w[2], !new NftTableId(w[1], w[2]).cordon()));
         }
         return out;
     }

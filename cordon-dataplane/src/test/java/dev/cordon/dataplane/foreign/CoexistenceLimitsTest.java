@@ -1,6 +1,8 @@
 package dev.cordon.dataplane.foreign;
 
+import dev.cordon.dataplane.DataplaneException;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cordon.dataplane.CoexistenceIssue;
 import dev.cordon.policy.compile.Coexistence;
@@ -55,5 +57,15 @@ class CoexistenceLimitsTest {
                 + "\"name\":\"input\",\"handle\":1,\"type\":\"filter\",\"hook\":\"input\",\"prio\":-50,\"policy\":\"accept\"}},"
                 + "{\"chain\":{\"family\":\"inet\",\"table\":\"distro\",\"name\":\"helper\",\"handle\":2}}]}"))
                 .containsExactly(new NftBaseChain(DISTRO, "input", "filter", "input", -50));
+    }
+
+    /** nft 1.0.6 can print a flagged table's flags as arbitrary bytes: the text listing is the fallback. */
+    @Test
+    void unreadableJsonFallsBackToTheTextListingWhereEveryForeignTableMayBeOwned() {
+        assertThatThrownBy(() -> NativeTables.parseTables("{\"nftables\":[{\"table\":{\"family\":\"inet\",\"name\":"
+                + "\"owned\",\"handle\":1,\"flags\":\"\u0001\"\u0002}}]}")).isInstanceOf(DataplaneException.class);
+        assertThat(NativeTables.parseTextTables("table ip cordon\ntable inet owned\ntable ip6 cordon\n\n"))
+                .containsExactly(new NftTableId("ip", "cordon", false), new NftTableId("inet", "owned", true),
+                        new NftTableId("ip6", "cordon", false));
     }
 }
