@@ -40,11 +40,7 @@ public final class NativeTables {
     /** Every table, in the order nft lists them; empty when {@code nft} is not installed. */
     public List<NftTableId> list() {
         if (!available()) return List.of();
-        CommandResult r = runner.run(List.of("nft", "-j", "list", "tables"), "", TIMEOUT);
-        if (!r.ok()) {
-            throw new DataplaneException("`" + r.commandLine() + "` failed in " + runner.where() + ": "
-                    + r.stderr().strip() + ". Run as root.", r.commandLine(), r.stderr());
-        }
+        CommandResult r = listing(List.of("nft", "-j", "list", "tables"));
         List<NftTableId> parsed;
         try {
             parsed = parseTables(r.stdout());
@@ -63,11 +59,7 @@ public final class NativeTables {
 
     /** The tables of {@code nft list tables} ("table FAMILY NAME" lines), each read as maybe owned. */
     private List<NftTableId> textTables() {
-        CommandResult r = runner.run(List.of("nft", "list", "tables"), "", TIMEOUT);
-        if (!r.ok()) {
-            throw new DataplaneException("`" + r.commandLine() + "` failed in " + runner.where() + ": "
-                    + r.stderr().strip() + ". Run as root.", r.commandLine(), r.stderr());
-        }
+        CommandResult r = listing(List.of("nft", "list", "tables"));
         return parseTextTables(r.stdout());
     }
 
@@ -122,11 +114,7 @@ public final class NativeTables {
     /** Every base chain of every table; empty when {@code nft} is not installed. */
     public List<NftBaseChain> baseChains() {
         if (!available()) return List.of();
-        CommandResult r = runner.run(List.of("nft", "-j", "list", "chains"), "", TIMEOUT);
-        if (!r.ok()) {
-            throw new DataplaneException("`" + r.commandLine() + "` failed in " + runner.where() + ": "
-                    + r.stderr().strip() + ". Run as root.", r.commandLine(), r.stderr());
-        }
+        CommandResult r = listing(List.of("nft", "-j", "list", "chains"));
         return parseBaseChains(r.stdout());
     }
 
@@ -181,6 +169,16 @@ public final class NativeTables {
     /** Runs one {@code nft -f -} batch (all or nothing). */
     public CommandResult batch(String script) {
         return runner.run(List.of("nft", "-f", "-"), script, TIMEOUT);
+    }
+
+    /** A listing command's result; a failure (not root, no nf_tables) is a {@link DataplaneException} saying so. */
+    private CommandResult listing(List<String> command) {
+        CommandResult r = runner.run(command, "", TIMEOUT);
+        if (!r.ok()) {
+            throw new DataplaneException("`" + r.commandLine() + "` failed in " + runner.where() + ": "
+                    + r.stderr().strip() + ". Run as root.", r.commandLine(), r.stderr());
+        }
+        return r;
     }
 
     public CommandRunner runner() {
