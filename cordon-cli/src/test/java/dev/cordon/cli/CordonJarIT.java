@@ -116,6 +116,7 @@ class CordonJarIT {
             assertThat(n.path("errors").asLong()).as(call + ": " + n).isZero();
         });
         assertThat(phases).containsKeys("seed", "baseline_health", "summary");
+        assertThat(phases.get("warm_up").has("first_policy_check_draft_ms")).as("the cold first checks, reported").isTrue();
         assertThat(phases.get("baseline_health").path("errors").asLong()).as(r[1]).isZero();
         assertThat(phases.get("summary").path("errors").asLong()).as(r[1]).isZero();
         assertThat(phases.get("summary").has("baseline_over_load_rate")).as(r[1]).isTrue();
