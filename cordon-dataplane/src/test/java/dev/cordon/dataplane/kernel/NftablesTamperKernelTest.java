@@ -4,51 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cordon.dataplane.AppliedState;
-import dev.cordon.dataplane.Change;
 import dev.cordon.dataplane.ChangeKind;
 import dev.cordon.dataplane.Dataplane;
 import dev.cordon.dataplane.DataplaneException;
 import dev.cordon.dataplane.Policies;
-import dev.cordon.dataplane.TamperReport;
 import dev.cordon.dataplane.backend.Backends;
 import dev.cordon.policy.compile.Coexistence;
 import dev.cordon.policy.model.EnforcementMode;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** nftables backend: tampering done with plain nft (and iptables) commands is detected with the right kind and repaired. */
-class NftablesTamperKernelTest {
-    private Lab lab;
-    private Lab.Host host;
-
-    @BeforeEach
-    void setUp() {
-        lab = Lab.create();
-        host = lab.host("10.2.0.1");
-    }
-
-    @AfterEach
-    void tearDown() {
-        lab.close();
-    }
-
+class NftablesTamperKernelTest extends TamperKernelHarness {
     private Dataplane applied(Coexistence c) {
-        Dataplane dp = host.dataplane(Backends.Choice.NFTABLES);
-        dp.apply(Policies.richNoCustom(EnforcementMode.FULL, c));
-        assertThat(dp.checkFull().changes()).as("fresh apply is clean").isEmpty();
-        return dp;
-    }
-
-    private void expectDetectedAndRepaired(Dataplane dp, ChangeKind kind, String chain, String... tamper) {
-        host.run(tamper);
-        TamperReport r = dp.check();
-        assertThat(r.changes()).as(r.describe()).extracting(Change::kind).contains(kind);
-        assertThat(r.changes()).filteredOn(c -> c.kind() == kind).extracting(Change::chain).contains(chain);
-        dp.repair();
-        assertThat(dp.checkFull().changes()).as("after repair").isEmpty();
+        return applied(Backends.Choice.NFTABLES, Policies.richNoCustom(EnforcementMode.FULL, c));
     }
 
     private String handleOfRule(String family, String chain, int index) {
