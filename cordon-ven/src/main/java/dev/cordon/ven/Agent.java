@@ -103,7 +103,8 @@ public final class Agent {
     /** Released by the enforcer's change watch: someone changed the firewall, check now. */
     private final Semaphore tamperKick = new Semaphore(0);
     private final CountDownLatch stopSignal = new CountDownLatch(1);
-    private final List<Thread> daemons = new ArrayList<>();
+    /** Started by run(), interrupted by stop() from another thread: a copy-on-write list, iterated while run() adds and clears. */
+    private final List<Thread> daemons = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Identity identity;
     private volatile FirewallPolicy lastGood;
     private volatile String receivedHash;
