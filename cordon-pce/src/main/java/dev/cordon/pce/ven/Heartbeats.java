@@ -35,6 +35,9 @@ import org.slf4j.LoggerFactory;
  * while 10,000 VENs beating unchanged cost few writes. A node shows its own in-memory heartbeat unless the database
  * holds a newer one (the VEN moved to another node).
  *
+ * <p>The heartbeats that reach the database are written in groups ({@link HeartbeatWrites}): those that arrive
+ * while one group is written share the next transaction and its sync, each answered once it is durable.
+ *
  * <p>Threads and what guards what: {@link #last}, {@link #persistedAt} and {@link #missed} are concurrent
  * collections written by request threads (heartbeats), the sweep thread {@link #sweeper} ({@link #missed}) and the
  * cluster listener ({@link #changed}). The sweep re-reads each VEN inside its write transaction (the cluster-wide
@@ -62,6 +65,7 @@ public final class Heartbeats implements AutoCloseable {
     /** VENs marked as missing heartbeats (here or on another node): the next heartbeat is written at once. */
     private final Set<String> missed = ConcurrentHashMap.newKeySet();
     private volatile HeartbeatAnswers answers = HeartbeatAnswers.NONE;
+    private final HeartbeatWrites<Write> writes;
     private final ScheduledExecutorService sweeper =
             Executors.newSingleThreadScheduledExecutor(PolicyLongPoll.daemon("cordon-ven-heartbeats"));
 
@@ -87,6 +91,7 @@ public final class Heartbeats implements AutoCloseable {
         this.cluster = cluster;
         this.lastServed = lastServed;
         this.offline = offline;
+        this.writes = new HeartbeatWrites<>(store, this::writeOne);
         if (offline != null) offline.start(this::lastHeard, missed::add);
         long every = Math.max(1, Math.min(30, timeout.toSeconds() / 4));
         sweeper.scheduleWithFixedDelay(this::checkQuietly, every, every, TimeUnit.SECONDS);
@@ -139,8 +144,21 @@ public final class Heartbeats implements AutoCloseable {
         return offlineBound != null && offlineBound.compareTo(half) < 0 ? offlineBound : half;
     }
 
+    /** One heartbeat to write: the VEN's stored object takes its fields. */
+    private record Write(Agent agent, Heartbeat hb) {}
+
     private void persist(Agent agent, Heartbeat hb) {
-        boolean back = store.write(() -> store.objects().get(agent.org(), VenKinds.VEN, agent.venHref()).map(b -> {
+        boolean back = writes.write(new Write(agent, hb));
+        persistedAt.put(agent.venHref(), hb.at());
+        missed.remove(agent.venHref());
+        if (back) offline.returned();
+    }
+
+    /** Inside the group's write transaction ({@link HeartbeatWrites}); true when the workload came back online. */
+    private boolean writeOne(Write w) {
+        Agent agent = w.agent();
+        Heartbeat hb = w.hb();
+        return store.objects().get(agent.org(), VenKinds.VEN, agent.venHref()).map(b -> {
             ObjectNode ven = (ObjectNode) Json.parse(b);
             ven.put("last_heartbeat_on", Json.format(hb.at()));
             ven.put("security_policy_sync_state", hb.syncState());
@@ -152,10 +170,7 @@ public final class Heartbeats implements AutoCloseable {
             store.objects().put(agent.org(), VenKinds.VEN, agent.venHref(), ven, null);
             // an offline workload is back with this heartbeat (OfflineSweep), in the same transaction
             return offline != null && offline.backOnline(agent.org(), agent.venHref(), ven);
-        }).orElse(false));
-        persistedAt.put(agent.venHref(), hb.at());
-        missed.remove(agent.venHref());
-        if (back) offline.returned();
+        }).orElse(false);
     }
 
     /** The VEN's last heartbeat: this node's, or the stored one when newer, else its activation. */
