@@ -13,7 +13,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,36 +31,23 @@ class HeartbeatWritesTest {
         try (Store store = Store.open(data, null)) {
             CountDownLatch leaderInside = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
-            AtomicInteger transactions = new AtomicInteger();
             HeartbeatWrites<Integer> writes = new HeartbeatWrites<>(store, i -> {
                 store.objects().put(1, "ven", "/orgs/1/vens/" + i, JSON.createObjectNode().put("n", i), null);
                 if (i == 0) {
-                    transactions.incrementAndGet();
                     leaderInside.countDown();
                     await(release);
                 }
                 return i % 2 == 0;
             });
-            ExecutorService pool = Executors.newFixedThreadPool(followers + 1);
-            try {
-                long syncs0 = store.database().syncs();
-                Future<Boolean> leader = pool.submit(() -> writes.write(0));
-                await(leaderInside);
-                List<Future<Boolean>> rest = new ArrayList<>();
-                for (int i = 1; i <= followers; i++) {
-                    int v = i;
-                    rest.add(pool.submit(() -> writes.write(v)));
-                }
-                // every follower is queued behind the leader's group before the leader's transaction ends
-                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (writes.queued() < followers && System.nanoTime() < until) Thread.sleep(5);
-                assertThat(writes.queued()).isEqualTo(followers);
-                assertThat(rest).noneMatch(Future::isDone);
+            long syncs0 = store.database().syncs();
+            try (Group group = Group.start(writes, followers, leaderInside)) {
+                assertThat(group.followers).noneMatch(Future::isDone);
                 release.countDown();
 
-                assertThat(leader.get(30, TimeUnit.SECONDS)).isTrue();
+                assertThat(group.leader.get(30, TimeUnit.SECONDS)).isTrue();
                 for (int i = 1; i <= followers; i++) {
-                    assertThat(rest.get(i - 1).get(30, TimeUnit.SECONDS)).as("outcome of heartbeat %d", i).isEqualTo(i % 2 == 0);
+                    assertThat(group.followers.get(i - 1).get(30, TimeUnit.SECONDS)).as("outcome of heartbeat %d", i)
+                            .isEqualTo(i % 2 == 0);
                 }
                 assertThat(store.database().syncs() - syncs0).as("one sync for the leader's group, one for all followers")
                         .isEqualTo(2);
@@ -70,7 +56,6 @@ class HeartbeatWritesTest {
                 }
             } finally {
                 release.countDown();
-                pool.shutdownNow();
             }
         }
     }
@@ -90,21 +75,11 @@ class HeartbeatWritesTest {
                 }
                 return true;
             });
-            ExecutorService pool = Executors.newFixedThreadPool(followers + 1);
-            try {
-                Future<Boolean> leader = pool.submit(() -> writes.write(0));
-                await(leaderInside);
-                List<Future<Boolean>> rest = new ArrayList<>();
-                for (int i = 1; i <= followers; i++) {
-                    int v = i;
-                    rest.add(pool.submit(() -> writes.write(v)));
-                }
-                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (writes.queued() < followers && System.nanoTime() < until) Thread.sleep(5);
+            try (Group group = Group.start(writes, followers, leaderInside)) {
                 release.countDown();
-                assertThat(leader.get(30, TimeUnit.SECONDS)).isTrue();
+                assertThat(group.leader.get(30, TimeUnit.SECONDS)).isTrue();
                 for (int i = 1; i <= followers; i++) {
-                    Future<Boolean> f = rest.get(i - 1);
+                    Future<Boolean> f = group.followers.get(i - 1);
                     if (i == 7) {
                         assertThatThrownBy(() -> f.get(30, TimeUnit.SECONDS)).hasRootCauseMessage("heartbeat 7 is bad");
                         assertThat(store.objects().get(1, "ven", "/orgs/1/vens/7")).isEmpty();
@@ -115,7 +90,6 @@ class HeartbeatWritesTest {
                 }
             } finally {
                 release.countDown();
-                pool.shutdownNow();
             }
         }
     }
@@ -131,6 +105,43 @@ class HeartbeatWritesTest {
             assertThat(store.write(() -> writes.write(1) && writes.write(2))).isTrue();
             assertThat(store.database().syncs() - syncs0).isEqualTo(1);
             assertThat(store.objects().get(1, "ven", "/orgs/1/vens/2")).isPresent();
+        }
+    }
+
+    /**
+     * Heartbeat 0 on one thread, held inside its group's write until the test releases it, and heartbeats 1..n on
+     * others, each queued behind that group once {@code start} returns.
+     */
+    private static final class Group implements AutoCloseable {
+        final ExecutorService pool;
+        final Future<Boolean> leader;
+        final List<Future<Boolean>> followers = new ArrayList<>();
+
+        private Group(HeartbeatWrites<Integer> writes, int n, CountDownLatch leaderInside) throws InterruptedException {
+            pool = Executors.newFixedThreadPool(n + 1);
+            try {
+                leader = pool.submit(() -> writes.write(0));
+                await(leaderInside);
+                for (int i = 1; i <= n; i++) {
+                    int v = i;
+                    followers.add(pool.submit(() -> writes.write(v)));
+                }
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (writes.queued() < n && System.nanoTime() < until) Thread.sleep(5);
+                assertThat(writes.queued()).as("heartbeats queued behind the leader's group").isEqualTo(n);
+            } catch (RuntimeException | InterruptedException | AssertionError e) {
+                pool.shutdownNow();
+                throw e;
+            }
+        }
+
+        static Group start(HeartbeatWrites<Integer> writes, int n, CountDownLatch leaderInside) throws InterruptedException {
+            return new Group(writes, n, leaderInside);
+        }
+
+        @Override
+        public void close() {
+            pool.shutdownNow();
         }
     }
 
