@@ -8,27 +8,10 @@ exits 0 when every expected flow came back with its decision, rule and reason, e
 """
 import json
 import sys
-import types
 
-try:
-    import requests  # noqa: F401  (the SDK needs it; say so plainly when it is missing)
-except ImportError:
-    print(json.dumps({"error": "python3-requests is not installed (apt-get install -y python3-requests)"}))
-    sys.exit(3)
+from sdk_session import connect  # beside this script (copied by the test)
 
-# illumio/_version.py is written by setuptools_scm at install time; the unmodified source tree lacks it
-sys.modules.setdefault("illumio._version", types.SimpleNamespace(version="0.0.0+source"))
-
-from illumio import PolicyComputeEngine  # noqa: E402
-from illumio.explorer import TrafficQuery  # noqa: E402
-
-url, port, key, expected_file = sys.argv[1:5]
-user, secret = key.split(":", 1)
-with open(expected_file) as f:
-    expected = json.load(f)
-
-pce = PolicyComputeEngine(url, port=port, org_id="1")
-pce.set_credentials(user, secret)
+pce, expected, TrafficQuery = connect(sys.argv)
 query = TrafficQuery.build(start_date=expected["start"], end_date=expected["end"], policy_decisions=[],
                            max_results=100000)
 flows = pce.get_traffic_flows_async(query_name="cordon-e2e-sdk", traffic_query=query)

@@ -59,8 +59,10 @@ class IllumioSdkTrafficTest {
                     "end", "2026-01-01T11:00:00Z", "flows", want, "blocked_only", 1)));
 
             Path script = tmp.resolve("sdk_traffic.py");
-            try (InputStream in = getClass().getResourceAsStream("/traffic/sdk_traffic.py")) {
-                Files.write(script, in.readAllBytes());
+            for (String name : List.of("sdk_traffic.py", "sdk_session.py")) {
+                try (InputStream in = getClass().getResourceAsStream("/traffic/" + name)) {
+                    Files.write(tmp.resolve(name), in.readAllBytes());
+                }
             }
             ProcessBuilder pb = new ProcessBuilder("python3", script.toString(), "http://127.0.0.1",
                     Integer.toString(pce.server.port()), Files.readString(pce.server.ownerKeyFile()).trim(),

@@ -501,8 +501,11 @@ class TrafficE2ETest {
             try {
                 copy(source().resolve("illumio"), tmp.resolve("illumio"));
                 Path script = tmp.resolve("sdk_flows.py");
-                try (InputStream in = TrafficE2ETest.class.getResourceAsStream("/traffic/sdk_flows.py")) {
-                    Files.write(script, in.readAllBytes());
+                // sdk_session.py (what both SDK traffic scripts share) comes from cordon-pce's test jar
+                for (String name : List.of("sdk_flows.py", "sdk_session.py")) {
+                    try (InputStream in = TrafficE2ETest.class.getResourceAsStream("/traffic/" + name)) {
+                        Files.write(tmp.resolve(name), in.readAllBytes());
+                    }
                 }
                 List<Map<String, Object>> want = new ArrayList<>();
                 for (Expect e : expected) {
