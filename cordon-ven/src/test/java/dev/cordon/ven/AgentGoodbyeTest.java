@@ -3,25 +3,14 @@ package dev.cordon.ven;
 import static dev.cordon.ven.Fakes.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cordon.protocol.ActivationRequest.HostInterface;
 import dev.cordon.protocol.Goodbye;
-import dev.cordon.ven.Fakes.FakeEnforcer;
-import dev.cordon.ven.Fakes.FakePce;
 import dev.cordon.ven.enforce.FirewallRestore;
-import dev.cordon.ven.host.HostInfo;
 import dev.cordon.ven.pce.PceException;
-import dev.cordon.ven.state.StateDir;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The goodbye (what {@code workload_goodbye_timeout_seconds} acts on): a graceful stop sends exactly one, after the
@@ -29,28 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * stop before activation and an unpair send none; a PCE that is away costs the stop nothing but a log line. The
  * agent runs its real loop against the fake PCE; the daemons' sleeps wait until the stop interrupts them.
  */
-class AgentGoodbyeTest {
-    static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
-    static final HostInfo HOST = new HostInfo("web1", List.of(new HostInterface("eth0", "10.0.0.1")));
-
-    @TempDir
-    Path dir;
-    Fakes.Log log;
-    FakePce pce;
-    FakeEnforcer enforcer;
-    StateDir state;
-    AgentConfig cfg;
+class AgentGoodbyeTest extends AgentFixture {
     final CountDownLatch never = new CountDownLatch(1);
-
-    @BeforeEach
-    void setUp() {
-        log = new Fakes.Log();
-        pce = new FakePce(log);
-        enforcer = new FakeEnforcer(log);
-        state = StateDir.open(dir.resolve("state"));
-        cfg = AgentConfig.of("http://127.0.0.1:9", "CODE", null, null, dir.resolve("state")).withClock(CLOCK)
-                .withLegacyEnvFiles(List.of());
-    }
 
     /** An agent whose every sleep waits until stop() interrupts it. */
     Agent agent() {

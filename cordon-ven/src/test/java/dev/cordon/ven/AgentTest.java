@@ -8,10 +8,8 @@ import dev.cordon.dataplane.ApplyException;
 import dev.cordon.policy.compile.Coexistence;
 import dev.cordon.policy.compile.FirewallPolicy;
 import dev.cordon.ven.Fakes.FakeEnforcer;
-import dev.cordon.ven.Fakes.FakePce;
 import dev.cordon.ven.enforce.FirewallRestore;
 import dev.cordon.ven.enforce.TamperChange;
-import dev.cordon.ven.host.HostInfo;
 import dev.cordon.protocol.ActivationRequest.HostInterface;
 import dev.cordon.protocol.AgentEvent;
 import dev.cordon.protocol.Health;
@@ -20,41 +18,15 @@ import dev.cordon.ven.state.StateDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The agent's loop, step by step, against a fake PCE and a fake enforcer: no root, no network, no sleeping. */
-class AgentTest {
-    static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
-    static final HostInfo HOST = new HostInfo("web1", List.of(new HostInterface("eth0", "10.0.0.1")));
-
-    @TempDir
-    Path dir;
-    Fakes.Log log;
-    FakePce pce;
-    FakeEnforcer enforcer;
-    StateDir state;
-    AgentConfig cfg;
-
-    @BeforeEach
-    void setUp() {
-        log = new Fakes.Log();
-        pce = new FakePce(log);
-        enforcer = new FakeEnforcer(log);
-        state = StateDir.open(dir.resolve("state"));
-        cfg = AgentConfig.of("http://127.0.0.1:9", "CODE", null, null, dir.resolve("state")).withClock(CLOCK)
-                .withLegacyEnvFiles(List.of());
-    }
-
+class AgentTest extends AgentFixture {
     Agent agent() {
         return new Agent(cfg, pce, enforcer, () -> HOST, state, d -> {
             throw new AssertionError("unit tests never sleep");

@@ -144,6 +144,18 @@ class OfflineWorkloadsTest {
         return out;
     }
 
+    /** Provisions a rule: the never-timer label's workloads (the database) serve 5432/tcp to {@code consumerLabel}'s. */
+    void provisionDatabaseAllowed(String consumerLabel, String name) {
+        Resp rs = api.post("/orgs/1/sec_policy/draft/rule_sets", Map.of("name", unique(name),
+                "scopes", List.of(List.of()),
+                "rules", List.of(Map.of("providers", List.of(Map.of("label", Map.of("href", never))),
+                        "consumers", List.of(Map.of("label", Map.of("href", consumerLabel))),
+                        "ingress_services", List.of(Map.of("proto", 6, "port", 5432)),
+                        "unscoped_consumers", true))));
+        assertThat(rs.status()).as(rs.toString()).isEqualTo(201);
+        assertThat(api.post("/orgs/1/sec_policy", Map.of("update_description", name + " test")).status()).isEqualTo(201);
+    }
+
     boolean allowed(String srcIp, String dstWorkload) {
         Resp r = api.get("/orgs/1/sec_policy/active/policy_check?src_external_ip=" + srcIp + "&dst_workload="
                 + dstWorkload + "&port=5432&protocol=6");
@@ -158,14 +170,7 @@ class OfflineWorkloadsTest {
         Resp db = activate(never, "10.31.0.2");
         String clientWl = client.body().get("workload").get("href").asText();
         String dbWl = db.body().get("workload").get("href").asText();
-        Resp rs = api.post("/orgs/1/sec_policy/draft/rule_sets", Map.of("name", unique("offline"),
-                "scopes", List.of(List.of()),
-                "rules", List.of(Map.of("providers", List.of(Map.of("label", Map.of("href", never))),
-                        "consumers", List.of(Map.of("label", Map.of("href", fast))),
-                        "ingress_services", List.of(Map.of("proto", 6, "port", 5432)),
-                        "unscoped_consumers", true))));
-        assertThat(rs.status()).as(rs.toString()).isEqualTo(201);
-        assertThat(api.post("/orgs/1/sec_policy", Map.of("update_description", "offline test")).status()).isEqualTo(201);
+        provisionDatabaseAllowed(fast, "offline");
         Api clientVen = agent(client);
         Api dbVen = agent(db);
         heartbeat(clientVen);
@@ -248,14 +253,7 @@ class OfflineWorkloadsTest {
         String clientWl = client.body().get("workload").get("href").asText();
         String venHref = client.body().get("ven").get("href").asText();
         String dbWl = db.body().get("workload").get("href").asText();
-        Resp rs = api.post("/orgs/1/sec_policy/draft/rule_sets", Map.of("name", unique("goodbye"),
-                "scopes", List.of(List.of()),
-                "rules", List.of(Map.of("providers", List.of(Map.of("label", Map.of("href", never))),
-                        "consumers", List.of(Map.of("label", Map.of("href", bye))),
-                        "ingress_services", List.of(Map.of("proto", 6, "port", 5432)),
-                        "unscoped_consumers", true))));
-        assertThat(rs.status()).as(rs.toString()).isEqualTo(201);
-        assertThat(api.post("/orgs/1/sec_policy", Map.of("update_description", "goodbye test")).status()).isEqualTo(201);
+        provisionDatabaseAllowed(bye, "goodbye");
         Api clientVen = agent(client);
         Api dbVen = agent(db);
         heartbeat(clientVen);
