@@ -63,8 +63,8 @@ final class CaptureRun implements AutoCloseable {
                     + "\"spooled_connections\":%d,\"missing\":%d,\"kernel_overruns\":%d,\"aggregator_dropped\":%d,"
                     + "\"spool_dropped\":%d,\"reader_cpu_pct\":%.1f,\"process_cpu_pct\":%.1f,"
                     + "\"reader_cpu_pct_per_1k_flows_s\":%.2f,\"process_cpu_pct_per_1k_flows_s\":%.2f",
-                    client.perSecond(), connects(), kernelNew, flowsPerS, newEvents, spooled, missing(), kernelLost, aggregatorDropped,
-                    spoolDropped, readerPct, processPct, readerPer1k, processPer1k);
+                    client.perSecond(), connects(), kernelNew, flowsPerS, newEvents, spooled, missing(), kernelLost,
+                    aggregatorDropped, spoolDropped, readerPct, processPct, readerPer1k, processPer1k);
         }
     }
 
@@ -167,8 +167,8 @@ final class CaptureRun implements AutoCloseable {
         double process = processCpu() - process0;
         close();
         long[] spooled = CaptureBench.spooled(spool.pending().stream().map(FlowSpool.Batch::file).toList());
-        return new Outcome(client, inserted, newEvents.get(), spooled[0], spooled[1], spooled[2], spooled[3], readers, process,
-                seconds);
+        return new Outcome(client, inserted, newEvents.get(), spooled[0], spooled[1], spooled[2], spooled[3], readers,
+                process, seconds);
     }
 
     @Override
