@@ -13,10 +13,11 @@ import picocli.CommandLine;
                 + " in the same run. Results and commands are collected in docs/benchmarks.md.",
         footer = {"", "Examples:", "  cordon bench compile --workloads 100000 --rules 10000 --seed 1",
                 "  sudo cordon bench dataplane --rules 1000 --peers 100000", "  cordon bench pce --vens 10000",
-                "  sudo cordon bench pce --vens 25000 --nodes 2", "  cordon bench api --clients 50 --seconds 30", "  cordon bench traffic --flows 1000000"},
+                "  sudo cordon bench pce --vens 25000 --nodes 2", "  cordon bench api --clients 50 --seconds 30", "  cordon bench traffic --flows 1000000",
+                "  sudo cordon bench capture"},
         subcommands = {BenchCommand.CompileBenchCommand.class, BenchCommand.DataplaneBenchCommand.class,
                 BenchCommand.PceBenchCommand.class, ApiBenchCommand.class,
-                BenchCommand.TrafficBenchCommand.class})
+                BenchCommand.TrafficBenchCommand.class, CaptureBenchCommand.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

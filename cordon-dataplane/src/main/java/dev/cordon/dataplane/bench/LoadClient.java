@@ -92,13 +92,32 @@ public final class LoadClient implements AutoCloseable {
 
     /** Completed TCP connects per second from namespace {@code ns} to {@code host:port} over {@code d}. */
     public double rate(String ns, String host, int port, Duration d) {
+        return run(ns, host, port, d, 0).perSecond();
+    }
+
+    /** What one client run did: completed connects per second, failed connects, and the run's length. */
+    public record Run(double perSecond, long failed, Duration length) {
+        /** Completed connects in the whole run. */
+        public long completed() {
+            return Math.round(perSecond * length.toMillis() / 1000.0);
+        }
+    }
+
+    /**
+     * One client run offering at most {@code cap} connects per second ({@code 0}: as fast as it can). The Python
+     * fallback cannot pace and refuses a cap.
+     */
+    public Run run(String ns, String host, int port, Duration d, int cap) {
+        if (cap > 0 && binary == null) throw new IllegalStateException("bench: pacing needs the C load client (install cc)");
         String secs = String.valueOf(d.toMillis() / 1000.0);
         List<String> argv = binary != null
-                ? List.of(binary.toString(), "client", host, String.valueOf(port), secs, String.valueOf(INFLIGHT), String.valueOf(WORKERS))
+                ? List.of(binary.toString(), "client", host, String.valueOf(port), secs, String.valueOf(INFLIGHT),
+                        String.valueOf(WORKERS), String.valueOf(cap))
                 : List.of("python3", "-c", PY_CLIENT, host, String.valueOf(port), secs);
         CommandResult r = ProcessCommandRunner.inNamespace(ns).run(argv, "", d.plusSeconds(30));
         if (!r.ok()) throw new IllegalStateException("bench: `" + r.commandLine() + "` failed: " + r.stderr().strip());
-        return Double.parseDouble(r.stdout().strip().split("\\s+")[0]);
+        String[] f = r.stdout().strip().split("\\s+");
+        return new Run(Double.parseDouble(f[0]), f.length > 1 ? Long.parseLong(f[1]) : 0, d);
     }
 
     @Override

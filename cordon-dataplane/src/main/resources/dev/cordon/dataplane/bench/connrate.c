@@ -2,7 +2,12 @@
  * time topped out near 14k connects/s, so it, not the firewall, set the measured rate.
  *
  *   connrate server PORT WORKERS                        accept and close, WORKERS processes (SO_REUSEPORT)
- *   connrate client HOST PORT SECONDS INFLIGHT WORKERS  print "<completed connects per second> <failed connects>"
+ *   connrate client HOST PORT SECONDS INFLIGHT WORKERS [RATE]
+ *                                                       print "<completed connects per second> <failed connects>"
+ *
+ * RATE (connects per second over all workers, 0 or absent: as fast as possible) paces the client: a worker that is
+ * ahead of its share sleeps before it handles the next completions (the capture bench offers fixed rates to find
+ * where event loss starts).
  *
  * Each client worker keeps INFLIGHT non-blocking connects open with epoll and counts a connect when the handshake
  * completes. It then resets the connection (connect to AF_UNSPEC sends an RST) and connects the same socket again,
@@ -85,13 +90,19 @@ static int again(int s, const struct sockaddr_in *dst) {
 }
 
 /* One worker: returns completed connects, adds failures to *failed. */
-static long work(const struct sockaddr_in *dst, double end, int inflight, long *failed) {
+static long work(const struct sockaddr_in *dst, double end, int inflight, double rate, long *failed) {
     int ep = epoll_create1(0);
     for (int i = 0; i < inflight; i++) open_one(ep, dst);
     long ok = 0;
+    double start = now();
     struct epoll_event evs[512];
     while (now() < end) {
-        int n = epoll_wait(ep, evs, 512, 50);
+        if (rate > 0) {
+            double ahead = (ok + *failed) / rate - (now() - start);
+            if (ahead > 0) usleep((useconds_t)(ahead > 0.05 ? 50000 : ahead * 1e6));
+            if ((ok + *failed) / rate > now() - start) continue;
+        }
+        int n = epoll_wait(ep, evs, rate > 0 ? 16 : 512, 50);
         for (int i = 0; i < n; i++) {
             int s = evs[i].data.fd, err = 0;
             socklen_t len = sizeof err;
@@ -106,7 +117,7 @@ static long work(const struct sockaddr_in *dst, double end, int inflight, long *
     return ok;
 }
 
-static int client(const char *host, int port, double secs, int inflight, int workers) {
+static int client(const char *host, int port, double secs, int inflight, int workers, double rate) {
     struct sockaddr_in dst = {.sin_family = AF_INET, .sin_port = htons(port)};
     if (inet_pton(AF_INET, host, &dst.sin_addr) != 1) {
         fprintf(stderr, "connrate: bad IPv4 address %s\n", host);
@@ -118,7 +129,7 @@ static int client(const char *host, int port, double secs, int inflight, int wor
     for (int w = 0; w < workers; w++) {
         if (pipe(pipes[w])) { perror("connrate: pipe"); return 1; }
         if (fork() == 0) {
-            long failed = 0, ok = work(&dst, end, inflight, &failed);
+            long failed = 0, ok = work(&dst, end, inflight, rate / workers, &failed);
             long out[2] = {ok, failed};
             if (write(pipes[w][1], out, sizeof out) != sizeof out) _exit(1);
             _exit(0);
@@ -140,9 +151,9 @@ int main(int argc, char **argv) {
         serve(atoi(argv[2]), atoi(argv[3]));
         return 0;
     }
-    if (argc == 7 && !strcmp(argv[1], "client")) {
-        return client(argv[2], atoi(argv[3]), atof(argv[4]), atoi(argv[5]), atoi(argv[6]));
+    if ((argc == 7 || argc == 8) && !strcmp(argv[1], "client")) {
+        return client(argv[2], atoi(argv[3]), atof(argv[4]), atoi(argv[5]), atoi(argv[6]), argc == 8 ? atof(argv[7]) : 0);
     }
-    fprintf(stderr, "usage: connrate server PORT WORKERS | connrate client HOST PORT SECONDS INFLIGHT WORKERS\n");
+    fprintf(stderr, "usage: connrate server PORT WORKERS | connrate client HOST PORT SECONDS INFLIGHT WORKERS [RATE]\n");
     return 2;
 }

@@ -21,7 +21,17 @@ import java.util.Optional;
 final class ClassSetRules {
     private record Compiled(PolicyEntry entry, List<AddrRanges> peer, List<AddrRanges> local) {}
 
+    /** Past this many remembered flows the memory is dropped and refilled (bounded, like the aggregator). */
+    static final int MAX_REMEMBERED = 1 << 16;
+
     private final Map<String, List<Compiled>> byDirection = new HashMap<>();
+    /**
+     * The answer per flow key: the scan is over every entry of the direction and every range of their sets, and
+     * the same few keys (one peer, one service) repeat for every connection, so each is scanned once. The answer
+     * depends only on the key and this immutable policy, so remembering it cannot change it.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<FlowKey, Optional<String>> remembered =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     ClassSetRules(FirewallPolicy p) {
         Map<String, List<AddrRanges>> sets = new HashMap<>();
@@ -47,6 +57,15 @@ final class ClassSetRules {
 
     /** The deciding rule of {@code decision} for the flow of {@code k}, if an entry of that kind matches. */
     Optional<String> rule(FlowKey k) {
+        Optional<String> known = remembered.get(k);
+        if (known != null) return known;
+        Optional<String> r = scan(k);
+        if (remembered.size() >= MAX_REMEMBERED) remembered.clear();
+        remembered.put(k, r);
+        return r;
+    }
+
+    private Optional<String> scan(FlowKey k) {
         List<Action> kinds = switch (k.decision()) {
             case "allowed" -> List.of(Action.ALLOW);
             case "potentially_blocked" -> List.of(Action.OVERRIDE_DENY);

@@ -6,11 +6,9 @@ import dev.cordon.protocol.flows.FlowSummary;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Kernel events → flow summaries, one per {@link FlowKey} per report interval.
@@ -21,8 +19,9 @@ import java.util.Set;
  *       {@code active} while a connection of the summary is open at the flush, else {@code closed}.</li>
  *   <li>SNAPSHOT (connections that existed at start) gives summaries of state {@code snapshot}, once, with the
  *       counters so far.</li>
- *   <li>A blocked packet counts one connection per distinct source port (SYN retransmissions count once) and its
- *       packets and bytes are unknown (0): only headers are copied.</li>
+ *   <li>A blocked packet counts one connection per attempt (flow key and source port, remembered 130 s, so SYN
+ *       retransmissions count once even across intervals) and its packets and bytes are unknown (0): only headers
+ *       are copied.</li>
  * </ul>
  * In and out are from this workload's view: inbound connections' original direction is "in", outbound's "out".
  * The table is bounded ({@code maxKeys} per interval, {@code maxLive} open connections): an event past a bound is
@@ -34,13 +33,23 @@ import java.util.Set;
 public final class FlowAggregator {
     public static final int DEFAULT_MAX_KEYS = 100_000;
     public static final int DEFAULT_MAX_LIVE = 1_000_000;
-    private static final int MAX_PORTS_PER_KEY = 4096;
+    /**
+     * How long a blocked attempt (flow key + source port) is remembered: a retransmission within this time of the
+     * attempt's first packet is the same attempt, in whichever interval it falls. Linux retries a SYN 6 times by
+     * default ({@code tcp_syn_retries}), 1+2+4+8+16+32 s after the first, then gives up at 127 s; 130 s covers it.
+     */
+    static final java.time.Duration ATTEMPT_WINDOW = java.time.Duration.ofSeconds(130);
+    /** Attempts remembered at most; past it an attempt is counted without remembering (a retry may count again). */
+    static final int MAX_ATTEMPTS = 200_000;
 
     private final int maxKeys;
     private final int maxLive;
     private volatile Classifier classifier;
     private Map<FlowKey, Acc> interval = new LinkedHashMap<>();
     private final Map<Long, FlowKey> live = new HashMap<>();
+    /** Blocked attempts seen lately, by flow key and source port: when each was first seen. Spans intervals. */
+    private final Map<Attempt, Instant> attempts = new HashMap<>();
+    private Instant latestBlocked = Instant.EPOCH;
     private long dropped;
 
     public FlowAggregator(Classifier classifier, int maxKeys, int maxLive) {
@@ -96,15 +105,41 @@ public final class FlowAggregator {
         }
     }
 
+    /**
+     * A packet Cordon blocked. One blocked attempt is one connection, however many of its packets are logged and in
+     * however many intervals they fall: the attempt is the flow key plus the source port, remembered for
+     * {@link #ATTEMPT_WINDOW} from its first packet. A retransmission in a later interval adds no connection there
+     * (and makes no summary of its own); it only moves the last-seen time of a summary the interval already has.
+     */
     public synchronized void blocked(BlockedPacket p, Instant now) {
         FlowKey k = classifier.key(p).orElse(null);
         if (k == null) return;
+        if (now.isAfter(latestBlocked)) latestBlocked = now;
+        Attempt at = new Attempt(k, p.srcPort());
+        Instant first = attempts.get(at);
+        if (first != null && now.isBefore(first.plus(ATTEMPT_WINDOW))) {
+            Acc a = interval.get(k);
+            if (a != null) a.seen(now);
+            return;
+        }
         Acc a = acc(k);
         if (a == null) return;
-        if (a.ports == null) a.ports = new HashSet<>();
-        if (a.ports.size() < MAX_PORTS_PER_KEY && a.ports.add(p.srcPort())) a.connections++;
+        remember(at, now);
+        a.connections++;
         a.seen(now);
     }
+
+    private void remember(Attempt at, Instant now) {
+        if (attempts.size() >= MAX_ATTEMPTS) {
+            Instant expired = now.minus(ATTEMPT_WINDOW);
+            attempts.values().removeIf(t -> !t.isAfter(expired));
+            if (attempts.size() >= MAX_ATTEMPTS) return;
+        }
+        attempts.put(at, now);
+    }
+
+    /** One blocked connection attempt: its flow and the source port that tells attempts of the flow apart. */
+    private record Attempt(FlowKey key, int srcPort) {}
 
     private Acc acc(FlowKey k) {
         Acc a = interval.get(k);
@@ -124,6 +159,10 @@ public final class FlowAggregator {
      * has a place to land.
      */
     public synchronized List<FlowSummary> flush(Visibility visibility) {
+        if (!attempts.isEmpty()) {
+            Instant expired = latestBlocked.minus(ATTEMPT_WINDOW); // the events' own clock, not the wall's
+            attempts.values().removeIf(t -> !t.isAfter(expired));
+        }
         Map<FlowKey, Acc> done = interval;
         interval = new LinkedHashMap<>();
         List<FlowSummary> out = new ArrayList<>(done.size());
@@ -158,6 +197,11 @@ public final class FlowAggregator {
         return dropped;
     }
 
+    /** Blocked attempts remembered (for the bound and for tests). */
+    synchronized int rememberedAttempts() {
+        return attempts.size();
+    }
+
     /** Open connections being followed (for the bound and for tests). */
     public synchronized int liveConnections() {
         return live.size();
@@ -173,7 +217,6 @@ public final class FlowAggregator {
         long bytesOut;
         Instant first;
         Instant last;
-        Set<Integer> ports;
 
         void seen(Instant now) {
             if (first == null || now.isBefore(first)) first = now;

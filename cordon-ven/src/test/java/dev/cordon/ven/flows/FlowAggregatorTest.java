@@ -145,4 +145,40 @@ class FlowAggregatorTest {
         assertThat(small.takeDropped()).isEqualTo(3);
         assertThat(small.takeDropped()).isZero();
     }
+
+    static BlockedPacket syn(int sport) {
+        return new BlockedPacket(4, 6, "10.0.0.9", "10.0.0.2", sport, 81, -1, -1, FlowMark.blockedPrefix(RULES.index(R1)),
+                1, 0, 1);
+    }
+
+    @Test
+    void aBlockedSynRetransmittedAcrossAnIntervalBoundaryIsOneConnection() {
+        // the first SYN near the end of one interval, its retransmissions (1 s, 3 s, 7 s later) in the next two
+        agg.blocked(syn(5000), T0);
+        List<FlowSummary> first = agg.flush(Visibility.FLOW_FULL_DETAIL);
+        agg.blocked(syn(5000), T0.plusSeconds(1));
+        agg.blocked(syn(5000), T0.plusSeconds(3));
+        List<FlowSummary> second = agg.flush(Visibility.FLOW_FULL_DETAIL);
+        agg.blocked(syn(5000), T0.plusSeconds(7));
+        agg.blocked(syn(5001), T0.plusSeconds(7)); // another attempt (new source port) in the same interval
+        List<FlowSummary> third = agg.flush(Visibility.FLOW_FULL_DETAIL);
+
+        assertThat(first).extracting(FlowSummary::connections).containsExactly(1L);
+        assertThat(second).as("retransmissions only: no new connection, no summary").isEmpty();
+        assertThat(third).extracting(FlowSummary::connections).containsExactly(1L);
+        long total = first.stream().mapToLong(FlowSummary::connections).sum()
+                + third.stream().mapToLong(FlowSummary::connections).sum();
+        assertThat(total).as("two attempts over three intervals").isEqualTo(2);
+        assertThat(third.get(0).lastSeen()).isEqualTo(T0.plusSeconds(7).toString());
+    }
+
+    @Test
+    void theSameSourcePortAfterTheRetryWindowIsANewAttempt() {
+        agg.blocked(syn(5000), T0);
+        agg.flush(Visibility.FLOW_FULL_DETAIL);
+        agg.blocked(syn(5000), T0.plus(FlowAggregator.ATTEMPT_WINDOW).plusSeconds(1));
+        assertThat(agg.flush(Visibility.FLOW_FULL_DETAIL)).extracting(FlowSummary::connections).containsExactly(1L);
+        // the first attempt was forgotten at that flush; only the second is remembered
+        assertThat(agg.rememberedAttempts()).isEqualTo(1);
+    }
 }

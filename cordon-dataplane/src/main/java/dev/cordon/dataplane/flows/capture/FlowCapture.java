@@ -23,7 +23,7 @@ public final class FlowCapture implements AutoCloseable {
     /** Where capture listens: namespace (empty = the host), NFLOG group (-1 = none), socket receive buffer. */
     public record Config(Optional<String> netns, int nflogGroup, int receiveBuffer) {
         public static final int DEFAULT_GROUP = dev.cordon.dataplane.flows.FlowMark.NFLOG_GROUP;
-        public static final int DEFAULT_BUFFER = 8 << 20;
+        public static final int DEFAULT_BUFFER = 32 << 20;
 
         public Config {
             if (receiveBuffer < 64 << 10) throw new IllegalArgumentException("the capture receive buffer must be at least 64 KiB");

@@ -71,15 +71,10 @@ public final class ConntrackEvents implements AutoCloseable {
 
     /** Reads events into {@code sink} until {@code running} turns false or the socket is closed. */
     public void pump(Consumer<ConnEvent> sink, BooleanSupplier running) {
-        ByteBuffer[] got = new ByteBuffer[1];
+        Consumer<Nl.Message> each = m -> CtParser.parse(m, null).ifPresent(sink);
+        NetlinkSocket.DatagramSink datagram = (buf, len) -> Nl.messages(buf, len, each);
         while (running.getAsBoolean() && !events.closed()) {
-            int n = events.receive(got);
-            if (n == NetlinkSocket.OVERRUN) {
-                overruns.incrementAndGet();
-                continue;
-            }
-            if (n == NetlinkSocket.TIMEOUT) continue;
-            Nl.messages(got[0], n, m -> CtParser.parse(m, null).ifPresent(sink));
+            if (events.receiveAll(datagram) == NetlinkSocket.OVERRUN) overruns.incrementAndGet();
         }
     }
 

@@ -1,104 +1,143 @@
 package dev.cordon.dataplane.flows.netlink;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The attributes of one netlink message or nested attribute, indexed by type (the last of a repeated type wins,
- * unknown types above 63 are skipped). Values are read in network byte order, as netfilter sends them. Pure.
+ * The attributes of one netlink message or nested attribute: a window {@code [from, to)} of the received buffer,
+ * looked up by type when asked (the last of a repeated type wins). Values are read in network byte order, as
+ * netfilter sends them. Nothing is copied or indexed up front: a conntrack event is a dozen attributes a few levels
+ * deep, and per-parse index arrays were kilobytes of garbage per event on the capture path. Pure.
  */
 public final class Attrs {
-    private static final int MAX_TYPE = 64;
+    private static final Attrs EMPTY = new Attrs(ByteBuffer.allocate(0), 0, 0);
     private final ByteBuffer buf;
-    private final int[] start = new int[MAX_TYPE];
-    private final int[] len = new int[MAX_TYPE];
+    private final int from;
+    private final int to;
 
-    private Attrs(ByteBuffer buf) {
+    private Attrs(ByteBuffer buf, int from, int to) {
         this.buf = buf;
-        java.util.Arrays.fill(start, -1);
+        this.from = from;
+        this.to = to;
     }
 
     /** The attributes in {@code buf} from {@code from} to {@code to} (exclusive); a truncated tail is ignored. */
     public static Attrs parse(ByteBuffer buf, int from, int to) {
-        Attrs a = new Attrs(buf);
-        ByteBuffer h = buf.duplicate().order(ByteOrder.nativeOrder());
+        return new Attrs(buf, from, to);
+    }
+
+    /** Offset of the value of the last attribute of {@code type}, or -1; its length is {@link #lengthAt}. */
+    private int find(int type) {
+        int found = -1;
         int off = from;
         while (off + 4 <= to) {
-            int l = h.getShort(off) & 0xffff;
-            int type = h.getShort(off + 2) & Nl.NLA_TYPE_MASK;
+            int l = le16(off);
             if (l < 4 || off + l > to) break;
-            if (type < MAX_TYPE) {
-                a.start[type] = off + 4;
-                a.len[type] = l - 4;
-            }
+            if ((le16(off + 2) & Nl.NLA_TYPE_MASK) == type) found = off;
             off += Nl.align(l);
         }
-        return a;
+        return found;
+    }
+
+    private int lengthAt(int attr) {
+        return le16(attr) - 4;
+    }
+
+    /** Header fields are in host order (little-endian on every platform Cordon runs on, as Nl assumes). */
+    private int le16(int i) {
+        short s = buf.getShort(i);
+        return (buf.order() == ByteOrder.nativeOrder() ? s : Short.reverseBytes(s)) & 0xffff;
+    }
+
+    private boolean big() {
+        return buf.order() == ByteOrder.BIG_ENDIAN;
     }
 
     public boolean has(int type) {
-        return type < MAX_TYPE && start[type] >= 0;
+        return find(type) >= 0;
     }
 
     /** The nested attributes of {@code type}, or an empty set. */
     public Attrs nested(int type) {
-        if (!has(type)) return new Attrs(buf);
-        return parse(buf, start[type], start[type] + len[type]);
+        int a = find(type);
+        if (a < 0) return EMPTY;
+        return new Attrs(buf, a + 4, a + 4 + lengthAt(a));
     }
 
     public int u8(int type) {
-        return has(type) && len[type] >= 1 ? buf.get(start[type]) & 0xff : -1;
+        int a = find(type);
+        return a >= 0 && lengthAt(a) >= 1 ? buf.get(a + 4) & 0xff : -1;
     }
 
     public int u16(int type) {
-        return has(type) && len[type] >= 2 ? buf.duplicate().order(ByteOrder.BIG_ENDIAN).getShort(start[type]) & 0xffff : -1;
+        int a = find(type);
+        if (a < 0 || lengthAt(a) < 2) return -1;
+        short s = buf.getShort(a + 4);
+        return (big() ? s : Short.reverseBytes(s)) & 0xffff;
     }
 
     public long u32(int type) {
-        return has(type) && len[type] >= 4 ? buf.duplicate().order(ByteOrder.BIG_ENDIAN).getInt(start[type]) & 0xffffffffL : -1;
+        int a = find(type);
+        return a >= 0 && lengthAt(a) >= 4 ? be32(a + 4) & 0xffffffffL : -1;
     }
 
     public long u64(int type) {
-        return has(type) && len[type] >= 8 ? buf.duplicate().order(ByteOrder.BIG_ENDIAN).getLong(start[type]) : -1;
+        int a = find(type);
+        if (a < 0 || lengthAt(a) < 8) return -1;
+        long v = buf.getLong(a + 4);
+        return big() ? v : Long.reverseBytes(v);
+    }
+
+    private int be32(int i) {
+        int v = buf.getInt(i);
+        return big() ? v : Integer.reverseBytes(v);
+    }
+
+    private long be64(int i) {
+        long v = buf.getLong(i);
+        return big() ? v : Long.reverseBytes(v);
     }
 
     /** A NUL-terminated string value (the NUL and anything after it dropped). */
     public String string(int type) {
-        if (!has(type)) return null;
         byte[] b = bytes(type);
+        if (b == null) return null;
         int n = 0;
         while (n < b.length && b[n] != 0) n++;
         return new String(b, 0, n, StandardCharsets.UTF_8);
     }
 
     public byte[] bytes(int type) {
-        if (!has(type)) return null;
-        byte[] b = new byte[len[type]];
-        buf.get(start[type], b);
+        int a = find(type);
+        if (a < 0) return null;
+        byte[] b = new byte[lengthAt(a)];
+        buf.get(a + 4, b);
         return b;
     }
 
-    /** A 4- or 16-byte address value as its canonical text ({@code 10.0.0.1}, {@code fd00::1}). */
+    /** A 4- or 16-byte address value as its canonical text ({@code 10.0.0.1}, {@code fd00::1}); shared strings. */
     public String address(int type) {
-        byte[] b = bytes(type);
-        return b == null ? null : addressText(b);
+        int a = find(type);
+        if (a < 0) return null;
+        return switch (lengthAt(a)) {
+            case 4 -> AddressText.v4(be32(a + 4));
+            case 16 -> AddressText.v6(be64(a + 4), be64(a + 12));
+            default -> null;
+        };
+    }
+
+    /** {@code length} address bytes of a buffer at {@code at} (4 or 16) as text; shared strings. */
+    public static String address(ByteBuffer b, int at, int length) {
+        ByteBuffer big = b.order() == ByteOrder.BIG_ENDIAN ? b : b.duplicate().order(ByteOrder.BIG_ENDIAN);
+        return switch (length) {
+            case 4 -> AddressText.v4(big.getInt(at));
+            case 16 -> AddressText.v6(big.getLong(at), big.getLong(at + 8));
+            default -> null;
+        };
     }
 
     public static String addressText(byte[] b) {
-        try {
-            String s = InetAddress.getByAddress(b).getHostAddress();
-            return b.length == 16 ? compress(s) : s;
-        } catch (UnknownHostException e) {
-            return null;
-        }
-    }
-
-    /** Java prints IPv6 uncompressed (fd00:0:0:0:0:0:0:1); the rest of Cordon uses RFC 5952 text. */
-    static String compress(String full) {
-        String c = dev.cordon.policy.membership.AddrRanges.canonical(full);
-        return c == null ? full : c;
+        return AddressText.format(b);
     }
 }

@@ -87,21 +87,16 @@ public final class NflogListener implements AutoCloseable {
 
     /** Reads logged packets into {@code sink} until {@code running} turns false or the socket is closed. */
     public void pump(Consumer<BlockedPacket> sink, BooleanSupplier running) {
-        ByteBuffer[] got = new ByteBuffer[1];
-        while (running.getAsBoolean() && !socket.closed()) {
-            int n = socket.receive(got);
-            if (n == NetlinkSocket.OVERRUN) {
-                lost.incrementAndGet();
-                continue;
+        Consumer<Nl.Message> each = m -> NflogParser.parse(m).ifPresent(p -> {
+            if (p.seq() >= 0) {
+                if (lastSeq >= 0 && p.seq() > lastSeq + 1) lost.addAndGet(p.seq() - lastSeq - 1);
+                lastSeq = p.seq();
             }
-            if (n == NetlinkSocket.TIMEOUT) continue;
-            Nl.messages(got[0], n, m -> NflogParser.parse(m).ifPresent(p -> {
-                if (p.seq() >= 0) {
-                    if (lastSeq >= 0 && p.seq() > lastSeq + 1) lost.addAndGet(p.seq() - lastSeq - 1);
-                    lastSeq = p.seq();
-                }
-                sink.accept(p);
-            }));
+            sink.accept(p);
+        });
+        NetlinkSocket.DatagramSink datagram = (buf, len) -> Nl.messages(buf, len, each);
+        while (running.getAsBoolean() && !socket.closed()) {
+            if (socket.receiveAll(datagram) == NetlinkSocket.OVERRUN) lost.incrementAndGet();
         }
     }
 

@@ -3,7 +3,7 @@ package dev.cordon.dataplane.flows.nflog;
 import dev.cordon.dataplane.flows.BlockedPacket;
 import dev.cordon.dataplane.flows.netlink.Attrs;
 import dev.cordon.dataplane.flows.netlink.Nl;
-import java.util.Arrays;
+import java.nio.ByteBuffer;
 import java.util.Optional;
 
 /**
@@ -39,13 +39,13 @@ public final class NflogParser {
         if (version == 4 && p.length >= 20) {
             proto = p[9] & 0xff;
             l4 = (p[0] & 0xf) * 4;
-            src = Attrs.addressText(Arrays.copyOfRange(p, 12, 16));
-            dst = Attrs.addressText(Arrays.copyOfRange(p, 16, 20));
+            src = Attrs.address(ByteBuffer.wrap(p), 12, 4);
+            dst = Attrs.address(ByteBuffer.wrap(p), 16, 4);
         } else if (version == 6 && p.length >= 40) {
             proto = p[6] & 0xff;
             l4 = 40;
-            src = Attrs.addressText(Arrays.copyOfRange(p, 8, 24));
-            dst = Attrs.addressText(Arrays.copyOfRange(p, 24, 40));
+            src = Attrs.address(ByteBuffer.wrap(p), 8, 16);
+            dst = Attrs.address(ByteBuffer.wrap(p), 24, 16);
         } else {
             return Optional.empty();
         }
