@@ -17,6 +17,7 @@ import dev.cordon.dataplane.iptables.apply.Kernel;
 import dev.cordon.dataplane.iptables.exclusive.NativeTablesGuard;
 import dev.cordon.dataplane.iptables.render.IptablesRenderer;
 import dev.cordon.dataplane.iptables.snapshot.IptablesSnapshot;
+import dev.cordon.dataplane.iptables.tamper.ChainRepair;
 import dev.cordon.dataplane.iptables.tamper.TamperDetector;
 import dev.cordon.dataplane.foreign.NftTableId;
 import dev.cordon.dataplane.watch.OwnWrites;
@@ -45,6 +46,8 @@ public final class IptablesDataplane implements Dataplane {
     /** Volatile: the change watch's thread reads it, without the lock, to tell which tables matter. */
     private volatile IptablesSnapshot current;
     private long checks;
+    /** What the last check found: what a repair right after it restores. */
+    private List<Change> lastChanges = List.of();
     private volatile List<dev.cordon.dataplane.CoexistenceIssue> issues = List.of();
 
     public IptablesDataplane(CommandRunner runner) {
@@ -107,6 +110,7 @@ public final class IptablesDataplane implements Dataplane {
         }
         current = next;
         checks = 0;
+        lastChanges = List.of();
         issues = nativeTables.inspect(policy).issues();
         return next;
     }
@@ -151,14 +155,34 @@ public final class IptablesDataplane implements Dataplane {
         }
         changes.addAll(seen.changes());
         issues = seen.issues();
+        lastChanges = List.copyOf(changes);
         return new TamperReport(changes, full, System.nanoTime() - t0);
     }
 
+    /**
+     * Puts back what the last check found changed: only the tampered Cordon chains and set members when that is all
+     * it found ({@link ChainRepair}), else the whole policy again.
+     */
     @Override
     public synchronized void repair() {
         if (current == null) return;
+        List<Change> found = lastChanges;
+        lastChanges = List.of();
+        if (targeted(found)) return;
         current = applier.apply(current.policy(), IptablesRenderer.render(current.policy()));
         nativeTables.enforce(current.policy());
+    }
+
+    private boolean targeted(List<Change> found) {
+        Optional<ChainRepair.Plan> plan = ChainRepair.plan(current, found);
+        if (plan.isEmpty()) return false;
+        if (!plan.get().ipset().isEmpty() && !kernel.ipsetRestore(plan.get().ipset()).ok()) return false;
+        for (Map.Entry<Family, List<String>> e : plan.get().restores().entrySet()) {
+            for (String text : e.getValue()) {
+                if (!kernel.restore(e.getKey(), text, true).ok()) return false;
+            }
+        }
+        return true;
     }
 
     @Override
@@ -181,6 +205,7 @@ public final class IptablesDataplane implements Dataplane {
         }
         current = s;
         checks = 0;
+        lastChanges = List.of();
     }
 
     @Override

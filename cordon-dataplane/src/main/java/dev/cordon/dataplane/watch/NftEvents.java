@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
 public final class NftEvents implements ChangeWatch {
     private static final Logger log = LoggerFactory.getLogger(NftEvents.class);
     static final int GROUP_NFTABLES = 7;
-    static final int SUBSYS_NFTABLES = 10;
-    static final int MSG_NEWGEN = 15;
+    /** nfnetlink subsystem of nf_tables, and its generation message (also the answer to NFT_MSG_GETGEN). */
+    public static final int SUBSYS_NFTABLES = 10;
+    public static final int MSG_NEWGEN = 15;
     static final int GEN_PROC_PID = 2;
     /** NFTA_TABLE_NAME, NFTA_CHAIN_TABLE, NFTA_RULE_TABLE, NFTA_SET_TABLE, NFTA_SET_ELEM_LIST_TABLE, ...: all 1. */
     static final int TABLE_ATTR = 1;
@@ -135,8 +136,14 @@ public final class NftEvents implements ChangeWatch {
             onChange.run();
         }
 
-        /** nfgenmsg's family as nft names it. */
         static String family(int nfproto) {
+            return NftEvents.family(nfproto);
+        }
+    }
+
+    /** nfgenmsg's family as nft names it. */
+    public static String family(int nfproto) {
+        {
             return switch (nfproto) {
                 case 1 -> "inet";
                 case 2 -> "ip";
