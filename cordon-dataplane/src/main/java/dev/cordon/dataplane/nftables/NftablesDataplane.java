@@ -28,7 +28,9 @@ import java.util.Set;
 import dev.cordon.dataplane.nftables.render.NftDesired;
 import dev.cordon.dataplane.nftables.render.NftRenderer;
 import dev.cordon.dataplane.nftables.snapshot.NftSnapshot;
+import dev.cordon.dataplane.nftables.tamper.NftEventChanges;
 import dev.cordon.dataplane.nftables.tamper.NftTamperDetector;
+import dev.cordon.dataplane.watch.NftChange;
 import dev.cordon.dataplane.watch.OwnWrites;
 import dev.cordon.dataplane.watch.Watches;
 import dev.cordon.policy.compile.Coexistence;
@@ -80,6 +82,29 @@ public final class NftablesDataplane implements Dataplane {
      */
     private FirewallPolicy renderedPolicy;
     private NftDesired renderedDesired;
+    /**
+     * What foreign transactions changed since the last check, from the change watch's thread (which notes them before
+     * it announces the change); null once notifications were lost. A check with notes and nothing else to do reads
+     * Cordon's part from them ({@link NftEventChanges}) instead of listing the tables.
+     */
+    private final Object notesLock = new Object();
+    private List<NftChange> notes = new ArrayList<>();
+
+    private void noted(List<NftChange> these) {
+        synchronized (notesLock) {
+            if (these == null) notes = null;
+            else if (notes != null) notes.addAll(these);
+        }
+    }
+
+    /** The notes since the last check (empty: none; null: some were lost), and a fresh start. */
+    private List<NftChange> drainNotes() {
+        synchronized (notesLock) {
+            List<NftChange> out = notes;
+            notes = new ArrayList<>();
+            return out;
+        }
+    }
     /** What the last check found: what a repair right after it rewrites. */
     private List<Change> lastChanges = List.of();
     private volatile List<CoexistenceIssue> issues = List.of();
@@ -129,7 +154,7 @@ public final class NftablesDataplane implements Dataplane {
      */
     @Override
     public ChangeWatch watch(Runnable onChange) {
-        return Watches.start(runner, own, this::concerns, onChange);
+        return Watches.start(runner, own, this::concerns, this::noted, onChange);
     }
 
     private boolean concerns(NftTableId t) {
@@ -148,6 +173,7 @@ public final class NftablesDataplane implements Dataplane {
     @Override
     public synchronized NftSnapshot apply(FirewallPolicy policy) {
         NftDesired next = rendered(policy);
+        drainNotes(); // changes before this apply are the old state's: a whole batch replaces them, the poll sees the rest
         NftSnapshot snap = applier.apply(policy, next, desired);
         if (current != null) ConntrackFlusher.flush(nft.runner(), ConntrackFlusher.commands(current.policy(), policy));
         current = snap;
@@ -202,16 +228,23 @@ public final class NftablesDataplane implements Dataplane {
         // a snapshot still in rendered form is compared once with a full listing, which then stands for it
         boolean pending = applied.rendered();
         boolean listAll = full || pending || elements(current) <= SMALL;
+        // after change notifications (and nothing lost), Cordon's part is read from them: the detect-and-repair path.
+        // A poll (no notes), a full check or a snapshot not yet listed lists the tables.
+        List<NftChange> seen = drainNotes();
+        boolean fromNotes = !full && !pending && seen != null && !seen.isEmpty();
         // the other tables (exclusive) or base chains (coexistence) are listed beside Cordon's own, not after them:
         // a check after a change notification is on the detect-and-repair path
         boolean exclusive = current.policy().coexistence() == Coexistence.EXCLUSIVE && !current.tables().isEmpty();
         CompletableFuture<List<NftTableId>> others = exclusive ? CompletableFuture.supplyAsync(applier::liveTables) : null;
-        CompletableFuture<List<NftBaseChain>> hooks = !exclusive && !current.tables().isEmpty() && native_.available()
-                ? CompletableFuture.supplyAsync(native_::baseChains) : null;
+        // (the base chains are a coexistence issue, not tampering: the notes path leaves them to the next poll)
+        CompletableFuture<List<NftBaseChain>> hooks = !fromNotes && !exclusive && !current.tables().isEmpty()
+                && native_.available() ? CompletableFuture.supplyAsync(native_::baseChains) : null;
         long before = pending ? applier.generation() : -1;
-        Map<Family, Optional<LiveTable>> live = nft.readAll(!listAll);
+        Map<Family, Optional<LiveTable>> live = fromNotes ? Map.of() : nft.readAll(!listAll);
         List<Change> changes;
-        if (pending) {
+        if (fromNotes) {
+            changes = new ArrayList<>(NftEventChanges.of(applied, seen));
+        } else if (pending) {
             long after = applier.generation();
             long trusted = applier.trustedGeneration();
             // the generation has not moved since the batch that was the only transaction: the listing is the batch
@@ -227,12 +260,13 @@ public final class NftablesDataplane implements Dataplane {
             issues = CoexistenceLimits.of(Coexistence.EXCLUSIVE, NftRenderer.FIRST_PRIORITY, tables, List.of());
         } else if (hooks != null) {
             issues = CoexistenceLimits.of(current.policy().coexistence(), NftRenderer.FIRST_PRIORITY, List.of(), join(hooks));
-        } else {
+        } else if (!fromNotes) {
             issues = List.of();
         }
-        if (current.passMark()) changes.addAll(applier.passMark().check());
+        boolean passMarkTouched = !fromNotes || seen.stream().anyMatch(n -> n.table().iptablesNft());
+        if (current.passMark() && passMarkTouched) changes.addAll(applier.passMark().check());
         lastChanges = List.copyOf(changes);
-        return new TamperReport(changes, listAll, System.nanoTime() - t0);
+        return new TamperReport(changes, listAll && !fromNotes, System.nanoTime() - t0);
     }
 
     private static Map<Family, LiveTable> kernelTables(NftSnapshot applied, Map<Family, Optional<LiveTable>> live) {
@@ -272,7 +306,7 @@ public final class NftablesDataplane implements Dataplane {
         desired = next;
         List<Change> found = lastChanges;
         lastChanges = List.of();
-        if (!current.rendered() && !found.isEmpty() && targeted(found, next)) return;
+        if (!found.isEmpty() && targeted(found, next)) return;
         current = applier.apply(current.policy(), next, null);
     }
 

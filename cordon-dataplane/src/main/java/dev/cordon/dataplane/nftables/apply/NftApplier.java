@@ -196,6 +196,7 @@ public final class NftApplier {
         }
         if (sb.length() == 0) return true;
         CommandResult r = batch(sb.toString());
+        trustedGeneration = -1; // a repair restores what was found changed: not a proof that nothing else changed
         if (!r.ok()) log.info("targeted nft repair refused ({}); replacing Cordon's tables whole", r.stderr().strip());
         return r.ok();
     }
