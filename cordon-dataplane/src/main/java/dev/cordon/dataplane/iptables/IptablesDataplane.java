@@ -18,6 +18,8 @@ import dev.cordon.dataplane.iptables.exclusive.NativeTablesGuard;
 import dev.cordon.dataplane.iptables.render.IptablesRenderer;
 import dev.cordon.dataplane.iptables.snapshot.IptablesSnapshot;
 import dev.cordon.dataplane.iptables.tamper.ChainRepair;
+import dev.cordon.dataplane.iptables.tamper.IptablesEventChanges;
+import dev.cordon.dataplane.watch.NftChange;
 import dev.cordon.dataplane.iptables.tamper.TamperDetector;
 import dev.cordon.dataplane.foreign.NftTableId;
 import dev.cordon.dataplane.watch.OwnWrites;
@@ -46,6 +48,25 @@ public final class IptablesDataplane implements Dataplane {
     /** Volatile: the change watch's thread reads it, without the lock, to tell which tables matter. */
     private volatile IptablesSnapshot current;
     private long checks;
+    /** Foreign changes noted by the change watch since the last check; null once some were lost. */
+    private final Object notesLock = new Object();
+    private List<NftChange> notes = new ArrayList<>();
+
+    private void noted(List<NftChange> these) {
+        synchronized (notesLock) {
+            if (these == null) notes = null;
+            else if (notes != null) notes.addAll(these);
+        }
+    }
+
+    private List<NftChange> drainNotes() {
+        synchronized (notesLock) {
+            List<NftChange> out = notes;
+            notes = new ArrayList<>();
+            return out;
+        }
+    }
+
     /** What the last check found: what a repair right after it restores. */
     private List<Change> lastChanges = List.of();
     private volatile List<dev.cordon.dataplane.CoexistenceIssue> issues = List.of();
@@ -64,7 +85,7 @@ public final class IptablesDataplane implements Dataplane {
      */
     @Override
     public ChangeWatch watch(Runnable onChange) {
-        return Watches.start(runner, own, this::concerns, onChange);
+        return Watches.start(runner, own, this::concerns, this::noted, onChange);
     }
 
     private boolean concerns(NftTableId t) {
@@ -103,6 +124,7 @@ public final class IptablesDataplane implements Dataplane {
 
     @Override
     public synchronized IptablesSnapshot apply(FirewallPolicy policy) {
+        drainNotes(); // changes before this apply are the old state's
         IptablesSnapshot next = applier.apply(policy, IptablesRenderer.render(policy));
         nativeTables.enforce(policy);
         if (current != null) {
@@ -138,6 +160,16 @@ public final class IptablesDataplane implements Dataplane {
         long t0 = System.nanoTime();
         if (current == null) return new TamperReport(List.of(), full, 0);
         IptablesSnapshot applied = current;
+        // after change notifications that named only rules of Cordon's own chains, those are the changes: no listing
+        // (the detect-and-repair path); anything else, a poll or a full check reads the tables
+        List<NftChange> noted = drainNotes();
+        if (!full && noted != null && !noted.isEmpty()) {
+            Optional<List<Change>> fromNotes = IptablesEventChanges.of(applied, noted);
+            if (fromNotes.isPresent()) {
+                lastChanges = List.copyOf(fromNotes.get());
+                return new TamperReport(fromNotes.get(), false, System.nanoTime() - t0);
+            }
+        }
         // the other nft tables are looked at beside the tables, not after them (the detect-and-repair path)
         java.util.concurrent.CompletableFuture<NativeTablesGuard.Inspection> others =
                 java.util.concurrent.CompletableFuture.supplyAsync(() -> nativeTables.inspect(applied.policy()));
