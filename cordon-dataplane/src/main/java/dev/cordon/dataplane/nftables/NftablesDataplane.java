@@ -2,6 +2,7 @@ package dev.cordon.dataplane.nftables;
 
 import dev.cordon.dataplane.AppliedState;
 import dev.cordon.dataplane.Change;
+import dev.cordon.dataplane.ChangeKind;
 import dev.cordon.dataplane.ChangeWatch;
 import dev.cordon.dataplane.CoexistenceIssue;
 import dev.cordon.dataplane.Dataplane;
@@ -21,10 +22,6 @@ import dev.cordon.dataplane.nftables.apply.NftApplier;
 import dev.cordon.dataplane.nftables.read.LiveTable;
 import dev.cordon.dataplane.nftables.read.NftJson;
 import dev.cordon.dataplane.nftables.read.NftNetlink;
-import dev.cordon.dataplane.ChangeKind;
-import java.util.EnumMap;
-import java.util.HashSet;
-import java.util.Set;
 import dev.cordon.dataplane.nftables.render.NftDesired;
 import dev.cordon.dataplane.nftables.render.NftRenderer;
 import dev.cordon.dataplane.nftables.snapshot.NftSnapshot;
@@ -37,9 +34,12 @@ import dev.cordon.policy.compile.Coexistence;
 import dev.cordon.policy.compile.FirewallPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -112,7 +112,7 @@ public final class NftablesDataplane implements Dataplane {
     public NftablesDataplane(CommandRunner runner) {
         this.runner = runner;
         this.nft = new Nft(runner.observed(own));
-        this.applier = new NftApplier(nft, NftNetlink.open(runner));
+        this.applier = new NftApplier(nft, () -> NftNetlink.open(runner));
         this.native_ = applier.tables();
     }
 

@@ -52,17 +52,24 @@ public final class NftApplier {
     private final NativeTables tables;
     private final PassMarkRules passMark;
 
-    private final Optional<NftNetlink> netlink;
+    /** Opened on first use (the namespace may not exist yet when the dataplane is made), again after a failure. */
+    private final java.util.function.Supplier<Optional<NftNetlink>> netlinkOpener;
+    private Optional<NftNetlink> netlink = Optional.empty();
 
-    public NftApplier(Nft nft, Optional<NftNetlink> netlink) {
+    public NftApplier(Nft nft, java.util.function.Supplier<Optional<NftNetlink>> netlink) {
         this.nft = nft;
-        this.netlink = netlink;
+        this.netlinkOpener = netlink;
         this.tables = new NativeTables(nft.runner());
         this.passMark = new PassMarkRules(nft.runner());
     }
 
     public NftApplier(Nft nft) {
-        this(nft, Optional.empty());
+        this(nft, Optional::empty);
+    }
+
+    private synchronized Optional<NftNetlink> netlink() {
+        if (netlink.isEmpty()) netlink = netlinkOpener.get();
+        return netlink;
     }
 
     /** The generation after the last batch that was the only transaction across it; -1 when unknown. */
@@ -80,9 +87,10 @@ public final class NftApplier {
 
     /** The ruleset generation, or -1 without netlink. */
     public long generation() {
-        if (netlink.isEmpty()) return -1;
+        Optional<NftNetlink> nl = netlink();
+        if (nl.isEmpty()) return -1;
         try {
-            return netlink.get().generation();
+            return nl.get().generation();
         } catch (RuntimeException e) {
             return -1;
         }
@@ -90,9 +98,10 @@ public final class NftApplier {
 
     /** Every table, from netlink when it can (no nft process, exact owner flags), else from {@code nft}. */
     public List<NftTableId> liveTables() {
-        if (netlink.isPresent()) {
+        Optional<NftNetlink> nl = netlink();
+        if (nl.isPresent()) {
             try {
-                return netlink.get().tables();
+                return nl.get().tables();
             } catch (RuntimeException e) {
                 log.debug("netlink table dump failed ({}); asking nft", e.getMessage());
             }
