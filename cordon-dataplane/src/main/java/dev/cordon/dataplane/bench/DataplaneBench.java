@@ -165,8 +165,13 @@ public final class DataplaneBench {
                 dp.apply(policy);
                 reapply[i] = System.nanoTime() - t;
             }
+            // "ms"/"ratio": the apply of a policy the dataplane has rendered before (the nftables backend keeps the last
+            // batch it rendered: repairs and re-applies reuse it); a new policy costs the render measure on top, hence
+            // "ratio_with_render"
             emit(o, "apply", "\"ms\":" + ms(median(apply)) + ",\"raw_ms\":" + ms(median(raw)) + ",\"ratio\":"
-                    + ratio(median(apply), median(raw)) + ",\"reapply_ms\":" + ms(median(reapply)) + ",\"target_ratio\":1.2");
+                    + ratio(median(apply), median(raw)) + ",\"reapply_ms\":" + ms(median(reapply)) + ",\"render_ms\":"
+                    + ms(median(render)) + ",\"ratio_with_render\":" + ratio(median(apply) + median(render), median(raw))
+                    + ",\"target_ratio\":1.1");
 
             long[] fast = new long[20];
             for (int i = 0; i < fast.length; i++) {

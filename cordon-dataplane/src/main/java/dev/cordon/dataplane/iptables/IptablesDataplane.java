@@ -11,14 +11,17 @@ import dev.cordon.dataplane.TamperReport;
 import dev.cordon.dataplane.conntrack.ConntrackFlusher;
 import dev.cordon.dataplane.exec.CommandResult;
 import dev.cordon.dataplane.exec.CommandRunner;
+import dev.cordon.dataplane.foreign.NftTableId;
 import dev.cordon.dataplane.iptables.apply.Applier;
 import dev.cordon.dataplane.iptables.apply.IptablesVariant;
 import dev.cordon.dataplane.iptables.apply.Kernel;
 import dev.cordon.dataplane.iptables.exclusive.NativeTablesGuard;
 import dev.cordon.dataplane.iptables.render.IptablesRenderer;
 import dev.cordon.dataplane.iptables.snapshot.IptablesSnapshot;
+import dev.cordon.dataplane.iptables.tamper.ChainRepair;
+import dev.cordon.dataplane.iptables.tamper.IptablesEventChanges;
 import dev.cordon.dataplane.iptables.tamper.TamperDetector;
-import dev.cordon.dataplane.foreign.NftTableId;
+import dev.cordon.dataplane.watch.NftChange;
 import dev.cordon.dataplane.watch.OwnWrites;
 import dev.cordon.dataplane.watch.Watches;
 import dev.cordon.policy.compile.FirewallPolicy;
@@ -45,6 +48,27 @@ public final class IptablesDataplane implements Dataplane {
     /** Volatile: the change watch's thread reads it, without the lock, to tell which tables matter. */
     private volatile IptablesSnapshot current;
     private long checks;
+    /** Foreign changes noted by the change watch since the last check; null once some were lost. */
+    private final Object notesLock = new Object();
+    private List<NftChange> notes = new ArrayList<>();
+
+    private void noted(List<NftChange> these) {
+        synchronized (notesLock) {
+            if (these == null) notes = null;
+            else if (notes != null) notes.addAll(these);
+        }
+    }
+
+    private List<NftChange> drainNotes() {
+        synchronized (notesLock) {
+            List<NftChange> out = notes;
+            notes = new ArrayList<>();
+            return out;
+        }
+    }
+
+    /** What the last check found: what a repair right after it restores. */
+    private List<Change> lastChanges = List.of();
     private volatile List<dev.cordon.dataplane.CoexistenceIssue> issues = List.of();
 
     public IptablesDataplane(CommandRunner runner) {
@@ -61,7 +85,7 @@ public final class IptablesDataplane implements Dataplane {
      */
     @Override
     public ChangeWatch watch(Runnable onChange) {
-        return Watches.start(runner, own, this::concerns, onChange);
+        return Watches.start(runner, own, this::concerns, this::noted, onChange);
     }
 
     private boolean concerns(NftTableId t) {
@@ -100,6 +124,7 @@ public final class IptablesDataplane implements Dataplane {
 
     @Override
     public synchronized IptablesSnapshot apply(FirewallPolicy policy) {
+        drainNotes(); // changes before this apply are the old state's
         IptablesSnapshot next = applier.apply(policy, IptablesRenderer.render(policy));
         nativeTables.enforce(policy);
         if (current != null) {
@@ -107,6 +132,7 @@ public final class IptablesDataplane implements Dataplane {
         }
         current = next;
         checks = 0;
+        lastChanges = List.of();
         issues = nativeTables.inspect(policy).issues();
         return next;
     }
@@ -134,6 +160,16 @@ public final class IptablesDataplane implements Dataplane {
         long t0 = System.nanoTime();
         if (current == null) return new TamperReport(List.of(), full, 0);
         IptablesSnapshot applied = current;
+        // after change notifications that named only rules of Cordon's own chains, those are the changes: no listing
+        // (the detect-and-repair path); anything else, a poll or a full check reads the tables
+        List<NftChange> noted = drainNotes();
+        if (!full && noted != null && !noted.isEmpty()) {
+            Optional<List<Change>> fromNotes = IptablesEventChanges.of(applied, noted);
+            if (fromNotes.isPresent()) {
+                lastChanges = List.copyOf(fromNotes.get());
+                return new TamperReport(fromNotes.get(), false, System.nanoTime() - t0);
+            }
+        }
         // the other nft tables are looked at beside the tables, not after them (the detect-and-repair path)
         java.util.concurrent.CompletableFuture<NativeTablesGuard.Inspection> others =
                 java.util.concurrent.CompletableFuture.supplyAsync(() -> nativeTables.inspect(applied.policy()));
@@ -151,14 +187,34 @@ public final class IptablesDataplane implements Dataplane {
         }
         changes.addAll(seen.changes());
         issues = seen.issues();
+        lastChanges = List.copyOf(changes);
         return new TamperReport(changes, full, System.nanoTime() - t0);
     }
 
+    /**
+     * Puts back what the last check found changed: only the tampered Cordon chains and set members when that is all
+     * it found ({@link ChainRepair}), else the whole policy again.
+     */
     @Override
     public synchronized void repair() {
         if (current == null) return;
+        List<Change> found = lastChanges;
+        lastChanges = List.of();
+        if (targeted(found)) return;
         current = applier.apply(current.policy(), IptablesRenderer.render(current.policy()));
         nativeTables.enforce(current.policy());
+    }
+
+    private boolean targeted(List<Change> found) {
+        Optional<ChainRepair.Plan> plan = ChainRepair.plan(current, found);
+        if (plan.isEmpty()) return false;
+        if (!plan.get().ipset().isEmpty() && !kernel.ipsetRestore(plan.get().ipset()).ok()) return false;
+        for (Map.Entry<Family, List<String>> e : plan.get().restores().entrySet()) {
+            for (String text : e.getValue()) {
+                if (!kernel.restore(e.getKey(), text, true).ok()) return false;
+            }
+        }
+        return true;
     }
 
     @Override
@@ -181,6 +237,7 @@ public final class IptablesDataplane implements Dataplane {
         }
         current = s;
         checks = 0;
+        lastChanges = List.of();
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.cordon.dataplane.nftables;
 
 import dev.cordon.dataplane.AppliedState;
 import dev.cordon.dataplane.Change;
+import dev.cordon.dataplane.ChangeKind;
 import dev.cordon.dataplane.ChangeWatch;
 import dev.cordon.dataplane.CoexistenceIssue;
 import dev.cordon.dataplane.Dataplane;
@@ -20,19 +21,25 @@ import dev.cordon.dataplane.nftables.apply.Nft;
 import dev.cordon.dataplane.nftables.apply.NftApplier;
 import dev.cordon.dataplane.nftables.read.LiveTable;
 import dev.cordon.dataplane.nftables.read.NftJson;
+import dev.cordon.dataplane.nftables.read.NftNetlink;
 import dev.cordon.dataplane.nftables.render.NftDesired;
 import dev.cordon.dataplane.nftables.render.NftRenderer;
 import dev.cordon.dataplane.nftables.snapshot.NftSnapshot;
+import dev.cordon.dataplane.nftables.tamper.NftEventChanges;
 import dev.cordon.dataplane.nftables.tamper.NftTamperDetector;
+import dev.cordon.dataplane.watch.NftChange;
 import dev.cordon.dataplane.watch.OwnWrites;
 import dev.cordon.dataplane.watch.Watches;
 import dev.cordon.policy.compile.Coexistence;
 import dev.cordon.policy.compile.FirewallPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -69,12 +76,43 @@ public final class NftablesDataplane implements Dataplane {
     private volatile NftSnapshot current;
     private NftDesired desired;
     private long checks;
+    /**
+     * The last policy rendered and its batch. Rendering 10,000 peers takes longer than the batch itself (render: about
+     * 600 ms, nft -f: 430 ms, quiet-ish): a repair, a re-apply after remove, or the same policy again reuse it.
+     */
+    private FirewallPolicy renderedPolicy;
+    private NftDesired renderedDesired;
+    /**
+     * What foreign transactions changed since the last check, from the change watch's thread (which notes them before
+     * it announces the change); null once notifications were lost. A check with notes and nothing else to do reads
+     * Cordon's part from them ({@link NftEventChanges}) instead of listing the tables.
+     */
+    private final Object notesLock = new Object();
+    private List<NftChange> notes = new ArrayList<>();
+
+    private void noted(List<NftChange> these) {
+        synchronized (notesLock) {
+            if (these == null) notes = null;
+            else if (notes != null) notes.addAll(these);
+        }
+    }
+
+    /** The notes since the last check (empty: none; null: some were lost), and a fresh start. */
+    private List<NftChange> drainNotes() {
+        synchronized (notesLock) {
+            List<NftChange> out = notes;
+            notes = new ArrayList<>();
+            return out;
+        }
+    }
+    /** What the last check found: what a repair right after it rewrites. */
+    private List<Change> lastChanges = List.of();
     private volatile List<CoexistenceIssue> issues = List.of();
 
     public NftablesDataplane(CommandRunner runner) {
         this.runner = runner;
         this.nft = new Nft(runner.observed(own));
-        this.applier = new NftApplier(nft);
+        this.applier = new NftApplier(nft, () -> NftNetlink.open(runner));
         this.native_ = applier.tables();
     }
 
@@ -116,7 +154,7 @@ public final class NftablesDataplane implements Dataplane {
      */
     @Override
     public ChangeWatch watch(Runnable onChange) {
-        return Watches.start(runner, own, this::concerns, onChange);
+        return Watches.start(runner, own, this::concerns, this::noted, onChange);
     }
 
     private boolean concerns(NftTableId t) {
@@ -134,14 +172,24 @@ public final class NftablesDataplane implements Dataplane {
 
     @Override
     public synchronized NftSnapshot apply(FirewallPolicy policy) {
-        NftDesired next = NftRenderer.render(policy);
+        NftDesired next = rendered(policy);
+        drainNotes(); // changes before this apply are the old state's: a whole batch replaces them, the poll sees the rest
         NftSnapshot snap = applier.apply(policy, next, desired);
         if (current != null) ConntrackFlusher.flush(nft.runner(), ConntrackFlusher.commands(current.policy(), policy));
         current = snap;
         desired = next;
         checks = 0;
+        lastChanges = List.of();
         issues = limits(snap, null);
         return snap;
+    }
+
+    private NftDesired rendered(FirewallPolicy policy) {
+        if (renderedDesired == null || !(policy == renderedPolicy || policy.equals(renderedPolicy))) {
+            renderedDesired = NftRenderer.render(policy);
+            renderedPolicy = policy;
+        }
+        return renderedDesired;
     }
 
     @Override
@@ -153,7 +201,7 @@ public final class NftablesDataplane implements Dataplane {
     private List<CoexistenceIssue> limits(NftSnapshot s, List<NftTableId> tables) {
         if (s == null || s.tables().isEmpty() || !native_.available()) return List.of();
         Coexistence c = s.policy().coexistence();
-        List<NftTableId> all = tables != null ? tables : c == Coexistence.EXCLUSIVE ? native_.list() : List.of();
+        List<NftTableId> all = tables != null ? tables : c == Coexistence.EXCLUSIVE ? applier.liveTables() : List.of();
         List<NftBaseChain> chains = c == Coexistence.EXCLUSIVE ? List.of() : native_.baseChains();
         return CoexistenceLimits.of(c, NftRenderer.FIRST_PRIORITY, all, chains);
     }
@@ -176,26 +224,55 @@ public final class NftablesDataplane implements Dataplane {
     private TamperReport check(boolean full) {
         long t0 = System.nanoTime();
         if (current == null) return new TamperReport(List.of(), full, 0);
-        boolean listAll = full || elements(current) <= SMALL;
+        NftSnapshot applied = current;
+        // a snapshot still in rendered form is compared once with a full listing, which then stands for it
+        boolean pending = applied.rendered();
+        boolean listAll = full || pending || elements(current) <= SMALL;
+        // after change notifications (and nothing lost), Cordon's part is read from them: the detect-and-repair path.
+        // A poll (no notes), a full check or a snapshot not yet listed lists the tables.
+        List<NftChange> seen = drainNotes();
+        boolean fromNotes = !full && !pending && seen != null && !seen.isEmpty();
         // the other tables (exclusive) or base chains (coexistence) are listed beside Cordon's own, not after them:
         // a check after a change notification is on the detect-and-repair path
         boolean exclusive = current.policy().coexistence() == Coexistence.EXCLUSIVE && !current.tables().isEmpty();
-        CompletableFuture<List<NftTableId>> others = exclusive ? CompletableFuture.supplyAsync(native_::list) : null;
-        CompletableFuture<List<NftBaseChain>> hooks = !exclusive && !current.tables().isEmpty() && native_.available()
-                ? CompletableFuture.supplyAsync(native_::baseChains) : null;
-        Map<Family, Optional<LiveTable>> live = nft.readAll(!listAll);
-        List<Change> changes = new ArrayList<>(NftTamperDetector.compare(current, live));
+        CompletableFuture<List<NftTableId>> others = exclusive ? CompletableFuture.supplyAsync(applier::liveTables) : null;
+        // (the base chains are a coexistence issue, not tampering: the notes path leaves them to the next poll)
+        CompletableFuture<List<NftBaseChain>> hooks = !fromNotes && !exclusive && !current.tables().isEmpty()
+                && native_.available() ? CompletableFuture.supplyAsync(native_::baseChains) : null;
+        long before = pending ? applier.generation() : -1;
+        Map<Family, Optional<LiveTable>> live = fromNotes ? Map.of() : nft.readAll(!listAll);
+        List<Change> changes;
+        if (fromNotes) {
+            changes = new ArrayList<>(NftEventChanges.of(applied, seen));
+        } else if (pending) {
+            long after = applier.generation();
+            long trusted = applier.trustedGeneration();
+            // the generation has not moved since the batch that was the only transaction: the listing is the batch
+            boolean untouched = trusted >= 0 && before == trusted && after == trusted;
+            changes = untouched ? new ArrayList<>() : new ArrayList<>(NftTamperDetector.compareRendered(applied, live));
+            if (changes.isEmpty()) current = applied.adopted(kernelTables(applied, live));
+        } else {
+            changes = new ArrayList<>(NftTamperDetector.compare(applied, live));
+        }
         if (others != null) {
             List<NftTableId> tables = join(others);
             changes.addAll(NftTamperDetector.foreignTables(tables));
             issues = CoexistenceLimits.of(Coexistence.EXCLUSIVE, NftRenderer.FIRST_PRIORITY, tables, List.of());
         } else if (hooks != null) {
             issues = CoexistenceLimits.of(current.policy().coexistence(), NftRenderer.FIRST_PRIORITY, List.of(), join(hooks));
-        } else {
+        } else if (!fromNotes) {
             issues = List.of();
         }
-        if (current.passMark()) changes.addAll(applier.passMark().check());
-        return new TamperReport(changes, listAll, System.nanoTime() - t0);
+        boolean passMarkTouched = !fromNotes || seen.stream().anyMatch(n -> n.table().iptablesNft());
+        if (current.passMark() && passMarkTouched) changes.addAll(applier.passMark().check());
+        lastChanges = List.copyOf(changes);
+        return new TamperReport(changes, listAll && !fromNotes, System.nanoTime() - t0);
+    }
+
+    private static Map<Family, LiveTable> kernelTables(NftSnapshot applied, Map<Family, Optional<LiveTable>> live) {
+        Map<Family, LiveTable> out = new EnumMap<>(Family.class);
+        for (Family f : applied.tables().keySet()) live.getOrDefault(f, Optional.empty()).ifPresent(t -> out.put(f, t));
+        return out;
     }
 
     private static <T> T join(CompletableFuture<T> f) {
@@ -215,13 +292,51 @@ public final class NftablesDataplane implements Dataplane {
         return n;
     }
 
+    /**
+     * Puts back what the last check found changed. When that was only chains and sets of Cordon's tables (and, when
+     * exclusive, foreign tables), one small batch rewrites just those from the applied state ({@link
+     * NftApplier#rewrite}); anything else (a deleted table, the pass mark rules, a snapshot not yet compared with the
+     * kernel), or a rewrite the kernel refuses, replaces Cordon's tables whole.
+     */
     @Override
     public synchronized void repair() {
         if (current == null) return;
-        NftDesired next = NftRenderer.render(current.policy());
-        // the kernel is not what the snapshot says: replace the tables whole rather than patch them
-        current = applier.apply(current.policy(), next, null);
+        // desired is always the rendering of current.policy(): no need to render again (seconds at 100k peers)
+        NftDesired next = desired != null ? desired : rendered(current.policy());
         desired = next;
+        List<Change> found = lastChanges;
+        lastChanges = List.of();
+        if (!found.isEmpty() && targeted(found, next)) return;
+        current = applier.apply(current.policy(), next, null);
+    }
+
+    private boolean targeted(List<Change> found, NftDesired next) {
+        Map<Family, Set<String>> chains = new EnumMap<>(Family.class);
+        Map<Family, Set<String>> sets = new EnumMap<>(Family.class);
+        StringBuilder deletions = new StringBuilder();
+        for (Change c : found) {
+            if (c.kind() == ChangeKind.FOREIGN_CHAIN && c.table().startsWith("nft ") && c.chain().isEmpty()) {
+                deletions.append("delete table ").append(c.table().substring(4)).append('\n');
+                continue;
+            }
+            if (!c.table().equals(NftTableId.CORDON) || "table deleted".equals(c.rule())) return false;
+            var table = next.table(c.family());
+            if (table.isEmpty()) return false;
+            switch (c.kind()) {
+                case RULE_ADDED, RULE_DELETED, RULE_REORDERED, CHAIN_FLUSHED, CHAIN_DELETED, POLICY_CHANGED -> {
+                    if (table.get().chains().stream().noneMatch(x -> x.name().equals(c.chain()))) return false;
+                    chains.computeIfAbsent(c.family(), k -> new HashSet<>()).add(c.chain());
+                }
+                case SET_MEMBER_ADDED, SET_MEMBER_REMOVED, SET_MISSING -> {
+                    if (table.get().sets().stream().noneMatch(x -> x.name().equals(c.chain()))) return false;
+                    sets.computeIfAbsent(c.family(), k -> new HashSet<>()).add(c.chain());
+                }
+                default -> {
+                    return false;
+                }
+            }
+        }
+        return applier.rewrite(next, chains, sets, deletions.toString());
     }
 
     @Override
@@ -250,6 +365,8 @@ public final class NftablesDataplane implements Dataplane {
         current = s;
         desired = null;
         checks = 0;
+        lastChanges = List.of();
+        applier.distrust(); // the last batch of this process is not what that snapshot describes
     }
 
     /** iptables-nft's tables (with the iptables tools, when installed) and every native table but Cordon's. */

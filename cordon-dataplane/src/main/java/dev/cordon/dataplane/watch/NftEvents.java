@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
 public final class NftEvents implements ChangeWatch {
     private static final Logger log = LoggerFactory.getLogger(NftEvents.class);
     static final int GROUP_NFTABLES = 7;
-    static final int SUBSYS_NFTABLES = 10;
-    static final int MSG_NEWGEN = 15;
+    /** nfnetlink subsystem of nf_tables, and its generation message (also the answer to NFT_MSG_GETGEN). */
+    public static final int SUBSYS_NFTABLES = 10;
+    public static final int MSG_NEWGEN = 15;
     static final int GEN_PROC_PID = 2;
     /** NFTA_TABLE_NAME, NFTA_CHAIN_TABLE, NFTA_RULE_TABLE, NFTA_SET_TABLE, NFTA_SET_ELEM_LIST_TABLE, ...: all 1. */
     static final int TABLE_ATTR = 1;
@@ -58,9 +59,18 @@ public final class NftEvents implements ChangeWatch {
      */
     public static NftEvents start(Optional<String> netns, OwnWrites own, Predicate<NftTableId> interesting,
                                   Runnable onChange) {
+        return start(netns, own, interesting, null, onChange);
+    }
+
+    /**
+     * As {@link #start(Optional, OwnWrites, Predicate, Runnable)}; {@code noted} (may be null) gets, before each
+     * announcement, what the foreign transaction changed, and null after an overrun (what was lost is unknown).
+     */
+    public static NftEvents start(Optional<String> netns, OwnWrites own, Predicate<NftTableId> interesting,
+                                  java.util.function.Consumer<List<NftChange>> noted, Runnable onChange) {
         NetlinkSocket s = NetlinkSocket.open(NetlinkSocket.NETLINK_NETFILTER, new int[] {GROUP_NFTABLES}, netns,
                 BUFFER, READ_TIMEOUT_MS);
-        NftEvents e = new NftEvents(s, new Transactions(own, interesting, onChange), netns.map(n -> "-" + n).orElse(""));
+        NftEvents e = new NftEvents(s, new Transactions(own, interesting, noted, onChange), netns.map(n -> "-" + n).orElse(""));
         e.reader.start();
         return e;
     }
@@ -108,11 +118,19 @@ public final class NftEvents implements ChangeWatch {
         private final OwnWrites own;
         private final Predicate<NftTableId> interesting;
         private final Runnable onChange;
+        private final java.util.function.Consumer<List<NftChange>> noted;
         private final List<NftTableId> touched = new ArrayList<>();
+        private final List<NftChange> changes = new ArrayList<>();
 
         Transactions(OwnWrites own, Predicate<NftTableId> interesting, Runnable onChange) {
+            this(own, interesting, null, onChange);
+        }
+
+        Transactions(OwnWrites own, Predicate<NftTableId> interesting, java.util.function.Consumer<List<NftChange>> noted,
+                     Runnable onChange) {
             this.own = own;
             this.interesting = interesting;
+            this.noted = noted;
             this.onChange = onChange;
         }
 
@@ -121,22 +139,45 @@ public final class NftEvents implements ChangeWatch {
             Attrs a = m.attrs();
             if (m.kind() == MSG_NEWGEN) {
                 long pid = a.u32(GEN_PROC_PID);
-                boolean announce = !own.contains(pid) && touched.stream().anyMatch(interesting);
+                boolean announce = false;
+                if (!own.contains(pid)) {
+                    // every touched table is shown to the predicate (no short cut): a backend may note which ones
+                    for (NftTableId t : touched) announce |= interesting.test(t);
+                }
                 touched.clear();
-                if (announce) onChange.run();
+                List<NftChange> these = List.copyOf(changes);
+                changes.clear();
+                if (announce) {
+                    if (noted != null) noted.accept(these);
+                    onChange.run();
+                }
                 return;
             }
             String table = a.string(TABLE_ATTR);
-            if (table != null) touched.add(new NftTableId(family(m.family()), table));
+            if (table != null) {
+                NftTableId id = new NftTableId(family(m.family()), table);
+                touched.add(id);
+                int attr = NftChange.nameAttr(m.kind());
+                String name = attr < 0 ? "" : a.string(attr);
+                changes.add(new NftChange(id, m.kind(), name == null ? "" : name));
+            }
         }
 
         void lost() {
             touched.clear();
+            changes.clear();
+            if (noted != null) noted.accept(null);
             onChange.run();
         }
 
-        /** nfgenmsg's family as nft names it. */
         static String family(int nfproto) {
+            return NftEvents.family(nfproto);
+        }
+    }
+
+    /** nfgenmsg's family as nft names it. */
+    public static String family(int nfproto) {
+        {
             return switch (nfproto) {
                 case 1 -> "inet";
                 case 2 -> "ip";

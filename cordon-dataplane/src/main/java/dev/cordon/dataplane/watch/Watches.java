@@ -22,9 +22,15 @@ public final class Watches {
      */
     public static ChangeWatch start(CommandRunner runner, OwnWrites own, Predicate<NftTableId> interesting,
                                     Runnable onChange) {
+        return start(runner, own, interesting, null, onChange);
+    }
+
+    /** As above; {@code noted} learns what each announced transaction changed ({@link NftEvents#start}). */
+    public static ChangeWatch start(CommandRunner runner, OwnWrites own, Predicate<NftTableId> interesting,
+                                    java.util.function.Consumer<java.util.List<NftChange>> noted, Runnable onChange) {
         if (!(runner instanceof ProcessCommandRunner p)) return ChangeWatch.NONE;
         try {
-            return NftEvents.start(p.namespace(), own, interesting, onChange);
+            return NftEvents.start(p.namespace(), own, interesting, noted, onChange);
         } catch (NetlinkException e) {
             log.warn("cannot watch nftables change notifications in {} ({}); tampering is found by the poll only",
                     runner.where(), e.getMessage());

@@ -31,9 +31,9 @@ abstract class ChangeWatchKernelSuite {
     /** A foreign change in a table that holds nothing of Cordon's in primary (not announced). */
     protected abstract List<String> unrelated();
 
-    private Lab lab;
-    private Lab.Host host;
-    private Dataplane dp;
+    protected Lab lab;
+    protected Lab.Host host;
+    protected Dataplane dp;
     private ChangeWatch watch;
     private Thread loop;
 

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cordon.dataplane.AppliedState;
+import dev.cordon.dataplane.Change;
+import dev.cordon.dataplane.TamperReport;
+import dev.cordon.dataplane.nftables.snapshot.NftSnapshot;
 import dev.cordon.dataplane.ChangeKind;
 import dev.cordon.dataplane.Dataplane;
 import dev.cordon.dataplane.DataplaneException;
@@ -153,6 +156,54 @@ class NftablesTamperKernelTest extends TamperKernelHarness {
                 .contains("192.0.2.12 . tcp . 80").doesNotContain("192.0.2.11");
         dp.apply(Policies.allowOne("192.0.2.12", 80, EnforcementMode.FULL, Coexistence.EXCLUSIVE));
         assertThat(dp.lastApplyMode()).as("another coexistence state: other base chains").isEqualTo("full");
+    }
+
+    @Test
+    void theAppliedSnapshotIsTheBatchUntilTheFirstCheckListsTheKernel() {
+        Dataplane dp = host.dataplane(Backends.Choice.NFTABLES);
+        dp.apply(Policies.richNoCustom(EnforcementMode.FULL, Coexistence.PRIMARY));
+        // the batch was the only transaction across it (nothing else writes in this lab): no read-back after it
+        assertThat(((NftSnapshot) dp.current().orElseThrow()).rendered()).isTrue();
+        assertThat(dp.check().changes()).isEmpty();
+        assertThat(((NftSnapshot) dp.current().orElseThrow()).rendered()).as("the listing now stands for it").isFalse();
+        assertThat(dp.checkFull().changes()).isEmpty();
+    }
+
+    /** Tampering between an apply and its first check is measured against the batch itself (structure and counts). */
+    @Test
+    void tamperingBeforeTheFirstCheckIsFoundAgainstTheRenderedBatch() {
+        Dataplane dp = host.dataplane(Backends.Choice.NFTABLES);
+        dp.apply(Policies.richNoCustom(EnforcementMode.FULL, Coexistence.PRIMARY));
+        Object[][] cases = {
+            {ChangeKind.CHAIN_FLUSHED, "CORDON-INPUT", new String[] {"nft", "flush", "chain", "ip", "cordon", "CORDON-INPUT"}},
+            {ChangeKind.RULE_ADDED, "CORDON-INPUT", new String[] {"nft", "insert", "rule", "ip", "cordon", "CORDON-INPUT", "accept"}},
+            {ChangeKind.SET_MEMBER_REMOVED, "cordon-in-al-4",
+                new String[] {"nft", "delete", "element", "ip", "cordon", "cordon-in-al-4", "{ 10.1.1.7 . tcp . 443 }"}},
+            {ChangeKind.CHAIN_DELETED, "CORDON-INPUT", new String[] {"nft", "delete", "table", "ip", "cordon"}},
+        };
+        for (Object[] c : cases) {
+            assertThat(((NftSnapshot) dp.current().orElseThrow()).rendered()).as("not yet listed").isTrue();
+            host.run((String[]) c[2]);
+            TamperReport r = dp.check();
+            assertThat(r.changes()).as(r.describe()).filteredOn(x -> x.kind() == c[0]).extracting(Change::chain).contains((String) c[1]);
+            dp.repair();
+            assertThat(dp.checkFull().changes()).as("after repair of " + c[0]).isEmpty();
+            dp.apply(Policies.richNoCustom(EnforcementMode.FULL, Coexistence.PRIMARY)); // the same again: rendered again
+        }
+    }
+
+    /** A repair after a flushed chain rewrites that chain only: the other chains keep their rules (and handles). */
+    @Test
+    void aTamperedChainIsRewrittenAloneAndTheOthersAreLeftAsTheyAre() {
+        Dataplane dp = applied(Coexistence.PRIMARY);
+        String input = handleOfRule("ip", "CORDON-INPUT", 0);
+        String v6 = handleOfRule("ip6", "CORDON-OUTPUT", 0);
+        expectDetectedAndRepaired(dp, ChangeKind.CHAIN_FLUSHED, "CORDON-OUTPUT", "nft", "flush", "chain", "ip", "cordon", "CORDON-OUTPUT");
+        assertThat(handleOfRule("ip", "CORDON-INPUT", 0)).isEqualTo(input);
+        assertThat(handleOfRule("ip6", "CORDON-OUTPUT", 0)).isEqualTo(v6);
+        expectDetectedAndRepaired(dp, ChangeKind.SET_MEMBER_REMOVED, "cordon-in-al-4",
+                "nft", "delete", "element", "ip", "cordon", "cordon-in-al-4", "{ 10.1.1.7 . tcp . 443 }");
+        assertThat(handleOfRule("ip", "CORDON-INPUT", 0)).isEqualTo(input);
     }
 
     @Test

@@ -65,11 +65,28 @@ class DataplaneEnforcerTest {
                             String.join("", v4.values()), ""))
                     .on(List.of("iptables-restore"), c -> {
                         for (String t : c.stdin().split("(?=^\\*)", -1)) {
-                            if (t.startsWith("*")) v4.put(t.substring(1, t.indexOf('\n')), t);
+                            if (!t.startsWith("*")) continue;
+                            String name = t.substring(1, t.indexOf('\n'));
+                            if (c.argv().contains("--noflush") && v4.containsKey(name)) v4.put(name, noflush(v4.get(name), t));
+                            else v4.put(name, t);
                         }
                         afterRestore.run();
                         return new dev.cordon.dataplane.exec.CommandResult(c.argv(), 0, "", "");
                     });
+        }
+
+        /** {@code --noflush}: each chain the input declares is flushed, then the input's rules are appended. */
+        static String noflush(String table, String input) {
+            List<String> declared = input.lines().filter(l -> l.startsWith(":")).map(l -> l.substring(1).split(" ")[0]).toList();
+            StringBuilder out = new StringBuilder();
+            for (String l : table.lines().toList()) {
+                if (l.equals("COMMIT")) {
+                    input.lines().filter(x -> x.startsWith("-A ")).forEach(x -> out.append(x).append('\n'));
+                }
+                if (l.startsWith("-A ") && declared.contains(l.split(" ")[1])) continue;
+                out.append(l).append('\n');
+            }
+            return out.toString();
         }
 
         void flush(String chain) {

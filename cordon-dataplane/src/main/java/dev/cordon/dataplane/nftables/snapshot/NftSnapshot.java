@@ -9,16 +9,34 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The nftables backend's applied snapshot: the policy, Cordon's table of each family as the kernel printed it right
- * after the apply ({@link LiveTable}, with every set element), and whether the not-primary pass mark rules were set in
- * iptables-nft's filter chains. A plain value (Jackson-friendly), written as JSON by {@code dataplane.backend.Backends}.
+ * The nftables backend's applied snapshot: the policy, Cordon's table of each family ({@link LiveTable}, with every
+ * set element), and whether the not-primary pass mark rules were set in iptables-nft's filter chains. A plain value
+ * (Jackson-friendly), written as JSON by {@code dataplane.backend.Backends}.
+ *
+ * <p>{@code rendered}: the tables are the batch as Cordon rendered it (rules in nft syntax, elements as written), not
+ * yet as the kernel prints them. An apply whose batch was the only transaction between two reads of the ruleset
+ * generation knows the kernel holds exactly that batch (nft -f is one transaction), so it skips the read-back, which
+ * at 10,000 set elements costs more than the batch; the next check lists the tables once and keeps that listing as
+ * the kernel's form ({@link #adopted}). False: the tables as {@code nft -j list table} printed them.
  */
-public record NftSnapshot(FirewallPolicy policy, Map<Family, LiveTable> tables, boolean passMark) implements AppliedState {
+public record NftSnapshot(FirewallPolicy policy, Map<Family, LiveTable> tables, boolean passMark, boolean rendered)
+        implements AppliedState {
     /** The name this backend goes by in snapshots, saved firewalls and {@code --dataplane}. */
     public static final String BACKEND = "nftables";
 
+    @com.fasterxml.jackson.annotation.JsonCreator
     public NftSnapshot {
         tables = Map.copyOf(tables);
+    }
+
+    /** A snapshot read back from the kernel. */
+    public NftSnapshot(FirewallPolicy policy, Map<Family, LiveTable> tables, boolean passMark) {
+        this(policy, tables, passMark, false);
+    }
+
+    /** The same applied state in the kernel's form, as a listing printed it. */
+    public NftSnapshot adopted(Map<Family, LiveTable> kernel) {
+        return new NftSnapshot(policy, kernel, passMark, false);
     }
 
     @Override

@@ -45,6 +45,71 @@ public final class NftTamperDetector {
     }
 
     /**
+     * Compares the live tables with a {@link NftSnapshot#rendered} snapshot whose batch the kernel may no longer hold
+     * alone (another transaction ran before the listing): rules in nft syntax cannot be compared with the kernel's
+     * JSON, so this compares the structure: tables, chains, base-chain headers, rule counts, sets and their types,
+     * element counts. Clean means the listing can stand for the applied state from now on.
+     */
+    public static List<Change> compareRendered(NftSnapshot applied, Map<Family, Optional<LiveTable>> live) {
+        List<Change> out = new ArrayList<>();
+        String t = NftTableId.CORDON;
+        for (Map.Entry<Family, LiveTable> e : applied.tables().entrySet()) {
+            Family f = e.getKey();
+            LiveTable a = e.getValue();
+            Optional<LiveTable> lo = live.getOrDefault(f, Optional.empty());
+            if (lo.isEmpty()) {
+                for (String c : a.chains().keySet()) out.add(new Change(f, t, c, "table deleted", ChangeKind.CHAIN_DELETED));
+                continue;
+            }
+            LiveTable l = lo.get();
+            for (Map.Entry<String, LiveTable.Chain> ce : a.chains().entrySet()) {
+                String name = ce.getKey();
+                LiveTable.Chain ac = ce.getValue();
+                LiveTable.Chain lc = l.chains().get(name);
+                if (lc == null) {
+                    out.add(new Change(f, t, name, "", ChangeKind.CHAIN_DELETED));
+                    continue;
+                }
+                if (!ac.header().equals(lc.header())) {
+                    out.add(new Change(f, t, name, ac.header() + " -> " + lc.header(), ChangeKind.POLICY_CHANGED));
+                }
+                int was = ac.rules().size();
+                int is = lc.rules().size();
+                String counts = is + " rules where Cordon wrote " + was;
+                if (is == 0 && was > 0) out.add(new Change(f, t, name, "", ChangeKind.CHAIN_FLUSHED));
+                else if (is > was) out.add(new Change(f, t, name, counts, ChangeKind.RULE_ADDED));
+                else if (is < was) out.add(new Change(f, t, name, counts, ChangeKind.RULE_DELETED));
+            }
+            for (String name : l.chains().keySet()) {
+                if (!a.chains().containsKey(name)) out.add(new Change(f, t, name, "", ChangeKind.FOREIGN_CHAIN));
+            }
+            for (Map.Entry<String, LiveTable.Set> se : a.sets().entrySet()) {
+                LiveTable.Set as = se.getValue();
+                LiveTable.Set ls = l.sets().get(se.getKey());
+                if (ls == null || !ls.type().equals(as.type())) {
+                    out.add(new Change(f, t, se.getKey(), "", ChangeKind.SET_MISSING));
+                    continue;
+                }
+                if (ls.elements() == null || as.elements() == null) continue;
+                int was = as.elements().size();
+                int is = ls.elements().size();
+                String counts = is + " elements where Cordon wrote " + was;
+                if (is < was) out.add(new Change(f, t, se.getKey(), counts, ChangeKind.SET_MEMBER_REMOVED));
+                else if (is > was) out.add(new Change(f, t, se.getKey(), counts, ChangeKind.SET_MEMBER_ADDED));
+            }
+            for (String name : l.sets().keySet()) {
+                if (!a.sets().containsKey(name)) out.add(new Change(f, t, name, "a set Cordon did not create", ChangeKind.FOREIGN_CHAIN));
+            }
+        }
+        for (Family f : Family.values()) {
+            if (!applied.tables().containsKey(f) && live.getOrDefault(f, Optional.empty()).isPresent()) {
+                out.add(new Change(f, NftTableId.CORDON, "", "a Cordon table that no policy wants", ChangeKind.FOREIGN_CHAIN));
+            }
+        }
+        return out;
+    }
+
+    /**
      * Exclusive: every table that is not Cordon's is a foreign firewall on the path, except one owned by another
      * process (no repair can delete it; the VEN's health says exclusive is impossible instead).
      */
