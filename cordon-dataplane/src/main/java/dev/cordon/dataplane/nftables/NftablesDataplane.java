@@ -249,8 +249,28 @@ public final class NftablesDataplane implements Dataplane {
             long trusted = applier.trustedGeneration();
             // the generation has not moved since the batch that was the only transaction: the listing is the batch
             boolean untouched = trusted >= 0 && before == trusted && after == trusted;
-            changes = untouched ? new ArrayList<>() : new ArrayList<>(NftTamperDetector.compareRendered(applied, live));
-            if (changes.isEmpty()) current = applied.adopted(kernelTables(applied, live));
+            if (untouched) {
+                changes = new ArrayList<>();
+                current = applied.adopted(kernelTables(applied, live));
+            } else {
+                // Another transaction ran since Cordon's batch (Docker, an administrator, a resumed snapshot). What
+                // the listing shows changed is reported; but a comparison by structure cannot see a change that
+                // keeps every count (a rule swapped for another), so the listing is not adopted: Cordon's tables
+                // are written whole again in one transaction and listed right after it, and only a listing with no
+                // transaction between the two stands for the snapshot (else the next check does this again).
+                changes = new ArrayList<>(NftTamperDetector.compareRendered(applied, live));
+                NftDesired whole = desired != null ? desired : rendered(applied.policy());
+                desired = whole;
+                NftSnapshot rewritten = applier.apply(applied.policy(), whole, null);
+                current = rewritten;
+                if (rewritten.rendered()) {
+                    long g0 = applier.generation();
+                    Map<Family, Optional<LiveTable>> relisted = nft.readAll(!listAll);
+                    long g1 = applier.generation();
+                    long t = applier.trustedGeneration();
+                    if (t >= 0 && g0 == t && g1 == t) current = rewritten.adopted(kernelTables(rewritten, relisted));
+                }
+            }
         } else {
             changes = new ArrayList<>(NftTamperDetector.compare(applied, live));
         }
