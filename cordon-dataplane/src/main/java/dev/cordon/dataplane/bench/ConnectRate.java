@@ -16,10 +16,13 @@ import java.util.Locale;
  */
 public final class ConnectRate {
     /**
-     * Medians in connects per second, which client measured them, and the machine's 1-minute load average when the
-     * measurement began (other work on the machine makes every rate, and the ratios, unreliable).
+     * Medians in connects per second, which client measured them, the machine's 1-minute load average when the
+     * measurement began (other work on the machine makes every rate, and the ratios, unreliable), and the CPU per
+     * connect of the median no-firewall round ({@link LoadClient.Run}: how far the client's own code is from
+     * being what limits the rate).
      */
-    public record Result(double cordon, double none, double minimal, String client, double loadAverage) {
+    public record Result(double cordon, double none, double minimal, String client, double loadAverage,
+                         LoadClient.Run noneCpu) {
         public double ratioToNone() {
             return cordon / none;
         }
@@ -32,8 +35,11 @@ public final class ConnectRate {
         public String jsonFields() {
             return String.format(Locale.ROOT, "\"per_s\":%.0f,\"no_firewall_per_s\":%.0f,\"ratio\":%.2f,"
                     + "\"target_ratio\":0.5,\"minimal_firewall_per_s\":%.0f,\"ratio_to_minimal\":%.2f,"
-                    + "\"target_ratio_to_minimal\":0.95,\"client\":\"%s\",\"load_avg_1m\":%.2f", cordon, none,
-                    ratioToNone(), minimal, ratioToMinimal(), client, loadAverage);
+                    + "\"target_ratio_to_minimal\":0.95,\"client\":\"%s\",\"load_avg_1m\":%.2f,"
+                    + "\"no_firewall_target_per_s\":50000,\"no_firewall_client_user_us\":%.2f,"
+                    + "\"no_firewall_client_system_us\":%.2f,\"no_firewall_server_us\":%.2f,\"cores\":%d",
+                    cordon, none, ratioToNone(), minimal, ratioToMinimal(), client, loadAverage, noneCpu.clientUserUs(),
+                    noneCpu.clientSystemUs(), noneCpu.serverUs(), Runtime.getRuntime().availableProcessors());
         }
     }
 
@@ -50,27 +56,52 @@ public final class ConnectRate {
      * Measures with Cordon applied on entry (and applied again on exit). {@code server} runs commands in the server's
      * namespace; the load goes from {@code clientNs} (address {@code clientAddress}) to {@code host:port}.
      */
-    public static Result measure(LoadClient load, Firewall cordon, MinimalFirewall minimal, CommandRunner server,
-                                 String clientNs, String clientAddress, String host, int port, Duration each, int rounds) {
+    public static Result measure(LoadClient load, Process serverProcess, Firewall cordon, MinimalFirewall minimal,
+                                 CommandRunner server, String clientNs, String clientAddress, String host, int port,
+                                 Duration each, int rounds) {
         double load0 = loadAverage();
         double[] with = new double[rounds];
         double[] none = new double[rounds];
         double[] min = new double[rounds];
+        LoadClient.Run[] noneCpu = new LoadClient.Run[rounds];
         for (int i = 0; i < rounds; i++) {
             if (i > 0) cordon.applyCordon();
+            settle();
             with[i] = load.rate(clientNs, host, port, each);
             cordon.removeCordon();
-            none[i] = load.rate(clientNs, host, port, each);
+            settle();
+            noneCpu[i] = load.sample(clientNs, host, port, each, serverProcess);
+            none[i] = noneCpu[i].perSecond();
             minimal.apply(server, clientAddress, port);
             try {
+                settle();
                 min[i] = load.rate(clientNs, host, port, each);
             } finally {
                 minimal.remove(server);
             }
         }
         cordon.applyCordon();
-        return new Result(median(with), median(none), median(min), load.kind(), load0);
+        LoadClient.Run median = java.util.Arrays.stream(noneCpu)
+                .sorted(java.util.Comparator.comparingDouble(LoadClient.Run::perSecond)).toList().get(rounds / 2);
+        return new Result(median(with), median(none), median(min), load.kind(), load0, median);
     }
+
+    /**
+     * Lets the work of the last change finish before a measurement: applying Cordon's 100,000 elements leaves this
+     * JVM with garbage from reading them back, and a concurrent collection during the next 3 s would take CPU from
+     * the cores the connects run on, and only in Cordon's rounds. Every round settles alike.
+     */
+    private static void settle() {
+        System.gc();
+        try {
+            Thread.sleep(SETTLE.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("bench interrupted", e);
+        }
+    }
+
+    static final Duration SETTLE = Duration.ofMillis(500);
 
     /** The 1-minute load average, or -1 where /proc/loadavg cannot be read. */
     static double loadAverage() {

@@ -16,7 +16,10 @@ import java.util.List;
  * The connect-rate load tool of the dataplane bench: {@code connrate.c} (a resource of this package), compiled here
  * with the system's {@code cc}. It keeps many non-blocking connects in flight from two worker processes and resets
  * each completed one (an RST, so no TIME_WAIT) to connect the same socket again, so that the firewall, not the client,
- * sets the rate (the Python client it replaced topped out near 14k connects/s here). Without a C compiler the bench falls back to that
+ * sets the rate (the Python client it replaced topped out near 14k connects/s here). The server drains its accept
+ * queue at each epoll wakeup. The client reports its own CPU per connect ({@link Sample}): its user part is a fraction
+ * of a microsecond, so what bounds the rate with no firewall is the kernel's TCP work for each connect on the
+ * machine's cores, not the client. Without a C compiler the bench falls back to that
  * Python client and says so ({@link #kind()} = "python"): its ratios then understate the firewall's cost.
  */
 public final class LoadClient implements AutoCloseable {
@@ -92,11 +95,18 @@ public final class LoadClient implements AutoCloseable {
 
     /** Completed TCP connects per second from namespace {@code ns} to {@code host:port} over {@code d}. */
     public double rate(String ns, String host, int port, Duration d) {
-        return run(ns, host, port, d, 0).perSecond();
+        return run(ns, host, port, d, 0, null).perSecond();
     }
 
-    /** What one client run did: completed connects per second, failed connects, and the run's length. */
-    public record Run(double perSecond, long failed, Duration length) {
+    /**
+     * One client run: completed connects per second, failed connects, the run's length, and where the CPU went per
+     * completed connect, in microseconds: the client's own code (user), the kernel in the client's context (system:
+     * on a veth pair that includes most of the server side's packet processing, which runs in the sender's
+     * context), and the {@code server} process tree (-1 when not given or not known). The Python client reports no
+     * CPU (-1).
+     */
+    public record Run(double perSecond, long failed, Duration length, double clientUserUs, double clientSystemUs,
+                      double serverUs) {
         /** Completed connects in the whole run. */
         public long completed() {
             return Math.round(perSecond * length.toMillis() / 1000.0);
@@ -108,16 +118,41 @@ public final class LoadClient implements AutoCloseable {
      * fallback cannot pace and refuses a cap.
      */
     public Run run(String ns, String host, int port, Duration d, int cap) {
+        return run(ns, host, port, d, cap, null);
+    }
+
+    /** One run as fast as the client can, with the CPU per connect of the client and of {@code server}. */
+    public Run sample(String ns, String host, int port, Duration d, Process server) {
+        return run(ns, host, port, d, 0, server);
+    }
+
+    private Run run(String ns, String host, int port, Duration d, int cap, Process server) {
         if (cap > 0 && binary == null) throw new IllegalStateException("bench: pacing needs the C load client (install cc)");
         String secs = String.valueOf(d.toMillis() / 1000.0);
         List<String> argv = binary != null
                 ? List.of(binary.toString(), "client", host, String.valueOf(port), secs, String.valueOf(INFLIGHT),
                         String.valueOf(WORKERS), String.valueOf(cap))
                 : List.of("python3", "-c", PY_CLIENT, host, String.valueOf(port), secs);
+        long server0 = cpuNanos(server);
         CommandResult r = ProcessCommandRunner.inNamespace(ns).run(argv, "", d.plusSeconds(30));
+        long server1 = cpuNanos(server);
         if (!r.ok()) throw new IllegalStateException("bench: `" + r.commandLine() + "` failed: " + r.stderr().strip());
         String[] f = r.stdout().strip().split("\\s+");
-        return new Run(Double.parseDouble(f[0]), f.length > 1 ? Long.parseLong(f[1]) : 0, d);
+        double rate = Double.parseDouble(f[0]);
+        double connects = rate * d.toMillis() / 1000.0;
+        double serverUs = server0 < 0 || server1 < 0 || connects <= 0 ? -1 : (server1 - server0) / 1e3 / connects;
+        return new Run(rate, f.length > 1 ? Long.parseLong(f[1]) : 0, d,
+                f.length > 3 ? Double.parseDouble(f[2]) : -1, f.length > 3 ? Double.parseDouble(f[3]) : -1, serverUs);
+    }
+
+    /** CPU time of a process and its descendants (the server's workers), or -1 when unknown. */
+    private static long cpuNanos(Process p) {
+        if (p == null) return -1;
+        long[] sum = {0};
+        boolean[] known = {true};
+        java.util.stream.Stream.concat(java.util.stream.Stream.of(p.toHandle()), p.toHandle().descendants()).forEach(h ->
+                h.info().totalCpuDuration().ifPresentOrElse(c -> sum[0] += c.toNanos(), () -> known[0] = false));
+        return known[0] ? sum[0] : -1;
     }
 
     @Override

@@ -39,9 +39,11 @@ public enum MinimalFirewall {
                     "table inet cordon_bench_minimal {",
                     "  chain input { type filter hook input priority 0; policy drop;",
                     "    ct state established,related accept",
-                    "    ip saddr " + client + " tcp dport " + port + " accept }",
+                    "    ip saddr " + client + " tcp dport " + port + " accept",
+                    "  }",
                     "  chain output { type filter hook output priority 0; policy drop;",
-                    "    ct state established,related accept }",
+                    "    ct state established,related accept",
+                    "  }",
                     "}", ""));
         }
 

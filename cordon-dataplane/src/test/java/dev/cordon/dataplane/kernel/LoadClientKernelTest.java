@@ -9,8 +9,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The bench's load tool and its minimal-firewall baseline, on real namespaces (counts, never times): connects
- * complete with no firewall; under {@link MinimalFirewall#IPTABLES} the one allowed client still connects (its
- * replies pass as established) and any other address gets nowhere.
+ * complete with no firewall and the client reports its CPU per connect; under each {@link MinimalFirewall} (iptables,
+ * native nft) the one allowed client still connects (its replies pass as established) and any other address gets
+ * nowhere.
  */
 class LoadClientKernelTest {
     @Test
@@ -22,12 +23,20 @@ class LoadClientKernelTest {
             Process p = load.startServer(server.ns, 24000);
             try {
                 Duration second = Duration.ofSeconds(1);
-                assertThat(load.rate(client.ns, server.address, 24000, second)).as("no firewall").isPositive();
-                MinimalFirewall.IPTABLES.apply(server.runner(), client.address, 24000);
-                assertThat(load.rate(client.ns, server.address, 24000, second)).as("the allowed client").isPositive();
-                assertThat(load.rate(stranger.ns, server.address, 24000, second)).as("any other address").isZero();
-                MinimalFirewall.IPTABLES.remove(server.runner());
-                assertThat(load.rate(stranger.ns, server.address, 24000, second)).as("removed").isPositive();
+                LoadClient.Run none = load.sample(client.ns, server.address, 24000, second, p);
+                assertThat(none.perSecond()).as("no firewall").isPositive();
+                if (load.kind().equals("c")) {
+                    assertThat(none.clientUserUs()).as("the client reports its CPU per connect").isNotNegative();
+                    assertThat(none.clientSystemUs()).isPositive();
+                    assertThat(none.serverUs()).as("the server's CPU is read from its processes").isNotNegative();
+                }
+                for (MinimalFirewall minimal : MinimalFirewall.values()) {
+                    minimal.apply(server.runner(), client.address, 24000);
+                    assertThat(load.rate(client.ns, server.address, 24000, second)).as("%s: the allowed client", minimal).isPositive();
+                    assertThat(load.rate(stranger.ns, server.address, 24000, second)).as("%s: any other address", minimal).isZero();
+                    minimal.remove(server.runner());
+                    assertThat(load.rate(stranger.ns, server.address, 24000, second)).as("%s: removed", minimal).isPositive();
+                }
             } finally {
                 LoadClient.stop(p);
             }

@@ -51,7 +51,7 @@ final class NftPublishedPorts {
         if (!blocksAny) return List.of();
         List<String> published = new ArrayList<>();
         for (PlanRule x : judge) {
-            published.add(renderer.rule(switch (x.verdict()) {
+            published.addAll(renderer.rules(switch (x.verdict()) {
                 case PASS -> x;
                 case DROP, LOG -> new PlanRule(x.match(), PlanRule.Verdict.JUMP, MARK_CHAIN);
                 default -> throw new IllegalStateException("no published-port form for " + x.verdict());

@@ -30,9 +30,12 @@ import java.util.TreeSet;
  * {@code ip6 cordon}: the plan, like kube-proxy and Calico, is per family, and no nft set holds both families):
  *
  * <ul>
- *   <li>a peer set becomes an interval set of {@code ipv4_addr}; a class set an interval set of
- *       {@code ipv4_addr . inet_proto . inet_service}, matched with one lookup of
- *       {@code ip saddr . meta l4proto . th dport}, so the per-packet cost stays flat as entries grow;</li>
+ *   <li>a peer set becomes an interval set of {@code ipv4_addr}; a class set a hash set of
+ *       {@code ipv4_addr . inet_proto . inet_service} for its single addresses and an interval set of the same type
+ *       ({@code -net}) for its CIDR blocks, each matched with one lookup of {@code ip saddr . meta l4proto . th dport};
+ *       a hash lookup costs the same whatever the number of elements, so the per-packet cost stays flat as entries
+ *       and peers grow (the interval set's cost grows with its blocks: see {@link #sets});</li>
+ *   <li>a connection the base chain's first rule finds established or related is accepted there;</li>
  *   <li>elements an element of the same set already covers are left out (nft refuses overlapping intervals);</li>
  *   <li>each Cordon chain of the plan becomes a regular chain of the same name; each hook jump a base chain
  *       ({@code filter-input}, {@code raw-prerouting}, ...) at a priority chosen by the coexistence state:
@@ -46,7 +49,8 @@ import java.util.TreeSet;
  *       chain;</li>
  *   <li>custom iptables statements are refused (listed in {@link NftDesired#refused()}), never approximated;</li>
  *   <li>the flow tags of {@link FlowTags} (the same as the iptables render's, rule for rule): {@code ct mark set}
- *       before a pass or a visibility-only log, {@code log group} before a drop.</li>
+ *       with a pass or a visibility-only log, {@code log group} with a drop; a deciding rule with a tag matches once
+ *       and jumps to the tag's chain ({@link NftDecisions}), which tags and gives the verdict.</li>
  * </ul>
  */
 public final class NftRenderer {
@@ -57,6 +61,11 @@ public final class NftRenderer {
 
     private final Family family;
     private final String ip;
+
+    /** Class set name -> the names of its nft parts, in rule order ({@link #sets}). */
+    private final Map<String, List<String>> classParts = new HashMap<>();
+    /** The tag chains deciding rules of this family's table jump to. */
+    final NftDecisions decisions = new NftDecisions();
 
     private NftRenderer(Family family) {
         this.family = family;
@@ -81,7 +90,7 @@ public final class NftRenderer {
             if (pts.isEmpty()) continue;
             NftRenderer r = new NftRenderer(f);
             List<NftSet> sets = new ArrayList<>();
-            for (PlanSet s : plan.sets()) if (s.family() == f) sets.add(set(s));
+            for (PlanSet s : plan.sets()) if (s.family() == f) sets.addAll(r.sets(s));
             List<NftChain> chains = new ArrayList<>();
             List<NftChain> bases = new ArrayList<>();
             for (PlanTable t : pts) {
@@ -102,8 +111,16 @@ public final class NftRenderer {
                     for (int i = 0; i < c.rules().size(); i++) {
                         PlanRule rule = c.rules().get(i);
                         if (rule.verdict() == PlanRule.Verdict.JUMP && rule.jumpTo().startsWith("CORDON-C-")) continue;
-                        chainTags.get(i).ifPresent(tag -> rules.add(r.tag(rule, tag)));
-                        rules.add(r.rule(rule));
+                        Optional<FlowTags.Tag> tag = chainTags.get(i);
+                        if (tag.isEmpty()) {
+                            rules.addAll(r.rules(rule));
+                        } else if (rule.match() instanceof Match.Any) {
+                            // nothing to look up twice: the tag, then the verdict
+                            rules.add(r.tag(rule, tag.get()));
+                            rules.addAll(r.rules(rule));
+                        } else {
+                            rules.addAll(r.decide(rule, tag.get()));
+                        }
                     }
                     chains.add(new NftChain(chainName(t.stage(), c.name()), null, null, rules));
                 }
@@ -121,15 +138,39 @@ public final class NftRenderer {
                     } else {
                         prio = FIRST_PRIORITY;
                     }
+                    // Most packets belong to known connections: accepted at the first rule, before the jump and
+                    // before the loopback and control-plane passes (the plan's own established pass, the same
+                    // verdict, stays in the chain for the packets that reach it). Raw runs before conntrack.
+                    if (t.stage() == Stage.FILTER && planPassesEstablished(t, j.chain())) rules.add(ESTABLISHED);
                     rules.add("jump " + chainName(t.stage(), j.chain()));
                     bases.add(new NftChain(t.stage().wire() + "-" + hook, hook, prio, rules));
                 }
             }
-            chains.addAll(NftPublishedPorts.chains(r, plan, f));
-            chains.addAll(bases);
-            tables.add(new NftTable(f, sets, chains));
+            List<NftChain> published = NftPublishedPorts.chains(r, plan, f);
+            List<NftChain> out = new ArrayList<>(r.decisions.chains());
+            out.addAll(chains);
+            out.addAll(published);
+            out.addAll(bases);
+            tables.add(new NftTable(f, sets, out));
         }
         return new NftDesired(plan.policyHash(), plan.mode(), plan.coexistence(), tables, refused);
+    }
+
+    static final String ESTABLISHED = "ct state established,related accept";
+
+    /** True when the plan chain {@code chain} of {@code t} passes established connections (so its base chain may). */
+    private static boolean planPassesEstablished(PlanTable t, String chain) {
+        return t.chains().stream().filter(c -> c.name().equals(chain)).flatMap(c -> c.rules().stream())
+                .anyMatch(x -> x.match() instanceof Match.Established && x.verdict() == PlanRule.Verdict.PASS);
+    }
+
+    /**
+     * A deciding rule with its flow tag, one lookup: the match jumps to the tag's chain ({@link NftDecisions}), which
+     * tags and gives the verdict. One rule per part of a class set.
+     */
+    List<String> decide(PlanRule rule, FlowTags.Tag tag) {
+        String chain = decisions.chain(tag, rule.verdict());
+        return rules(new PlanRule(rule.match(), PlanRule.Verdict.JUMP, chain));
     }
 
     /**
@@ -141,15 +182,44 @@ public final class NftRenderer {
         return "CORDON-" + stage.name() + "-" + planName.substring("CORDON-".length());
     }
 
-    static NftSet set(PlanSet s) {
+    /**
+     * The nft sets of a plan set. A peer set is one interval set. A class set is split by the shape of its members:
+     * single addresses go into a plain hash set of the set's name (one hash lookup, whatever its size), CIDR blocks
+     * into an interval set named {@code <name>-net} (the kernel's pipapo backend, whose lookup cost grows with its
+     * number of elements: it is a bit-parallel walk over them). Either is left out when it has no elements; the
+     * class set's rule is rendered once per part ({@link #rules}). Blocks another block of the same protocol and port
+     * covers are left out.
+     */
+    List<NftSet> sets(PlanSet s) {
         String addr = s.family() == Family.V4 ? "ipv4_addr" : "ipv6_addr";
-        boolean cls = s.kind() == PlanSet.Kind.CLASS;
-        List<String> elements = new ArrayList<>(s.members().size());
-        for (PlanSet.Member m : withoutCovered(s.members())) {
-            elements.add(cls ? m.block() + " . " + m.proto() + " . " + m.port() : m.block().toString());
+        if (s.kind() != PlanSet.Kind.CLASS) {
+            List<String> elements = new ArrayList<>(s.members().size());
+            for (PlanSet.Member m : withoutCovered(s.members())) elements.add(m.block().toString());
+            return List.of(new NftSet(s.name(), addr, true, elements));
         }
-        return new NftSet(s.name(), cls ? addr + " . inet_proto . inet_service" : addr, elements);
+        List<String> hosts = new ArrayList<>();
+        List<String> nets = new ArrayList<>();
+        for (PlanSet.Member m : withoutCovered(s.members())) {
+            String e = m.block() + " . " + m.proto() + " . " + m.port();
+            (m.block().prefix() == m.block().maxPrefix() ? hosts : nets).add(e);
+        }
+        String type = addr + " . inet_proto . inet_service";
+        List<NftSet> out = new ArrayList<>(2);
+        List<String> parts = new ArrayList<>(2);
+        if (!hosts.isEmpty()) {
+            out.add(new NftSet(s.name(), type, false, hosts));
+            parts.add(s.name());
+        }
+        if (!nets.isEmpty()) {
+            out.add(new NftSet(s.name() + NET_SUFFIX, type, true, nets));
+            parts.add(s.name() + NET_SUFFIX);
+        }
+        classParts.put(s.name(), parts);
+        return out;
     }
+
+    /** The name suffix of a class set's interval part (its CIDR blocks). */
+    public static final String NET_SUFFIX = "-net";
 
     /**
      * The members no other member of the same protocol and port covers with a shorter block: an interval set
@@ -184,10 +254,34 @@ public final class NftRenderer {
         return new Cidr(c.family(), b, prefix);
     }
 
+    /**
+     * A plan rule in nft syntax, the match then the verdict: one rule, or for a class set one per part of it
+     * ({@link #sets}: the hash set of single addresses, then the interval set of blocks); none for a class set whose
+     * parts are both empty.
+     */
+    List<String> rules(PlanRule r) {
+        if (r.match() instanceof Match.InClassSet s) {
+            List<String> out = new ArrayList<>(2);
+            for (String part : classParts.getOrDefault(s.set(), List.of(s.set()))) {
+                out.add(rule(new PlanRule(new Match.InClassSet(part, s.addressSide(), s.portSide()), r.verdict(), r.jumpTo())));
+            }
+            return out;
+        }
+        return List.of(rule(r));
+    }
+
     /** One rule in nft syntax: the match, then the verdict. */
     String rule(PlanRule r) {
         String m = match(r.match());
-        String v = switch (r.verdict()) {
+        String v = verdict(r);
+        String comment = r.match() instanceof Match.Entry e && e.rule() != null
+                ? " comment \"rule " + e.rule().replace("\"", "") + "\"" : "";
+        return (m.isEmpty() ? "" : m + " ") + v + comment;
+    }
+
+    /** A verdict (and its statement) in nft syntax, without a match. */
+    static String verdict(PlanRule r) {
+        return switch (r.verdict()) {
             case PASS -> "accept";
             case DROP -> "drop";
             case LOG -> LOG;
@@ -195,9 +289,6 @@ public final class NftRenderer {
             case JUMP -> "jump " + r.jumpTo();
             case CUSTOM -> throw new IllegalArgumentException("custom statements are refused before rendering");
         };
-        String comment = r.match() instanceof Match.Entry e && e.rule() != null
-                ? " comment \"rule " + e.rule().replace("\"", "") + "\"" : "";
-        return (m.isEmpty() ? "" : m + " ") + v + comment;
     }
 
     /**
@@ -207,18 +298,22 @@ public final class NftRenderer {
      */
     String tag(PlanRule r, FlowTags.Tag tag) {
         String m = match(r.match());
-        String head = m.isEmpty() ? "" : m + " ";
+        return (m.isEmpty() ? "" : m + " ") + tagStatement(tag);
+    }
+
+    /** A flow tag's statement, without a match. */
+    static String tagStatement(FlowTags.Tag tag) {
         if (tag instanceof FlowTags.Mark mark) {
-            return head + "ct mark & " + hex(FlowTags.DECIDED) + " == 0 ct mark set ct mark & " + hex(~FlowMark.MASK)
+            return "ct mark & " + hex(FlowTags.DECIDED) + " == 0 ct mark set ct mark & " + hex(~FlowMark.MASK)
                     + " | " + hex(mark.value());
         }
         FlowTags.LogDrop d = (FlowTags.LogDrop) tag;
-        return head + "limit rate " + FlowTags.LOG_RATE_PER_SECOND + "/second burst " + FlowTags.LOG_BURST
+        return "limit rate " + FlowTags.LOG_RATE_PER_SECOND + "/second burst " + FlowTags.LOG_BURST
                 + " packets log prefix \"" + d.prefix() + "\" group " + FlowMark.NFLOG_GROUP + " snaplen "
                 + FlowTags.LOG_SNAPLEN + " queue-threshold " + FlowTags.LOG_QUEUE_THRESHOLD;
     }
 
-    private static String hex(long v) {
+    static String hex(long v) {
         return String.format("0x%08x", v & 0xffffffffL);
     }
 

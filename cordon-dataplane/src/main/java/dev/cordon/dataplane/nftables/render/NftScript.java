@@ -38,7 +38,7 @@ public final class NftScript {
             sb.append("table ").append(t.spec()).append(" {\n");
             for (NftSet s : t.sets()) {
                 sb.append("\tset ").append(s.name()).append(" {\n\t\ttype ").append(s.type())
-                        .append("\n\t\tflags interval\n\t}\n");
+                        .append(s.interval() ? "\n\t\tflags interval\n\t}\n" : "\n\t}\n");
             }
             for (NftChain c : t.chains()) {
                 sb.append("\tchain ").append(c.name()).append(" {\n");
@@ -89,7 +89,7 @@ public final class NftScript {
             for (String c : oldChains.keySet()) sb.append("flush chain ").append(spec).append(' ').append(c).append('\n');
             for (NftSet s : t.sets()) {
                 NftSet old = oldSets.get(s.name());
-                if (old == null || !old.type().equals(s.type())) {
+                if (old == null || !old.type().equals(s.type()) || old.interval() != s.interval()) {
                     if (old != null) sb.append("delete set ").append(spec).append(' ').append(s.name()).append('\n');
                     sb.append("add set ").append(spec).append(' ').append(s.name()).append(' ').append(s.declaration()).append('\n');
                     elements(sb, "add", spec, s.name(), s.elements());

@@ -28,8 +28,34 @@ class NftFlowTagRenderTest {
     private static final String GUARD = "ct mark & 0x30000000 == 0 ct mark set ct mark & 0xc000ffff | ";
 
     static List<String> chain(EnforcementMode mode, Coexistence c, Family f, String name) {
-        NftTable t = NftRenderer.render(Policies.rich(mode, c)).table(f).orElseThrow();
-        return t.chains().stream().filter(ch -> ch.name().equals(name)).findFirst().orElseThrow().rules();
+        return inlined(NftRenderer.render(Policies.rich(mode, c)).table(f).orElseThrow(), name);
+    }
+
+    private static final Pattern TAG_JUMP = Pattern.compile("^(.*?)jump (CORDON-[MD]-[0-9a-f]+(?:-[AL])?)(.*)$");
+
+    /**
+     * The chain's rules with each jump to a tag chain written out as the two rules it stands for (the match with the
+     * tag, then the match with the verdict and the rule's comment), which is how the iptables render writes them.
+     */
+    static List<String> inlined(NftTable t, String name) {
+        List<String> out = new ArrayList<>();
+        for (String r : rulesOf(t, name)) {
+            Matcher m = TAG_JUMP.matcher(r);
+            if (!m.matches()) {
+                out.add(r);
+                continue;
+            }
+            List<String> tagChain = rulesOf(t, m.group(2));
+            assertThat(tagChain).as("a tag chain: the tag, then the verdict").hasSize(2);
+            out.add(m.group(1) + tagChain.get(0));
+            out.add(m.group(1) + tagChain.get(1) + m.group(3));
+        }
+        return out;
+    }
+
+    private static List<String> rulesOf(NftTable t, String name) {
+        return t.chains().stream().filter(ch -> ch.name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no chain " + name)).rules();
     }
 
     static List<String> input(EnforcementMode mode) {
@@ -50,11 +76,11 @@ class NftFlowTagRenderTest {
         int mark = indexOf(in, mark(FlowMark.allowed(index(EnforcementMode.FULL, "/orgs/1/sec_rules/3"))));
         assertThat(in.get(mark)).startsWith("ip saddr @cordon-sadmin-4 ct mark");
         assertThat(in.get(mark + 1)).isEqualTo("ip saddr @cordon-sadmin-4 accept comment \"rule /orgs/1/sec_rules/3\"");
-        int od = indexOf(in, "@cordon-in-od-4 limit rate");
+        int od = indexOf(in, "@cordon-in-od-4-net limit rate");
         assertThat(in.get(od)).as("the override denies share a class set: decided, no single rule named")
-                .isEqualTo("ip saddr . meta l4proto . th dport @cordon-in-od-4 limit rate 50/second burst 100 packets"
+                .isEqualTo("ip saddr . meta l4proto . th dport @cordon-in-od-4-net limit rate 50/second burst 100 packets"
                         + " log prefix \"cordon D 4095\" group 1703 snaplen 128 queue-threshold 16");
-        assertThat(in.get(od + 1)).isEqualTo("ip saddr . meta l4proto . th dport @cordon-in-od-4 drop");
+        assertThat(in.get(od + 1)).isEqualTo("ip saddr . meta l4proto . th dport @cordon-in-od-4-net drop");
         int deny = indexOf(in, "tcp dport 1-65535 limit rate");
         assertThat(in.get(deny)).as("full: the engine names no rule for a deny rule's block").contains("\"cordon D 0\"");
         assertThat(in.get(in.size() - 2)).startsWith("limit rate 50/second burst 100 packets log prefix \"cordon D 0\" group 1703");
@@ -64,13 +90,13 @@ class NftFlowTagRenderTest {
         assertThat(chain(EnforcementMode.FULL, Coexistence.EXCLUSIVE, Family.V4, "CORDON-FORWARD"))
                 .as("routed traffic is not this host's: not tagged").noneMatch(l -> l.contains("ct mark") || l.contains(" log "));
         assertThat(chain(EnforcementMode.FULL, Coexistence.EXCLUSIVE, Family.V4, "CORDON-OUTPUT"))
-                .contains(mark(FlowMark.allowed(FlowMark.OVERFLOW)).replace(GUARD, "ip daddr . meta l4proto . th dport @cordon-out-al-4 " + GUARD));
+                .contains(mark(FlowMark.allowed(FlowMark.OVERFLOW)).replace(GUARD, "ip daddr . meta l4proto . th dport @cordon-out-al-4-net " + GUARD));
     }
 
     @Test
     void visibilityOnlyMarksTheOverrideDenyAndTheDefaultPotentiallyBlockedAndDropsNothing() {
         List<String> in = input(EnforcementMode.VISIBILITY_ONLY);
-        assertThat(in).contains("ip saddr . meta l4proto . th dport @cordon-in-od-4 "
+        assertThat(in).contains("ip saddr . meta l4proto . th dport @cordon-in-od-4-net "
                 + mark(FlowMark.potentiallyBlocked(FlowMark.OVERFLOW)));
         String allow = mark(FlowMark.allowed(index(EnforcementMode.VISIBILITY_ONLY, "/orgs/1/sec_rules/3")));
         assertThat(in).contains("ip saddr @cordon-sadmin-4 " + allow);
@@ -120,13 +146,32 @@ class NftFlowTagRenderTest {
         return out;
     }
 
+    /** The tags; a class set's interval part ({@code @<set>-net}) repeats its hash part's tag and is left out. */
     static List<String> nftTags(FirewallPolicy p, Family f, String chain) {
         List<String> out = new ArrayList<>();
-        for (String r : NftRenderer.render(p).table(f).orElseThrow().chains().stream()
-                .filter(c -> c.name().equals(chain)).findFirst().orElseThrow().rules()) {
+        List<String> rules = inlined(NftRenderer.render(p).table(f).orElseThrow(), chain);
+        for (int i = 0; i < rules.size(); i++) {
+            String r = rules.get(i);
+            if (i >= 2 && r.contains(NftRenderer.NET_SUFFIX + " ")
+                    && rules.get(i - 2).equals(r.replace(NftRenderer.NET_SUFFIX + " ", " "))) continue;
             tag(r, CT_MARK, LOG).ifPresent(out::add);
         }
         return out;
+    }
+
+    @Test
+    void aDecidingRuleLooksUpOnceAndJumpsToItsTagChain() {
+        NftTable t = NftRenderer.render(Policies.rich(EnforcementMode.FULL, Coexistence.EXCLUSIVE)).table(Family.V4).orElseThrow();
+        List<String> in = rulesOf(t, "CORDON-INPUT");
+        assertThat(in).as("no rule repeats a set lookup for its tag").noneMatch(r -> r.contains("@") && r.contains("ct mark"));
+        String chain = "CORDON-M-" + String.format("%08x", FlowMark.allowed(index(EnforcementMode.FULL, "/orgs/1/sec_rules/3"))) + "-A";
+        assertThat(in).contains("ip saddr @cordon-sadmin-4 jump " + chain + " comment \"rule /orgs/1/sec_rules/3\"");
+        assertThat(rulesOf(t, chain)).containsExactly(mark(FlowMark.allowed(index(EnforcementMode.FULL, "/orgs/1/sec_rules/3"))), "accept");
+        assertThat(in).contains("ip saddr . meta l4proto . th dport @cordon-in-od-4-net jump CORDON-D-4095");
+        assertThat(rulesOf(t, "CORDON-D-4095")).containsExactly("limit rate 50/second burst 100 packets log prefix"
+                + " \"cordon D 4095\" group 1703 snaplen 128 queue-threshold 16", "drop");
+        List<String> names = t.chains().stream().map(NftChain::name).toList();
+        assertThat(names.indexOf(chain)).as("declared before the chains that jump to it").isLessThan(names.indexOf("CORDON-INPUT"));
     }
 
     private static java.util.Optional<String> tag(String rule, Pattern mark, Pattern log) {
