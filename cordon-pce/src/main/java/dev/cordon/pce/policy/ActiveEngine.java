@@ -131,6 +131,16 @@ public final class ActiveEngine {
         return e == null ? null : e.engine();
     }
 
+    /**
+     * The kept engine if it was built from exactly this version and these live stamps (so from the very document a
+     * caller would assemble from them), else null: a provision then needs neither to compare nor to validate the
+     * whole active document again to know that the engine answers as it.
+     */
+    Engine keptExactly(int org, long version, PolicyInputs.Stamp stamp) {
+        Entry e = byOrg.get(org);
+        return e != null && e.version() == version && e.stamp().equals(stamp) ? e.engine() : null;
+    }
+
     /** How many engines of versions provisioned elsewhere were taken prebuilt instead of built after the commit. */
     public long prebuiltTaken() {
         return prebuilds.taken();

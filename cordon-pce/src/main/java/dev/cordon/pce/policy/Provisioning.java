@@ -196,7 +196,8 @@ public final class Provisioning {
             // the active document with the same live objects as the new one, and an engine answering as it
             PolicyDocument activeDoc = documents.withLive(org, documents.snapshot(org, from), a.doc().labelsOrEmpty(),
                     a.doc().workloadsOrEmpty());
-            Engine before = SameAnswers.reuseOrBuild(cached, activeDoc, PolicyEngines::build);
+            Engine exact = active.keptExactly(org, from, a.liveStamp());
+            Engine before = exact != null ? exact : SameAnswers.reuseOrBuild(cached, activeDoc, PolicyEngines::build);
             Engine next = SameAnswers.reuseOrBuild(before, a.doc(), PolicyEngines::build);
             return new Speculation(from, a.liveStamp(), activeDoc, before, SameAnswers.References.of(activeDoc), a.doc(),
                     next, SameAnswers.References.of(a.doc()), next == before ? 0 : affected(before, next), a);
