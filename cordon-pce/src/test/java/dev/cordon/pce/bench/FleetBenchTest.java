@@ -119,7 +119,10 @@ class FleetBenchTest {
 
     private static Set<String> benchDirs() throws IOException {
         try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("cordon-bench-"))
+            // only the directories this bench makes (coordinator logs, nodes, its PostgreSQL): other benches may run
+            // on the same machine meanwhile (seen: bench traffic and bench api directories coming and going)
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("cordon-bench-fleet")
+                            || n.startsWith("cordon-bench-node") || n.startsWith("cordon-bench-pg"))
                     .collect(Collectors.toSet());
         }
     }
