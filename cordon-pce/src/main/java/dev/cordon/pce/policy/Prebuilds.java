@@ -78,7 +78,11 @@ final class Prebuilds implements AutoCloseable {
      */
     Candidate take(int org, long version) {
         Pending p = byOrg.get(org);
-        if (p == null || (p.version >= 0 && p.version != version)) return null;
+        if (p == null) return null;
+        if (p.version >= 0 && p.version != version) {
+            if (p.version < version) byOrg.remove(org, p); // built for a version that was overtaken: free its engine
+            return null;
+        }
         Candidate c;
         try {
             c = p.result.get(WAIT_SECONDS, TimeUnit.SECONDS);
