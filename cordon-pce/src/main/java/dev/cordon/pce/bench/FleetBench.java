@@ -219,7 +219,8 @@ public final class FleetBench {
         ArrayNode heaps = Json.array();
         for (int i = 0; i < nodes.size(); i++) {
             String[] h = nodes.get(i).ask("heap").split(" ");
-            heaps.add(Json.object().put("node", i).put("used_mb", mb(h[1])).put("peak_mb", mb(h[2])).put("max_mb", mb(h[3])));
+            heaps.add(Json.object().put("node", i).put("used_mb", mb(h[1])).put("peak_mb", mb(h[2])).put("max_mb", mb(h[3]))
+                    .put("engines_prebuilt", Long.parseLong(nodes.get(i).ask("prebuilt").trim())));
         }
         line(o, "node_heap_after_provision", Json.object().set("per_node", heaps));
 

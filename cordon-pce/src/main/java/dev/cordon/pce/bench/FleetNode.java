@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  * first {@code ready PORT KEY} (the owner's API key if this node created the org, else {@code -}); then
  * {@code waiting} → the number of parked policy polls; {@code heap} → {@code heap USED PEAK MAX} (bytes: heap in use
  * now, the most in use at any 50 ms sample since the previous {@code heap}, the maximum); {@code gc} → {@code live BYTES} (heap in use after
- * a full collection).
+ * a full collection); {@code prebuilt} → how many engines of versions provisioned on another node this node took
+ * built before their commit.
  */
 public final class FleetNode {
     private static PceServer pce;
@@ -54,6 +55,7 @@ public final class FleetNode {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 switch (line.trim()) {
                     case "waiting" -> reply(Integer.toString(pce.vens().polls().waitingCount()));
+                    case "prebuilt" -> reply(Long.toString(pce.vens().polls().prebuiltEngines()));
                     case "heap" -> reply("heap " + heapUsed() + " " + heapPeak() + " "
                             + Runtime.getRuntime().maxMemory());
                     case "gc" -> {

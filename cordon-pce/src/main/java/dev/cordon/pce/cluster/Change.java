@@ -20,7 +20,14 @@ public record Change(Type type, String href) {
         /** A VEN was marked as missing heartbeats: its next heartbeat must clear the condition. */
         MISSED,
         /** Anything may have changed (a node lost its LISTEN connection): drop every cache. */
-        ALL
+        ALL,
+        /**
+         * A node started provisioning the whole draft of the org {@code href} ({@code /orgs/N}): the others may build
+         * the engine of the coming version now, so that its commit finds it built ({@code policy.Prebuilds}). A hint
+         * only: nothing is dropped, and a node that ignores it (or an older version of Cordon) builds after the
+         * {@code version} change as before.
+         */
+        PROVISIONING
     }
 
     public static final Change VERSION = new Change(Type.VERSION, null);
@@ -33,6 +40,10 @@ public record Change(Type type, String href) {
 
     public static Change missed(String href) {
         return new Change(Type.MISSED, href);
+    }
+
+    public static Change provisioning(int org) {
+        return new Change(Type.PROVISIONING, "/orgs/" + org);
     }
 
     /** The payload as sent by {@code node}. */
@@ -54,7 +65,7 @@ public record Change(Type type, String href) {
             return Optional.empty();
         }
         String href = parts.length == 3 ? parts[2] : null;
-        if ((type == Type.VEN || type == Type.MISSED) && href == null) return Optional.empty();
+        if ((type == Type.VEN || type == Type.MISSED || type == Type.PROVISIONING) && href == null) return Optional.empty();
         return Optional.of(new Received(parts[0], new Change(type, href)));
     }
 }

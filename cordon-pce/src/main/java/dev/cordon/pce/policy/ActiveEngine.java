@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiFunction;
+import java.util.function.LongConsumer;
 
 /**
  * The active version's {@link Engine} per org, what VENs' policies and {@code policy_check} on {@code active} are
@@ -63,6 +65,12 @@ public final class ActiveEngine {
     private final Map<Integer, Entry> byOrg = new ConcurrentHashMap<>();
     private final Map<Integer, Object> locks = new ConcurrentHashMap<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    /** Engines of versions another node is provisioning, built here meanwhile ({@link Prebuilds}). */
+    private final Prebuilds prebuilds = new Prebuilds();
+    /** Assembles and builds the coming version on a {@code provisioning} notice; set by {@link Provisioning}. */
+    private volatile BiFunction<Integer, LongConsumer, Prebuilds.Candidate> prebuilder;
+    /** On a node sharing PostgreSQL: one stamp read for the requests that arrive together. */
+    private final SharedStampReads sharedStamps;
     /**
      * Moves after every label or workload write this node committed (before its 2xx) and every change heard from
      * elsewhere. On a single node no write reaches the store without it, so an entry whose stamps were found current
@@ -78,11 +86,16 @@ public final class ActiveEngine {
         this.versions = versions;
         this.inputs = inputs;
         this.cluster = cluster;
+        this.sharedStamps = new SharedStampReads(this::liveStamp);
         cluster.subscribe(this::changedElsewhere);
     }
 
     /** Another PCE node changed something: follow it as if the change had been made here. */
     private void changedElsewhere(Change c) {
+        if (c.type() == Change.Type.PROVISIONING) {
+            provisioningElsewhere(c.href());
+            return; // a hint: nothing changed yet
+        }
         generation.incrementAndGet();
         switch (c.type()) {
             case VERSION, ALL -> {
@@ -92,6 +105,45 @@ public final class ActiveEngine {
             case LIVE -> fire(); // the stamps in the database already say what changed
             default -> { }
         }
+    }
+
+    /** Another node started provisioning the whole draft of an org: build the coming version meanwhile. */
+    private void provisioningElsewhere(String orgHref) {
+        BiFunction<Integer, LongConsumer, Prebuilds.Candidate> b = prebuilder;
+        if (b == null || orgHref == null || !orgHref.matches("/orgs/\\d{1,9}")) return;
+        int org = Integer.parseInt(orgHref.substring("/orgs/".length()));
+        prebuilds.start(org, forVersion -> b.apply(org, forVersion));
+    }
+
+    /** Who builds the coming version when another node starts provisioning ({@link Provisioning}). */
+    void prebuildWith(BiFunction<Integer, LongConsumer, Prebuilds.Candidate> b) {
+        prebuilder = b;
+    }
+
+    /** This node starts provisioning the whole draft of {@code org}: the other nodes may build it meanwhile. */
+    void provisionStarting(int org) {
+        cluster.publish(Change.provisioning(org));
+    }
+
+    /** The engine kept for the org (any version, any stamps), or null: a base that {@link SameAnswers} may reuse. */
+    Engine kept(int org) {
+        Entry e = byOrg.get(org);
+        return e == null ? null : e.engine();
+    }
+
+    /**
+     * The kept engine if it was built from exactly this version and these live stamps (so from the very document a
+     * caller would assemble from them), else null: a provision then needs neither to compare nor to validate the
+     * whole active document again to know that the engine answers as it.
+     */
+    Engine keptExactly(int org, long version, PolicyInputs.Stamp stamp) {
+        Entry e = byOrg.get(org);
+        return e != null && e.version() == version && e.stamp().equals(stamp) ? e.engine() : null;
+    }
+
+    /** How many engines of versions provisioned elsewhere were taken prebuilt instead of built after the commit. */
+    public long prebuiltTaken() {
+        return prebuilds.taken();
     }
 
     /**
@@ -154,7 +206,7 @@ public final class ActiveEngine {
         long gen = generation.get(); // before the stamps: a write committed after this moves it again
         Entry e = byOrg.get(org);
         if (e != null && e.version() == version && e.generation() == gen && !cluster.isMultiNode()) return e.engine();
-        PolicyInputs.Stamp stamp = liveStamp(org);
+        PolicyInputs.Stamp stamp = sharedStamps.read(org);
         e = byOrg.get(org);
         if (e != null && e.covers(version, stamp)) {
             if (e.generation() < gen) keep(org, e.at(gen));
@@ -170,6 +222,7 @@ public final class ActiveEngine {
             Entry next = e != null && e.version() == newestVersion
                     && Set.of(Kind.LABEL.kind()).containsAll(newest.changedSince(e.stamp()))
                     ? labelsOnly(org, e, newest, newestGen) : null;
+            if (next == null && (e == null || e.version() != newestVersion)) next = prebuilt(org, newestVersion, newest, newestGen);
             if (next == null) {
                 PolicyDocument doc = documents.withLive(org, documents.snapshot(org, newestVersion));
                 next = new Entry(newestVersion, newest, SameAnswers.reuseOrBuild(e == null ? null : e.engine(), doc,
@@ -178,6 +231,16 @@ public final class ActiveEngine {
             keep(org, next);
             return next.engine();
         }
+    }
+
+    /**
+     * The engine built while another node provisioned {@code version} ({@link Prebuilds}), if it is exactly this
+     * version's: the committed snapshot equals what was assembled, and the live objects were read at these stamps.
+     */
+    private Entry prebuilt(int org, long version, PolicyInputs.Stamp stamp, long gen) {
+        Prebuilds.Candidate c = prebuilds.take(org, version);
+        if (c == null || !c.stamp().equals(stamp) || !documents.snapshot(org, version).equals(c.versioned())) return null;
+        return new Entry(version, stamp, c.engine(), c.doc(), SameAnswers.References.of(c.doc()), gen);
     }
 
     /** Only labels changed: read them again; the kept engine if the changed ones change no answer, else null. */

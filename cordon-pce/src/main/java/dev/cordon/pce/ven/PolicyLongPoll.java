@@ -147,6 +147,14 @@ public final class PolicyLongPoll implements AutoCloseable {
         return waiting.size();
     }
 
+    /**
+     * How many engines of versions provisioned on another node this node took built before the commit instead of
+     * building them after it ({@code policy.Prebuilds}; tests, benchmarks).
+     */
+    public long prebuiltEngines() {
+        return policy.prebuiltTaken();
+    }
+
     /** The hash of the policy this node last sent the VEN, or null (the heartbeat view tells "syncing" by it). */
     public String lastServed(String venHref) {
         return served.get(venHref);

@@ -162,11 +162,12 @@ class MultiNodePostgresTest {
         return n.owner.get("/orgs/1/sec_policy/draft/ip_lists?name=Any").body().get(0).get("href").asText();
     }
 
-    void allowHttpsTo(Node n, String role) {
-        created(n.owner.post("/orgs/1/sec_policy/draft/rule_sets", Map.of("name", unique("rs"), "scopes", List.of(List.of()),
+    /** Drafts a rule set letting anything reach {@code role} on 443; its href. */
+    String allowHttpsTo(Node n, String role) {
+        return created(n.owner.post("/orgs/1/sec_policy/draft/rule_sets", Map.of("name", unique("rs"), "scopes", List.of(List.of()),
                 "rules", List.of(Map.of("providers", List.of(Map.of("label", Map.of("href", role))),
                         "consumers", List.of(Map.of("ip_list", Map.of("href", any(n)))),
-                        "ingress_services", List.of(Map.of("proto", 6, "port", 443)))))));
+                        "ingress_services", List.of(Map.of("proto", 6, "port", 443))))))).body().get("href").asText();
     }
 
     /** Waits until the poll has parked on its node (it is not answered while nothing changes). */
@@ -205,6 +206,44 @@ class MultiNodePostgresTest {
         assertThat(b.owner.get("/orgs/1/sec_policy/active").body().get("version").asLong()).isEqualTo(v);
         assertThat(rules(onB.on(a).get("/ven/policy").body())).isEqualTo(rules(gotB.body()));
         assertThat(rules(onA.on(b).get("/ven/policy").body())).isEqualTo(rules(gotA.body()));
+        // node B heard that node A started provisioning, built the coming version meanwhile, and took that engine at
+        // the commit (the committed snapshot equal to what it assembled) instead of building it after the commit
+        assertThat(b.server.vens().polls().prebuiltEngines()).as("engines taken prebuilt on node B").isEqualTo(1);
+        assertThat(a.server.vens().polls().prebuiltEngines()).as("node A built its own, in the provision").isZero();
+    }
+
+    @Test
+    void aSubsetIsBuiltAfterItsCommitAndAWholeDraftBeforeItOnTheOtherNode() throws Exception {
+        // a provision of a subset: node B cannot assemble that version, so it builds after the commit, and still
+        // answers exactly as node A
+        String web = label(a, "role", unique("web"));
+        String db = label(a, "role", unique("db"));
+        Ven onB = activate(b, web, "10.30.9.2");
+        Ven onA = activate(a, web, "10.30.9.1");
+        String before = onB.hash(b);
+        String subsetRuleSet = allowHttpsTo(a, web);
+        allowHttpsTo(a, db); // pending, but not in the subset
+        CompletableFuture<Resp> poll = onB.longPoll(b, before);
+        parked(b, 1);
+        created(a.owner.post("/orgs/1/sec_policy", Map.of("update_description", "subset",
+                "change_subset", Map.of("rule_sets", List.of(Map.of("href", subsetRuleSet))))));
+        Resp got = poll.get(60, TimeUnit.SECONDS);
+        assertThat(got.status()).as(got.toString()).isEqualTo(200);
+        assertThat(rules(got.body())).isEqualTo(rules(onB.on(a).get("/ven/policy").body()));
+        assertThat(rules(onA.on(b).get("/ven/policy").body())).isEqualTo(rules(onA.on(a).get("/ven/policy").body()));
+        assertThat(b.server.vens().polls().prebuiltEngines()).as("nothing prebuilt for a subset").isZero();
+
+        // then the whole draft: built on node B meanwhile and taken
+        String now = got.body().get("hash").asText();
+        CompletableFuture<Resp> next = onB.longPoll(b, now);
+        parked(b, 1);
+        created(a.owner.post("/orgs/1/sec_policy", Map.of("update_description", "the rest")));
+        Resp rest = next.get(60, TimeUnit.SECONDS);
+        assertThat(rest.status()).as(rest.toString()).isEqualTo(200);
+        assertThat(rules(rest.body())).isEqualTo(rules(onB.on(a).get("/ven/policy").body()));
+        assertThat(b.owner.get("/orgs/1/sec_policy/active").body().toString())
+                .isEqualTo(a.owner.get("/orgs/1/sec_policy/active").body().toString());
+        assertThat(b.server.vens().polls().prebuiltEngines()).as("engines taken prebuilt on node B").isEqualTo(1);
     }
 
     /** The compiled rules of a policy response, without its control-plane entries (those name the serving node). */
