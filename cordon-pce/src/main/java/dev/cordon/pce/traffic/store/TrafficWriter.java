@@ -70,22 +70,19 @@ final class TrafficWriter {
         synchronized (lock) {
             queue.add(job);
         }
+        boolean interrupted = false;
         while (true) {
             synchronized (lock) {
                 while (!job.finished && !(writing < writers && !queue.isEmpty())) {
                     try {
                         lock.wait();
                     } catch (InterruptedException e) {
-                        // the job may be in a group being written: wait for its outcome, keep the interrupt
-                        Thread.currentThread().interrupt();
-                        try {
-                            lock.wait(100);
-                        } catch (InterruptedException again) {
-                            Thread.currentThread().interrupt();
-                        }
+                        // the job may be in a group being written: wait for its outcome, then keep the interrupt
+                        interrupted = true;
                     }
                 }
                 if (job.finished) {
+                    if (interrupted) Thread.currentThread().interrupt();
                     if (job.failure != null) throw job.failure;
                     return (T) job.result;
                 }
