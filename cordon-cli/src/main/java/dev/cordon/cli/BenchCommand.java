@@ -148,6 +148,7 @@ final class BenchCommand implements Runnable {
                     + " same batches (answered as duplicates); an Explorer query with a label filter over every stored"
                     + " flow against the same query unfiltered; disk per million flows.",
             footer = {"", "Examples:", "  cordon bench traffic --flows 1000000",
+                    "  cordon bench traffic --flows 10000000 --fill direct",
                     "  cordon bench traffic --flows 1000000 --db-url jdbc:postgresql://127.0.0.1:5432/bench?user=postgres"})
     static final class TrafficBenchCommand implements Callable<Integer> {
         @Option(names = "--flows", defaultValue = "200000", description = "Flow summaries to ingest (default ${DEFAULT-VALUE}).")
@@ -163,11 +164,25 @@ final class BenchCommand implements Runnable {
                 + " temporary directory).")
         String dbUrl;
 
+        @Option(names = "--fill", defaultValue = "api", description = "api: every flow through the ingest API; direct:"
+                + " the first --ingest-flows through the API, the rest copies of them written through the store's bulk"
+                + " path (to fill millions of flows for the query; default ${DEFAULT-VALUE}).")
+        String fill;
+
+        @Option(names = "--ingest-flows", defaultValue = "200000", description = "With --fill direct: the flows sent"
+                + " through the API and measured as ingest (default ${DEFAULT-VALUE}).")
+        int ingestFlows;
+
+        @Option(names = "--query-runs", defaultValue = "5", description = "Runs of each query; the figures are the"
+                + " median (default ${DEFAULT-VALUE}).")
+        int queryRuns;
+
         @Override
         public Integer call() {
             dev.cordon.pce.bench.TrafficBench.Options o;
             try {
-                o = new dev.cordon.pce.bench.TrafficBench.Options(flows, batch, senders, senders, dbUrl);
+                o = new dev.cordon.pce.bench.TrafficBench.Options(flows, batch, senders, senders, dbUrl, fill,
+                        ingestFlows, queryRuns);
             } catch (IllegalArgumentException e) {
                 throw new Cli.UserError("bad_size: " + e.getMessage());
             }

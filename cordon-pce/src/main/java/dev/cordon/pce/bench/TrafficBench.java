@@ -41,8 +41,27 @@ import java.util.zip.GZIPOutputStream;
  * client's share of the CPU is in the figures.
  */
 public final class TrafficBench {
-    public record Options(int flows, int batch, int senders, int vens, String dbUrl) {
+    /**
+     * {@code fill} "api": every flow goes through the ingest API (measured); "direct": the first {@code ingestFlows}
+     * go through the API (measured as ingest), the rest are copies of those stored rows (same resolved ends, times
+     * spread over the hour) written straight through the store's bulk path (one group of 50,000 rows per
+     * transaction, the ingest's own insert), so 10 million stored flows take minutes, not hours. {@code queryRuns}:
+     * how many times each query runs (the figures are the median).
+     */
+    public record Options(int flows, int batch, int senders, int vens, String dbUrl, String fill, int ingestFlows,
+                          int queryRuns) {
+        public Options(int flows, int batch, int senders, int vens, String dbUrl) {
+            this(flows, batch, senders, vens, dbUrl, "api", flows, 1);
+        }
+
         public Options {
+            if (!fill.equals("api") && !fill.equals("direct")) {
+                throw new IllegalArgumentException("--fill must be api or direct, not " + fill + ".");
+            }
+            if (fill.equals("api")) ingestFlows = flows;
+            ingestFlows = Math.min(ingestFlows, flows);
+            if (ingestFlows < 1000) throw new IllegalArgumentException("--ingest-flows must be at least 1000, not " + ingestFlows + ".");
+            if (queryRuns < 1 || queryRuns > 100) throw new IllegalArgumentException("--query-runs must be 1 to 100, not " + queryRuns + ".");
             if (flows < 1000) throw new IllegalArgumentException("--flows must be at least 1000, not " + flows + ".");
             if (batch < 1 || batch > 100_000) throw new IllegalArgumentException("--batch must be 1 to 100000, not " + batch + ".");
             if (senders < 1 || senders > 256) throw new IllegalArgumentException("--senders must be 1 to 256, not " + senders + ".");
@@ -114,7 +133,7 @@ public final class TrafficBench {
             vens.add(new Ven(a.get("agent_token").asText(), ip));
         }
         // batches, built and gzip'd before timing: peers are the other VENs (resolved to workloads) and externals
-        int batches = (o.flows() + o.batch() - 1) / o.batch();
+        int batches = (o.ingestFlows() + o.batch() - 1) / o.batch();
         List<byte[]> bodies = new ArrayList<>(batches);
         List<Ven> owners = new ArrayList<>(batches);
         long[] seq = new long[vens.size()];
@@ -128,7 +147,7 @@ public final class TrafficBench {
             ObjectNode batch = Json.object().put("seq", ++seq[vi]);
             batch.putObject("dropped").put("kernel", 0).put("aggregator", 0).put("spool", 0);
             ArrayNode flows = batch.putArray("flows");
-            for (int i = 0; i < o.batch() && made < o.flows(); i++, made++) {
+            for (int i = 0; i < o.batch() && made < o.ingestFlows(); i++, made++) {
                 boolean internal = i % 2 == 0;
                 String peer = internal ? vens.get((vi + 1 + i) % vens.size()).ip()
                         : "203.0." + (i / 256 % 256) + "." + (i % 256);
@@ -160,35 +179,140 @@ public final class TrafficBench {
         long count = pce.traffic().table().flowCount();
         ObjectNode ingest = Json.object().put("measure", "traffic_ingest").put("db", db).put("flows", count)
                 .put("batch", o.batch()).put("senders", o.senders()).put("vens", o.vens())
-                .put("summaries_per_s", Math.round(o.flows() / stored))
-                .put("baseline_resend_summaries_per_s", Math.round(o.flows() / resent))
+                .put("summaries_per_s", Math.round(o.ingestFlows() / stored))
+                .put("baseline_resend_summaries_per_s", Math.round(o.ingestFlows() / resent))
                 .put("ratio_to_baseline", round(resent / stored))
-                .put("load_generator_summaries_per_s", Math.round(o.flows() / generator))
+                .put("load_generator_summaries_per_s", Math.round(o.ingestFlows() / generator))
                 .put("load_generator_to_ingest", round(stored / generator))
                 .put("load_average_before", load0).put("load_average_after", load1)
                 .put("busy_answers_retried", busy.get())
-                .put("gzip_bytes_per_summary", round((double) bodies.stream().mapToLong(x -> x.length).sum() / o.flows()))
-                .put("json_bytes_per_summary", round((double) rawBytes / o.flows()))
+                .put("gzip_bytes_per_summary", round((double) bodies.stream().mapToLong(x -> x.length).sum() / o.ingestFlows()))
+                .put("json_bytes_per_summary", round((double) rawBytes / o.ingestFlows()))
                 .put("goal_summaries_per_s", 50_000);
         out.println(ingest);
+
+        dev.cordon.pce.traffic.store.TrafficTable table = pce.traffic().table();
+        if (o.flows() > o.ingestFlows()) {
+            double fillS = fillDirect(table, o.flows() - o.ingestFlows(), t);
+            count = table.flowCount();
+            out.println(Json.object().put("measure", "traffic_fill_direct").put("db", db).put("rows_written", o.flows() - o.ingestFlows())
+                    .put("stored_flows", count).put("fill_s", round(fillS))
+                    .put("rows_per_s", Math.round((o.flows() - o.ingestFlows()) / fillS))
+                    .put("ingest_summaries_per_s", Math.round(o.ingestFlows() / stored))
+                    .put("load_average", load()));
+        }
 
         String window = "\"start_date\":\"" + t.minusSeconds(3600) + "\",\"end_date\":\"" + Instant.now().plusSeconds(3600) + "\"";
         String filtered = "{" + window + ",\"sources\":{\"include\":[[]],\"exclude\":[]},\"destinations\":{\"include\":[[{\"label\":"
                 + "{\"href\":\"" + labels[1] + "\"}}]],\"exclude\":[]},\"services\":{\"include\":[],\"exclude\":[]},"
                 + "\"policy_decisions\":[],\"max_results\":2147483647}";
         String all = "{" + window + ",\"max_results\":2147483647}";
-        double[] withLabel = query(filtered);
-        double[] withoutLabel = query(all);
+        // the raw path (no roll-up yet: the housekeeping sweep may have rolled some steps, which are undone first by
+        // querying in-process with no cover), then the roll-up, then the API queries over it
+        var labelFilter = new dev.cordon.pce.traffic.query.ExplorerQuery.Filter(
+                dev.cordon.pce.traffic.query.ExplorerQuery.Filter.Kind.LABEL, labels[1], List.of(labels[1]));
+        var parsed = new dev.cordon.pce.traffic.query.ExplorerQuery(null, t.minusSeconds(3600).toEpochMilli(),
+                Instant.now().plusSeconds(3600).toEpochMilli(), List.of(), List.of(), List.of(List.of(labelFilter)),
+                List.of(), List.of(), List.of(), List.of(), Integer.MAX_VALUE, false, false, false);
+        long maxId = table.maxId();
+        double[] raw = inProcess(pce, parsed, maxId, dev.cordon.pce.traffic.store.TrafficRollups.Cover.NONE);
+        var rollups = new dev.cordon.pce.traffic.store.TrafficRollups(table);
+        long r0 = System.nanoTime();
+        rollups.rollAll(System.currentTimeMillis());
+        double rollS = (System.nanoTime() - r0) / 1e9;
+        double[] rolled = inProcess(pce, parsed, maxId, rollups.cover(maxId));
+        List<double[]> withLabel = new ArrayList<>();
+        List<double[]> withoutLabel = new ArrayList<>();
+        for (int i = 0; i < o.queryRuns(); i++) {
+            withLabel.add(query(filtered));
+            withoutLabel.add(query(all));
+        }
+        double[] w = median(withLabel);
+        double[] u = median(withoutLabel);
         out.println(Json.object().put("measure", "traffic_query_label_filter").put("db", db).put("stored_flows", count)
-                .put("matched_flows", (long) withLabel[2]).put("query_s", round(withLabel[0])).put("download_s", round(withLabel[1]))
-                .put("baseline_unfiltered_query_s", round(withoutLabel[0])).put("baseline_unfiltered_download_s", round(withoutLabel[1]))
-                .put("baseline_flows", (long) withoutLabel[2])
-                .put("ratio_to_baseline", round((withLabel[0] + withLabel[1]) / (withoutLabel[0] + withoutLabel[1]))));
+                .put("runs", o.queryRuns()).put("matched_flows", (long) w[2])
+                .put("query_s_p50", round(w[0])).put("download_s_p50", round(w[1])).put("total_s_p50", round(w[3]))
+                .put("baseline_unfiltered_query_s_p50", round(u[0])).put("baseline_unfiltered_download_s_p50", round(u[1]))
+                .put("baseline_flows", (long) u[2])
+                .put("ratio_to_baseline", round(w[3] / u[3]))
+                .put("raw_path_in_process_s", round(raw[0])).put("rollup_path_in_process_s", round(rolled[0]))
+                .put("rollup_to_raw", round(rolled[0] / raw[0]))
+                .put("same_answer_raw_and_rollup", raw[1] == rolled[1] && raw[2] == rolled[2] && raw[1] == w[2])
+                .put("rollup_s", round(rollS)).put("rollup_rows", rollups.rollupRows())
+                .put("goal_p50_s", 2).put("load_average", load()));
 
-        long bytes = o.dbUrl() == null ? size(dir) : pgSize(pce);
+        long bytes = o.dbUrl() == null ? size(dir) : pgSize(pce) + table.rollupRelationBytes();
         out.println(Json.object().put("measure", "traffic_disk").put("db", db).put("stored_flows", count)
-                .put(o.dbUrl() == null ? "data_dir_bytes" : "traffic_flows_relation_bytes", bytes)
+                .put(o.dbUrl() == null ? "data_dir_bytes" : "traffic_flows_and_rollups_relation_bytes", bytes)
+                .put("rollup_rows", rollups.rollupRows())
                 .put("mb_per_million_flows", round(bytes / 1e6 / (count / 1e6))));
+    }
+
+    /**
+     * Writes {@code n} copies of the rows the API stored (templates: their resolved ends, labels and IP lists), with
+     * first/last seen spread over the same hour, through {@code storeRows} (the ingest's bulk insert, one durable
+     * transaction per 50,000 rows; two writers at once, as two VEN groups). Returns seconds.
+     */
+    private static double fillDirect(dev.cordon.pce.traffic.store.TrafficTable table, long n, Instant t) {
+        List<dev.cordon.pce.traffic.store.StoredFlow> templates = table.rows(100_000);
+        long base = t.toEpochMilli();
+        int chunk = 50_000;
+        long chunks = (n + chunk - 1) / chunk;
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        long start = System.nanoTime();
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (long c = 0; c < chunks; c++) {
+                long from = c * chunk;
+                int size = (int) Math.min(chunk, n - from);
+                done.add(pool.submit(() -> {
+                    List<dev.cordon.pce.traffic.store.StoredFlow> rows = new ArrayList<>(size);
+                    for (int i = 0; i < size; i++) {
+                        long k = from + i;
+                        var f = templates.get((int) (k % templates.size()));
+                        long at = base + (k * 7919 % 3_600_000L);
+                        rows.add(new dev.cordon.pce.traffic.store.StoredFlow(f.org(), dev.cordon.pce.traffic.store.StoredFlow.dayOf(at),
+                                f.venHref(), f.seq(), f.flowDirection(), f.src(), f.dst(), f.proto(), f.port(), f.icmpType(),
+                                f.icmpCode(), f.decision(), f.reason(), f.ruleHref(), f.policyVersion(), f.connections(),
+                                at, at, f.dstPi(), f.dstPo(), f.dstBi(), f.dstBo(), f.state()));
+                    }
+                    table.storeRows(rows);
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } finally {
+            pool.shutdownNow();
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    /**
+     * The query in-process (no HTTP, no JSON): COUNT of the aggregated flows, then every aggregated row read, over
+     * the raw rows or with the roll-ups {@code cover} names. {seconds, matched flows, sum of connections}.
+     */
+    private static double[] inProcess(PceServer pce, dev.cordon.pce.traffic.query.ExplorerQuery q, long maxId,
+                                      dev.cordon.pce.traffic.store.TrafficRollups.Cover cover) {
+        dev.cordon.pce.traffic.query.FlowSql sql = dev.cordon.pce.traffic.query.FlowSql.of(1, maxId, q, null, cover);
+        long start = System.nanoTime();
+        long[] r = pce.traffic().table().readAggregated(sql.count(), sql.select(), sql.binds());
+        return new double[] {(System.nanoTime() - start) / 1e9, r[0], r[1]};
+    }
+
+    /** Per column, the median of the runs (the last column: query + download). */
+    private static double[] median(List<double[]> runs) {
+        double[] m = new double[4];
+        for (int c = 0; c < 4; c++) {
+            final int col = c;
+            double[] v = runs.stream().mapToDouble(x -> col == 3 ? x[0] + x[1] : x[col]).sorted().toArray();
+            m[c] = v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        }
+        return m;
     }
 
     private static long pgSize(PceServer pce) {

@@ -35,12 +35,11 @@ public final class TrafficIngest {
     private final Clock clock;
     private final Map<Integer, EndResolver> resolvers = new ConcurrentHashMap<>();
     /**
-     * Batches stored at once. The database pool has 10 connections and an H2 checkpoint can hold commits for
-     * seconds: unbounded, a burst of uploads took every connection and heartbeats, policy polls and API writes
-     * timed out behind it (503 database_unavailable, seen with 32 concurrent uploads). A VEN past the wait is told
-     * 503 with Retry-After and keeps the batch spooled, as the ingest contract says.
+     * Batches waiting for their group to be stored ({@code TrafficWriter}) at once. They hold no database
+     * connection while they wait (the group's writer holds one), so this bounds memory, not the pool: a VEN past
+     * the wait is told 503 with Retry-After and keeps the batch spooled, as the ingest contract says.
      */
-    static final int STORING_AT_ONCE = 4;
+    static final int STORING_AT_ONCE = 64;
     private final java.util.concurrent.Semaphore storing = new java.util.concurrent.Semaphore(STORING_AT_ONCE, true);
 
     public TrafficIngest(TrafficTable table, PolicyEngines policy, Clock clock) {

@@ -2,6 +2,7 @@ package dev.cordon.pce.traffic.query;
 
 import dev.cordon.pce.traffic.query.ExplorerQuery.Filter;
 import dev.cordon.pce.traffic.query.ExplorerQuery.ServiceFilter;
+import dev.cordon.pce.traffic.store.TrafficRollups;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,29 +15,82 @@ import java.util.List;
 public final class FlowSql {
     static final String KEY = "flow_direction, src_ip, dst_ip, proto, port, icmp_type, icmp_code, policy_decision,"
             + " decision_reason, rule_href, policy_version, state, src_workload, dst_workload";
-    static final String SELECT = "SELECT " + KEY + ", SUM(num_connections) AS conns, MIN(first_seen) AS first_seen_min,"
+
+    /** What each part of the union reads: the key and what the aggregation takes of each row. */
+    static final String PART = KEY + ", num_connections, first_seen, last_seen, dst_bi, dst_bo, src_end, dst_end,"
+            + " src_ip_lists, dst_ip_lists";
+    static final String AGGREGATE = "SELECT " + KEY + ", SUM(num_connections) AS conns, MIN(first_seen) AS first_seen_min,"
             + " MAX(last_seen) AS last_seen_max, SUM(dst_bi) AS bi, SUM(dst_bo) AS bo, MAX(src_end) AS se,"
-            + " MAX(dst_end) AS de, MAX(src_ip_lists) AS sl, MAX(dst_ip_lists) AS dl FROM traffic_flows";
+            + " MAX(dst_end) AS de, MAX(src_ip_lists) AS sl, MAX(dst_ip_lists) AS dl";
 
-    final String where;
-    final List<Object> binds;
+    /** The rows to aggregate: one SELECT over traffic_flows, or a UNION ALL of raw parts and the roll-up part. */
+    private final String rows;
+    private final List<Object> binds;
+    private final boolean rolledUp;
 
-    private FlowSql(String where, List<Object> binds) {
-        this.where = where;
+    private FlowSql(String rows, List<Object> binds, boolean rolledUp) {
+        this.rows = rows;
         this.binds = binds;
+        this.rolledUp = rolledUp;
+    }
+
+    public static FlowSql of(int org, long maxId, ExplorerQuery q, List<List<String>> scopes) {
+        return of(org, maxId, q, scopes, TrafficRollups.Cover.NONE);
     }
 
     /**
      * {@code scopes} null: the caller sees every flow; else the label-href sets of which one must be carried whole
-     * by the source or the destination (a rule set manager's scopes; an empty set is "all").
+     * by the source or the destination (a rule set manager's scopes; an empty set is "all"). {@code cover}: the
+     * roll-up steps the query may read (docs/design/traffic.md "Roll-ups"): the hours wholly inside the window come
+     * from traffic_rollups for the ids the steps cover; the rest (ids outside them, the window's partial hours) from
+     * traffic_flows, each raw part an id or last-seen range that an index answers.
      */
-    public static FlowSql of(int org, long maxId, ExplorerQuery q, List<List<String>> scopes) {
+    public static FlowSql of(int org, long maxId, ExplorerQuery q, List<List<String>> scopes, TrafficRollups.Cover cover) {
+        List<Object> fb = new ArrayList<>();
+        String filters = filters(q, scopes, fb);
+        long fullFrom = Math.floorDiv(q.start() + TrafficRollups.HOUR_MS - 1, TrafficRollups.HOUR_MS) * TrafficRollups.HOUR_MS;
+        long fullTo = q.end() == Long.MAX_VALUE ? Long.MAX_VALUE - TrafficRollups.HOUR_MS
+                : Math.floorDiv(q.end() + 1, TrafficRollups.HOUR_MS) * TrafficRollups.HOUR_MS;
         List<Object> b = new ArrayList<>();
-        StringBuilder w = new StringBuilder(" WHERE org = ? AND id <= ? AND last_seen >= ? AND first_seen <= ?");
-        b.add(org);
-        b.add(maxId);
-        b.add(q.start());
-        b.add(q.end());
+        String base = "org = ? AND id <= ? AND last_seen >= ? AND first_seen <= ?";
+        if (!cover.any() || fullTo <= fullFrom || cover.hi() > maxId) {
+            b.addAll(List.of(org, maxId, q.start(), q.end()));
+            b.addAll(fb);
+            return new FlowSql(" FROM traffic_flows WHERE " + base + filters, b, false);
+        }
+        List<String> parts = new ArrayList<>();
+        // raw: ids after the covered steps, ids before them (primary-key ranges), and the covered ids in the window's
+        // partial hours (last_seen ranges). "+ 0" keeps the other range from an index, so each part is planned on
+        // its own small range: H2 plans without the bound values and took the last_seen index for the id parts,
+        // scanning the whole window four times.
+        String byId = "org = ? AND id <= ? AND last_seen + 0 >= ? AND first_seen <= ?";
+        String bySeen = "org = ? AND id + 0 <= ? AND last_seen >= ? AND first_seen <= ?";
+        String[] raw = {byId + " AND id > ?", byId + " AND id <= ?",
+                bySeen + " AND id + 0 > ? AND id + 0 <= ? AND last_seen < ?",
+                bySeen + " AND id + 0 > ? AND id + 0 <= ? AND last_seen >= ?"};
+        Object[][] rawBinds = {{cover.hi()}, {cover.lo()}, {cover.lo(), cover.hi(), fullFrom},
+                {cover.lo(), cover.hi(), fullTo}};
+        for (int i = 0; i < raw.length; i++) {
+            parts.add("SELECT " + PART + " FROM traffic_flows WHERE " + raw[i] + filters);
+            b.addAll(List.of(org, maxId, q.start(), q.end()));
+            b.addAll(List.of(rawBinds[i]));
+            b.addAll(fb);
+        }
+        parts.add("SELECT " + PART + " FROM traffic_rollups WHERE org = ? AND bucket >= ? AND bucket < ? AND step_to <= ?"
+                + filters);
+        b.addAll(List.of(org, fullFrom, fullTo, cover.hi()));
+        b.addAll(fb);
+        return new FlowSql(" FROM (" + String.join(" UNION ALL ", parts) + ") u", b, true);
+    }
+
+    /** Whether the query reads roll-ups (for the benchmark's report). */
+    public boolean rolledUp() {
+        return rolledUp;
+    }
+
+    /** The filters after the window, as " AND ..." (empty when none). */
+    private static String filters(ExplorerQuery q, List<List<String>> scopes, List<Object> b) {
+        StringBuilder w = new StringBuilder();
         String src = include(q.srcInclude(), "src", q.excludeWorkloadsFromIpListQuery(), b);
         String dst = include(q.dstInclude(), "dst", q.excludeWorkloadsFromIpListQuery(), b);
         if (src != null && dst != null) w.append(" AND (").append(src).append(q.or() ? " OR " : " AND ").append(dst).append(')');
@@ -61,20 +115,20 @@ public final class FlowSql {
             }
             if (any != null) w.append(" AND (").append(any.isEmpty() ? "1=0" : String.join(" OR ", any)).append(')');
         }
-        return new FlowSql(w.toString(), b);
+        return w.toString();
     }
 
     /** The aggregated flows, in a stable order (first seen, then the key). */
     public String select() {
         // the workload snapshots (traffic_ends) are joined after the aggregation: once per result row, not per flow
-        return "SELECT g.*, s.detail AS sd, d.detail AS dd FROM (" + SELECT + where + " GROUP BY " + KEY + ") g"
+        return "SELECT g.*, s.detail AS sd, d.detail AS dd FROM (" + AGGREGATE + rows + " GROUP BY " + KEY + ") g"
                 + " LEFT JOIN traffic_ends s ON s.id = g.se LEFT JOIN traffic_ends d ON d.id = g.de"
                 + " ORDER BY g.first_seen_min, g.src_ip, g.dst_ip, g.proto, g.port, g.flow_direction";
     }
 
     /** The number of aggregated flows that match. */
     public String count() {
-        return "SELECT COUNT(*) FROM (SELECT 1 AS one FROM traffic_flows" + where + " GROUP BY " + KEY + ") g";
+        return "SELECT COUNT(*) FROM (SELECT 1 AS one" + rows + " GROUP BY " + KEY + ") g";
     }
 
     public List<Object> binds() {

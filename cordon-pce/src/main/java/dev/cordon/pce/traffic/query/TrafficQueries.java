@@ -42,6 +42,7 @@ import org.slf4j.LoggerFactory;
 public final class TrafficQueries implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TrafficQueries.class);
     private final TrafficTable table;
+    private final dev.cordon.pce.traffic.store.TrafficRollups rollups;
     private final Database db;
     private final PolicyEngines policy;
     private final Clock clock;
@@ -53,6 +54,7 @@ public final class TrafficQueries implements AutoCloseable {
 
     public TrafficQueries(TrafficTable table, Database db, PolicyEngines policy, Clock clock) {
         this.table = table;
+        this.rollups = new dev.cordon.pce.traffic.store.TrafficRollups(table);
         this.db = db;
         this.policy = policy;
         this.clock = clock;
@@ -105,7 +107,8 @@ public final class TrafficQueries implements AutoCloseable {
                 return;
             }
             setStatus(href, "working", null, null, null);
-            FlowSql sql = FlowSql.of(org, r.maxId, parser(org).parse(Json.parse(r.parameters)), r.scopes());
+            FlowSql sql = FlowSql.of(org, r.maxId, parser(org).parse(Json.parse(r.parameters)), r.scopes(),
+                    rollups.cover(r.maxId));
             long matches = db.read(h -> bind(h.createQuery(sql.count()), sql.binds()).mapTo(Long.class).one());
             long max = parser(org).parse(Json.parse(r.parameters)).maxResults();
             Row now = row(org, href).orElse(null);
@@ -244,7 +247,7 @@ public final class TrafficQueries implements AutoCloseable {
                     + "; poll it until its status is completed, then download its result.");
         }
         ExplorerQuery q = parser(org).parse(Json.parse(r.parameters));
-        FlowSql sql = FlowSql.of(org, r.maxId, q, r.scopes());
+        FlowSql sql = FlowSql.of(org, r.maxId, q, r.scopes(), rollups.cover(r.maxId));
         Engine draft = r.draft || draftOverride ? policy.engine(org, "draft") : null;
         Iterable<IpList> lists = ipLists(org);
         long limit = r.flows == null ? q.maxResults() : r.flows;

@@ -29,8 +29,11 @@ public final class TrafficTable {
     private final Database db;
     private final java.util.Map<String, Long> ends = new java.util.concurrent.ConcurrentHashMap<>();
 
+    private final TrafficWriter writer;
+
     public TrafficTable(Database db) {
         this.db = db;
+        this.writer = new TrafficWriter(db.isPostgres() ? 2 : 1, this::commitGroup);
     }
 
     Database database() {
@@ -40,31 +43,75 @@ public final class TrafficTable {
     /** What storing one batch did: {@code stored} false when (VEN, seq) was there already (a resend). */
     public record Stored(boolean stored, int rows) {}
 
-    /** Stores a VEN's batch and its rows in one transaction, or nothing when the batch was stored before. */
+    /**
+     * Stores a VEN's batch and its rows, or nothing when the batch was stored before; returns once they are durable.
+     * The batch goes in with the batches other VENs sent meanwhile (one transaction and one durable sync per group,
+     * {@link TrafficWriter}); its batch row and its flow rows are in the same transaction, so it is stored whole or
+     * not at all, and the answer comes after that transaction is on disk.
+     */
     public Stored storeBatch(int org, String venHref, FlowBatch batch, List<StoredFlow> rows, long nowMillis) {
-        try {
-            return db.unlocked(h -> {
-                h.createUpdate("INSERT INTO traffic_batches (ven_href, seq, org, day_no, received_at, flows, dropped_kernel,"
-                                + " dropped_aggregator, dropped_spool) VALUES (:v, :s, :o, :d, :r, :f, :k, :a, :p)")
-                        .bind("v", venHref).bind("s", batch.seq()).bind("o", org).bind("d", StoredFlow.dayOf(nowMillis))
-                        .bind("r", nowMillis).bind("f", rows.size()).bind("k", batch.dropped().kernel())
-                        .bind("a", batch.dropped().aggregator()).bind("p", batch.dropped().spool()).execute();
-                insertRows(h, rows);
-                return new Stored(true, rows.size());
-            });
-        } catch (RuntimeException e) {
-            // two nodes (or two threads) took the same resend at once: the other one stored it
-            if (uniqueViolation(e)) return new Stored(false, 0);
-            throw e;
-        }
+        return writer.submit(rows.size(), g -> {
+            boolean fresh = insertBatchRow(g.handle(), org, venHref, batch, rows.size(), nowMillis);
+            if (!fresh) return new Stored(false, 0);
+            g.add(rows);
+            return new Stored(true, rows.size());
+        });
     }
 
-    /** Stores rows that belong to no VEN batch (bulk uploads of flows seen elsewhere). */
+    /**
+     * The batch row: false when (VEN, seq) is there already. On PostgreSQL {@code ON CONFLICT DO NOTHING} (it waits
+     * for another node's uncommitted insert of the same key, then does nothing: stored once across nodes); on H2
+     * (one PCE process, one group writer at a time) a read in the same transaction, which also sees a resend that
+     * came earlier in the same group.
+     */
+    private boolean insertBatchRow(org.jdbi.v3.core.Handle h, int org, String venHref, FlowBatch batch, int flows,
+                                   long nowMillis) {
+        String insert = "INSERT INTO traffic_batches (ven_href, seq, org, day_no, received_at, flows, dropped_kernel,"
+                + " dropped_aggregator, dropped_spool) VALUES (:v, :s, :o, :d, :r, :f, :k, :a, :p)";
+        if (db.isPostgres()) {
+            insert += " ON CONFLICT (ven_href, seq) DO NOTHING";
+        } else if (h.createQuery("SELECT 1 FROM traffic_batches WHERE ven_href = :v AND seq = :s")
+                .bind("v", venHref).bind("s", batch.seq()).mapTo(Integer.class).findOne().isPresent()) {
+            return false;
+        }
+        return h.createUpdate(insert)
+                .bind("v", venHref).bind("s", batch.seq()).bind("o", org).bind("d", StoredFlow.dayOf(nowMillis))
+                .bind("r", nowMillis).bind("f", flows).bind("k", batch.dropped().kernel())
+                .bind("a", batch.dropped().aggregator()).bind("p", batch.dropped().spool()).execute() == 1;
+    }
+
+    /** Stores rows that belong to no VEN batch (bulk uploads of flows seen elsewhere, the benchmark's fill). */
     public void storeRows(List<StoredFlow> rows) {
-        db.unlocked(h -> {
-            insertRows(h, rows);
+        writer.submit(rows.size(), g -> {
+            g.add(rows);
             return null;
         });
+    }
+
+    /** One group's transaction: every job's part, then all their flow rows in one bulk insert; durable on return. */
+    private void commitGroup(List<TrafficWriter.Job> jobs) {
+        db.unlocked(h -> {
+            List<StoredFlow> all = new java.util.ArrayList<>();
+            TrafficWriter.Group g = new TrafficWriter.Group() {
+                @Override
+                public org.jdbi.v3.core.Handle handle() {
+                    return h;
+                }
+
+                @Override
+                public void add(List<StoredFlow> rows) {
+                    all.addAll(rows);
+                }
+            };
+            for (TrafficWriter.Job j : jobs) j.result = j.work.apply(g);
+            if (!all.isEmpty()) insertRows(h, all);
+            return null;
+        });
+    }
+
+    /** Runs {@code work} while this process writes no traffic rows (roll-ups and retention deletes). */
+    <T> T exclusive(java.util.function.Supplier<T> work) {
+        return writer.exclusive(work);
     }
 
     /**
@@ -253,6 +300,89 @@ public final class TrafficTable {
         return db.read(h -> h.createQuery("SELECT pg_total_relation_size('traffic_flows')").mapTo(Long.class).one());
     }
 
+    /** Up to {@code limit} stored rows in id order (the benchmark's templates for its direct fill). */
+    public List<StoredFlow> rows(int limit) {
+        return db.read(h -> h.createQuery("SELECT " + COLUMNS + " FROM traffic_flows ORDER BY id").setMaxRows(limit)
+                .map((rs, c) -> {
+                    int i = 1;
+                    int org = rs.getInt(i++);
+                    int day = rs.getInt(i++);
+                    String ven = rs.getString(i++);
+                    Long seq = rs.getObject(i++, Long.class);
+                    String dir = rs.getString(i++);
+                    String srcIp = rs.getString(i++);
+                    String dstIp = rs.getString(i++);
+                    int proto = rs.getInt(i++);
+                    Integer port = rs.getObject(i++, Integer.class);
+                    Integer type = rs.getObject(i++, Integer.class);
+                    Integer code = rs.getObject(i++, Integer.class);
+                    String decision = rs.getString(i++);
+                    String reason = rs.getString(i++);
+                    String rule = rs.getString(i++);
+                    Long version = rs.getObject(i++, Long.class);
+                    long conns = rs.getLong(i++);
+                    long first = rs.getLong(i++);
+                    long last = rs.getLong(i++);
+                    long pi = rs.getLong(i++);
+                    long po = rs.getLong(i++);
+                    long bi = rs.getLong(i++);
+                    long bo = rs.getLong(i++);
+                    String state = rs.getString(i++);
+                    FlowEnd[] ends = new FlowEnd[2];
+                    String[] ips = {srcIp, dstIp};
+                    for (int e = 0; e < 2; e++) {
+                        String wl = rs.getString(i++);
+                        boolean managed = rs.getBoolean(i++);
+                        String labels = rs.getString(i++);
+                        String lists = rs.getString(i++);
+                        Long end = rs.getObject(i++, Long.class);
+                        ends[e] = new FlowEnd(ips[e], wl, managed, labels, lists, null, end);
+                    }
+                    return new StoredFlow(org, day, ven, seq, dir, ends[0], ends[1], proto, port, type, code, decision,
+                            reason, rule, version, conns, first, last, pi, po, bi, bo, state);
+                }).list());
+    }
+
+    /** Bytes of the traffic tables (PostgreSQL only; flows and roll-ups with their indexes and TOAST). */
+    public long rollupRelationBytes() {
+        return db.read(h -> h.createQuery("SELECT pg_total_relation_size('traffic_rollups')").mapTo(Long.class).one());
+    }
+
+    /**
+     * Runs a query's count and reads every row of its aggregated select (the benchmark's in-process measure):
+     * {matched (from the count), sum of the rows' connections}.
+     */
+    public long[] readAggregated(String count, String select, List<Object> binds) {
+        return db.read(h -> {
+            long matched = bindAll(h.createQuery(count), binds).mapTo(Long.class).one();
+            h.begin();
+            try {
+                if (db.isPostgres()) h.execute("SET LOCAL cursor_tuple_fraction = 1.0");
+                var q = bindAll(h.createQuery(select), binds);
+                q.setFetchSize(1000);
+                long conns = q.scanResultSet((supplier, ctx) -> {
+                    java.sql.ResultSet rs = supplier.get();
+                    long sum = 0;
+                    while (rs.next()) sum += rs.getLong("conns");
+                    return sum;
+                });
+                return new long[] {matched, conns};
+            } finally {
+                h.rollback();
+            }
+        });
+    }
+
+    private static org.jdbi.v3.core.statement.Query bindAll(org.jdbi.v3.core.statement.Query q, List<Object> binds) {
+        for (int i = 0; i < binds.size(); i++) {
+            Object v = binds.get(i);
+            if (v instanceof Integer n) q.bind(i, n);
+            else if (v instanceof Long n) q.bind(i, n);
+            else q.bind(i, (String) v);
+        }
+        return q;
+    }
+
     public long flowCount() {
         return db.read(h -> h.createQuery("SELECT COUNT(*) FROM traffic_flows").mapTo(Long.class).one());
     }
@@ -263,30 +393,71 @@ public final class TrafficTable {
     }
 
     /**
-     * Deletes the flows of days before {@code day}, and the batch records of those days except each VEN's newest
-     * (which keeps answering its acknowledged seq). Returns the flows deleted.
+     * Deletes the flows of days before {@code day} with their roll-ups, and the batch records of those days except
+     * each VEN's newest (which keeps answering its acknowledged seq). Returns the flows deleted.
      */
     public int deleteBeforeDay(int day) {
-        return db.unlocked(h -> {
-            int n = h.createUpdate("DELETE FROM traffic_flows WHERE day_no < :d").bind("d", day).execute();
+        return rollingAlone(() -> db.unlocked(h -> {
+            aloneAcrossNodes(h, db);
+            // by last_seen (its index) rather than day_no: day_no is the UTC day of last_seen, so it is the same set
+            int n = h.createUpdate("DELETE FROM traffic_flows WHERE last_seen < :t").bind("t", day * 86_400_000L).execute();
+            h.createUpdate("DELETE FROM traffic_rollups WHERE day_no < :d").bind("d", day).execute();
             h.createUpdate("DELETE FROM traffic_batches WHERE day_no < :d AND seq < (SELECT MAX(m.seq) FROM"
                     + " traffic_batches m WHERE m.ven_href = traffic_batches.ven_href)").bind("d", day).execute();
             return n;
-        });
+        }));
     }
 
     /**
      * Deletes the oldest flows beyond the newest {@code keep}; returns how many. Ids only grow, so the newest
      * {@code keep} rows are at most those with id above {@code max(id) - keep}: one indexed range delete, where an
      * {@code OFFSET keep} scan would walk tens of millions of index entries every sweep. (A rolled-back insert leaves
-     * an id gap, so the store may keep slightly fewer than {@code keep}; never more.)
+     * an id gap, so the store may keep slightly fewer than {@code keep}; never more.) Every roll-up step that took a
+     * deleted row goes too, with its roll-up rows: the rows of such a step that remain are then read raw.
      */
     public int deleteBeyond(long keep) {
-        return db.unlocked(h -> {
+        return rollingAlone(() -> db.unlocked(h -> {
+            aloneAcrossNodes(h, db);
             long max = h.createQuery("SELECT MAX(id) FROM traffic_flows").mapTo(Long.class).findOne().orElse(0L);
             if (max <= keep) return 0;
-            return h.createUpdate("DELETE FROM traffic_flows WHERE id <= :id").bind("id", max - keep).execute();
-        });
+            long cut = max - keep;
+            int n = h.createUpdate("DELETE FROM traffic_flows WHERE id <= :id").bind("id", cut).execute();
+            h.createUpdate("DELETE FROM traffic_rollups WHERE step_to IN (SELECT to_id FROM traffic_rollup_steps"
+                    + " WHERE from_id < :id)").bind("id", cut).execute();
+            h.createUpdate("DELETE FROM traffic_rollup_steps WHERE from_id < :id").bind("id", cut).execute();
+            return n;
+        }));
+    }
+
+    /**
+     * In the caller's transaction, waits for every other transaction inserting flows to end and keeps new ones out
+     * until it commits: on PostgreSQL a table lock that conflicts with inserts and with itself (so other PCE nodes'
+     * inserts, roll-ups and deletes too). On H2 (one process) {@link #exclusive} has done it.
+     */
+    /**
+     * In the caller's transaction on PostgreSQL, an advisory lock every PCE node's roll-up and retention delete
+     * takes, so a step never aggregates rows a delete is taking (nor a delete misses a step being written).
+     */
+    static void aloneAcrossNodes(org.jdbi.v3.core.Handle h, Database db) {
+        if (db.isPostgres()) h.execute("SELECT pg_advisory_xact_lock(" + ROLLUP_LOCK_KEY + ")");
+    }
+
+    /** The advisory lock of roll-ups and retention deletes ("CORDTR" in ASCII). */
+    static final long ROLLUP_LOCK_KEY = 0x434f52445452L;
+    private final java.util.concurrent.locks.ReentrantLock rolling = new java.util.concurrent.locks.ReentrantLock();
+
+    /** Runs {@code work} alone against this process's other roll-ups and retention deletes. */
+    <T> T rollingAlone(java.util.function.Supplier<T> work) {
+        rolling.lock();
+        try {
+            return work.get();
+        } finally {
+            rolling.unlock();
+        }
+    }
+
+    static void holdAgainstInserts(org.jdbi.v3.core.Handle h, Database db) {
+        if (db.isPostgres()) h.execute("LOCK TABLE traffic_flows IN SHARE ROW EXCLUSIVE MODE");
     }
 
     static boolean uniqueViolation(Throwable e) {
