@@ -14,7 +14,7 @@ import dev.cordon.pce.console.pages.RuleSets;
 import dev.cordon.pce.console.pages.SignIn;
 import dev.cordon.pce.console.pages.Vens;
 import dev.cordon.pce.console.traffic.Explorer;
-import dev.cordon.pce.console.traffic.Picks;
+import dev.cordon.pce.console.infra.Picks;
 import dev.cordon.pce.console.traffic.RuleHits;
 import dev.cordon.pce.console.traffic.TrafficMap;
 import io.javalin.Javalin;
@@ -77,10 +77,12 @@ public final class Console {
 
         app.get("/console/workloads", page(inventory::workloads));
         app.post("/console/workloads", page(inventory::createWorkload));
+        app.post("/console/workloads/bulk", page(inventory::bulkWorkloads));
         app.post("/console/workloads/{id}", page(inventory::updateWorkload));
         app.post("/console/workloads/{id}/delete", page(inventory::deleteWorkload));
         app.get("/console/labels", page(inventory::labels));
         app.post("/console/labels", page(inventory::createLabel));
+        app.post("/console/labels/bulk", page(inventory::bulkLabels));
         app.post("/console/labels/{id}/delete", page(inventory::deleteLabel));
         app.get("/console/label_groups", page(inventory::labelGroups));
         app.post("/console/label_groups", page(inventory::createLabelGroup));

@@ -37,15 +37,15 @@ class RuleSetBrowserTest {
         b.open("/console/rule_sets");
         b.expand(By.id("add-rule-set"));
         b.type(By.id("rs-name"), "shop");
-        b.choose(By.id("rule_set-scope1"), "app=shop");
-        b.choose(By.id("rule_set-scope1-except"), "role=test");
+        b.pick("rule_set-scope1", "app=shop");
+        b.pick("rule_set-scope1-except", "role=test");
         b.click(By.cssSelector("#add-rule-set-form button[type=submit]"));
         b.waitForText(By.id("rule-set-name"), "shop");
         assertThat(b.text(By.id("scopes"))).isEqualTo("app=shop, except role=test");
 
         b.expand(By.id("add-sec_rules"));
-        b.choose(By.id("sec_rules-consumers"), "role=web");
-        b.choose(By.id("sec_rules-providers"), "role=db");
+        b.pick("sec_rules-consumers", "role=web");
+        b.pick("sec_rules-providers", "role=db");
         b.type(By.id("sec_rules-ports"), "tcp/5432, tcp/22");
         b.click(By.id("sec_rules-save"));
         b.waitFor(By.id("notice"));
@@ -54,8 +54,8 @@ class RuleSetBrowserTest {
 
         b.expand(By.id("add-deny_rules"));
         b.choose(By.id("deny_rules-override"), "Override deny (blocks whatever allows)");
-        b.choose(By.id("deny_rules-consumers"), "Any (0.0.0.0/0 and ::/0)");
-        b.choose(By.id("deny_rules-providers"), "role=db");
+        b.pick("deny_rules-consumers", "Any (0.0.0.0/0 and ::/0)");
+        b.pick("deny_rules-providers", "role=db");
         b.type(By.id("deny_rules-ports"), "tcp/22");
         b.click(By.cssSelector("#deny_rules-form input[name=unscoped_consumers]"));
         b.click(By.id("deny_rules-save"));
@@ -81,9 +81,9 @@ class RuleSetBrowserTest {
         b.open("/console/rule_sets/" + rs.substring(rs.lastIndexOf('/') + 1));
 
         b.expand(By.id("add-sec_rules"));
-        b.choose(By.id("sec_rules-consumers"), "web1");
-        b.choose(By.id("sec_rules-providers"), "db1");
-        b.choose(By.id("sec_rules-services"), "All Services");
+        b.pick("sec_rules-consumers", "web1");
+        b.pick("sec_rules-providers", "db1");
+        b.pick("sec_rules-services", "All Services");
         b.click(By.id("sec_rules-stateless"));
         b.click(By.id("sec_rules-save"));
         b.waitFor(By.id("notice"));
@@ -91,7 +91,7 @@ class RuleSetBrowserTest {
                 .contains("All Services").contains("stateless");
 
         b.expand(By.id("add-ip_tables_rules"));
-        b.choose(By.id("ip_tables_rules-actors"), "role=db");
+        b.pick("ip_tables_rules-actors", "role=db");
         b.type(By.id("ip_tables_rules-statements"), "-t filter -A INPUT -p tcp --dport 9100 -s 10.0.0.0/8 -j ACCEPT");
         b.click(By.id("ip_tables_rules-save"));
         b.waitFor(By.id("notice"));
@@ -109,5 +109,56 @@ class RuleSetBrowserTest {
         b.waitFor(By.cssSelector(".field-error"));
         assertThat(b.errorsBeside(By.id("rs-name"))).singleElement().asString().contains("'taken' already exists");
         assertThat(b.find(By.id("rs-name")).getAttribute("value")).isEqualTo("taken");
+    }
+
+    /**
+     * The rule pickers are type-ahead: arrow keys and Enter choose, pills say key=value coloured by key, "All
+     * workloads" is offered, a name typed without choosing is looked up exactly, and every name that names nothing is
+     * reported beside its own field at once.
+     */
+    @Test
+    void rulePickersAreKeyboardUsableAndTypedNamesAreLookedUp() {
+        String rs = ConsoleBrowser.created(b.api.post("/orgs/1/sec_policy/draft/rule_sets", Map.of("name", "keys",
+                "scopes", List.of())));
+        b.open("/console/rule_sets/" + rs.substring(rs.lastIndexOf('/') + 1));
+        b.expand(By.id("add-sec_rules"));
+        org.openqa.selenium.WebElement q = b.find(By.id("sec_rules-consumers_q"));
+        assertThat(b.find(By.id("sec_rules-consumers-label")).getText()).isEqualTo("Sources (consumers)");
+        q.sendKeys("role=w");
+        b.waitFor(By.cssSelector("#sec_rules-consumers-options li.opt"));
+        assertThat(q.getAttribute("aria-expanded")).isEqualTo("true");
+        q.sendKeys(org.openqa.selenium.Keys.ARROW_DOWN);
+        assertThat(q.getAttribute("aria-activedescendant")).isEqualTo("sec_rules-consumers-options-0");
+        q.sendKeys(org.openqa.selenium.Keys.ENTER);
+        assertThat(b.pills(By.id("sec_rules-consumers"))).containsExactly("role=web");
+        assertThat(q.getAttribute("value")).isEmpty();
+
+        b.pick("sec_rules-providers", "All workloads");
+        b.find(By.id("sec_rules-providers_q")).sendKeys("role=d");
+        b.waitFor(By.cssSelector("#sec_rules-providers-options li.opt[data-text='role=db']"));
+        String web = b.find(By.cssSelector("#sec_rules-consumers-pills .pill")).getAttribute("class");
+        String db = b.find(By.cssSelector("#sec_rules-providers-options li.opt[data-text='role=db'] .pill")).getAttribute("class");
+        assertThat(db).isEqualTo(web); // same key, same colour
+        b.find(By.id("sec_rules-providers_q")).sendKeys(org.openqa.selenium.Keys.ESCAPE);
+        assertThat(b.find(By.id("sec_rules-providers-options")).isDisplayed()).isFalse();
+
+        // typed, not chosen: one name that exists, two that do not, in two fields; all three reported at once
+        b.type(By.id("sec_rules-providers_q"), "db1, nosuch-host");
+        b.type(By.id("sec_rules-consumers-except_q"), "role=nosuch");
+        b.type(By.id("sec_rules-ports"), "tcp/5432");
+        b.click(By.id("sec_rules-save"));
+        b.waitFor(By.cssSelector(".field-error"));
+        assertThat(b.errorsBeside(By.id("sec_rules-providers_q"))).singleElement().asString().contains("'nosuch-host'");
+        assertThat(b.errorsBeside(By.id("sec_rules-consumers-except_q"))).singleElement().asString().contains("'role=nosuch'");
+        assertThat(b.pills(By.id("sec_rules-providers"))).containsExactly("All workloads", "workload db1");
+        assertThat(b.find(By.id("sec_rules-providers_q")).getAttribute("value")).isEqualTo("nosuch-host");
+
+        b.find(By.id("sec_rules-providers_q")).clear();
+        b.find(By.id("sec_rules-consumers-except_q")).clear();
+        b.find(By.id("sec_rules-providers-pills")).findElement(By.cssSelector(".pill .unpick")).click();
+        b.click(By.id("sec_rules-save"));
+        b.waitFor(By.id("notice"));
+        assertThat(b.text(By.cssSelector("#sec_rules tbody tr"))).contains("role=web").contains("workload db1");
+        b.screenshot("rule-pickers");
     }
 }

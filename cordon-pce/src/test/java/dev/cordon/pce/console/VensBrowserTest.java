@@ -33,7 +33,7 @@ class VensBrowserTest {
         b.open("/console/vens");
         b.click(By.id("add-profile"));
         b.type(By.id("pp-name"), "databases");
-        b.choose(By.id("pp-labels"), "role=db");
+        b.pick("pp-labels", "role=db");
         b.choose(By.id("pp-mode"), "full");
         b.type(By.id("pp-life"), "soon");
         b.click(By.cssSelector("#add-profile-form button[type=submit]"));

@@ -59,9 +59,51 @@ public final class Lookups {
             else if (draft.contains("/label_groups/")) labelGroups();
             else if (draft.contains("/ip_lists/")) ipLists();
             else if (draft.contains("/services/")) services();
-            else if (draft.contains("/workloads/")) workloads();
+            else if (draft.contains("/workloads/")) one(draft);
         }
         return byHref.get(draft);
+    }
+
+    /**
+     * One object read by itself: workloads are named this way unless their list was loaded anyway, as an org may have
+     * 100,000 of them and a page names a few.
+     */
+    private void one(String href) {
+        if (lists.containsKey("/orgs/" + org + "/workloads")) return;
+        ApiClient.Response r = api.get(credentials, href);
+        if (r.ok() && r.body() != null && r.body().isObject()) byHref.put(href, r.body());
+    }
+
+    /** A picker's pill for a form value: {@code kind:href}, a bare href, {@code ams} or {@code ip:address}. */
+    public Pick pick(String token) {
+        if (token.equals(Pick.ALL.token())) return Pick.ALL;
+        String kind;
+        String href;
+        int colon = token.indexOf(':');
+        if (token.startsWith("/") || colon < 0) {
+            href = token;
+            kind = kindOf(token);
+        } else {
+            kind = token.substring(0, colon);
+            href = token.substring(colon + 1);
+        }
+        if (kind.equals("ip")) return new Pick(token, "ip", href, "ip");
+        JsonNode n = href.startsWith("/orgs/") ? find(href) : null;
+        if (n == null) return new Pick(kind + ":" + href, kind, href, kind);
+        return switch (kind) {
+            case "label" -> Picks.label(n);
+            case "workload" -> Picks.workload(n);
+            default -> new Pick(kind + ":" + href, kind, n.path("name").asText(href), kind);
+        };
+    }
+
+    private static String kindOf(String href) {
+        if (href.contains("/label_groups/")) return "label_group";
+        if (href.contains("/labels/")) return "label";
+        if (href.contains("/ip_lists/")) return "ip_list";
+        if (href.contains("/services/")) return "service";
+        if (href.contains("/workloads/")) return "workload";
+        return "label";
     }
 
     /** {@code role=web} for a label, the name for anything else, the href itself when unknown. */

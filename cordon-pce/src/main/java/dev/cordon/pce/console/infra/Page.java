@@ -267,6 +267,26 @@ public final class Page {
 
     // ---- pickers ----
 
+    /** The pills of a picker field of a form (posted back, or prefilled for editing). */
+    public List<Pick> picks(String form, String field) {
+        Form f = forms.get(form);
+        List<Pick> out = new ArrayList<>();
+        if (f != null) for (String t : f.values(field)) out.add(lookups.pick(t));
+        return out;
+    }
+
+    /** The pills of an object's references ({@code [{"href"}]}, e.g. a workload's labels). */
+    public List<Pick> picksOf(JsonNode refs) {
+        List<Pick> out = new ArrayList<>();
+        for (JsonNode r : items(refs)) out.add(lookups.pick(r.path("href").asText()));
+        return out;
+    }
+
+    /** What was typed in a picker and not found (shown again beside its error), else nothing. */
+    public String typed(String form, String field) {
+        return errors(form, field).isEmpty() ? "" : value(form, field + "_q");
+    }
+
     public List<JsonNode> labels() {
         return lookups.labels();
     }

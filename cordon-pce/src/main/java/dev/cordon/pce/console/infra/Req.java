@@ -103,6 +103,12 @@ public final class Req {
         refused(reshow);
     }
 
+    /** After writes that all succeeded: remember the notice and go to {@code next}. */
+    public void done(String notice, String next) {
+        session.flash = notice;
+        redirect(next);
+    }
+
     /** Shows the page again with the errors already placed in its form, with status 422. */
     public void refused(Runnable reshow) {
         invalid();

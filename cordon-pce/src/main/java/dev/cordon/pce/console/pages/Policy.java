@@ -122,14 +122,18 @@ public final class Policy {
         params.put("event_type", f.value("event_type"));
         params.put("severity", f.value("severity"));
         params.put("timestamp[gte]", f.value("since"));
-        params.put("max_results", f.value("max_results").isEmpty() ? "100" : f.value("max_results"));
-        Response resp = r.api.get(r.key(), r.org("/events" + ApiClient.query(params)));
         Page p = r.page("Events", "events").form(f);
-        if (resp.ok()) {
-            p.with("events", resp.items());
-        } else {
+        try {
+            // newest first as the API answers; the filters are the API's, and q searches the event type too
+            dev.cordon.pce.console.infra.ListPage lp = dev.cordon.pce.console.infra.Lister.load(r,
+                    new dev.cordon.pce.console.infra.Lister.Spec(r.org("/events"), text -> Map.of("event_type", text), Map.of(
+                            "type", e -> e.path("event_type").asText() + " " + e.path("timestamp").asText(),
+                            "severity", e -> e.path("severity").asText() + " " + e.path("timestamp").asText())), params);
+            p.with("events", lp.rows()).with("list", lp);
+        } catch (ApiClient.ReadFailed e) {
             // a filter is a query, not a change: the page answers 200 with the message beside the field, so htmx
             // swaps it in (it ignores 4xx answers)
+            Response resp = r.api.get(r.key(), r.org("/events" + ApiClient.query(params)));
             f.errors(resp.errors(), EVENTS);
         }
         r.render("events", p);

@@ -9,6 +9,7 @@ import dev.cordon.pce.console.infra.Bodies;
 import dev.cordon.pce.console.infra.Caller;
 import dev.cordon.pce.console.infra.Form;
 import dev.cordon.pce.console.infra.Page;
+import dev.cordon.pce.console.infra.Picked;
 import dev.cordon.pce.console.infra.Ports;
 import dev.cordon.pce.console.infra.Req;
 import dev.cordon.pce.console.infra.Rules;
@@ -42,13 +43,19 @@ public final class RuleSets {
     }
 
     private void showList(Req r, Form posted) {
+        // rule sets are few: the whole list is read for the count of those a rule set manager does not see
         List<JsonNode> all = r.list(r.draft("/rule_sets?max_results=100000"));
-        List<JsonNode> visible = all.stream().filter(rs -> visible(r, rs)).toList();
+        dev.cordon.pce.console.infra.ListPage lp = dev.cordon.pce.console.infra.Lister.load(r,
+                new dev.cordon.pce.console.infra.Lister.Spec(r.draft("/rule_sets"), dev.cordon.pce.console.infra.Lister.byName(),
+                        Map.of("name", rs -> rs.path("name").asText(), "state", rs -> rs.path("enabled").asBoolean(true) ? "a" : "b"),
+                        rs -> visible(r, rs)), Map.of());
+        List<JsonNode> visible = lp.rows();
+        long shown = all.stream().filter(rs -> visible(r, rs)).count();
         Set<String> conflicted = conflicted(r);
         Set<String> setsWithConflicts = new HashSet<>();
         for (String h : conflicted) setsWithConflicts.add(h.replaceFirst("/(sec_rules|deny_rules|ip_tables_rules)/.*", ""));
         Page p = r.page("Rule sets", "rule_sets").with("rule_sets", visible).with("conflicted_sets", setsWithConflicts)
-                .with("hidden", all.size() - visible.size()).with("scope_rows", SCOPE_ROWS);
+                .with("hidden", all.size() - shown).with("scope_rows", SCOPE_ROWS).with("list", lp);
         if (posted != null) p.form(posted);
         r.render("rule_sets", p);
     }
@@ -56,7 +63,11 @@ public final class RuleSets {
     public void create(Req r) {
         Form f = r.form("rule_set");
         ObjectNode body = Bodies.object().put("name", r.param("name")).put("enabled", true);
-        body.set("scopes", scopes(r));
+        body.set("scopes", scopes(r, f));
+        if (f.hasErrors()) {
+            r.refused(() -> showList(r, f));
+            return;
+        }
         body.putArray("rules");
         body.putArray("deny_rules");
         body.putArray("ip_tables_rules");
@@ -87,7 +98,11 @@ public final class RuleSets {
     public void update(Req r) {
         Form f = r.form("edit");
         ObjectNode body = Bodies.object().put("name", r.param("name")).put("enabled", r.param("enabled").equals("on"));
-        body.set("scopes", scopes(r));
+        body.set("scopes", scopes(r, f));
+        if (f.hasErrors()) {
+            r.refused(() -> showOne(r, f));
+            return;
+        }
         r.outcome(r.api.put(r.key(), r.draft("/rule_sets/" + r.path("id")), body), f, RULE_SET,
                 "Rule set saved in the draft.", "/console/rule_sets/" + r.path("id"), () -> showOne(r, f));
     }
@@ -107,20 +122,21 @@ public final class RuleSets {
         Form f = r.form(rules);
         ObjectNode body = Bodies.object().put("enabled", true);
         if (rules.equals("ip_tables_rules")) {
-            body.set("actors", Bodies.actors(r.params("actors"), r.params("actors_except")));
+            body.set("actors", Bodies.actors(Picked.tokens(r, f, "actors", Picked.RECEIVERS),
+                    Picked.tokens(r, f, "actors_except", Picked.SCOPE)));
             body.put("ip_version", r.param("ip_version").isEmpty() ? "4" : r.param("ip_version"));
             if (!r.param("description").isEmpty()) body.put("description", r.param("description"));
             body.set("statements", statements(r.param("statements")));
         } else {
-            body.set("providers", Bodies.actors(r.params("providers"), r.params("providers_except")));
-            body.set("consumers", Bodies.actors(r.params("consumers"), r.params("consumers_except")));
-            ArrayNode services = Bodies.refs(r.params("services"));
+            body.set("providers", Bodies.actors(Picked.tokens(r, f, "providers", Picked.ACTORS),
+                    Picked.tokens(r, f, "providers_except", Picked.SCOPE)));
+            body.set("consumers", Bodies.actors(Picked.tokens(r, f, "consumers", Picked.ACTORS),
+                    Picked.tokens(r, f, "consumers_except", Picked.SCOPE)));
+            ArrayNode services = Bodies.refs(Picked.hrefs(r, f, "services", Picked.SERVICES));
             try {
                 services.addAll(Ports.parse(r.param("ports")));
             } catch (Ports.Unreadable e) {
                 f.error("services", e.getMessage());
-                r.refused(() -> showOne(r, f));
-                return;
             }
             body.set("ingress_services", services);
             body.put("unscoped_consumers", r.param("unscoped_consumers").equals("on"));
@@ -128,6 +144,11 @@ public final class RuleSets {
             else body.put("override", r.param("override").equals("yes"));
         }
         String id = r.path("id");
+        if (f.hasErrors()) {
+            // every problem the console itself found, at once (typed names that name nothing, unreadable ports)
+            r.refused(() -> showOne(r, f));
+            return;
+        }
         r.outcome(r.api.post(r.key(), r.draft("/rule_sets/" + id + "/" + rules), body), f, RULE,
                 "Added the " + (rules.equals("deny_rules") && r.param("override").equals("yes") ? "override deny rule"
                         : COLLECTIONS.get(rules)) + " to the draft.", "/console/rule_sets/" + id, () -> showOne(r, f));
@@ -174,10 +195,11 @@ public final class RuleSets {
         return out;
     }
 
-    private static ArrayNode scopes(Req r) {
+    private static ArrayNode scopes(Req r, Form f) {
         ArrayNode scopes = ApiClient.array();
         for (int i = 1; i <= SCOPE_ROWS; i++) {
-            ArrayNode s = Bodies.actors(r.params("scope" + i), r.params("scope" + i + "_except"));
+            ArrayNode s = Bodies.actors(Picked.tokens(r, f, "scope" + i, Picked.SCOPE),
+                    Picked.tokens(r, f, "scope" + i + "_except", Picked.SCOPE));
             if (!s.isEmpty()) scopes.add(s);
         }
         return scopes;
