@@ -93,8 +93,9 @@ public final class ConsoleBench {
         long t0 = System.nanoTime();
         progress.println("bench console: seeding " + o.workloads() + " workloads and " + o.labels() + " labels ...");
         PolicyDocument doc = withLabels(OrgGenerator.generate(o.workloads(), o.rules(), o.seed()), o.labels());
-        api.expect("POST", "/orgs/1/sec_policy/draft/import", Json.write(doc), 200);
-        api.expect("POST", "/orgs/1/sec_policy", "{\"update_description\":\"bench console seed\"}", 201);
+        // an import of 100,000 workloads takes longer than the API client's 60 s on a loaded machine
+        post(base + "/api/v2/orgs/1/sec_policy/draft/import", auth, Json.write(doc), 200);
+        post(base + "/api/v2/orgs/1/sec_policy", auth, "{\"update_description\":\"bench console seed\"}", 201);
         long labels = total(api, "/orgs/1/labels?max_results=1");
         long workloads = total(api, "/orgs/1/workloads?max_results=1");
         line(Json.object().put("phase", "seed").put("labels", labels).put("workloads", workloads)
@@ -152,6 +153,23 @@ public final class ConsoleBench {
             return api.send("GET", path, null).headers().firstValueAsLong("X-Total-Count").orElse(-1);
         } catch (IOException e) {
             throw new IllegalStateException("GET " + path + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private void post(String url, String auth, String body, int status) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(30))
+                    .header("Authorization", auth).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != status) {
+                throw new IllegalStateException("POST " + url + " answered " + r.statusCode() + ": "
+                        + r.body().substring(0, Math.min(500, r.body().length())));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("POST " + url + " failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);

@@ -83,15 +83,19 @@ public final class Console {
         app.get("/console/labels", page(inventory::labels));
         app.post("/console/labels", page(inventory::createLabel));
         app.post("/console/labels/bulk", page(inventory::bulkLabels));
+        app.post("/console/labels/{id}", page(inventory::updateLabel));
         app.post("/console/labels/{id}/delete", page(inventory::deleteLabel));
         app.get("/console/label_groups", page(inventory::labelGroups));
         app.post("/console/label_groups", page(inventory::createLabelGroup));
+        app.post("/console/label_groups/{id}", page(inventory::updateLabelGroup));
         app.post("/console/label_groups/{id}/delete", page(inventory::deleteLabelGroup));
         app.get("/console/ip_lists", page(inventory::ipLists));
         app.post("/console/ip_lists", page(inventory::createIpList));
+        app.post("/console/ip_lists/{id}", page(inventory::updateIpList));
         app.post("/console/ip_lists/{id}/delete", page(inventory::deleteIpList));
         app.get("/console/services", page(inventory::services));
         app.post("/console/services", page(inventory::createService));
+        app.post("/console/services/{id}", page(inventory::updateService));
         app.post("/console/services/{id}/delete", page(inventory::deleteService));
 
         app.get("/console/rule_sets", page(ruleSets::list));
@@ -100,6 +104,7 @@ public final class Console {
         app.post("/console/rule_sets/{id}", page(ruleSets::update));
         app.post("/console/rule_sets/{id}/delete", page(ruleSets::delete));
         app.post("/console/rule_sets/{id}/{rules}", page(ruleSets::addRule));
+        app.post("/console/rule_sets/{id}/{rules}/{rid}", page(ruleSets::updateRule));
         app.post("/console/rule_sets/{id}/{rules}/{rid}/delete", page(ruleSets::deleteRule));
         app.post("/console/rule_sets/{id}/{rules}/{rid}/enabled", page(ruleSets::toggleRule));
         app.get("/console/rule_sets/{id}/{rules}/{rid}/conflicts", page(ruleSets::conflictPanel));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
 
 /** Workloads, labels, label groups, IP lists and services: add through the console; refusals beside the field. */
 class InventoryBrowserTest extends OwnerSignedInBrowserTest {
@@ -146,5 +147,58 @@ class InventoryBrowserTest extends OwnerSignedInBrowserTest {
         b.open("/console/workloads?q=other-w");
         assertThat(b.text(By.cssSelector("tr[data-name='other-w']"))).contains("stage=one").doesNotContain("site=lyon");
         b.screenshot("workloads-bulk");
+    }
+
+    /** Labels, IP lists, services, label groups and an unmanaged workload's interfaces are edited in their rows. */
+    @Test
+    void objectsAreEditedInPlace() {
+        b.label("zone", "blue");
+        b.open("/console/labels?q=zone%3D");
+        WebElement row = b.find(By.cssSelector("#labels tbody tr"));
+        row.findElement(By.tagName("summary")).click();
+        WebElement value = row.findElement(By.cssSelector("input[name=value]"));
+        value.clear();
+        value.sendKeys("green");
+        row.findElement(By.cssSelector("form.stack button[type=submit]")).click();
+        b.waitForText(By.id("notice"), "Label saved: zone=green.");
+        assertThat(b.driver.getCurrentUrl()).contains("q=zone%3D");
+        assertThat(b.text(By.id("labels"))).contains("green").doesNotContain("blue");
+
+        ConsoleBrowser.created(b.api.post("/orgs/1/sec_policy/draft/ip_lists", java.util.Map.of("name", "edit-me",
+                "ip_ranges", java.util.List.of(java.util.Map.of("from_ip", "10.50.0.0/16")))));
+        b.open("/console/ip_lists?q=edit-me");
+        row = b.find(By.cssSelector("#ip-lists tbody tr"));
+        row.findElement(By.tagName("summary")).click();
+        WebElement ranges = row.findElement(By.cssSelector("textarea[name=ip_ranges]"));
+        ranges.clear();
+        ranges.sendKeys("10.50.0.0/16\n!10.50.9.0/24");
+        row.findElement(By.cssSelector("form.stack button[type=submit]")).click();
+        b.waitForText(By.id("notice"), "IP list 'edit-me' saved in the draft.");
+        assertThat(b.text(By.id("ip-lists"))).contains("10.50.0.0/16, !10.50.9.0/24");
+
+        ConsoleBrowser.created(b.api.post("/orgs/1/sec_policy/draft/services", java.util.Map.of("name", "edit-svc",
+                "service_ports", java.util.List.of(java.util.Map.of("proto", 6, "port", 80)))));
+        b.open("/console/services?q=edit-svc");
+        row = b.find(By.cssSelector("#services tbody tr"));
+        row.findElement(By.tagName("summary")).click();
+        WebElement ports = row.findElement(By.cssSelector("input[name=service_ports]"));
+        ports.clear();
+        ports.sendKeys("tcp/80, tcp/443");
+        row.findElement(By.cssSelector("form.stack button[type=submit]")).click();
+        b.waitForText(By.id("notice"), "Service 'edit-svc' saved in the draft.");
+        assertThat(b.text(By.id("services"))).contains("tcp/80, tcp/443");
+
+        String w = b.unmanaged("edit-host", "10.60.0.1");
+        b.open("/console/workloads?q=edit-host");
+        row = b.find(By.cssSelector("tr[data-name='edit-host']"));
+        row.findElement(By.tagName("summary")).click();
+        WebElement itfs = row.findElement(By.cssSelector("input[name=interfaces]"));
+        assertThat(itfs.getAttribute("value")).isEqualTo("eth0=10.60.0.1");
+        itfs.clear();
+        itfs.sendKeys("eth0=10.60.0.1, eth1=10.61.0.1/24");
+        row.findElement(By.cssSelector("form.stack button[type=submit]")).click();
+        b.waitFor(By.id("notice"));
+        assertThat(b.text(By.cssSelector("tr[data-name='edit-host']"))).contains("10.60.0.1").contains("10.61.0.1");
+        assertThat(b.api.get(w).body().path("interfaces").size()).isEqualTo(2);
     }
 }

@@ -69,7 +69,7 @@ class RuleSetBrowserTest {
         String panel = b.text(By.id("conflict-panel"));
         assertThat(panel).contains("Allow rule overridden by an override deny rule")
                 .contains("override deny rule in rule set 'shop'")
-                .contains("10.0.0.1 → 10.0.0.2 proto 6 port 22");
+                .contains("10.0.0.1 → 10.0.0.2 tcp port 22");
         b.screenshot("rule-set-conflict");
     }
 
@@ -160,5 +160,32 @@ class RuleSetBrowserTest {
         b.waitFor(By.id("notice"));
         assertThat(b.text(By.cssSelector("#sec_rules tbody tr"))).contains("role=web").contains("workload db1");
         b.screenshot("rule-pickers");
+    }
+
+    /** A rule's Edit form is filled from the rule and changes every field at once; the rule keeps its href. */
+    @Test
+    void aRuleIsEditedInPlace() {
+        String web = b.api.get("/orgs/1/labels?key=role&value=web").body().get(0).get("href").asText();
+        String db = b.api.get("/orgs/1/labels?key=role&value=db").body().get(0).get("href").asText();
+        String rs = ConsoleBrowser.created(b.api.post("/orgs/1/sec_policy/draft/rule_sets", Map.of("name", "editable",
+                "scopes", List.of(), "rules", List.of(Map.of("providers", List.of(Map.of("label", Map.of("href", db))),
+                        "consumers", List.of(Map.of("label", Map.of("href", web))),
+                        "ingress_services", List.of(Map.of("proto", 6, "port", 5432)))))));
+        String rule = b.api.get(rs).body().path("rules").get(0).path("href").asText();
+        String rid = rule.substring(rule.lastIndexOf('/') + 1);
+        b.open("/console/rule_sets/" + rs.substring(rs.lastIndexOf('/') + 1));
+        b.click(By.id("edit-sec_rules-" + rid));
+        assertThat(b.pills(By.id("sec_rules-" + rid + "-consumers"))).containsExactly("role=web");
+        assertThat(b.find(By.id("sec_rules-" + rid + "-ports")).getAttribute("value")).isEqualTo("tcp/5432");
+        b.pick("sec_rules-" + rid + "-consumers", "All workloads");
+        b.type(By.id("sec_rules-" + rid + "-ports"), "tcp/5433");
+        b.click(By.cssSelector("#sec_rules-" + rid + "-form input[name=unscoped_consumers]"));
+        b.click(By.id("sec_rules-" + rid + "-save"));
+        b.waitForText(By.id("notice"), "Saved the allow rule in the draft.");
+        assertThat(b.text(By.id("sec_rules-" + rid))).contains("All workloads").contains("tcp/5433").contains("extra-scope");
+        com.fasterxml.jackson.databind.JsonNode saved = b.api.get(rule).body();
+        assertThat(saved.path("consumers").toString()).contains("ams");
+        assertThat(saved.path("unscoped_consumers").asBoolean()).isTrue();
+        b.screenshot("rule-edit");
     }
 }

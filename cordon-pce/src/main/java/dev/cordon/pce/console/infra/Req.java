@@ -99,7 +99,8 @@ public final class Req {
             redirect(next);
             return;
         }
-        form.errors(r.errors(), fields);
+        // names, not hrefs, in what the user reads (the token still places the error beside its field)
+        form.errors(r.errors().stream().map(e -> new ApiClient.ApiError(e.token(), lookups.humanize(e.message()))).toList(), fields);
         refused(reshow);
     }
 

@@ -73,6 +73,7 @@ public final class Inventory {
         ObjectNode body = Bodies.object();
         body.set("labels", Bodies.refs(Picked.hrefs(r, f, "labels", Picked.LABELS)));
         if (!r.param("enforcement_mode").isEmpty()) body.put("enforcement_mode", r.param("enforcement_mode"));
+        if (r.ctx.formParam("interfaces") != null) body.set("interfaces", interfaces(r.param("interfaces")));
         if (f.hasErrors()) {
             r.refused(() -> showWorkloads(r, f));
             return;
@@ -204,6 +205,15 @@ public final class Inventory {
                 "/console/labels", () -> showLabels(r, f));
     }
 
+    /** A label's value (its key cannot change: SPEC, labels). */
+    public void updateLabel(Req r) {
+        String id = r.path("id");
+        Form f = r.form("label-" + id);
+        ObjectNode body = Bodies.object().put("value", r.param("value"));
+        r.outcome(r.api.put(r.key(), r.org("/labels/" + id), body), f, LABEL, "Label saved: " + r.param("key") + "="
+                + r.param("value") + ".", back(r, "/console/labels"), () -> showLabels(r, f));
+    }
+
     public void deleteLabel(Req r) {
         Form f = r.form("labels");
         r.outcome(r.api.delete(r.key(), r.org("/labels/" + r.path("id"))), f, REMOVE, "Label removed.",
@@ -237,6 +247,20 @@ public final class Inventory {
                 "Label group '" + r.param("name") + "' added to the draft.", "/console/label_groups", () -> showLabelGroups(r, f));
     }
 
+    public void updateLabelGroup(Req r) {
+        String id = r.path("id");
+        Form f = r.form("label_group-" + id);
+        ObjectNode body = Bodies.object().put("name", r.param("name"));
+        body.set("labels", Bodies.refs(Picked.hrefs(r, f, "labels", Picked.LABELS)));
+        body.set("sub_groups", Bodies.refs(Picked.hrefs(r, f, "sub_groups", Picked.GROUPS)));
+        if (f.hasErrors()) {
+            r.refused(() -> showLabelGroups(r, f));
+            return;
+        }
+        r.outcome(r.api.put(r.key(), r.draft("/label_groups/" + id), body), f, LABEL_GROUP,
+                "Label group '" + r.param("name") + "' saved in the draft.", back(r, "/console/label_groups"), () -> showLabelGroups(r, f));
+    }
+
     public void deleteLabelGroup(Req r) {
         Form f = r.form("label_groups");
         r.outcome(r.api.delete(r.key(), r.draft("/label_groups/" + r.path("id"))), f, REMOVE,
@@ -265,10 +289,46 @@ public final class Inventory {
                 "IP list '" + r.param("name") + "' added to the draft.", "/console/ip_lists", () -> showIpLists(r, f));
     }
 
+    public void updateIpList(Req r) {
+        String id = r.path("id");
+        Form f = r.form("ip_list-" + id);
+        ObjectNode body = Bodies.object().put("name", r.param("name"));
+        body.set("ip_ranges", ranges(r.param("ip_ranges")));
+        r.outcome(r.api.put(r.key(), r.draft("/ip_lists/" + id), body), f, IP_LIST,
+                "IP list '" + r.param("name") + "' saved in the draft.", back(r, "/console/ip_lists"), () -> showIpLists(r, f));
+    }
+
     public void deleteIpList(Req r) {
         Form f = r.form("ip_lists");
         r.outcome(r.api.delete(r.key(), r.draft("/ip_lists/" + r.path("id"))), f, REMOVE,
                 "IP list removed from the draft.", "/console/ip_lists", () -> showIpLists(r, f));
+    }
+
+    /** An unmanaged workload's interfaces: {@code eth0=10.0.0.5, eth1=10.1.0.5/24}; a bare address is eth0's. */
+    static ArrayNode interfaces(String text) {
+        ArrayNode a = ApiClient.array();
+        int n = 0;
+        for (String part : text.split("[\\n,]")) {
+            String s = part.trim();
+            if (s.isEmpty()) continue;
+            int eq = s.indexOf('=');
+            String name = eq > 0 ? s.substring(0, eq).trim() : "eth" + n;
+            String address = eq > 0 ? s.substring(eq + 1).trim() : s;
+            ObjectNode i = a.addObject().put("name", name);
+            int slash = address.indexOf('/');
+            if (slash > 0) {
+                i.put("address", address.substring(0, slash));
+                try {
+                    i.put("cidr_block", Integer.parseInt(address.substring(slash + 1)));
+                } catch (NumberFormatException e) {
+                    i.put("cidr_block", address.substring(slash + 1)); // the API names what is wrong with it
+                }
+            } else {
+                i.put("address", address);
+            }
+            n++;
+        }
+        return a;
     }
 
     /** One range per line: {@code 10.0.0.0/8}, {@code 10.0.0.1-10.0.0.9}, and {@code !} before an exclusion. */
@@ -317,6 +377,21 @@ public final class Inventory {
         }
         r.outcome(r.api.post(r.key(), r.draft("/services"), body), f, SERVICE,
                 "Service '" + r.param("name") + "' added to the draft.", "/console/services", () -> showServices(r, f));
+    }
+
+    public void updateService(Req r) {
+        String id = r.path("id");
+        Form f = r.form("service-" + id);
+        ObjectNode body = Bodies.object().put("name", r.param("name"));
+        try {
+            body.set("service_ports", Ports.parse(r.param("service_ports")));
+        } catch (Ports.Unreadable e) {
+            f.error("service_ports", e.getMessage());
+            r.refused(() -> showServices(r, f));
+            return;
+        }
+        r.outcome(r.api.put(r.key(), r.draft("/services/" + id), body), f, SERVICE,
+                "Service '" + r.param("name") + "' saved in the draft.", back(r, "/console/services"), () -> showServices(r, f));
     }
 
     public void deleteService(Req r) {

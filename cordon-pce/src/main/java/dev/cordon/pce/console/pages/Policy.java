@@ -41,6 +41,31 @@ public final class Policy {
     public void provision(Req r) {
         Form f = r.form("provision");
         ObjectNode body = Bodies.object().put("update_description", r.param("update_description"));
+        if (r.param("update_description").isEmpty()) {
+            f.error("update_description", "Say what this provision changes and why: the description is kept with the"
+                    + " version and shown in the versions list and the events.");
+        }
+        // selective provisioning: the pending changes left ticked, by kind; all ticked means everything pending
+        List<String> chosen = r.params("change");
+        if (r.param("selective").equals("yes")) {
+            if (chosen.isEmpty()) f.error(Form.FORM_LEVEL, "Tick at least one pending change to provision.");
+            else if (chosen.size() < Integer.parseInt(r.param("pending_count").isEmpty() ? "0" : r.param("pending_count"))) {
+                ObjectNode subset = body.putObject("change_subset");
+                for (String c : chosen) {
+                    int bar = c.indexOf('|');
+                    if (bar > 0) {
+                        com.fasterxml.jackson.databind.node.ArrayNode a = subset.has(c.substring(0, bar))
+                                ? (com.fasterxml.jackson.databind.node.ArrayNode) subset.get(c.substring(0, bar))
+                                : subset.putArray(c.substring(0, bar));
+                        a.addObject().put("href", c.substring(bar + 1));
+                    }
+                }
+            }
+        }
+        if (f.hasErrors()) {
+            r.refused(() -> showProvision(r, f));
+            return;
+        }
         Response resp = r.api.post(r.key(), r.org("/sec_policy"), body);
         String notice = resp.ok() ? "Provisioned version " + resp.body().path("version").asText() + " ("
                 + resp.body().path("workloads_affected").asText("0") + " workloads affected)." : "";

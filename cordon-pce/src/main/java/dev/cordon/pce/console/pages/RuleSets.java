@@ -90,7 +90,14 @@ public final class RuleSets {
         Page p = r.page("Rule set " + rs.path("name").asText(), "rule_sets").with("rs", rs).with("id", id)
                 .with("conflicted", conflicted(r)).with("scope_rows", SCOPE_ROWS)
                 .with("may_write", r.session.caller.canWrite() || (r.session.caller.canWriteRuleSets() && visible(r, rs)));
-        if (posted != null) p.form(posted);
+        // every rule's edit form, filled from the rule (the one posted back keeps what was posted)
+        for (String kind : COLLECTIONS.keySet()) {
+            for (JsonNode rule : rs.path(kind.equals("sec_rules") ? "rules" : kind)) {
+                Form filled = prefilledRule(kind, rule);
+                if (posted == null || !posted.id.equals(filled.id)) p.form(filled);
+            }
+        }
+        if (posted != null) p.form(posted).with("posted", posted.id);
         else p.form(prefilled(rs));
         r.render("rule_set", p);
     }
@@ -120,7 +127,39 @@ public final class RuleSets {
             return;
         }
         Form f = r.form(rules);
-        ObjectNode body = Bodies.object().put("enabled", true);
+        ObjectNode body = ruleBody(r, f, rules).put("enabled", true);
+        String id = r.path("id");
+        if (f.hasErrors()) {
+            // every problem the console itself found, at once (typed names that name nothing, unreadable ports)
+            r.refused(() -> showOne(r, f));
+            return;
+        }
+        r.outcome(r.api.post(r.key(), r.draft("/rule_sets/" + id + "/" + rules), body), f, RULE,
+                "Added the " + (rules.equals("deny_rules") && r.param("override").equals("yes") ? "override deny rule"
+                        : COLLECTIONS.get(rules)) + " to the draft.", "/console/rule_sets/" + id, () -> showOne(r, f));
+    }
+
+    /** Every field of a rule changed at once (the rule keeps its href, so its hit counts and events stay its own). */
+    public void updateRule(Req r) {
+        String rules = r.path("rules");
+        if (!COLLECTIONS.containsKey(rules)) {
+            r.html(404, "No such kind of rule: " + rules);
+            return;
+        }
+        String id = r.path("id");
+        Form f = r.form(rules + "-" + r.path("rid"));
+        ObjectNode body = ruleBody(r, f, rules);
+        if (f.hasErrors()) {
+            r.refused(() -> showOne(r, f));
+            return;
+        }
+        r.outcome(r.api.put(r.key(), r.draft("/rule_sets/" + id + "/" + rules + "/" + r.path("rid")), body), f, RULE,
+                "Saved the " + COLLECTIONS.get(rules) + " in the draft.", "/console/rule_sets/" + id, () -> showOne(r, f));
+    }
+
+    /** A rule's fields as the API takes them, from its form; what the console cannot read goes to the form's errors. */
+    private static ObjectNode ruleBody(Req r, Form f, String rules) {
+        ObjectNode body = Bodies.object();
         if (rules.equals("ip_tables_rules")) {
             body.set("actors", Bodies.actors(Picked.tokens(r, f, "actors", Picked.RECEIVERS),
                     Picked.tokens(r, f, "actors_except", Picked.SCOPE)));
@@ -143,15 +182,41 @@ public final class RuleSets {
             if (rules.equals("sec_rules")) body.put("stateless", r.param("stateless").equals("on"));
             else body.put("override", r.param("override").equals("yes"));
         }
-        String id = r.path("id");
-        if (f.hasErrors()) {
-            // every problem the console itself found, at once (typed names that name nothing, unreadable ports)
-            r.refused(() -> showOne(r, f));
-            return;
+        return body;
+    }
+
+    /** A rule's edit form filled from the rule (the inverse of {@link #ruleBody}). */
+    static Form prefilledRule(String kind, JsonNode rule) {
+        Map<String, List<String>> v = new HashMap<>();
+        if (kind.equals("ip_tables_rules")) {
+            split(rule.path("actors"), "actors", v);
+            v.put("ip_version", List.of(rule.path("ip_version").asText("4")));
+            v.put("statements", List.of(Page.statementsText(rule.path("statements"))));
+            v.put("description", List.of(rule.path("description").asText("")));
+        } else {
+            split(rule.path("consumers"), "consumers", v);
+            split(rule.path("providers"), "providers", v);
+            List<String> services = new ArrayList<>();
+            List<String> ports = new ArrayList<>();
+            for (JsonNode s : rule.path("ingress_services")) {
+                if (s.has("href")) services.add("service:" + s.path("href").asText());
+                else ports.add(Ports.describe(s));
+            }
+            v.put("services", services);
+            v.put("ports", List.of(String.join(", ", ports)));
+            if (rule.path("unscoped_consumers").asBoolean()) v.put("unscoped_consumers", List.of("on"));
+            if (rule.path("stateless").asBoolean()) v.put("stateless", List.of("on"));
+            v.put("override", List.of(rule.path("override").asBoolean() ? "yes" : "no"));
         }
-        r.outcome(r.api.post(r.key(), r.draft("/rule_sets/" + id + "/" + rules), body), f, RULE,
-                "Added the " + (rules.equals("deny_rules") && r.param("override").equals("yes") ? "override deny rule"
-                        : COLLECTIONS.get(rules)) + " to the draft.", "/console/rule_sets/" + id, () -> showOne(r, f));
+        return new Form(kind + "-" + Bodies.id(rule.path("href").asText()), v);
+    }
+
+    private static void split(JsonNode actors, String field, Map<String, List<String>> v) {
+        List<String> in = new ArrayList<>();
+        List<String> out = new ArrayList<>();
+        for (JsonNode a : actors) (a.path("exclusion").asBoolean() ? out : in).add(Bodies.pickerValue(a));
+        v.put(field, in);
+        v.put(field + "_except", out);
     }
 
     public void deleteRule(Req r) {
