@@ -121,6 +121,7 @@ public final class Console {
         app.post("/console/vens/{id}/status", page(vens::setStatus));
         app.post("/console/vens/{id}/unpair", page(vens::unpair));
         app.post("/console/pairing_profiles", page(vens::createProfile));
+        app.post("/console/pairing_profiles/{id}", page(vens::updateProfile));
         app.post("/console/pairing_profiles/{id}/key", page(vens::pairingKey));
         app.post("/console/pairing_profiles/{id}/delete", page(vens::deleteProfile));
 

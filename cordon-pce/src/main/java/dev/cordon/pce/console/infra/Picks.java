@@ -24,13 +24,19 @@ public final class Picks {
     /** The search answer: the options fragment ({@code tag/pick_options.jte}), empty when nothing was typed. */
     public void search(Req r) {
         String field = r.ctx.queryParam("field");
-        String raw = field != null && r.ctx.queryParam(field + "_q") != null ? r.ctx.queryParam(field + "_q") : r.ctx.queryParam("q");
+        String raw = field != null && r.ctx.queryParam(field + "_q") != null ? r.ctx.queryParam(field + "_q")
+                : field != null && r.ctx.queryParam(field) != null ? r.ctx.queryParam(field) : r.ctx.queryParam("q");
         String q = raw == null ? "" : raw.trim();
         String kindsParam = r.ctx.queryParam("kinds");
         List<String> kinds = kindsParam == null || kindsParam.isBlank() ? Pick.KINDS : List.of(kindsParam.split(","));
         List<Pick> found = q.isEmpty() ? List.of() : find(r, q, kinds);
         // the listbox's id (the picker's, as several forms of a page may hold a field of the same name)
         String list = r.ctx.queryParam("list") != null ? r.ctx.queryParam("list") : field == null ? "picker" : field;
+        if ("datalist".equals(r.ctx.queryParam("as"))) {
+            // a plain text field's suggestions (policy check's From and To): the names as <option>s of a datalist
+            r.html(200, Templates.render("tag/pick_datalist", Map.of("picks", found)));
+            return;
+        }
         r.html(200, Templates.render("tag/pick_options", Map.of("picks", found, "list", list + "-options", "searched", !q.isEmpty())));
     }
 

@@ -66,6 +66,21 @@ public final class Vens {
                 + " firewall (" + restore + ") and stops at its next contact.", "/console/vens", () -> show(r, f));
     }
 
+    /** A pairing profile's name, labels and enforcement mode (what the VENs it pairs from now on get). */
+    public void updateProfile(Req r) {
+        String id = r.path("id");
+        Form f = r.form("profile-" + id);
+        ObjectNode body = Bodies.object().put("name", r.param("name")).put("enforcement_mode", r.param("enforcement_mode"));
+        body.set("labels", Bodies.refs(dev.cordon.pce.console.infra.Picked.hrefs(r, f, "labels",
+                dev.cordon.pce.console.infra.Picked.LABELS)));
+        if (f.hasErrors()) {
+            r.refused(() -> show(r, f));
+            return;
+        }
+        r.outcome(r.api.put(r.key(), r.org("/pairing_profiles/" + id), body), f, PROFILE,
+                "Pairing profile '" + r.param("name") + "' saved.", "/console/vens", () -> show(r, f));
+    }
+
     public void createProfile(Req r) {
         Form f = r.form("profile");
         ObjectNode body = Bodies.object().put("name", r.param("name"))
