@@ -20,3 +20,10 @@ function cordonShowFirstError() {
 }
 document.addEventListener("DOMContentLoaded", cordonShowFirstError);
 document.addEventListener("htmx:afterSwap", cordonShowFirstError);
+
+// "Select all on this page" of a list's bulk form ticks (or clears) every row checkbox that belongs to that form.
+document.addEventListener("change", function (e) {
+  var form = e.target.getAttribute && e.target.getAttribute("data-select-all");
+  if (!form) return;
+  document.querySelectorAll("input[type=checkbox][name=ids][form='" + form + "']").forEach(function (c) { c.checked = e.target.checked; });
+});

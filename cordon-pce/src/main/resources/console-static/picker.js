@@ -1,10 +1,10 @@
 // Cordon console: type-ahead object pickers. A .picker holds the chosen objects as pills (each with a hidden input
-// carrying kind:href) and a text field; typing asks the console (GET /console/pick, which asks the API's filtered
-// collections) for at most a few matches per kind, shown as a listbox (arrow keys, Enter, Escape, or a click). Without
-// JavaScript the text field itself is sent and looked up by exact name on the server.
+// carrying kind:href) and a text field; typing makes htmx ask the console (GET /console/pick, which asks the API's
+// filtered collections) for at most a few matches per kind, an options fragment shown as a listbox (arrow keys,
+// Enter, Escape, or a click). Without JavaScript the text field itself is sent and looked up by exact name on the
+// server.
 (function () {
   "use strict";
-  var timers = new WeakMap();
 
   function pill(picker, o) {
     var name = picker.getAttribute("data-name");
@@ -51,47 +51,23 @@
     input.focus();
   }
 
-  function show(picker, items) {
-    var list = picker.querySelector(".options");
+  // htmx asks GET /console/pick (the input's hx-get) and swaps the options fragment into the listbox; here the
+  // listbox is opened, or closed when the answer is empty (nothing typed)
+  document.addEventListener("htmx:afterSwap", function (e) {
+    var list = e.detail && e.detail.target;
+    if (!list || !list.classList || !list.classList.contains("options")) return;
+    var picker = list.closest(".picker");
     var input = picker.querySelector("input[role=combobox]");
-    list.textContent = "";
-    items.forEach(function (o, i) {
-      var li = document.createElement("li");
-      li.id = list.id + "-" + i;
-      li.setAttribute("role", "option");
-      li.setAttribute("aria-selected", "false");
-      li.className = "opt";
-      li.setAttribute("data-token", o.token);
-      li.setAttribute("data-text", o.text);
-      li.setAttribute("data-colour", o.colour);
-      li.setAttribute("data-prefix", o.prefix);
-      var p = document.createElement("span");
-      p.className = "pill pc-" + o.colour;
-      p.textContent = o.prefix + o.text;
-      li.appendChild(p);
-      list.appendChild(li);
-    });
-    if (items.length === 0) {
-      var none = document.createElement("li");
-      none.className = "none";
-      none.textContent = "No match";
-      list.appendChild(none);
-    }
-    list.hidden = false;
-    input.setAttribute("aria-expanded", "true");
-  }
+    var empty = list.children.length === 0 || input.value.trim() === "";
+    list.hidden = empty;
+    input.setAttribute("aria-expanded", empty ? "false" : "true");
+    input.removeAttribute("aria-activedescendant");
+  });
 
   function search(picker) {
     var input = picker.querySelector("input[role=combobox]");
-    var q = input.value.trim();
-    if (q === "") { close(picker); return; }
-    picker.classList.add("searching");
-    var url = "/console/pick?kinds=" + encodeURIComponent(picker.getAttribute("data-kinds")) + "&q=" + encodeURIComponent(q);
-    fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
-      .then(function (r) { return r.ok ? r.json() : []; })
-      .then(function (items) { if (input.value.trim() === q) show(picker, items); })
-      .catch(function () { close(picker); })
-      .finally(function () { picker.classList.remove("searching"); });
+    if (input.value.trim() === "") { close(picker); return; }
+    if (window.htmx) window.htmx.trigger(input, "cordon-pick");
   }
 
   function move(picker, by) {
@@ -107,9 +83,7 @@
 
   document.addEventListener("input", function (e) {
     var picker = e.target.closest && e.target.closest(".picker");
-    if (!picker || e.target.getAttribute("role") !== "combobox") return;
-    clearTimeout(timers.get(picker));
-    timers.set(picker, setTimeout(function () { search(picker); }, 150));
+    if (picker && e.target.getAttribute("role") === "combobox" && e.target.value.trim() === "") close(picker);
   });
 
   document.addEventListener("keydown", function (e) {

@@ -14,10 +14,10 @@ import picocli.CommandLine;
         footer = {"", "Examples:", "  cordon bench compile --workloads 100000 --rules 10000 --seed 1",
                 "  sudo cordon bench dataplane --rules 1000 --peers 100000", "  cordon bench pce --vens 10000",
                 "  sudo cordon bench pce --vens 25000 --nodes 2", "  cordon bench api --clients 50 --seconds 30", "  cordon bench traffic --flows 1000000",
-                "  sudo cordon bench capture"},
+                "  sudo cordon bench capture", "  cordon bench console --labels 10000 --workloads 100000"},
         subcommands = {BenchCommand.CompileBenchCommand.class, BenchCommand.DataplaneBenchCommand.class,
                 BenchCommand.PceBenchCommand.class, ApiBenchCommand.class,
-                BenchCommand.TrafficBenchCommand.class, CaptureBenchCommand.class})
+                BenchCommand.TrafficBenchCommand.class, CaptureBenchCommand.class, BenchCommand.ConsoleBenchCommand.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -187,6 +187,40 @@ final class BenchCommand implements Runnable {
                 throw new Cli.UserError("bad_size: " + e.getMessage());
             }
             new dev.cordon.pce.bench.TrafficBench(System.out).run(o);
+            return Cli.OK;
+        }
+    }
+
+    @Command(name = "console", mixinStandardHelpOptions = true,
+            description = "An org of --labels labels and --workloads workloads in one PCE; every console picker search and"
+                    + " list page (search, sort, paging) timed, p50/p99 against the API call that answers the same"
+                    + " question in the same run, and the 500 ms goal.",
+            footer = {"", "Example:", "  cordon bench console --labels 10000 --workloads 100000 --samples 20"})
+    static final class ConsoleBenchCommand implements Callable<Integer> {
+        @Option(names = "--labels", defaultValue = "10000", description = "Labels in all (default ${DEFAULT-VALUE}).")
+        int labels;
+
+        @Option(names = "--workloads", defaultValue = "100000", description = "Workloads (default ${DEFAULT-VALUE}).")
+        int workloads;
+
+        @Option(names = "--rules", defaultValue = "1000", description = "Rules, at least 4 (default ${DEFAULT-VALUE}).")
+        int rules;
+
+        @Option(names = "--samples", defaultValue = "20", description = "Timed asks per measure, at least 3 (default ${DEFAULT-VALUE}).")
+        int samples;
+
+        @Option(names = "--seed", defaultValue = "1", description = "Random seed (default ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Override
+        public Integer call() {
+            dev.cordon.pce.bench.ConsoleBench.Options o;
+            try {
+                o = new dev.cordon.pce.bench.ConsoleBench.Options(labels, workloads, rules, samples, seed);
+            } catch (IllegalArgumentException e) {
+                throw new Cli.UserError("bad_size: " + e.getMessage());
+            }
+            new dev.cordon.pce.bench.ConsoleBench(System.out, System.err).run(o);
             return Cli.OK;
         }
     }

@@ -14,7 +14,7 @@ import dev.cordon.pce.console.pages.RuleSets;
 import dev.cordon.pce.console.pages.SignIn;
 import dev.cordon.pce.console.pages.Vens;
 import dev.cordon.pce.console.traffic.Explorer;
-import dev.cordon.pce.console.traffic.Picks;
+import dev.cordon.pce.console.infra.Picks;
 import dev.cordon.pce.console.traffic.RuleHits;
 import dev.cordon.pce.console.traffic.TrafficMap;
 import io.javalin.Javalin;
@@ -77,19 +77,25 @@ public final class Console {
 
         app.get("/console/workloads", page(inventory::workloads));
         app.post("/console/workloads", page(inventory::createWorkload));
+        app.post("/console/workloads/bulk", page(inventory::bulkWorkloads));
         app.post("/console/workloads/{id}", page(inventory::updateWorkload));
         app.post("/console/workloads/{id}/delete", page(inventory::deleteWorkload));
         app.get("/console/labels", page(inventory::labels));
         app.post("/console/labels", page(inventory::createLabel));
+        app.post("/console/labels/bulk", page(inventory::bulkLabels));
+        app.post("/console/labels/{id}", page(inventory::updateLabel));
         app.post("/console/labels/{id}/delete", page(inventory::deleteLabel));
         app.get("/console/label_groups", page(inventory::labelGroups));
         app.post("/console/label_groups", page(inventory::createLabelGroup));
+        app.post("/console/label_groups/{id}", page(inventory::updateLabelGroup));
         app.post("/console/label_groups/{id}/delete", page(inventory::deleteLabelGroup));
         app.get("/console/ip_lists", page(inventory::ipLists));
         app.post("/console/ip_lists", page(inventory::createIpList));
+        app.post("/console/ip_lists/{id}", page(inventory::updateIpList));
         app.post("/console/ip_lists/{id}/delete", page(inventory::deleteIpList));
         app.get("/console/services", page(inventory::services));
         app.post("/console/services", page(inventory::createService));
+        app.post("/console/services/{id}", page(inventory::updateService));
         app.post("/console/services/{id}/delete", page(inventory::deleteService));
 
         app.get("/console/rule_sets", page(ruleSets::list));
@@ -98,6 +104,7 @@ public final class Console {
         app.post("/console/rule_sets/{id}", page(ruleSets::update));
         app.post("/console/rule_sets/{id}/delete", page(ruleSets::delete));
         app.post("/console/rule_sets/{id}/{rules}", page(ruleSets::addRule));
+        app.post("/console/rule_sets/{id}/{rules}/{rid}", page(ruleSets::updateRule));
         app.post("/console/rule_sets/{id}/{rules}/{rid}/delete", page(ruleSets::deleteRule));
         app.post("/console/rule_sets/{id}/{rules}/{rid}/enabled", page(ruleSets::toggleRule));
         app.get("/console/rule_sets/{id}/{rules}/{rid}/conflicts", page(ruleSets::conflictPanel));
@@ -114,6 +121,7 @@ public final class Console {
         app.post("/console/vens/{id}/status", page(vens::setStatus));
         app.post("/console/vens/{id}/unpair", page(vens::unpair));
         app.post("/console/pairing_profiles", page(vens::createProfile));
+        app.post("/console/pairing_profiles/{id}", page(vens::updateProfile));
         app.post("/console/pairing_profiles/{id}/key", page(vens::pairingKey));
         app.post("/console/pairing_profiles/{id}/delete", page(vens::deleteProfile));
 

@@ -86,7 +86,7 @@ class AccessBrowserTest {
 
         b.expand(By.id("add-rule-set"));
         b.type(By.id("rs-name"), "shop extras");
-        b.choose(By.id("rule_set-scope1"), "app=shop");
+        b.pick("rule_set-scope1", "app=shop");
         b.click(By.cssSelector("#add-rule-set-form button[type=submit]"));
         b.waitForText(By.id("rule-set-name"), "shop extras");
 

@@ -44,7 +44,7 @@ class CoexistenceBrowserTest {
         assertThat(entries()).isEmpty();
 
         b.expand(By.id("add-entry"));
-        b.choose(By.id("entry-scope"), "role=web");
+        b.pick("entry-scope", "role=web");
         b.choose(By.id("entry-mode"), "Enforced (selective or full)");
         b.click(By.cssSelector("#entry-form input[name=illumio_primary][value=yes]"));
         b.click(By.id("entry-save"));
@@ -62,7 +62,7 @@ class CoexistenceBrowserTest {
                 .contains("not primary");
 
         b.expand(By.id("add-entry"));
-        b.choose(By.id("entry-scope"), "env=prod");
+        b.pick("entry-scope", "env=prod");
         b.choose(By.id("entry-mode"), "Illuminated (visibility only)");
         b.click(By.cssSelector("#entry-form input[name=illumio_primary][value=yes]"));
         b.click(By.id("entry-save"));

@@ -28,7 +28,7 @@ class ConflictsBrowserTest extends OwnerSignedInBrowserTest {
         b.open("/console/conflicts");
         String row = b.text(By.cssSelector("#conflicts tbody tr"));
         assertThat(row).contains("deny overridden by allow").contains("deny in 'db access'")
-                .contains("allow in 'db access'").contains("10.0.0.1 → 10.0.0.2 proto 6 port 3306");
+                .contains("allow in 'db access'").contains("10.0.0.1 → 10.0.0.2 tcp port 3306");
 
         b.click(By.linkText("deny in 'db access'"));
         b.waitFor(By.id("rule-set-name"));

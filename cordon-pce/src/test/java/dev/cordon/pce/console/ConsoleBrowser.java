@@ -145,6 +145,39 @@ final class ConsoleBrowser implements AutoCloseable {
         for (String t : visibleTexts) s.selectByVisibleText(t);
     }
 
+    /** Chooses objects in the type-ahead picker with this id, replacing its pills (as {@link #choose} does). */
+    void pick(String pickerId, String... texts) {
+        pick(By.id(pickerId), texts);
+    }
+
+    /**
+     * Chooses objects in a type-ahead picker: removes the pills it holds, then for each text types it and clicks the
+     * option whose pill says it (a label's key=value, or a name), as a user does.
+     */
+    void pick(By picker, String... texts) {
+        WebElement p = find(picker);
+        for (WebElement x : p.findElements(By.cssSelector(".pills .unpick"))) x.click();
+        WebElement input = p.findElement(By.cssSelector("input[role=combobox]"));
+        for (String t : texts) {
+            input.clear();
+            input.sendKeys(t);
+            By option = By.cssSelector(".options li.opt[data-text=\"" + t + "\"]");
+            new WebDriverWait(driver, Duration.ofSeconds(20)).until(d -> {
+                List<WebElement> o = p.findElements(option);
+                return !o.isEmpty() && o.get(0).isDisplayed() ? o.get(0) : null;
+            }).click();
+            new WebDriverWait(driver, Duration.ofSeconds(20)).until(d ->
+                    !p.findElements(By.cssSelector(".pills .pill[data-token] input[type=hidden]")).isEmpty()
+                            && p.findElement(By.cssSelector(".pills")).getText().contains(t));
+        }
+    }
+
+    /** The texts of the pills a picker holds. */
+    List<String> pills(By picker) {
+        return find(picker).findElements(By.cssSelector(".pills .pill")).stream()
+                .map(e -> e.getText().replace("×", "").replaceAll("\\s+", " ").trim()).toList();
+    }
+
     /** Opens a collapsed {@code <details>} by clicking its summary. */
     void expand(By summary) {
         WebElement s = find(summary);

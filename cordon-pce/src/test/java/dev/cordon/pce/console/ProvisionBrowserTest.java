@@ -7,10 +7,15 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 
-/** Provision: pending changes, provision with a description, versions, revert and restore. */
+/**
+ * Provision: pending changes, provision with a description, versions, revert and restore; selective provisioning.
+ * In this order, as the first test names the version numbers it makes.
+ */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class ProvisionBrowserTest extends OwnerSignedInBrowserTest {
 
     @Test
+    @org.junit.jupiter.api.Order(1)
     void pendingChangesAreProvisionedRevertedAndAnEarlierVersionRestored() {
         ipList("office", "10.8.0.0/16");
         b.open("/console/provision");
@@ -36,6 +41,26 @@ class ProvisionBrowserTest extends OwnerSignedInBrowserTest {
         b.waitForText(By.id("notice"), "Restored version 1 as version 3");
         assertThat(b.text(By.cssSelector("#versions tbody tr"))).startsWith("3");
         b.screenshot("provision");
+    }
+
+    /** Only the ticked pending changes are provisioned; with nothing pending the buttons are disabled. */
+    @Test
+    @org.junit.jupiter.api.Order(2)
+    void onlyTheTickedChangesAreProvisionedAndNothingPendingDisablesProvision() {
+        ipList("keep-pending", "10.21.0.0/16");
+        ipList("goes-live", "10.22.0.0/16");
+        b.open("/console/provision");
+        b.click(By.cssSelector("input[aria-label='Provision ip lists keep-pending']"));
+        b.type(By.id("description"), "only goes-live");
+        b.click(By.id("provision"));
+        b.waitForText(By.id("notice"), "Provisioned version");
+        assertThat(b.text(By.id("pending"))).contains("keep-pending").doesNotContain("goes-live");
+
+        b.clickAndAnswer(By.id("revert"), true);
+        b.waitForText(By.id("notice"), "Reverted");
+        assertThat(b.find(By.id("provision")).isEnabled()).isFalse();
+        assertThat(b.find(By.id("revert")).isEnabled()).isFalse();
+        assertThat(b.find(By.id("description")).getAttribute("required")).isNotNull();
     }
 
     private void ipList(String name, String range) {

@@ -33,7 +33,7 @@ class VensBrowserTest {
         b.open("/console/vens");
         b.click(By.id("add-profile"));
         b.type(By.id("pp-name"), "databases");
-        b.choose(By.id("pp-labels"), "role=db");
+        b.pick("pp-labels", "role=db");
         b.choose(By.id("pp-mode"), "full");
         b.type(By.id("pp-life"), "soon");
         b.click(By.cssSelector("#add-profile-form button[type=submit]"));
@@ -70,5 +70,24 @@ class VensBrowserTest {
         assertThat(b.all(row)).isEmpty();
         Api.Resp told = b.pce.anonymous.withAuthorization("Bearer " + r.body().get("agent_token").asText()).get("/ven/policy");
         assertThat(told.token()).isEqualTo("ven_unpaired_saved");
+    }
+
+    /** A pairing profile's name, labels and mode are edited in its row. */
+    @Test
+    void aPairingProfileIsEditedInPlace() {
+        String pp = ConsoleBrowser.created(b.api.post("/orgs/1/pairing_profiles", java.util.Map.of("name", "to-edit",
+                "enforcement_mode", "idle", "labels", java.util.List.of())));
+        String pid = pp.substring(pp.lastIndexOf('/') + 1);
+        b.open("/console/vens");
+        b.click(By.id("edit-profile-" + pid));
+        b.type(By.id("ppn-" + pid), "edited");
+        b.pick("pp" + pid + "-labels", "role=db");
+        b.choose(By.id("ppm-" + pid), "visibility_only");
+        b.click(By.id("edit-profile-" + pid + "-save"));
+        b.waitForText(By.id("notice"), "Pairing profile 'edited' saved.");
+        com.fasterxml.jackson.databind.JsonNode saved = b.api.get(pp).body();
+        assertThat(saved.path("name").asText()).isEqualTo("edited");
+        assertThat(saved.path("enforcement_mode").asText()).isEqualTo("visibility_only");
+        assertThat(saved.path("labels").size()).isEqualTo(1);
     }
 }

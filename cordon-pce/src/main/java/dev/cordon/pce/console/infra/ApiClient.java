@@ -128,6 +128,28 @@ public final class ApiClient {
         return send(c, "POST", path, body);
     }
 
+    /** Some of a collection and how many it holds in all (its {@code X-Total-Count}). */
+    public record Slice(List<JsonNode> items, long total) {}
+
+    /** A collection read the page needs, with its total; failures as {@link #read}. */
+    Slice slice(Credentials c, String path) {
+        HttpRequest.Builder b = request(c, "GET", path, null, Map.of());
+        try {
+            HttpResponse<String> h = client().send(b.build(), HttpResponse.BodyHandlers.ofString());
+            Response r = parse(h.statusCode(), h.body());
+            if (r.status() == 401) throw new Unauthorized(r.errors().get(0).message());
+            if (!r.ok()) throw new ReadFailed(path, r);
+            List<JsonNode> items = r.items();
+            long total = h.headers().firstValue("X-Total-Count").map(Long::parseLong).orElse((long) items.size());
+            return new Slice(items, Math.max(total, items.size()));
+        } catch (IOException e) {
+            throw new IllegalStateException("The console cannot read " + path + " from the PCE's API: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while calling the PCE's API.", e);
+        }
+    }
+
     /** A POST with extra request headers (e.g. {@code Prefer: respond-async} for traffic queries). */
     public Response post(Credentials c, String path, JsonNode body, Map<String, String> headers) {
         Response r = sendRaw(c, "POST", path, body, headers);

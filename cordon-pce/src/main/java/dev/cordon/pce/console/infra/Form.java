@@ -30,7 +30,7 @@ public final class Form {
 
     public Form(String id, Map<String, List<String>> values) {
         this.id = id;
-        this.values = values;
+        this.values = new java.util.HashMap<>(values);
     }
 
     public String value(String field) {
@@ -41,6 +41,11 @@ public final class Form {
     List<String> values(String field) {
         List<String> v = values.get(field);
         return v == null ? List.of() : v;
+    }
+
+    /** Replaces a field's values (a picker's typed names once resolved into pills). */
+    void set(String field, List<String> v) {
+        values.put(field, List.copyOf(v));
     }
 
     boolean has(String field) {

@@ -59,9 +59,86 @@ public final class Lookups {
             else if (draft.contains("/label_groups/")) labelGroups();
             else if (draft.contains("/ip_lists/")) ipLists();
             else if (draft.contains("/services/")) services();
-            else if (draft.contains("/workloads/")) workloads();
+            else if (draft.contains("/workloads/")) one(draft);
         }
         return byHref.get(draft);
+    }
+
+    /**
+     * One object read by itself: workloads are named this way unless their list was loaded anyway, as an org may have
+     * 100,000 of them and a page names a few.
+     */
+    private void one(String href) {
+        if (lists.containsKey("/orgs/" + org + "/workloads")) return;
+        ApiClient.Response r = api.get(credentials, href);
+        if (r.ok() && r.body() != null && r.body().isObject()) byHref.put(href, r.body());
+    }
+
+    /** A user's username (or full name) for an href such as {@code /users/1}; the href when it cannot be read. */
+    public String userName(String href) {
+        if (href == null || !href.startsWith("/users/")) return href == null ? "" : href;
+        JsonNode u = byHref.computeIfAbsent(href, h -> {
+            ApiClient.Response r = api.get(credentials, h);
+            return r.ok() && r.body() != null && r.body().isObject() ? r.body() : com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        });
+        String name = u.path("username").asText(u.path("full_name").asText(""));
+        return name.isEmpty() ? href : name;
+    }
+
+    /** A picker's pill for a form value: {@code kind:href}, a bare href, {@code ams} or {@code ip:address}. */
+    public Pick pick(String token) {
+        if (token.equals(Pick.ALL.token())) return Pick.ALL;
+        String kind;
+        String href;
+        int colon = token.indexOf(':');
+        if (token.startsWith("/") || colon < 0) {
+            href = token;
+            kind = kindOf(token);
+        } else {
+            kind = token.substring(0, colon);
+            href = token.substring(colon + 1);
+        }
+        if (kind.equals("ip")) return new Pick(token, "ip", href, "ip");
+        JsonNode n = href.startsWith("/orgs/") ? find(href) : null;
+        if (n == null) return new Pick(kind + ":" + href, kind, href, kind);
+        return switch (kind) {
+            case "label" -> Picks.label(n);
+            case "workload" -> Picks.workload(n);
+            default -> new Pick(kind + ":" + href, kind, n.path("name").asText(href), kind);
+        };
+    }
+
+    private static String kindOf(String href) {
+        if (href.contains("/label_groups/")) return "label_group";
+        if (href.contains("/labels/")) return "label";
+        if (href.contains("/ip_lists/")) return "ip_list";
+        if (href.contains("/services/")) return "service";
+        if (href.contains("/workloads/")) return "workload";
+        return "label";
+    }
+
+    private static final java.util.regex.Pattern HREF = java.util.regex.Pattern.compile(
+            "(\\s?\\()?(/orgs/\\d+/(?:sec_policy/(?:draft|active|\\d+)/)?(?:labels|label_groups|ip_lists|services|workloads)/[A-Za-z0-9-]+)(\\))?");
+
+    /**
+     * A message with the hrefs of objects it names replaced by their names: "IP list 'Corp' (/orgs/1/.../ip_lists/2)"
+     * becomes "IP list 'Corp'", a bare href its name; an href of nothing known stays as it is.
+     */
+    public String humanize(String message) {
+        if (message == null || !message.contains("/orgs/")) return message;
+        java.util.regex.Matcher m = HREF.matcher(message);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            String href = m.group(2);
+            String name = name(href);
+            String with;
+            if (name.equals(href)) with = m.group(0);
+            else if (m.group(1) != null && m.group(3) != null) with = message.contains(name) ? "" : m.group(1) + name + ")";
+            else with = (m.group(1) == null ? "" : m.group(1)) + name + (m.group(3) == null ? "" : m.group(3));
+            m.appendReplacement(sb, java.util.regex.Matcher.quoteReplacement(with));
+        }
+        m.appendTail(sb);
+        return sb.toString();
     }
 
     /** {@code role=web} for a label, the name for anything else, the href itself when unknown. */

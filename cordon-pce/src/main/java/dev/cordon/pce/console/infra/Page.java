@@ -219,6 +219,54 @@ public final class Page {
         return parts.isEmpty() ? "—" : String.join(", ", parts);
     }
 
+    /** Who made something ({@code created_by}): the user's name, a VEN's hostname, or "system". */
+    public String by(JsonNode createdBy) {
+        if (createdBy.has("user")) {
+            String u = createdBy.path("user").path("username").asText("");
+            return u.isEmpty() ? lookups.userName(createdBy.path("user").path("href").asText()) : u;
+        }
+        if (createdBy.has("agent")) return "VEN " + createdBy.path("agent").path("hostname").asText();
+        String href = createdBy.path("href").asText("");
+        return href.isEmpty() ? "system" : lookups.userName(href);
+    }
+
+    /** A workload's interfaces as its edit form writes them: {@code eth0=10.0.0.5, eth1=10.1.0.5/24}. */
+    public String interfaces(JsonNode itfs) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonNode i : items(itfs)) {
+            if (sb.length() > 0) sb.append(", ");
+            sb.append(i.path("name").asText()).append('=').append(i.path("address").asText());
+            if (i.hasNonNull("cidr_block")) sb.append('/').append(i.path("cidr_block").asText());
+        }
+        return sb.toString();
+    }
+
+    /** An IP protocol number as people say it: tcp, udp, icmp, icmpv6, or "proto N". */
+    public String proto(JsonNode proto) {
+        return switch (proto.asInt(-1)) {
+            case 6 -> "tcp";
+            case 17 -> "udp";
+            case 1 -> "icmp";
+            case 58 -> "icmpv6";
+            case -1 -> proto.isMissingNode() || proto.isNull() ? "" : "any protocol";
+            default -> "proto " + proto.asText();
+        };
+    }
+
+    /** What an event's resource is, by name when it is a label, label group, IP list, service or workload. */
+    public String resource(JsonNode resource) {
+        String href = resource.path("href").asText("");
+        if (href.isEmpty()) return resource.isMissingNode() ? "" : resource.toString();
+        String name = name(href);
+        if (name.equals(href)) {
+            String n = resource.path("name").asText(resource.path("hostname").asText(""));
+            return n.isEmpty() ? href : n;
+        }
+        String kind = href.contains("/labels/") ? "label " : href.contains("/label_groups/") ? "label group "
+                : href.contains("/ip_lists/") ? "IP list " : href.contains("/services/") ? "service " : "workload ";
+        return kind + name;
+    }
+
     public String ranges(JsonNode ipRanges) {
         return rangesText(ipRanges);
     }
@@ -267,6 +315,26 @@ public final class Page {
 
     // ---- pickers ----
 
+    /** The pills of a picker field of a form (posted back, or prefilled for editing). */
+    public List<Pick> picks(String form, String field) {
+        Form f = forms.get(form);
+        List<Pick> out = new ArrayList<>();
+        if (f != null) for (String t : f.values(field)) out.add(lookups.pick(t));
+        return out;
+    }
+
+    /** The pills of an object's references ({@code [{"href"}]}, e.g. a workload's labels). */
+    public List<Pick> picksOf(JsonNode refs) {
+        List<Pick> out = new ArrayList<>();
+        for (JsonNode r : items(refs)) out.add(lookups.pick(r.path("href").asText()));
+        return out;
+    }
+
+    /** What was typed in a picker and not found (shown again beside its error), else nothing. */
+    public String typed(String form, String field) {
+        return errors(form, field).isEmpty() ? "" : value(form, field + "_q");
+    }
+
     public List<JsonNode> labels() {
         return lookups.labels();
     }
@@ -304,7 +372,7 @@ public final class Page {
     }
 
     /** The statements of a custom iptables rule, in the form they were written. */
-    static String statementsText(JsonNode statements) {
+    public static String statementsText(JsonNode statements) {
         StringBuilder sb = new StringBuilder();
         for (JsonNode s : statements) {
             if (sb.length() > 0) sb.append('\n');

@@ -43,7 +43,7 @@ public final class Ports {
         return out;
     }
 
-    static String describe(JsonNode sp) {
+    public static String describe(JsonNode sp) {
         int proto = sp.path("proto").asInt(-1);
         String name = switch (proto) {
             case 6 -> "tcp";

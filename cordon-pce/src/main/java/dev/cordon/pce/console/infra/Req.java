@@ -99,8 +99,15 @@ public final class Req {
             redirect(next);
             return;
         }
-        form.errors(r.errors(), fields);
+        // names, not hrefs, in what the user reads (the token still places the error beside its field)
+        form.errors(r.errors().stream().map(e -> new ApiClient.ApiError(e.token(), lookups.humanize(e.message()))).toList(), fields);
         refused(reshow);
+    }
+
+    /** After writes that all succeeded: remember the notice and go to {@code next}. */
+    public void done(String notice, String next) {
+        session.flash = notice;
+        redirect(next);
     }
 
     /** Shows the page again with the errors already placed in its form, with status 422. */

@@ -26,6 +26,13 @@ public final class Templates {
         return out.toString();
     }
 
+    /** A template whose parameters are named (a fragment that needs no page, e.g. a picker's options). */
+    public static String render(String template, java.util.Map<String, Object> params) {
+        StringOutput out = new StringOutput();
+        engine().render(template + ".jte", params, out);
+        return out.toString();
+    }
+
     private static TemplateEngine engine() {
         TemplateEngine e = engine;
         if (e == null) {

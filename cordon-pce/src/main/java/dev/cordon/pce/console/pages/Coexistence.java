@@ -70,7 +70,12 @@ public final class Coexistence {
         } else {
             ObjectNode e = Bodies.object();
             e.put("illumio_primary", r.param("illumio_primary").equals("yes"));
-            e.set("scope", Bodies.refs(r.params("scope")));
+            e.set("scope", Bodies.refs(dev.cordon.pce.console.infra.Picked.hrefs(r, f, "scope",
+                    dev.cordon.pce.console.infra.Picked.LABELS)));
+            if (f.hasErrors()) {
+                r.refused(() -> render(r, f));
+                return;
+            }
             if (!r.param("workload_mode").isEmpty()) e.put("workload_mode", r.param("workload_mode"));
             if (index < 0) entries.add(e);
             else entries.set(index, e);

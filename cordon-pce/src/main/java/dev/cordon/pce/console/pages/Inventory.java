@@ -7,10 +7,16 @@ import dev.cordon.pce.console.infra.Form.Field;
 import dev.cordon.pce.console.infra.ApiClient;
 import dev.cordon.pce.console.infra.Bodies;
 import dev.cordon.pce.console.infra.Form;
+import dev.cordon.pce.console.infra.ListPage;
+import dev.cordon.pce.console.infra.Lister;
 import dev.cordon.pce.console.infra.Page;
+import dev.cordon.pce.console.infra.Picked;
 import dev.cordon.pce.console.infra.Ports;
 import dev.cordon.pce.console.infra.Req;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Workloads, labels, label groups, IP lists and services: list, add, change, remove, all through the API. */
 public final class Inventory {
@@ -32,8 +38,16 @@ public final class Inventory {
         showWorkloads(r, null);
     }
 
+    private static Lister.Spec workloadList(Req r) {
+        return new Lister.Spec(r.org("/workloads"), Lister.byName(), Map.of(
+                "name", w -> w.path("name").asText(w.path("hostname").asText()),
+                "hostname", w -> w.path("hostname").asText(),
+                "enforcement", w -> w.path("managed").asBoolean() ? w.path("enforcement_mode").asText() : "~unmanaged"));
+    }
+
     private void showWorkloads(Req r, Form posted) {
-        Page p = r.page("Workloads", "workloads").with("workloads", r.list(r.org("/workloads?max_results=100000")));
+        ListPage lp = Lister.load(r, workloadList(r), Map.of());
+        Page p = r.page("Workloads", "workloads").with("list", lp).with("workloads", lp.rows());
         if (posted != null) p.form(posted);
         r.render("workloads", p);
     }
@@ -44,7 +58,11 @@ public final class Inventory {
         if (!r.param("address").isEmpty()) {
             body.putArray("interfaces").addObject().put("name", "eth0").put("address", r.param("address"));
         }
-        body.set("labels", Bodies.refs(r.params("labels")));
+        body.set("labels", Bodies.refs(Picked.hrefs(r, f, "labels", Picked.LABELS)));
+        if (f.hasErrors()) {
+            r.refused(() -> showWorkloads(r, f));
+            return;
+        }
         r.outcome(r.api.post(r.key(), r.org("/workloads"), body), f, WORKLOAD, "Workload '" + r.param("name") + "' added.",
                 "/console/workloads", () -> showWorkloads(r, f));
     }
@@ -53,8 +71,13 @@ public final class Inventory {
         String id = r.path("id");
         Form f = r.form("workload-" + id);
         ObjectNode body = Bodies.object();
-        body.set("labels", Bodies.refs(r.params("labels")));
+        body.set("labels", Bodies.refs(Picked.hrefs(r, f, "labels", Picked.LABELS)));
         if (!r.param("enforcement_mode").isEmpty()) body.put("enforcement_mode", r.param("enforcement_mode"));
+        if (r.ctx.formParam("interfaces") != null) body.set("interfaces", interfaces(r.param("interfaces")));
+        if (f.hasErrors()) {
+            r.refused(() -> showWorkloads(r, f));
+            return;
+        }
         r.outcome(r.api.put(r.key(), r.org("/workloads/" + id), body), f, WORKLOAD, "Workload updated.",
                 "/console/workloads", () -> showWorkloads(r, f));
     }
@@ -65,14 +88,109 @@ public final class Inventory {
                 "/console/workloads", () -> showWorkloads(r, f));
     }
 
+    /**
+     * The workloads chosen in the list: remove them, or add and take away labels on each (the rest of each
+     * workload's labels stay). One API call per workload, so each refusal is reported with the workload's name.
+     */
+    public void bulkWorkloads(Req r) {
+        Form f = r.form("bulk");
+        List<String> ids = r.params("ids");
+        List<String> add = dev.cordon.pce.console.infra.Picked.hrefs(r, f, "add_labels", dev.cordon.pce.console.infra.Picked.LABELS);
+        List<String> drop = dev.cordon.pce.console.infra.Picked.hrefs(r, f, "remove_labels", dev.cordon.pce.console.infra.Picked.LABELS);
+        boolean remove = r.param("action").equals("remove");
+        if (ids.isEmpty()) f.error(Form.FORM_LEVEL, "Choose the workloads first: tick them in the list.");
+        if (!remove && add.isEmpty() && drop.isEmpty()) f.error("add_labels", "Choose labels to add or to take away.");
+        if (f.hasErrors()) {
+            r.refused(() -> showWorkloads(r, f));
+            return;
+        }
+        int done = 0;
+        for (String id : ids) {
+            String href = r.org("/workloads/" + id);
+            var got = r.api.get(r.key(), href);
+            String name = got.ok() ? got.body().path("name").asText(got.body().path("hostname").asText(id)) : id;
+            var resp = remove ? r.api.delete(r.key(), href) : r.api.put(r.key(), href, relabelled(got, add, drop));
+            if (!got.ok()) resp = got;
+            if (resp.ok()) done++;
+            else for (var e : resp.errors()) f.error(Form.FORM_LEVEL, "Workload '" + name + "': " + e.message());
+        }
+        String notice = (remove ? "Removed " : "Relabelled ") + done + " of " + ids.size() + " workloads.";
+        if (f.hasErrors()) {
+            f.error(Form.FORM_LEVEL, notice);
+            r.refused(() -> showWorkloads(r, f));
+            return;
+        }
+        r.done(notice, back(r, "/console/workloads"));
+    }
+
+    private static ObjectNode relabelled(ApiClient.Response got, List<String> add, List<String> drop) {
+        List<String> labels = new ArrayList<>();
+        if (got.ok()) got.body().path("labels").forEach(l -> labels.add(l.path("href").asText()));
+        labels.removeAll(drop);
+        for (String a : add) if (!labels.contains(a)) labels.add(a);
+        ObjectNode body = Bodies.object();
+        body.set("labels", Bodies.refs(labels));
+        return body;
+    }
+
+    /** The list address the bulk form came from (search, sort and page kept), if it is that list's. */
+    private static String back(Req r, String list) {
+        String b = r.param("back");
+        return b.startsWith(list) && !b.contains("//") ? b : list;
+    }
+
     // ---- labels ----
+
+    /** The labels chosen in the list, removed one by one; each refusal is reported with the label's name. */
+    public void bulkLabels(Req r) {
+        Form f = r.form("labels");
+        List<String> ids = r.params("ids");
+        if (ids.isEmpty()) {
+            f.error(Form.FORM_LEVEL, "Choose the labels first: tick them in the list.");
+            r.refused(() -> showLabels(r, f));
+            return;
+        }
+        int done = 0;
+        for (String id : ids) {
+            String href = r.org("/labels/" + id);
+            JsonNode l = r.lookups.find(href);
+            String name = l == null ? href : l.path("key").asText() + "=" + l.path("value").asText();
+            var resp = r.api.delete(r.key(), href);
+            if (resp.ok()) done++;
+            else for (var e : resp.errors()) f.error(Form.FORM_LEVEL, "Label " + name + ": " + e.message());
+        }
+        String notice = "Removed " + done + " of " + ids.size() + " labels.";
+        if (f.hasErrors()) {
+            f.error(Form.FORM_LEVEL, notice);
+            r.refused(() -> showLabels(r, f));
+            return;
+        }
+        r.done(notice, back(r, "/console/labels"));
+    }
 
     public void labels(Req r) {
         showLabels(r, null);
     }
 
+    private static Lister.Spec labelList(Req r) {
+        return new Lister.Spec(r.org("/labels"), Inventory::labelSearch, Map.of(
+                "key", l -> l.path("key").asText() + "=" + l.path("value").asText(),
+                "value", l -> l.path("value").asText() + "=" + l.path("key").asText()));
+    }
+
+    /** {@code role=web} searches key role, values containing web; {@code web} values containing web. */
+    static Map<String, String> labelSearch(String q) {
+        int eq = q.indexOf('=');
+        if (eq <= 0) return Map.of("value", q);
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("key", q.substring(0, eq).trim());
+        m.put("value", q.substring(eq + 1).trim());
+        return m;
+    }
+
     private void showLabels(Req r, Form posted) {
-        Page p = r.page("Labels", "labels").with("labels", r.lookups.labels());
+        ListPage lp = Lister.load(r, labelList(r), Map.of());
+        Page p = r.page("Labels", "labels").with("list", lp).with("labels", lp.rows());
         if (posted != null) p.form(posted);
         r.render("labels", p);
     }
@@ -85,6 +203,15 @@ public final class Inventory {
         ObjectNode body = Bodies.object().put("key", key).put("value", r.param("value"));
         r.outcome(r.api.post(r.key(), r.org("/labels"), body), f, LABEL, "Label " + key + "=" + r.param("value") + " added.",
                 "/console/labels", () -> showLabels(r, f));
+    }
+
+    /** A label's value (its key cannot change: SPEC, labels). */
+    public void updateLabel(Req r) {
+        String id = r.path("id");
+        Form f = r.form("label-" + id);
+        ObjectNode body = Bodies.object().put("value", r.param("value"));
+        r.outcome(r.api.put(r.key(), r.org("/labels/" + id), body), f, LABEL, "Label saved: " + r.param("key") + "="
+                + r.param("value") + ".", back(r, "/console/labels"), () -> showLabels(r, f));
     }
 
     public void deleteLabel(Req r) {
@@ -100,7 +227,9 @@ public final class Inventory {
     }
 
     private void showLabelGroups(Req r, Form posted) {
-        Page p = r.page("Label groups", "label_groups").with("groups", r.lookups.labelGroups());
+        ListPage lp = Lister.load(r, new Lister.Spec(r.draft("/label_groups"), Lister.byName(), Map.of(
+                "name", g -> g.path("name").asText(), "key", g -> g.path("key").asText() + " " + g.path("name").asText())), Map.of());
+        Page p = r.page("Label groups", "label_groups").with("list", lp).with("groups", lp.rows());
         if (posted != null) p.form(posted);
         r.render("label_groups", p);
     }
@@ -108,10 +237,28 @@ public final class Inventory {
     public void createLabelGroup(Req r) {
         Form f = r.form("label_group");
         ObjectNode body = Bodies.object().put("name", r.param("name")).put("key", r.param("key"));
-        body.set("labels", Bodies.refs(r.params("labels")));
-        body.set("sub_groups", Bodies.refs(r.params("sub_groups")));
+        body.set("labels", Bodies.refs(Picked.hrefs(r, f, "labels", Picked.LABELS)));
+        body.set("sub_groups", Bodies.refs(Picked.hrefs(r, f, "sub_groups", Picked.GROUPS)));
+        if (f.hasErrors()) {
+            r.refused(() -> showLabelGroups(r, f));
+            return;
+        }
         r.outcome(r.api.post(r.key(), r.draft("/label_groups"), body), f, LABEL_GROUP,
                 "Label group '" + r.param("name") + "' added to the draft.", "/console/label_groups", () -> showLabelGroups(r, f));
+    }
+
+    public void updateLabelGroup(Req r) {
+        String id = r.path("id");
+        Form f = r.form("label_group-" + id);
+        ObjectNode body = Bodies.object().put("name", r.param("name"));
+        body.set("labels", Bodies.refs(Picked.hrefs(r, f, "labels", Picked.LABELS)));
+        body.set("sub_groups", Bodies.refs(Picked.hrefs(r, f, "sub_groups", Picked.GROUPS)));
+        if (f.hasErrors()) {
+            r.refused(() -> showLabelGroups(r, f));
+            return;
+        }
+        r.outcome(r.api.put(r.key(), r.draft("/label_groups/" + id), body), f, LABEL_GROUP,
+                "Label group '" + r.param("name") + "' saved in the draft.", back(r, "/console/label_groups"), () -> showLabelGroups(r, f));
     }
 
     public void deleteLabelGroup(Req r) {
@@ -127,7 +274,9 @@ public final class Inventory {
     }
 
     private void showIpLists(Req r, Form posted) {
-        Page p = r.page("IP lists", "ip_lists").with("ip_lists", r.lookups.ipLists());
+        ListPage lp = Lister.load(r, new Lister.Spec(r.draft("/ip_lists"), Lister.byName(), Map.of(
+                "name", l -> l.path("name").asText())), Map.of());
+        Page p = r.page("IP lists", "ip_lists").with("list", lp).with("ip_lists", lp.rows());
         if (posted != null) p.form(posted);
         r.render("ip_lists", p);
     }
@@ -140,10 +289,46 @@ public final class Inventory {
                 "IP list '" + r.param("name") + "' added to the draft.", "/console/ip_lists", () -> showIpLists(r, f));
     }
 
+    public void updateIpList(Req r) {
+        String id = r.path("id");
+        Form f = r.form("ip_list-" + id);
+        ObjectNode body = Bodies.object().put("name", r.param("name"));
+        body.set("ip_ranges", ranges(r.param("ip_ranges")));
+        r.outcome(r.api.put(r.key(), r.draft("/ip_lists/" + id), body), f, IP_LIST,
+                "IP list '" + r.param("name") + "' saved in the draft.", back(r, "/console/ip_lists"), () -> showIpLists(r, f));
+    }
+
     public void deleteIpList(Req r) {
         Form f = r.form("ip_lists");
         r.outcome(r.api.delete(r.key(), r.draft("/ip_lists/" + r.path("id"))), f, REMOVE,
                 "IP list removed from the draft.", "/console/ip_lists", () -> showIpLists(r, f));
+    }
+
+    /** An unmanaged workload's interfaces: {@code eth0=10.0.0.5, eth1=10.1.0.5/24}; a bare address is eth0's. */
+    static ArrayNode interfaces(String text) {
+        ArrayNode a = ApiClient.array();
+        int n = 0;
+        for (String part : text.split("[\\n,]")) {
+            String s = part.trim();
+            if (s.isEmpty()) continue;
+            int eq = s.indexOf('=');
+            String name = eq > 0 ? s.substring(0, eq).trim() : "eth" + n;
+            String address = eq > 0 ? s.substring(eq + 1).trim() : s;
+            ObjectNode i = a.addObject().put("name", name);
+            int slash = address.indexOf('/');
+            if (slash > 0) {
+                i.put("address", address.substring(0, slash));
+                try {
+                    i.put("cidr_block", Integer.parseInt(address.substring(slash + 1)));
+                } catch (NumberFormatException e) {
+                    i.put("cidr_block", address.substring(slash + 1)); // the API names what is wrong with it
+                }
+            } else {
+                i.put("address", address);
+            }
+            n++;
+        }
+        return a;
     }
 
     /** One range per line: {@code 10.0.0.0/8}, {@code 10.0.0.1-10.0.0.9}, and {@code !} before an exclusion. */
@@ -173,7 +358,9 @@ public final class Inventory {
     }
 
     private void showServices(Req r, Form posted) {
-        Page p = r.page("Services", "services").with("services", r.lookups.services());
+        ListPage lp = Lister.load(r, new Lister.Spec(r.draft("/services"), Lister.byName(), Map.of(
+                "name", s -> s.path("name").asText())), Map.of());
+        Page p = r.page("Services", "services").with("list", lp).with("services", lp.rows());
         if (posted != null) p.form(posted);
         r.render("services", p);
     }
@@ -190,6 +377,21 @@ public final class Inventory {
         }
         r.outcome(r.api.post(r.key(), r.draft("/services"), body), f, SERVICE,
                 "Service '" + r.param("name") + "' added to the draft.", "/console/services", () -> showServices(r, f));
+    }
+
+    public void updateService(Req r) {
+        String id = r.path("id");
+        Form f = r.form("service-" + id);
+        ObjectNode body = Bodies.object().put("name", r.param("name"));
+        try {
+            body.set("service_ports", Ports.parse(r.param("service_ports")));
+        } catch (Ports.Unreadable e) {
+            f.error("service_ports", e.getMessage());
+            r.refused(() -> showServices(r, f));
+            return;
+        }
+        r.outcome(r.api.put(r.key(), r.draft("/services/" + id), body), f, SERVICE,
+                "Service '" + r.param("name") + "' saved in the draft.", back(r, "/console/services"), () -> showServices(r, f));
     }
 
     public void deleteService(Req r) {

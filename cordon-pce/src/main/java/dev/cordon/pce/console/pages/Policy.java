@@ -41,6 +41,31 @@ public final class Policy {
     public void provision(Req r) {
         Form f = r.form("provision");
         ObjectNode body = Bodies.object().put("update_description", r.param("update_description"));
+        if (r.param("update_description").isEmpty()) {
+            f.error("update_description", "Say what this provision changes and why: the description is kept with the"
+                    + " version and shown in the versions list and the events.");
+        }
+        // selective provisioning: the pending changes left ticked, by kind; all ticked means everything pending
+        List<String> chosen = r.params("change");
+        if (r.param("selective").equals("yes")) {
+            if (chosen.isEmpty()) f.error(Form.FORM_LEVEL, "Tick at least one pending change to provision.");
+            else if (chosen.size() < Integer.parseInt(r.param("pending_count").isEmpty() ? "0" : r.param("pending_count"))) {
+                ObjectNode subset = body.putObject("change_subset");
+                for (String c : chosen) {
+                    int bar = c.indexOf('|');
+                    if (bar > 0) {
+                        com.fasterxml.jackson.databind.node.ArrayNode a = subset.has(c.substring(0, bar))
+                                ? (com.fasterxml.jackson.databind.node.ArrayNode) subset.get(c.substring(0, bar))
+                                : subset.putArray(c.substring(0, bar));
+                        a.addObject().put("href", c.substring(bar + 1));
+                    }
+                }
+            }
+        }
+        if (f.hasErrors()) {
+            r.refused(() -> showProvision(r, f));
+            return;
+        }
         Response resp = r.api.post(r.key(), r.org("/sec_policy"), body);
         String notice = resp.ok() ? "Provisioned version " + resp.body().path("version").asText() + " ("
                 + resp.body().path("workloads_affected").asText("0") + " workloads affected)." : "";
@@ -122,14 +147,18 @@ public final class Policy {
         params.put("event_type", f.value("event_type"));
         params.put("severity", f.value("severity"));
         params.put("timestamp[gte]", f.value("since"));
-        params.put("max_results", f.value("max_results").isEmpty() ? "100" : f.value("max_results"));
-        Response resp = r.api.get(r.key(), r.org("/events" + ApiClient.query(params)));
         Page p = r.page("Events", "events").form(f);
-        if (resp.ok()) {
-            p.with("events", resp.items());
-        } else {
+        try {
+            // newest first as the API answers; the filters are the API's, and q searches the event type too
+            dev.cordon.pce.console.infra.ListPage lp = dev.cordon.pce.console.infra.Lister.load(r,
+                    new dev.cordon.pce.console.infra.Lister.Spec(r.org("/events"), text -> Map.of("event_type", text), Map.of(
+                            "type", e -> e.path("event_type").asText() + " " + e.path("timestamp").asText(),
+                            "severity", e -> e.path("severity").asText() + " " + e.path("timestamp").asText())), params);
+            p.with("events", lp.rows()).with("list", lp);
+        } catch (ApiClient.ReadFailed e) {
             // a filter is a query, not a change: the page answers 200 with the message beside the field, so htmx
             // swaps it in (it ignores 4xx answers)
+            Response resp = r.api.get(r.key(), r.org("/events" + ApiClient.query(params)));
             f.errors(resp.errors(), EVENTS);
         }
         r.render("events", p);

@@ -9,6 +9,7 @@ import dev.cordon.pce.console.infra.Bodies;
 import dev.cordon.pce.console.infra.Caller;
 import dev.cordon.pce.console.infra.Form;
 import dev.cordon.pce.console.infra.Page;
+import dev.cordon.pce.console.infra.Picked;
 import dev.cordon.pce.console.infra.Ports;
 import dev.cordon.pce.console.infra.Req;
 import dev.cordon.pce.console.infra.Rules;
@@ -42,13 +43,19 @@ public final class RuleSets {
     }
 
     private void showList(Req r, Form posted) {
+        // rule sets are few: the whole list is read for the count of those a rule set manager does not see
         List<JsonNode> all = r.list(r.draft("/rule_sets?max_results=100000"));
-        List<JsonNode> visible = all.stream().filter(rs -> visible(r, rs)).toList();
+        dev.cordon.pce.console.infra.ListPage lp = dev.cordon.pce.console.infra.Lister.load(r,
+                new dev.cordon.pce.console.infra.Lister.Spec(r.draft("/rule_sets"), dev.cordon.pce.console.infra.Lister.byName(),
+                        Map.of("name", rs -> rs.path("name").asText(), "state", rs -> rs.path("enabled").asBoolean(true) ? "a" : "b"),
+                        rs -> visible(r, rs)), Map.of());
+        List<JsonNode> visible = lp.rows();
+        long shown = all.stream().filter(rs -> visible(r, rs)).count();
         Set<String> conflicted = conflicted(r);
         Set<String> setsWithConflicts = new HashSet<>();
         for (String h : conflicted) setsWithConflicts.add(h.replaceFirst("/(sec_rules|deny_rules|ip_tables_rules)/.*", ""));
         Page p = r.page("Rule sets", "rule_sets").with("rule_sets", visible).with("conflicted_sets", setsWithConflicts)
-                .with("hidden", all.size() - visible.size()).with("scope_rows", SCOPE_ROWS);
+                .with("hidden", all.size() - shown).with("scope_rows", SCOPE_ROWS).with("list", lp);
         if (posted != null) p.form(posted);
         r.render("rule_sets", p);
     }
@@ -56,7 +63,11 @@ public final class RuleSets {
     public void create(Req r) {
         Form f = r.form("rule_set");
         ObjectNode body = Bodies.object().put("name", r.param("name")).put("enabled", true);
-        body.set("scopes", scopes(r));
+        body.set("scopes", scopes(r, f));
+        if (f.hasErrors()) {
+            r.refused(() -> showList(r, f));
+            return;
+        }
         body.putArray("rules");
         body.putArray("deny_rules");
         body.putArray("ip_tables_rules");
@@ -79,7 +90,14 @@ public final class RuleSets {
         Page p = r.page("Rule set " + rs.path("name").asText(), "rule_sets").with("rs", rs).with("id", id)
                 .with("conflicted", conflicted(r)).with("scope_rows", SCOPE_ROWS)
                 .with("may_write", r.session.caller.canWrite() || (r.session.caller.canWriteRuleSets() && visible(r, rs)));
-        if (posted != null) p.form(posted);
+        // every rule's edit form, filled from the rule (the one posted back keeps what was posted)
+        for (String kind : COLLECTIONS.keySet()) {
+            for (JsonNode rule : rs.path(kind.equals("sec_rules") ? "rules" : kind)) {
+                Form filled = prefilledRule(kind, rule);
+                if (posted == null || !posted.id.equals(filled.id)) p.form(filled);
+            }
+        }
+        if (posted != null) p.form(posted).with("posted", posted.id);
         else p.form(prefilled(rs));
         r.render("rule_set", p);
     }
@@ -87,7 +105,11 @@ public final class RuleSets {
     public void update(Req r) {
         Form f = r.form("edit");
         ObjectNode body = Bodies.object().put("name", r.param("name")).put("enabled", r.param("enabled").equals("on"));
-        body.set("scopes", scopes(r));
+        body.set("scopes", scopes(r, f));
+        if (f.hasErrors()) {
+            r.refused(() -> showOne(r, f));
+            return;
+        }
         r.outcome(r.api.put(r.key(), r.draft("/rule_sets/" + r.path("id")), body), f, RULE_SET,
                 "Rule set saved in the draft.", "/console/rule_sets/" + r.path("id"), () -> showOne(r, f));
     }
@@ -105,32 +127,96 @@ public final class RuleSets {
             return;
         }
         Form f = r.form(rules);
-        ObjectNode body = Bodies.object().put("enabled", true);
+        ObjectNode body = ruleBody(r, f, rules).put("enabled", true);
+        String id = r.path("id");
+        if (f.hasErrors()) {
+            // every problem the console itself found, at once (typed names that name nothing, unreadable ports)
+            r.refused(() -> showOne(r, f));
+            return;
+        }
+        r.outcome(r.api.post(r.key(), r.draft("/rule_sets/" + id + "/" + rules), body), f, RULE,
+                "Added the " + (rules.equals("deny_rules") && r.param("override").equals("yes") ? "override deny rule"
+                        : COLLECTIONS.get(rules)) + " to the draft.", "/console/rule_sets/" + id, () -> showOne(r, f));
+    }
+
+    /** Every field of a rule changed at once (the rule keeps its href, so its hit counts and events stay its own). */
+    public void updateRule(Req r) {
+        String rules = r.path("rules");
+        if (!COLLECTIONS.containsKey(rules)) {
+            r.html(404, "No such kind of rule: " + rules);
+            return;
+        }
+        String id = r.path("id");
+        Form f = r.form(rules + "-" + r.path("rid"));
+        ObjectNode body = ruleBody(r, f, rules);
+        if (f.hasErrors()) {
+            r.refused(() -> showOne(r, f));
+            return;
+        }
+        r.outcome(r.api.put(r.key(), r.draft("/rule_sets/" + id + "/" + rules + "/" + r.path("rid")), body), f, RULE,
+                "Saved the " + COLLECTIONS.get(rules) + " in the draft.", "/console/rule_sets/" + id, () -> showOne(r, f));
+    }
+
+    /** A rule's fields as the API takes them, from its form; what the console cannot read goes to the form's errors. */
+    private static ObjectNode ruleBody(Req r, Form f, String rules) {
+        ObjectNode body = Bodies.object();
         if (rules.equals("ip_tables_rules")) {
-            body.set("actors", Bodies.actors(r.params("actors"), r.params("actors_except")));
+            body.set("actors", Bodies.actors(Picked.tokens(r, f, "actors", Picked.RECEIVERS),
+                    Picked.tokens(r, f, "actors_except", Picked.SCOPE)));
             body.put("ip_version", r.param("ip_version").isEmpty() ? "4" : r.param("ip_version"));
             if (!r.param("description").isEmpty()) body.put("description", r.param("description"));
             body.set("statements", statements(r.param("statements")));
         } else {
-            body.set("providers", Bodies.actors(r.params("providers"), r.params("providers_except")));
-            body.set("consumers", Bodies.actors(r.params("consumers"), r.params("consumers_except")));
-            ArrayNode services = Bodies.refs(r.params("services"));
+            body.set("providers", Bodies.actors(Picked.tokens(r, f, "providers", Picked.ACTORS),
+                    Picked.tokens(r, f, "providers_except", Picked.SCOPE)));
+            body.set("consumers", Bodies.actors(Picked.tokens(r, f, "consumers", Picked.ACTORS),
+                    Picked.tokens(r, f, "consumers_except", Picked.SCOPE)));
+            ArrayNode services = Bodies.refs(Picked.hrefs(r, f, "services", Picked.SERVICES));
             try {
                 services.addAll(Ports.parse(r.param("ports")));
             } catch (Ports.Unreadable e) {
                 f.error("services", e.getMessage());
-                r.refused(() -> showOne(r, f));
-                return;
             }
             body.set("ingress_services", services);
             body.put("unscoped_consumers", r.param("unscoped_consumers").equals("on"));
             if (rules.equals("sec_rules")) body.put("stateless", r.param("stateless").equals("on"));
             else body.put("override", r.param("override").equals("yes"));
         }
-        String id = r.path("id");
-        r.outcome(r.api.post(r.key(), r.draft("/rule_sets/" + id + "/" + rules), body), f, RULE,
-                "Added the " + (rules.equals("deny_rules") && r.param("override").equals("yes") ? "override deny rule"
-                        : COLLECTIONS.get(rules)) + " to the draft.", "/console/rule_sets/" + id, () -> showOne(r, f));
+        return body;
+    }
+
+    /** A rule's edit form filled from the rule (the inverse of {@link #ruleBody}). */
+    static Form prefilledRule(String kind, JsonNode rule) {
+        Map<String, List<String>> v = new HashMap<>();
+        if (kind.equals("ip_tables_rules")) {
+            split(rule.path("actors"), "actors", v);
+            v.put("ip_version", List.of(rule.path("ip_version").asText("4")));
+            v.put("statements", List.of(Page.statementsText(rule.path("statements"))));
+            v.put("description", List.of(rule.path("description").asText("")));
+        } else {
+            split(rule.path("consumers"), "consumers", v);
+            split(rule.path("providers"), "providers", v);
+            List<String> services = new ArrayList<>();
+            List<String> ports = new ArrayList<>();
+            for (JsonNode s : rule.path("ingress_services")) {
+                if (s.has("href")) services.add("service:" + s.path("href").asText());
+                else ports.add(Ports.describe(s));
+            }
+            v.put("services", services);
+            v.put("ports", List.of(String.join(", ", ports)));
+            if (rule.path("unscoped_consumers").asBoolean()) v.put("unscoped_consumers", List.of("on"));
+            if (rule.path("stateless").asBoolean()) v.put("stateless", List.of("on"));
+            v.put("override", List.of(rule.path("override").asBoolean() ? "yes" : "no"));
+        }
+        return new Form(kind + "-" + Bodies.id(rule.path("href").asText()), v);
+    }
+
+    private static void split(JsonNode actors, String field, Map<String, List<String>> v) {
+        List<String> in = new ArrayList<>();
+        List<String> out = new ArrayList<>();
+        for (JsonNode a : actors) (a.path("exclusion").asBoolean() ? out : in).add(Bodies.pickerValue(a));
+        v.put(field, in);
+        v.put(field + "_except", out);
     }
 
     public void deleteRule(Req r) {
@@ -174,10 +260,11 @@ public final class RuleSets {
         return out;
     }
 
-    private static ArrayNode scopes(Req r) {
+    private static ArrayNode scopes(Req r, Form f) {
         ArrayNode scopes = ApiClient.array();
         for (int i = 1; i <= SCOPE_ROWS; i++) {
-            ArrayNode s = Bodies.actors(r.params("scope" + i), r.params("scope" + i + "_except"));
+            ArrayNode s = Bodies.actors(Picked.tokens(r, f, "scope" + i, Picked.SCOPE),
+                    Picked.tokens(r, f, "scope" + i + "_except", Picked.SCOPE));
             if (!s.isEmpty()) scopes.add(s);
         }
         return scopes;

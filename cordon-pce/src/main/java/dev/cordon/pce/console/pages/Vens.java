@@ -2,6 +2,7 @@ package dev.cordon.pce.console.pages;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cordon.pce.console.infra.ApiClient;
 import dev.cordon.pce.console.infra.ApiClient.Response;
 import dev.cordon.pce.console.infra.Form.Field;
 import dev.cordon.pce.console.infra.Bodies;
@@ -26,12 +27,22 @@ public final class Vens {
     }
 
     private void show(Req r, Form posted) {
-        List<JsonNode> vens = r.list(r.org("/vens?max_results=100000"));
+        dev.cordon.pce.console.infra.ListPage lp = dev.cordon.pce.console.infra.Lister.load(r,
+                new dev.cordon.pce.console.infra.Lister.Spec(r.org("/vens"), q -> Map.of("hostname", q), Map.of(
+                        "hostname", v -> v.path("hostname").asText(), "status", v -> v.path("status").asText(),
+                        "heartbeat", v -> v.path("last_heartbeat_on").asText(""))), Map.of());
+        List<JsonNode> vens = lp.rows();
+        // the policy sync state is the workload's: found by hostname for the VENs shown (an org may hold 100,000)
         Map<String, JsonNode> syncByVen = new HashMap<>();
-        for (JsonNode w : r.lookups.workloads()) {
-            if (w.has("ven")) syncByVen.put(w.path("ven").path("href").asText(), w.path("agent").path("status"));
+        for (JsonNode v : vens) {
+            String host = v.path("hostname").asText();
+            var found = r.api.get(r.key(), r.org("/workloads" + ApiClient.query(Map.of("hostname", host, "max_results", "50"))));
+            if (!found.ok()) continue;
+            for (JsonNode w : found.items()) {
+                if (w.path("ven").path("href").asText().equals(v.path("href").asText())) syncByVen.put(v.path("href").asText(), w.path("agent").path("status"));
+            }
         }
-        Page p = r.page("VENs", "vens").with("vens", vens).with("sync", syncByVen)
+        Page p = r.page("VENs", "vens").with("vens", vens).with("sync", syncByVen).with("list", lp)
                 .with("profiles", r.list(r.org("/pairing_profiles?max_results=100000")));
         if (posted != null) p.form(posted);
         r.render("vens", p);
@@ -55,11 +66,31 @@ public final class Vens {
                 + " firewall (" + restore + ") and stops at its next contact.", "/console/vens", () -> show(r, f));
     }
 
+    /** A pairing profile's name, labels and enforcement mode (what the VENs it pairs from now on get). */
+    public void updateProfile(Req r) {
+        String id = r.path("id");
+        Form f = r.form("profile-" + id);
+        ObjectNode body = Bodies.object().put("name", r.param("name")).put("enforcement_mode", r.param("enforcement_mode"));
+        body.set("labels", Bodies.refs(dev.cordon.pce.console.infra.Picked.hrefs(r, f, "labels",
+                dev.cordon.pce.console.infra.Picked.LABELS)));
+        if (f.hasErrors()) {
+            r.refused(() -> show(r, f));
+            return;
+        }
+        r.outcome(r.api.put(r.key(), r.org("/pairing_profiles/" + id), body), f, PROFILE,
+                "Pairing profile '" + r.param("name") + "' saved.", "/console/vens", () -> show(r, f));
+    }
+
     public void createProfile(Req r) {
         Form f = r.form("profile");
         ObjectNode body = Bodies.object().put("name", r.param("name"))
                 .put("enforcement_mode", r.param("enforcement_mode")).put("ven_type", r.param("ven_type"));
-        body.set("labels", Bodies.refs(r.params("labels")));
+        body.set("labels", Bodies.refs(dev.cordon.pce.console.infra.Picked.hrefs(r, f, "labels",
+                dev.cordon.pce.console.infra.Picked.LABELS)));
+        if (f.hasErrors()) {
+            r.refused(() -> show(r, f));
+            return;
+        }
         limit(body, "key_lifespan", r.param("key_lifespan"));
         limit(body, "allowed_uses_per_key", r.param("allowed_uses_per_key"));
         r.outcome(r.api.post(r.key(), r.org("/pairing_profiles"), body), f, PROFILE,

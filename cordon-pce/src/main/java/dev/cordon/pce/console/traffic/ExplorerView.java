@@ -1,6 +1,7 @@
 package dev.cordon.pce.console.traffic;
 
 import dev.cordon.pce.console.infra.ApiClient;
+import dev.cordon.pce.console.infra.Pick;
 import dev.cordon.pce.console.infra.Rules;
 import java.util.List;
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cordon.pce.console.infra.ApiClient;
+import dev.cordon.pce.console.infra.Pick;
+import dev.cordon.pce.console.infra.Picks;
 import dev.cordon.pce.console.infra.ApiClient.Response;
 import dev.cordon.pce.console.infra.Form;
 import dev.cordon.pce.console.infra.Form.Field;

@@ -1,4 +1,4 @@
-package dev.cordon.pce.console.traffic;
+package dev.cordon.pce.console.infra;
 
 /**
  * One object chosen in a picker, as the form carries it: {@code token} is {@code kind:href} (or {@code ip:address}),
@@ -6,8 +6,11 @@ package dev.cordon.pce.console.traffic;
  * (the pill's colour) or the kind for anything that is not a label.
  */
 public record Pick(String token, String kind, String text, String key) {
-    static final java.util.List<String> KINDS = java.util.List.of("label", "label_group", "workload", "ip_list", "ip");
+    public static final java.util.List<String> KINDS = java.util.List.of("label", "label_group", "workload", "ip_list", "ip");
+    /** "All workloads" ({@code {"actors": "ams"}}), offered by rule and receiver pickers. */
+    public static final Pick ALL = new Pick("ams", "ams", "All workloads", "ams");
 
+    /** The href (or address) the pick stands for; {@code ams} for All workloads. */
     public String value() {
         return token.substring(token.indexOf(':') + 1);
     }
@@ -15,7 +18,7 @@ public record Pick(String token, String kind, String text, String key) {
     /** What the pill says before its text: nothing for labels, the kind for the rest. */
     public String prefix() {
         return switch (kind) {
-            case "label" -> "";
+            case "label", "ams" -> "";
             case "label_group" -> "group ";
             case "workload" -> "workload ";
             case "ip_list" -> "IP list ";

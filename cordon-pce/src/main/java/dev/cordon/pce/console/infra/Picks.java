@@ -1,11 +1,7 @@
-package dev.cordon.pce.console.traffic;
+package dev.cordon.pce.console.infra;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.cordon.pce.console.infra.ApiClient;
 import dev.cordon.pce.console.infra.ApiClient.Response;
-import dev.cordon.pce.console.infra.Req;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,33 +10,51 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The type-ahead pickers' server side: {@code GET /console/pick?kinds=label,workload,...&q=...} answers at most
- * {@link #LIMIT} matches per kind as JSON, each searched by the API with its own filters ({@code value} of labels,
+ * The type-ahead pickers' server side: {@code GET /console/pick?kinds=label,workload,...&field=src} (htmx sends the
+ * picker's text field, {@code src_q}; {@code q=} works too) answers an htmx fragment, the listbox's options: at most
+ * {@link #LIMIT} matches per kind, each searched by the API with its own filters ({@code value} of labels,
  * {@code name} of the rest, {@code key=value} for labels of one key), so a picker costs the same with 10 or 10,000
- * objects. A typed IP address is offered as itself.
+ * objects. A typed IP address is offered as itself, and "All workloads" when the picker offers it and the text
+ * starts it.
  */
 public final class Picks {
     static final int LIMIT = 8;
     private static final Pattern IP = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9a-fA-F:]*:[0-9a-fA-F:.]*");
 
-    /** The search answer (JSON array of {token, kind, text, key, colour, prefix}). */
+    /** The search answer: the options fragment ({@code tag/pick_options.jte}), empty when nothing was typed. */
     public void search(Req r) {
-        String q = r.ctx.queryParam("q") == null ? "" : r.ctx.queryParam("q").trim();
+        String field = r.ctx.queryParam("field");
+        String raw = field != null && r.ctx.queryParam(field + "_q") != null ? r.ctx.queryParam(field + "_q")
+                : field != null && r.ctx.queryParam(field) != null ? r.ctx.queryParam(field) : r.ctx.queryParam("q");
+        String q = raw == null ? "" : raw.trim();
         String kindsParam = r.ctx.queryParam("kinds");
         List<String> kinds = kindsParam == null || kindsParam.isBlank() ? Pick.KINDS : List.of(kindsParam.split(","));
+        List<Pick> found = q.isEmpty() ? List.of() : find(r, q, kinds);
+        // the listbox's id (the picker's, as several forms of a page may hold a field of the same name)
+        String list = r.ctx.queryParam("list") != null ? r.ctx.queryParam("list") : field == null ? "picker" : field;
+        if ("datalist".equals(r.ctx.queryParam("as"))) {
+            // a plain text field's suggestions (policy check's From and To): the names as <option>s of a datalist
+            r.html(200, Templates.render("tag/pick_datalist", Map.of("picks", found)));
+            return;
+        }
+        r.html(200, Templates.render("tag/pick_options", Map.of("picks", found, "list", list + "-options", "searched", !q.isEmpty())));
+    }
+
+    /** At most {@link #LIMIT} matches of each kind for the text {@code q}. */
+    public static List<Pick> find(Req r, String q, List<String> kinds) {
         List<Pick> found = new ArrayList<>();
+        if (kinds.contains("ams") && "all workloads".startsWith(q.toLowerCase(Locale.ROOT))) found.add(Pick.ALL);
         if (kinds.contains("ip") && IP.matcher(q).matches()) found.add(new Pick("ip:" + q, "ip", q, "ip"));
         if (kinds.contains("label")) found.addAll(labels(r, q));
         if (kinds.contains("label_group")) found.addAll(named(r, r.draft("/label_groups"), "label_group", q));
         if (kinds.contains("workload")) found.addAll(workloads(r, q));
         if (kinds.contains("ip_list")) found.addAll(named(r, r.draft("/ip_lists"), "ip_list", q));
         if (kinds.contains("service")) found.addAll(named(r, r.draft("/services"), "service", q));
-        ArrayNode out = JsonNodeFactory.instance.arrayNode();
-        for (Pick p : found) {
-            out.addObject().put("token", p.token()).put("kind", p.kind()).put("text", p.text()).put("key", p.key())
-                    .put("colour", p.colour()).put("prefix", p.prefix());
-        }
-        r.ctx.status(200).contentType("application/json").result(out.toString());
+        return found;
+    }
+
+    static boolean isAddress(String s) {
+        return IP.matcher(s).matches();
     }
 
     private static List<Pick> labels(Req r, String q) {
@@ -85,20 +99,21 @@ public final class Picks {
         return resp.ok() ? resp.items() : List.of();
     }
 
-    static Pick label(JsonNode l) {
+    public static Pick label(JsonNode l) {
         String key = l.path("key").asText();
         return new Pick("label:" + l.path("href").asText(), "label", key + "=" + l.path("value").asText(), key);
     }
 
-    static Pick workload(JsonNode w) {
+    public static Pick workload(JsonNode w) {
         String name = w.path("name").asText("");
         if (name.isEmpty()) name = w.path("hostname").asText(w.path("href").asText());
         return new Pick("workload:" + w.path("href").asText(), "workload", name, "workload");
     }
 
     /** A pick carried by a form ({@code kind:href}), named by reading the object through the API; null when unknown. */
-    static Pick ofToken(Req r, String token) {
+    public static Pick ofToken(Req r, String token) {
         int colon = token.indexOf(':');
+        if (token.equals(Pick.ALL.token())) return Pick.ALL;
         if (colon < 0) return null;
         String kind = token.substring(0, colon).toLowerCase(Locale.ROOT);
         String value = token.substring(colon + 1);

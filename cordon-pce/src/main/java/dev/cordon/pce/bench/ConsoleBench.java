@@ -1,0 +1,248 @@
+package dev.cordon.pce.bench;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cordon.pce.core.Json;
+import dev.cordon.policy.gen.OrgGenerator;
+import dev.cordon.policy.model.Label;
+import dev.cordon.policy.model.PolicyDocument;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code cordon bench console}: one PCE (its own JVM, H2 in a temporary directory, as {@code bench api} runs it)
+ * seeded through the import API with an org of {@code --labels} labels and {@code --workloads} workloads, a console
+ * session signed in with the owner's key, then every picker search and list page asked {@code --samples} times one
+ * after another (after two unmeasured asks). Each console answer is timed beside its baseline measured in the same
+ * run: the API call that answers the same question (the same filter, or one page of 50 of the same collection), so
+ * the line's {@code p50_over_api_p50} is the console's own cost (calling the API over loopback, rendering HTML).
+ * One JSON line per measure, the goal (500 ms) and whether its p99 meets it.
+ */
+public final class ConsoleBench {
+    static final double GOAL_MS = 500;
+
+    public record Options(int labels, int workloads, int rules, int samples, long seed) {
+        public Options {
+            if (workloads < 2) throw new IllegalArgumentException("--workloads must be at least 2, not " + workloads + ".");
+            if (labels < 1) throw new IllegalArgumentException("--labels must be at least 1, not " + labels + ".");
+            if (samples < 3) throw new IllegalArgumentException("--samples must be at least 3, not " + samples + ".");
+            if (rules < 4) throw new IllegalArgumentException("--rules must be at least 4, not " + rules + ".");
+        }
+    }
+
+    /** One console answer and the API call it is compared with. */
+    record Measure(String name, String console, String api) {}
+
+    private final PrintStream out;
+    private final PrintStream progress;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(30)).build();
+
+    public ConsoleBench(PrintStream out, PrintStream progress) {
+        this.out = out;
+        this.progress = progress;
+    }
+
+    public void run(Options o) {
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx4g",
+                "-cp", System.getProperty("java.class.path"), ApiBench.ApiBenchServer.class.getName());
+        Process child;
+        try {
+            child = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot start the PCE process for the benchmark: " + e.getMessage(), e);
+        }
+        try (BufferedReader fromPce = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+             PrintStream toPce = new PrintStream(child.getOutputStream(), true, StandardCharsets.UTF_8)) {
+            String hello = fromPce.readLine();
+            while (hello != null && !hello.matches("\\d+ .*") && !hello.startsWith("error ")) hello = fromPce.readLine();
+            if (hello == null) throw new IllegalStateException("The benchmark's PCE process ended before it started.");
+            if (hello.startsWith("error ")) throw new IllegalArgumentException(hello.substring(6));
+            String[] parts = hello.split(" ", 2); // "<port> <owner key>"
+            progress.println("bench console: PCE pid " + child.pid() + " on port " + parts[0]);
+            measure("http://127.0.0.1:" + parts[0], parts[1].trim(), o);
+        } catch (IOException e) {
+            throw new IllegalStateException("The benchmark's PCE process failed: " + e.getMessage(), e);
+        } finally {
+            try {
+                if (!child.waitFor(60, TimeUnit.SECONDS)) child.destroyForcibly();
+            } catch (InterruptedException e) {
+                child.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void measure(String base, String ownerKey, Options o) {
+        String auth = "Basic " + Base64.getEncoder().encodeToString(ownerKey.getBytes(StandardCharsets.UTF_8));
+        ApiBench.Api api = new ApiBench.Api(http, base + "/api/v2", auth);
+        long t0 = System.nanoTime();
+        progress.println("bench console: seeding " + o.workloads() + " workloads and " + o.labels() + " labels ...");
+        PolicyDocument doc = withLabels(OrgGenerator.generate(o.workloads(), o.rules(), o.seed()), o.labels());
+        // an import of 100,000 workloads takes longer than the API client's 60 s on a loaded machine
+        post(base + "/api/v2/orgs/1/sec_policy/draft/import", auth, Json.write(doc), 200);
+        post(base + "/api/v2/orgs/1/sec_policy", auth, "{\"update_description\":\"bench console seed\"}", 201);
+        long labels = total(api, "/orgs/1/labels?max_results=1");
+        long workloads = total(api, "/orgs/1/workloads?max_results=1");
+        line(Json.object().put("phase", "seed").put("labels", labels).put("workloads", workloads)
+                .put("seconds", Math.round((System.nanoTime() - t0) / 1e8) / 10.0));
+
+        String cookie = signIn(base, ownerKey);
+        String mid = "host-" + (o.workloads() / 2);
+        List<Measure> all = List.of(
+                new Measure("picker_label", "/console/pick?kinds=label&q=tag-77", "/orgs/1/labels?value=tag-77&max_results=8"),
+                new Measure("picker_label_key_value", "/console/pick?kinds=label&q=" + enc("role=we"), "/orgs/1/labels?key=role&value=we&max_results=8"),
+                new Measure("picker_workload", "/console/pick?kinds=workload&q=" + mid, "/orgs/1/workloads?name=" + mid + "&max_results=8"),
+                new Measure("picker_rule_actors", "/console/pick?kinds=ams,label,label_group,workload,ip_list&q=app1", "/orgs/1/labels?value=app1&max_results=8"),
+                new Measure("picker_service", "/console/pick?kinds=service&q=a", "/orgs/1/sec_policy/draft/services?name=a&max_results=8"),
+                new Measure("list_labels", "/console/labels", "/orgs/1/labels?max_results=50"),
+                new Measure("list_labels_search", "/console/labels?q=" + enc("role=w"), "/orgs/1/labels?key=role&value=w&max_results=50"),
+                new Measure("list_labels_sorted", "/console/labels?sort=value", "/orgs/1/labels?max_results=50"),
+                new Measure("list_labels_page_100", "/console/labels?page=100", "/orgs/1/labels?max_results=5000"),
+                new Measure("list_workloads", "/console/workloads", "/orgs/1/workloads?max_results=50"),
+                new Measure("list_workloads_search", "/console/workloads?q=" + mid, "/orgs/1/workloads?name=" + mid + "&max_results=50"),
+                new Measure("list_workloads_page_100", "/console/workloads?page=100", "/orgs/1/workloads?max_results=5000"),
+                new Measure("list_workloads_sorted", "/console/workloads?sort=name", "/orgs/1/workloads?max_results=50"),
+                new Measure("list_label_groups", "/console/label_groups", "/orgs/1/sec_policy/draft/label_groups?max_results=50"),
+                new Measure("list_ip_lists", "/console/ip_lists", "/orgs/1/sec_policy/draft/ip_lists?max_results=50"),
+                new Measure("list_services", "/console/services", "/orgs/1/sec_policy/draft/services?max_results=50"),
+                new Measure("list_rule_sets", "/console/rule_sets", "/orgs/1/sec_policy/draft/rule_sets?max_results=50"),
+                new Measure("list_vens", "/console/vens", "/orgs/1/vens?max_results=50"),
+                new Measure("list_events", "/console/events", "/orgs/1/events?max_results=50"));
+        for (Measure m : all) {
+            progress.println("bench console: " + m.name() + " ...");
+            long[] apiTimes = times(o.samples(), () -> get(base + "/api/v2" + m.api(), "Authorization", auth));
+            long[] consoleTimes = times(o.samples(), () -> get(base + m.console(), "Cookie", cookie));
+            double cp50 = ms(pct(consoleTimes, 50));
+            double cp99 = ms(pct(consoleTimes, 99));
+            double ap50 = ms(pct(apiTimes, 50));
+            line(Json.object().put("phase", "answer").put("measure", m.name()).put("console", m.console())
+                    .put("samples", o.samples()).put("p50_ms", cp50).put("p99_ms", cp99)
+                    .put("max_ms", ms(consoleTimes[consoleTimes.length - 1])).put("api", m.api()).put("api_p50_ms", ap50)
+                    .put("api_p99_ms", ms(pct(apiTimes, 99)))
+                    .put("p50_over_api_p50", ap50 > 0 ? Math.round(100.0 * cp50 / ap50) / 100.0 : 0)
+                    .put("goal_ms", GOAL_MS).put("meets_goal", cp99 <= GOAL_MS));
+        }
+    }
+
+    /** The generated org plus {@code tag=tag-N} labels up to {@code labels} in all. */
+    static PolicyDocument withLabels(PolicyDocument doc, int labels) {
+        List<Label> all = new ArrayList<>(doc.labelsOrEmpty());
+        int next = 1 + all.stream().mapToInt(l -> Integer.parseInt(l.href().substring(l.href().lastIndexOf('/') + 1))).max().orElse(0);
+        for (int i = 1; all.size() < labels; i++) all.add(Label.of("/orgs/1/labels/" + next++, "tag", "tag-" + i));
+        return new PolicyDocument(all, doc.labelGroups(), doc.workloads(), doc.ipLists(), doc.services(), doc.ruleSets(),
+                doc.firewallSettings(), doc.virtualServices(), doc.serviceBindings());
+    }
+
+    private long total(ApiBench.Api api, String path) {
+        try {
+            return api.send("GET", path, null).headers().firstValueAsLong("X-Total-Count").orElse(-1);
+        } catch (IOException e) {
+            throw new IllegalStateException("GET " + path + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private void post(String url, String auth, String body, int status) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(30))
+                    .header("Authorization", auth).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != status) {
+                throw new IllegalStateException("POST " + url + " answered " + r.statusCode() + ": "
+                        + r.body().substring(0, Math.min(500, r.body().length())));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("POST " + url + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** Signs in as a browser does and returns the session cookie ({@code name=value}). */
+    private String signIn(String base, String ownerKey) {
+        int colon = ownerKey.indexOf(':');
+        String form = "key=" + enc(ownerKey.substring(0, colon)) + "&secret=" + enc(ownerKey.substring(colon + 1));
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/console/signin"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+            return r.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("cordon_console="))
+                    .map(c -> c.substring(0, c.indexOf(';') < 0 ? c.length() : c.indexOf(';'))).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("The console did not sign in (" + r.statusCode() + "): " + r.body()));
+        } catch (IOException e) {
+            throw new IllegalStateException("Signing in to the console failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** One GET, which must answer 200. */
+    private void get(String url, String header, String value) {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(120))
+                    .header(header, value).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("GET " + url + " answered " + r.statusCode() + ": "
+                        + r.body().substring(0, Math.min(300, r.body().length())));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("GET " + url + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** Sorted durations of {@code n} calls after two unmeasured ones. */
+    private static long[] times(int n, Runnable call) {
+        call.run();
+        call.run();
+        long[] t = new long[n];
+        for (int i = 0; i < n; i++) {
+            long s = System.nanoTime();
+            call.run();
+            t[i] = System.nanoTime() - s;
+        }
+        Arrays.sort(t);
+        return t;
+    }
+
+    private static long pct(long[] sorted, int p) {
+        int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
+    private static double ms(long nanos) {
+        return Math.round(nanos / 10_000.0) / 100.0;
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private void line(ObjectNode fields) {
+        ObjectNode n = Json.object().put("bench", "console");
+        n.setAll(fields);
+        out.println(n);
+        out.flush();
+    }
+}
