@@ -33,6 +33,8 @@ class ConsoleJourneyE2ETest {
     @Test
     void visibilityToFullEnforcementThroughTheConsole() throws Exception {
         Instant from = Instant.now().minus(Duration.ofMinutes(5));
+        long t0 = System.nanoTime();
+        long[] at = new long[4]; // flows back potentially blocked, rules provisioned and applied, full applied, allowed back
         try (Fleet fleet = new Fleet()) {
             fleet.flowReportInterval = Duration.ofSeconds(1);
             Api api = fleet.api();
@@ -64,6 +66,7 @@ class ConsoleJourneyE2ETest {
                         && has(flows, NET + "9", NET + "1", 80, "potentially_blocked");
             });
 
+            at[0] = System.nanoTime();
             try (ConsoleSession c = new ConsoleSession(fleet.pce)) {
                 c.signInAsOwner();
                 c.open("/console/map");
@@ -99,6 +102,7 @@ class ConsoleJourneyE2ETest {
                 await(Duration.ofSeconds(40), "both VENs applying version " + second,
                         () -> vens.stream().allMatch(v -> v.version() >= second));
 
+                at[1] = System.nanoTime();
                 c.open("/console/readiness?range=1h&scope_q=" + java.net.URLEncoder.encode("app=shop, env=prod", "UTF-8"));
                 c.waitFor(By.id("readiness-summary"));
                 assertThat(c.text(By.id("readiness-summary"))).contains("Nothing left to break");
@@ -109,6 +113,7 @@ class ConsoleJourneyE2ETest {
                 await(Duration.ofSeconds(40), "both VENs enforcing in full", () -> vens.stream().allMatch(v ->
                         v.agent.lastGood().map(p -> p.enforcementMode() == EnforcementMode.FULL).orElse(false)));
 
+                at[2] = System.nanoTime();
                 // the same traffic, now enforced: it goes through and is reported allowed
                 Instant switched = Instant.now();
                 TrafficE2ETest.connectTimes(webHost, NET + "2", 5432, "tcp", 1);
@@ -121,6 +126,13 @@ class ConsoleJourneyE2ETest {
                 c.waitFor(By.id("flows"));
                 assertThat(c.text(By.id("flows"))).contains("tcp/5432").contains("tcp/80");
                 assertThat(api.get("/orgs/1/workloads").body().findValuesAsText("enforcement_mode")).containsOnly("full");
+                at[3] = System.nanoTime();
+                String phases = String.format("setup to flows back potentially blocked %.1f s, Map/Explorer/generator/"
+                                + "provision to rules applied %.1f s, readiness and switch to full applied %.1f s, the same"
+                                + " traffic back allowed %.1f s", (at[0] - t0) / 1e9, (at[1] - at[0]) / 1e9,
+                        (at[2] - at[1]) / 1e9, (at[3] - at[2]) / 1e9);
+                System.out.println("console journey: " + phases);
+                Timings.record("console-journey", phases);
             }
         }
     }
