@@ -61,7 +61,7 @@ public final class Users {
                     keys.ok() ? keys.items() : null, href.equals(myHref)));
         }
         p.with("users", rows).with("me", myHref)
-                .with("owner", rows.stream().allMatch(u -> u.keys() != null)).with("grants", grants)
+                .with("grants", grants)
                 .with("roleNames", ROLES).with("listedAll", all.ok());
         if (posted != null) p.form(posted);
         r.render("users", p);
