@@ -9,12 +9,18 @@ import dev.cordon.pce.console.infra.StaticAssets;
 import dev.cordon.pce.console.infra.Templates;
 import dev.cordon.pce.console.pages.Coexistence;
 import dev.cordon.pce.console.pages.Inventory;
+import dev.cordon.pce.console.pages.Pairing;
+import dev.cordon.pce.console.pages.Users;
 import dev.cordon.pce.console.pages.Policy;
 import dev.cordon.pce.console.pages.RuleSets;
 import dev.cordon.pce.console.pages.SignIn;
 import dev.cordon.pce.console.pages.Vens;
+import dev.cordon.pce.console.traffic.Dashboard;
 import dev.cordon.pce.console.traffic.Explorer;
 import dev.cordon.pce.console.infra.Picks;
+import dev.cordon.pce.console.traffic.PolicyGenerator;
+import dev.cordon.pce.console.traffic.Readiness;
+import dev.cordon.pce.console.traffic.WorkloadDetail;
 import dev.cordon.pce.console.traffic.RuleHits;
 import dev.cordon.pce.console.traffic.TrafficMap;
 import io.javalin.Javalin;
@@ -65,6 +71,7 @@ public final class Console {
         TrafficMap map = new TrafficMap(Clock.systemUTC());
         RuleHits hits = new RuleHits(Clock.systemUTC());
         Picks picks = new Picks();
+        dailyWork(app);
 
         app.get("/", ctx -> ctx.redirect(SignIn.HOME, HttpStatus.SEE_OTHER));
         app.get("/console", ctx -> ctx.redirect(SignIn.HOME, HttpStatus.SEE_OTHER));
@@ -143,9 +150,32 @@ public final class Console {
         app.get("/console/<rest>", ctx -> ctx.redirect(nearestPage(ctx.path()), HttpStatus.SEE_OTHER));
     }
 
+    /** The pages of daily work (issue 15): dashboard, workload detail, users and keys, pairing, generator, readiness. */
+    private void dailyWork(Javalin app) {
+        Dashboard dashboard = new Dashboard(Clock.systemUTC());
+        WorkloadDetail workload = new WorkloadDetail(Clock.systemUTC());
+        Users users = new Users();
+        Pairing pairing = new Pairing();
+        PolicyGenerator generator = new PolicyGenerator(Clock.systemUTC());
+        Readiness readiness = new Readiness(Clock.systemUTC());
+        app.get("/console/dashboard", page(dashboard::show));
+        app.get("/console/workloads/{id}", page(workload::show));
+        app.get("/console/users", page(users::show));
+        app.post("/console/users", page(users::createUser));
+        app.post("/console/users/api_keys", page(users::createKey));
+        app.post("/console/users/{user}/api_keys/{key}/delete", page(users::deleteKey));
+        app.post("/console/permissions/{id}/delete", page(users::deleteGrant));
+        app.get("/console/pairing", page(pairing::show));
+        app.post("/console/pairing", page(pairing::generate));
+        app.get("/console/generator", page(generator::show));
+        app.post("/console/generator", page(generator::apply));
+        app.get("/console/readiness", page(readiness::show));
+        app.post("/console/readiness/enforce", page(readiness::enforce));
+    }
+
     private static final java.util.Set<String> SECTIONS = java.util.Set.of("workloads", "labels", "label_groups",
             "ip_lists", "services", "rule_sets", "provision", "policy_check", "conflicts", "events", "vens", "traffic", "map",
-            "rule_hits");
+            "rule_hits", "dashboard", "users", "pairing", "generator", "readiness");
 
     /** The page a non-page console address belongs to. */
     static String nearestPage(String path) {

@@ -43,16 +43,34 @@ final class ConsoleBrowser implements AutoCloseable {
     final String ownerKey;
     private final Path profile;
 
+    private final boolean ownsPce;
+
     ConsoleBrowser() {
+        this(startPce(), true);
+    }
+
+    private static PceHarness startPce() {
         requireBrowser();
-        pce = PceHarness.h2();
+        return PceHarness.h2();
+    }
+
+    /** A browser on a PCE the caller started; {@code ownsPce}: {@link #close()} stops it too. */
+    ConsoleBrowser(PceHarness pce, boolean ownsPce) {
+        this.ownsPce = ownsPce;
+        this.pce = pce;
+        try {
+            requireBrowser();
+        } catch (AssertionError e) {
+            if (ownsPce) pce.close();
+            throw e;
+        }
         api = pce.owner;
         base = "http://127.0.0.1:" + pce.server.port();
         try {
             ownerKey = Files.readString(pce.server.ownerKeyFile()).trim();
             profile = Files.createTempDirectory("cordon-console-chromium");
         } catch (IOException e) {
-            pce.close();
+            if (ownsPce) pce.close();
             throw new IllegalStateException(e);
         }
         System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
@@ -69,7 +87,7 @@ final class ConsoleBrowser implements AutoCloseable {
         try {
             d = new ChromeDriver(service, options);
         } catch (RuntimeException e) {
-            pce.close();
+            if (ownsPce) pce.close();
             throw e;
         }
         driver = d;
@@ -330,7 +348,7 @@ final class ConsoleBrowser implements AutoCloseable {
         try {
             driver.quit();
         } finally {
-            pce.close();
+            if (ownsPce) pce.close();
             try (var walk = Files.walk(profile)) {
                 walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             } catch (IOException ignored) {
