@@ -6,6 +6,7 @@ import dev.cordon.pce.core.ApiException;
 import dev.cordon.pce.core.Json;
 import dev.cordon.pce.core.Kind;
 import dev.cordon.pce.store.PolicyVersion;
+import dev.cordon.pce.store.ParsedRows;
 import dev.cordon.pce.store.Row;
 import dev.cordon.pce.store.Store;
 import dev.cordon.policy.model.FirewallSettings;

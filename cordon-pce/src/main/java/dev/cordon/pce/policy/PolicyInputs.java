@@ -2,6 +2,7 @@ package dev.cordon.pce.policy;
 
 import dev.cordon.pce.core.Json;
 import dev.cordon.pce.core.Kind;
+import dev.cordon.pce.store.ParsedRows;
 import dev.cordon.pce.store.Store;
 import dev.cordon.policy.model.IpList;
 import dev.cordon.policy.model.Label;

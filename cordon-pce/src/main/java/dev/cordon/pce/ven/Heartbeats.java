@@ -6,6 +6,7 @@ import dev.cordon.pce.cluster.Change;
 import dev.cordon.pce.cluster.Cluster;
 import dev.cordon.pce.core.Json;
 import dev.cordon.pce.events.Events;
+import dev.cordon.pce.store.ParsedRows;
 import dev.cordon.pce.store.Row;
 import dev.cordon.pce.store.Store;
 import dev.cordon.protocol.Wire;
@@ -66,6 +67,8 @@ public final class Heartbeats implements AutoCloseable {
     private final Set<String> missed = ConcurrentHashMap.newKeySet();
     private volatile HeartbeatAnswers answers = HeartbeatAnswers.NONE;
     private final HeartbeatWrites<Write> writes;
+    /** The sweep's VENs, parsed again only when their stored text changed (read-only trees). */
+    private final ParsedRows<JsonNode> storedVens = new ParsedRows<>(Json::parse);
     private final ScheduledExecutorService sweeper =
             Executors.newSingleThreadScheduledExecutor(PolicyLongPoll.daemon("cordon-ven-heartbeats"));
 
@@ -273,8 +276,11 @@ public final class Heartbeats implements AutoCloseable {
     public int check() {
         Instant now = clock.instant();
         int marked = 0;
-        for (Row r : store.objects().all(1, VenKinds.VEN)) {
-            ObjectNode ven = (ObjectNode) Json.parse(r.body());
+        List<Row> rows = store.objects().all(1, VenKinds.VEN);
+        List<JsonNode> parsed = storedVens.of(1, rows);
+        for (int i = 0; i < rows.size(); i++) {
+            Row r = rows.get(i);
+            JsonNode ven = parsed.get(i); // read-only: the write below re-reads the VEN
             if (!"active".equals(Json.text(ven, "status")) || ven.path("conditions").size() > 0) continue;
             if (Goodbyes.inEffect(ven) != null) continue;
             Heartbeat hb = newest(last.get(r.href()), ven);

@@ -1,6 +1,5 @@
-package dev.cordon.pce.policy;
+package dev.cordon.pce.store;
 
-import dev.cordon.pce.store.Row;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -14,22 +13,26 @@ import java.util.function.Function;
  * parsed again. Under a mixed write load the engines re-read every label and IP list after each write to one of
  * them; parsing all of them each time (JSON, then the record) was most of that cost.
  *
- * <p>The parsed values are immutable records, so handing the same one to several readers is safe. Threads: any;
+ * The periodic sweeps over every VEN and workload ({@code pce.ven.OfflineSweep}, {@code Heartbeats.check}) read
+ * them the same way.
+ *
+ * <p>The parsed values are handed to several readers: immutable records, or JSON trees that every reader treats as
+ * read-only (copy before changing one). Threads: any;
  * the maps are concurrent, and two threads parsing the same new text at once both get an equal value. Entries of
  * deleted objects are dropped once they outnumber the live ones.
  */
-final class ParsedRows<T> {
+public final class ParsedRows<T> {
     private record Parsed<T>(String body, T value) {}
 
     private final Function<String, T> parse;
     private final Map<Integer, Map<String, Parsed<T>>> byOrg = new ConcurrentHashMap<>();
 
-    ParsedRows(Function<String, T> parse) {
+    public ParsedRows(Function<String, T> parse) {
         this.parse = parse;
     }
 
     /** The rows' values in the rows' order. */
-    List<T> of(int org, List<Row> rows) {
+    public List<T> of(int org, List<Row> rows) {
         Map<String, Parsed<T>> cache = byOrg.computeIfAbsent(org, o -> new ConcurrentHashMap<>());
         List<T> out = new ArrayList<>(rows.size());
         for (Row r : rows) {

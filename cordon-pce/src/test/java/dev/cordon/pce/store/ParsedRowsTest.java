@@ -1,8 +1,7 @@
-package dev.cordon.pce.policy;
+package dev.cordon.pce.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cordon.pce.store.Row;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
