@@ -20,7 +20,20 @@ public final class FlowMark {
     static final int INDEX_SHIFT = 16;
     static final long ALLOWED = 1;
     static final long POTENTIALLY_BLOCKED = 2;
+    /**
+     * Decision {@code 11}: the published-port judgement (before Docker's DNAT) blocks the connection. Such a
+     * connection is dropped before it is confirmed, so this value never reaches a conntrack event; it only carries
+     * the deciding rule's index from mangle PREROUTING to the {@code "cordon P <i>"} log.
+     */
+    static final long BLOCKED = 3;
     public static final String BLOCKED_PREFIX = "cordon D ";
+    /**
+     * Published ports: the pre-DNAT log of a connection the host's inbound rules block ({@code "cordon P <i>"}, the
+     * original destination in its header) and the forward-path log of the same packet when it is dropped after the
+     * DNAT ({@code "cordon F"}); {@code PublishedDrops} pairs the two into one {@code "cordon D <i>"} packet.
+     */
+    public static final String PUBLISHED_PREFIX = "cordon P ";
+    public static final String FORWARDED_PREFIX = "cordon F";
     /** The NFLOG group Cordon's drop rules log to and the VEN listens on. */
     public static final int NFLOG_GROUP = 1703;
 
@@ -37,6 +50,21 @@ public final class FlowMark {
     /** The mark value a visibility-only (or selective, outside scope) default sets where full would drop. */
     public static long potentiallyBlocked(int index) {
         return POTENTIALLY_BLOCKED << DECISION_SHIFT | (long) clamp(index) << INDEX_SHIFT;
+    }
+
+    /** The mark value the published-port judgement sets where it blocks (never in a confirmed connection). */
+    public static long blocked(int index) {
+        return BLOCKED << DECISION_SHIFT | (long) clamp(index) << INDEX_SHIFT;
+    }
+
+    /** The pre-DNAT NFLOG prefix of a published-port connection rule {@code index} blocks. */
+    public static String publishedPrefix(int index) {
+        return PUBLISHED_PREFIX + clamp(index);
+    }
+
+    /** The rule index of a {@code "cordon P <i>"} prefix, or empty. */
+    public static OptionalInt publishedIndex(String prefix) {
+        return index(prefix, PUBLISHED_PREFIX);
     }
 
     /** The iptables {@code --set-xmark value/mask} argument for {@code mark}. */
@@ -60,8 +88,12 @@ public final class FlowMark {
 
     /** The rule index an NFLOG prefix of Cordon's names, or empty for another program's prefix. */
     public static OptionalInt blockedIndex(String prefix) {
-        if (prefix == null || !prefix.startsWith(BLOCKED_PREFIX)) return OptionalInt.empty();
-        String n = prefix.substring(BLOCKED_PREFIX.length()).strip();
+        return index(prefix, BLOCKED_PREFIX);
+    }
+
+    private static OptionalInt index(String prefix, String kind) {
+        if (prefix == null || !prefix.startsWith(kind)) return OptionalInt.empty();
+        String n = prefix.substring(kind.length()).strip();
         if (!n.matches("[0-9]{1,4}")) return OptionalInt.empty();
         return OptionalInt.of(Integer.parseInt(n));
     }

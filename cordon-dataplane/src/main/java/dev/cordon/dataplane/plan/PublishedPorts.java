@@ -3,6 +3,7 @@ package dev.cordon.dataplane.plan;
 import dev.cordon.dataplane.Family;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Published ports (SPEC §6): traffic that reaches one of this host's addresses and is forwarded after destination
@@ -34,15 +35,29 @@ public final class PublishedPorts {
 
     /** The rules judging a published port of family {@code f}, in order; empty when the plan enforces nothing. */
     public static List<PlanRule> rules(Plan plan, Family f) {
-        List<PlanRule> out = new ArrayList<>();
+        return judged(plan, f, FlowTags.unnamed(plan.mode())).stream().map(Judged::rule).toList();
+    }
+
+    /**
+     * One judging rule with the flow tag it carries in {@code CORDON-INPUT} ({@link FlowTags#chain}), so a
+     * published-port connection is tagged exactly as the host's own connection judged by the same rule
+     * (docs/design/traffic-capture.md, "Published ports").
+     */
+    public record Judged(PlanRule rule, Optional<FlowTags.Tag> tag) {}
+
+    /** {@link #rules} with each rule's flow tag from {@code tags}. */
+    public static List<Judged> judged(Plan plan, Family f, FlowTags tags) {
+        List<Judged> out = new ArrayList<>();
         for (PlanTable t : plan.tables(f)) {
             if (t.stage() != Stage.FILTER) continue;
             for (PlanChain c : t.chains()) {
                 if (!c.name().equals("CORDON-INPUT")) continue;
-                for (PlanRule r : c.rules()) {
+                List<Optional<FlowTags.Tag>> chainTags = tags.chain(c);
+                for (int i = 0; i < c.rules().size(); i++) {
+                    PlanRule r = c.rules().get(i);
                     if (r.match() instanceof Match.Established) continue;
                     if (r.verdict() == PlanRule.Verdict.JUMP || r.verdict() == PlanRule.Verdict.CUSTOM) continue;
-                    out.add(r);
+                    out.add(new Judged(r, chainTags.get(i)));
                 }
             }
         }

@@ -2,6 +2,7 @@ package dev.cordon.dataplane.flows.capture;
 
 import dev.cordon.dataplane.flows.BlockedPacket;
 import dev.cordon.dataplane.flows.ConnEvent;
+import dev.cordon.dataplane.flows.PublishedDrops;
 import dev.cordon.dataplane.flows.conntrack.ConntrackEvents;
 import dev.cordon.dataplane.flows.nflog.NflogListener;
 import java.util.ArrayList;
@@ -43,6 +44,7 @@ public final class FlowCapture implements AutoCloseable {
 
     private final ConntrackEvents conntrack;
     private final NflogListener nflog;
+    private final PublishedDrops published = new PublishedDrops();
     private final List<Thread> threads = new ArrayList<>();
     private final Set<Long> seenDuringDump = ConcurrentHashMap.newKeySet();
     private volatile boolean dumping = true;
@@ -69,7 +71,8 @@ public final class FlowCapture implements AutoCloseable {
             if (c.dumping && e.kind() == ConnEvent.Kind.NEW) c.seenDuringDump.add(e.id());
             sink.connection(e);
         }, () -> c.running));
-        if (log != null) c.thread("cordon-nflog" + where, () -> log.pump(sink::blocked, () -> c.running));
+        if (log != null) c.thread("cordon-nflog" + where, () -> log.pump(p -> c.published.accept(p).ifPresent(sink::blocked),
+                () -> c.running));
         try {
             for (ConnEvent e : ct.dump()) {
                 if (!c.seenDuringDump.contains(e.id())) sink.connection(e);
@@ -91,9 +94,12 @@ public final class FlowCapture implements AutoCloseable {
         t.start();
     }
 
-    /** Events the kernel could not deliver so far: conntrack overruns plus NFLOG gaps and overruns. */
+    /**
+     * Events the kernel could not deliver so far: conntrack overruns plus NFLOG gaps and overruns, and published-port
+     * drops whose pre-DNAT log was rate-limited away ({@link PublishedDrops}).
+     */
     public long kernelLost() {
-        return conntrack.overruns() + (nflog == null ? 0 : nflog.lost());
+        return conntrack.overruns() + (nflog == null ? 0 : nflog.lost()) + published.unpaired();
     }
 
     /** Stops the readers (within their read timeout) and closes the sockets. */

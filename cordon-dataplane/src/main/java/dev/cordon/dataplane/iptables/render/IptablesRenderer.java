@@ -54,7 +54,7 @@ public final class IptablesRenderer {
         for (PlanSet s : plan.sets()) sets.add(set(s));
         List<TableSpec> tables = new ArrayList<>();
         for (Family f : Family.values()) {
-            Map<String, List<String>> published = PublishedPortRules.chains(plan, f);
+            Map<String, List<String>> published = PublishedPortRules.chains(plan, f, tags);
             boolean mangleSeen = false;
             for (PlanTable t : plan.tables(f)) {
                 TableSpec spec = r.table(t);

@@ -125,22 +125,43 @@ class IptablesRendererTest {
 
     @Test
     void publishedPortsAreJudgedInMangleByTheHostsInboundRulesBeforeDnat() {
+        String nflog = " -m limit --limit 50/sec --limit-burst 100 -j NFLOG --nflog-prefix \"%s\" --nflog-group 1703"
+                + " --nflog-size 128 --nflog-threshold 16";
         for (Coexistence c : Coexistence.values()) {
             DesiredState s = IptablesRenderer.render(Policies.allowOne("192.0.2.10", 8080, EnforcementMode.FULL, c));
-            assertThat(rules(s, Family.V4, "mangle", "CORDON-PREROUTING"))
-                    .containsExactly("-m conntrack --ctstate NEW -m addrtype --dst-type LOCAL -j CORDON-PUBLISHED");
+            assertThat(rules(s, Family.V4, "mangle", "CORDON-PREROUTING")).containsExactly(
+                    "-m conntrack --ctstate NEW -m addrtype --dst-type LOCAL -j CORDON-PUBLISHED",
+                    // a blocked connection's pre-DNAT header, with the deciding rule's index (the full default: 0)
+                    "-m mark --mark 0x2000000/0x2000000 -m connmark --mark 0x30000000/0x3fff0000"
+                            + nflog.formatted("cordon P 0"));
+            // each judging rule carries the tag it carries in filter CORDON-INPUT; a drop's tag is decision 11
             assertThat(rules(s, Family.V4, "mangle", "CORDON-PUBLISHED")).containsExactly(
                     "-i lo -j RETURN",
+                    "-m set --match-set cordon-in-al-4 src,dst -m connmark --mark 0x0/0x30000000 -j CONNMARK --set-xmark 0x1fff0000/0x3fff0000",
                     "-m set --match-set cordon-in-al-4 src,dst -j RETURN",
+                    "-m connmark --mark 0x0/0x30000000 -j CONNMARK --set-xmark 0x30000000/0x3fff0000",
                     "-j MARK --set-xmark 0x2000000/0x2000000");
             assertThat(rules(s, Family.V4, "mangle", "CORDON-FORWARD")).containsExactly(
+                    "-m mark --mark 0x2000000/0x2000000 -m conntrack --ctstate DNAT" + nflog.formatted("cordon F"),
                     "-m mark --mark 0x2000000/0x2000000 -m conntrack --ctstate DNAT -j DROP",
                     "-m mark --mark 0x2000000/0x2000000 -j MARK --set-xmark 0x0/0x2000000");
-            assertThat(rules(s, Family.V4, "mangle", "CORDON-INPUT"))
-                    .containsExactly("-m mark --mark 0x2000000/0x2000000 -j MARK --set-xmark 0x0/0x2000000");
+            assertThat(rules(s, Family.V4, "mangle", "CORDON-INPUT")).containsExactly(
+                    "-m mark --mark 0x2000000/0x2000000 -j MARK --set-xmark 0x0/0x2000000",
+                    "-m conntrack --ctstate NEW -m connmark ! --mark 0x0/0x3fff0000 -j CONNMARK --set-xmark 0x0/0x3fff0000");
             TableSpec mangle = s.tables(Family.V4).stream().filter(t -> t.table().equals("mangle")).findFirst().orElseThrow();
             assertThat(mangle.jumps()).extracting(JumpSpec::builtin).containsExactly("PREROUTING", "INPUT", "FORWARD");
         }
+    }
+
+    @Test
+    void publishedPortTagsNameTheRuleTheyNameInFilterInput() {
+        var policy = Policies.allowOne("192.0.2.10", 8080, EnforcementMode.VISIBILITY_ONLY, Coexistence.PRIMARY);
+        DesiredState s = IptablesRenderer.render(policy);
+        List<String> filterTags = rules(s, Family.V4, "filter", "CORDON-INPUT").stream().filter(r -> r.contains("CONNMARK")).toList();
+        List<String> publishedTags = rules(s, Family.V4, "mangle", "CORDON-PUBLISHED").stream().filter(r -> r.contains("CONNMARK")).toList();
+        assertThat(publishedTags).as("the same tags as the host's own inbound rules").isNotEmpty().isEqualTo(filterTags);
+        assertThat(rules(s, Family.V4, "mangle", "CORDON-PREROUTING")).as("visibility only blocks nothing: no drop log")
+                .hasSize(1);
     }
 
     @Test
