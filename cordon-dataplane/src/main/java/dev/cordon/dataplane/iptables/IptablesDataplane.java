@@ -21,6 +21,7 @@ import dev.cordon.dataplane.iptables.snapshot.IptablesSnapshot;
 import dev.cordon.dataplane.iptables.tamper.ChainRepair;
 import dev.cordon.dataplane.iptables.tamper.IptablesEventChanges;
 import dev.cordon.dataplane.iptables.tamper.TamperDetector;
+import dev.cordon.dataplane.watch.ChangeNotes;
 import dev.cordon.dataplane.watch.NftChange;
 import dev.cordon.dataplane.watch.OwnWrites;
 import dev.cordon.dataplane.watch.Watches;
@@ -48,24 +49,8 @@ public final class IptablesDataplane implements Dataplane {
     /** Volatile: the change watch's thread reads it, without the lock, to tell which tables matter. */
     private volatile IptablesSnapshot current;
     private long checks;
-    /** Foreign changes noted by the change watch since the last check; null once some were lost. */
-    private final Object notesLock = new Object();
-    private List<NftChange> notes = new ArrayList<>();
-
-    private void noted(List<NftChange> these) {
-        synchronized (notesLock) {
-            if (these == null) notes = null;
-            else if (notes != null) notes.addAll(these);
-        }
-    }
-
-    private List<NftChange> drainNotes() {
-        synchronized (notesLock) {
-            List<NftChange> out = notes;
-            notes = new ArrayList<>();
-            return out;
-        }
-    }
+    /** Foreign changes noted by the change watch since the last check. */
+    private final ChangeNotes notes = new ChangeNotes();
 
     /** What the last check found: what a repair right after it restores. */
     private List<Change> lastChanges = List.of();
@@ -85,7 +70,7 @@ public final class IptablesDataplane implements Dataplane {
      */
     @Override
     public ChangeWatch watch(Runnable onChange) {
-        return Watches.start(runner, own, this::concerns, this::noted, onChange);
+        return Watches.start(runner, own, this::concerns, notes::note, onChange);
     }
 
     private boolean concerns(NftTableId t) {
@@ -124,7 +109,7 @@ public final class IptablesDataplane implements Dataplane {
 
     @Override
     public synchronized IptablesSnapshot apply(FirewallPolicy policy) {
-        drainNotes(); // changes before this apply are the old state's
+        notes.drain(); // changes before this apply are the old state's
         IptablesSnapshot next = applier.apply(policy, IptablesRenderer.render(policy));
         nativeTables.enforce(policy);
         if (current != null) {
@@ -162,7 +147,7 @@ public final class IptablesDataplane implements Dataplane {
         IptablesSnapshot applied = current;
         // after change notifications that named only rules of Cordon's own chains, those are the changes: no listing
         // (the detect-and-repair path); anything else, a poll or a full check reads the tables
-        List<NftChange> noted = drainNotes();
+        List<NftChange> noted = notes.drain();
         if (!full && noted != null && !noted.isEmpty()) {
             Optional<List<Change>> fromNotes = IptablesEventChanges.of(applied, noted);
             if (fromNotes.isPresent()) {

@@ -27,6 +27,7 @@ import dev.cordon.dataplane.nftables.render.NftRenderer;
 import dev.cordon.dataplane.nftables.snapshot.NftSnapshot;
 import dev.cordon.dataplane.nftables.tamper.NftEventChanges;
 import dev.cordon.dataplane.nftables.tamper.NftTamperDetector;
+import dev.cordon.dataplane.watch.ChangeNotes;
 import dev.cordon.dataplane.watch.NftChange;
 import dev.cordon.dataplane.watch.OwnWrites;
 import dev.cordon.dataplane.watch.Watches;
@@ -87,24 +88,7 @@ public final class NftablesDataplane implements Dataplane {
      * it announces the change); null once notifications were lost. A check with notes and nothing else to do reads
      * Cordon's part from them ({@link NftEventChanges}) instead of listing the tables.
      */
-    private final Object notesLock = new Object();
-    private List<NftChange> notes = new ArrayList<>();
-
-    private void noted(List<NftChange> these) {
-        synchronized (notesLock) {
-            if (these == null) notes = null;
-            else if (notes != null) notes.addAll(these);
-        }
-    }
-
-    /** The notes since the last check (empty: none; null: some were lost), and a fresh start. */
-    private List<NftChange> drainNotes() {
-        synchronized (notesLock) {
-            List<NftChange> out = notes;
-            notes = new ArrayList<>();
-            return out;
-        }
-    }
+    private final ChangeNotes notes = new ChangeNotes();
     /** What the last check found: what a repair right after it rewrites. */
     private List<Change> lastChanges = List.of();
     private volatile List<CoexistenceIssue> issues = List.of();
@@ -154,7 +138,7 @@ public final class NftablesDataplane implements Dataplane {
      */
     @Override
     public ChangeWatch watch(Runnable onChange) {
-        return Watches.start(runner, own, this::concerns, this::noted, onChange);
+        return Watches.start(runner, own, this::concerns, notes::note, onChange);
     }
 
     private boolean concerns(NftTableId t) {
@@ -173,7 +157,7 @@ public final class NftablesDataplane implements Dataplane {
     @Override
     public synchronized NftSnapshot apply(FirewallPolicy policy) {
         NftDesired next = rendered(policy);
-        drainNotes(); // changes before this apply are the old state's: a whole batch replaces them, the poll sees the rest
+        notes.drain(); // changes before this apply are the old state's: a whole batch replaces them, the poll sees the rest
         NftSnapshot snap = applier.apply(policy, next, desired);
         if (current != null) ConntrackFlusher.flush(nft.runner(), ConntrackFlusher.commands(current.policy(), policy));
         current = snap;
@@ -230,7 +214,7 @@ public final class NftablesDataplane implements Dataplane {
         boolean listAll = full || pending || elements(current) <= SMALL;
         // after change notifications (and nothing lost), Cordon's part is read from them: the detect-and-repair path.
         // A poll (no notes), a full check or a snapshot not yet listed lists the tables.
-        List<NftChange> seen = drainNotes();
+        List<NftChange> seen = notes.drain();
         boolean fromNotes = !full && !pending && seen != null && !seen.isEmpty();
         // the other tables (exclusive) or base chains (coexistence) are listed beside Cordon's own, not after them:
         // a check after a change notification is on the detect-and-repair path

@@ -76,40 +76,12 @@ public final class ApiBench {
     }
 
     public void run(Options o) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.addAll(o.pceJvmArgs());
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ApiBenchServer.class.getName()));
-        if (o.dbUrl() != null) cmd.add(o.dbUrl());
-        Process child;
-        try {
-            child = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        } catch (IOException e) {
-            throw new IllegalStateException("Cannot start the PCE process for the benchmark: " + e.getMessage(), e);
-        }
-        try (BufferedReader fromPce = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-             PrintStream toPce = new PrintStream(child.getOutputStream(), true, StandardCharsets.UTF_8)) {
-            String hello = fromPce.readLine();
-            // JVM options such as a flight recording may print their own lines first
-            while (hello != null && !hello.matches("\\d+ .*") && !hello.startsWith("error ")) hello = fromPce.readLine();
-            if (hello == null) throw new IllegalStateException("The benchmark's PCE process ended before it started.");
-            if (hello.startsWith("error ")) throw new IllegalArgumentException(hello.substring(6));
-            String[] parts = hello.split(" ", 2); // "<port> <owner key>"
-            progress.println("bench api: PCE pid " + child.pid() + " on port " + parts[0]
+        ChildPce.run(o.pceJvmArgs(), o.dbUrl(), pce -> {
+            progress.println("bench api: PCE pid " + pce.pid() + " on port " + pce.port()
                     + (o.dbUrl() == null ? " (H2 in a temporary directory)" : " (" + redact(o.dbUrl()) + ")"));
-            Api api = new Api(http, "http://127.0.0.1:" + parts[0] + "/api/v2",
-                    "Basic " + Base64.getEncoder().encodeToString(parts[1].trim().getBytes(StandardCharsets.UTF_8)));
-            measure(api, o);
-        } catch (IOException e) {
-            throw new IllegalStateException("The benchmark's PCE process failed: " + e.getMessage(), e);
-        } finally {
-            // its standard input is closed by now: the child stops the PCE and deletes its data directory
-            try {
-                if (!child.waitFor(60, TimeUnit.SECONDS)) child.destroyForcibly();
-            } catch (InterruptedException e) {
-                child.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
+            measure(new Api(http, pce.base() + "/api/v2",
+                    "Basic " + Base64.getEncoder().encodeToString(pce.ownerKey().getBytes(StandardCharsets.UTF_8))), o);
+        });
     }
 
     private void measure(Api api, Options o) {

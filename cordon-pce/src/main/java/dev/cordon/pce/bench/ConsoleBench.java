@@ -58,33 +58,10 @@ public final class ConsoleBench {
     }
 
     public void run(Options o) {
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx4g",
-                "-cp", System.getProperty("java.class.path"), ApiBench.ApiBenchServer.class.getName());
-        Process child;
-        try {
-            child = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        } catch (IOException e) {
-            throw new IllegalStateException("Cannot start the PCE process for the benchmark: " + e.getMessage(), e);
-        }
-        try (BufferedReader fromPce = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-             PrintStream toPce = new PrintStream(child.getOutputStream(), true, StandardCharsets.UTF_8)) {
-            String hello = fromPce.readLine();
-            while (hello != null && !hello.matches("\\d+ .*") && !hello.startsWith("error ")) hello = fromPce.readLine();
-            if (hello == null) throw new IllegalStateException("The benchmark's PCE process ended before it started.");
-            if (hello.startsWith("error ")) throw new IllegalArgumentException(hello.substring(6));
-            String[] parts = hello.split(" ", 2); // "<port> <owner key>"
-            progress.println("bench console: PCE pid " + child.pid() + " on port " + parts[0]);
-            measure("http://127.0.0.1:" + parts[0], parts[1].trim(), o);
-        } catch (IOException e) {
-            throw new IllegalStateException("The benchmark's PCE process failed: " + e.getMessage(), e);
-        } finally {
-            try {
-                if (!child.waitFor(60, TimeUnit.SECONDS)) child.destroyForcibly();
-            } catch (InterruptedException e) {
-                child.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
+        ChildPce.run(List.of("-Xmx4g"), null, pce -> {
+            progress.println("bench console: PCE pid " + pce.pid() + " on port " + pce.port());
+            measure(pce.base(), pce.ownerKey(), o);
+        });
     }
 
     private void measure(String base, String ownerKey, Options o) {

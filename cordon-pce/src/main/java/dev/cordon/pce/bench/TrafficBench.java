@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -258,38 +259,26 @@ public final class TrafficBench {
         long base = t.toEpochMilli();
         int chunk = 50_000;
         long chunks = (n + chunk - 1) / chunk;
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        long start = System.nanoTime();
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (long c = 0; c < chunks; c++) {
-                long from = c * chunk;
-                int size = (int) Math.min(chunk, n - from);
-                done.add(pool.submit(() -> {
-                    List<dev.cordon.pce.traffic.store.StoredFlow> rows = new ArrayList<>(size);
-                    for (int i = 0; i < size; i++) {
-                        long k = from + i;
-                        var f = templates.get((int) (k % templates.size()));
-                        long at = base + (k * 7919 % 3_600_000L);
-                        rows.add(new dev.cordon.pce.traffic.store.StoredFlow(f.org(), dev.cordon.pce.traffic.store.StoredFlow.dayOf(at),
-                                f.venHref(), f.seq(), f.flowDirection(), f.src(), f.dst(), f.proto(), f.port(), f.icmpType(),
-                                f.icmpCode(), f.decision(), f.reason(), f.ruleHref(), f.policyVersion(), f.connections(),
-                                at, at, f.dstPi(), f.dstPo(), f.dstBi(), f.dstBo(), f.state()));
-                    }
-                    table.storeRows(rows);
-                    return null;
-                }));
-            }
-            for (Future<?> f : done) f.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } finally {
-            pool.shutdownNow();
+        List<Callable<Void>> tasks = new ArrayList<>();
+        for (long c = 0; c < chunks; c++) {
+            long from = c * chunk;
+            int size = (int) Math.min(chunk, n - from);
+            tasks.add(() -> {
+                List<dev.cordon.pce.traffic.store.StoredFlow> rows = new ArrayList<>(size);
+                for (int i = 0; i < size; i++) {
+                    long k = from + i;
+                    var f = templates.get((int) (k % templates.size()));
+                    long at = base + (k * 7919 % 3_600_000L);
+                    rows.add(new dev.cordon.pce.traffic.store.StoredFlow(f.org(), dev.cordon.pce.traffic.store.StoredFlow.dayOf(at),
+                            f.venHref(), f.seq(), f.flowDirection(), f.src(), f.dst(), f.proto(), f.port(), f.icmpType(),
+                            f.icmpCode(), f.decision(), f.reason(), f.ruleHref(), f.policyVersion(), f.connections(),
+                            at, at, f.dstPi(), f.dstPo(), f.dstBi(), f.dstBo(), f.state()));
+                }
+                table.storeRows(rows);
+                return null;
+            });
         }
-        return (System.nanoTime() - start) / 1e9;
+        return inParallel(2, tasks);
     }
 
     /**
@@ -367,47 +356,35 @@ public final class TrafficBench {
 
     /** Seconds to send every batch with {@code senders} threads; a resend must be answered duplicate. */
     private double send(String url, List<byte[]> bodies, List<Ven> owners, int senders, boolean expectDuplicate) {
-        ExecutorService pool = Executors.newFixedThreadPool(senders);
         // each VEN's batches go in seq order, one at a time, as a VEN sends them: one VEN per sender thread
         List<List<Integer>> perVen = new ArrayList<>();
         java.util.Map<String, List<Integer>> byVen = new java.util.LinkedHashMap<>();
         for (int i = 0; i < bodies.size(); i++) byVen.computeIfAbsent(owners.get(i).token(), k -> new ArrayList<>()).add(i);
         perVen.addAll(byVen.values());
-        long start = System.nanoTime();
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (List<Integer> one : perVen) {
-                done.add(pool.submit(() -> {
-                    for (int i : one) {
-                        HttpRequest r = HttpRequest.newBuilder(URI.create(url))
-                                .header("Authorization", "Bearer " + owners.get(i).token())
-                                .header("Content-Type", "application/json").header("Content-Encoding", "gzip")
-                                .POST(HttpRequest.BodyPublishers.ofByteArray(bodies.get(i))).build();
-                        HttpResponse<String> resp = http.send(r, HttpResponse.BodyHandlers.ofString());
-                        // as a VEN does: a busy PCE (429/503) is asked again after its Retry-After
-                        while (resp.statusCode() == 503 || resp.statusCode() == 429) {
-                            busy.incrementAndGet();
-                            Thread.sleep(1000L * Math.max(1, Math.min(10, Long.parseLong(
-                                    resp.headers().firstValue("Retry-After").orElse("1")))));
-                            resp = http.send(r, HttpResponse.BodyHandlers.ofString());
-                        }
-                        if (resp.statusCode() != 200 || resp.body().contains("\"duplicate\":" + !expectDuplicate)) {
-                            throw new IllegalStateException("upload answered " + resp.statusCode() + " " + resp.body());
-                        }
+        List<Callable<Void>> tasks = new ArrayList<>();
+        for (List<Integer> one : perVen) {
+            tasks.add(() -> {
+                for (int i : one) {
+                    HttpRequest r = HttpRequest.newBuilder(URI.create(url))
+                            .header("Authorization", "Bearer " + owners.get(i).token())
+                            .header("Content-Type", "application/json").header("Content-Encoding", "gzip")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(bodies.get(i))).build();
+                    HttpResponse<String> resp = http.send(r, HttpResponse.BodyHandlers.ofString());
+                    // as a VEN does: a busy PCE (429/503) is asked again after its Retry-After
+                    while (resp.statusCode() == 503 || resp.statusCode() == 429) {
+                        busy.incrementAndGet();
+                        Thread.sleep(1000L * Math.max(1, Math.min(10, Long.parseLong(
+                                resp.headers().firstValue("Retry-After").orElse("1")))));
+                        resp = http.send(r, HttpResponse.BodyHandlers.ofString());
                     }
-                    return null;
-                }));
-            }
-            for (Future<?> f : done) f.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } finally {
-            pool.shutdownNow();
+                    if (resp.statusCode() != 200 || resp.body().contains("\"duplicate\":" + !expectDuplicate)) {
+                        throw new IllegalStateException("upload answered " + resp.statusCode() + " " + resp.body());
+                    }
+                }
+                return null;
+            });
         }
-        return (System.nanoTime() - start) / 1e9;
+        return inParallel(senders, tasks);
     }
 
     /** {query seconds (create → completed), download seconds, flows downloaded}. */
@@ -468,4 +445,24 @@ public final class TrafficBench {
     private static double round(double d) {
         return Math.round(d * 1000) / 1000.0;
     }
+
+    /** Runs {@code tasks} on {@code threads} threads; the seconds until the last one ended (the first failure fails). */
+    private static double inParallel(int threads, List<Callable<Void>> tasks) {
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        long start = System.nanoTime();
+        try {
+            List<Future<Void>> done = new ArrayList<>();
+            for (Callable<Void> t : tasks) done.add(pool.submit(t));
+            for (Future<Void> f : done) f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } finally {
+            pool.shutdownNow();
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
 }
