@@ -34,7 +34,7 @@ class EventsBrowserTest extends OwnerSignedInBrowserTest {
         b.click(By.id("filter"));
         until(d -> !types().isEmpty()
                 && types().stream().allMatch("request.authentication_failed"::equals));
-        b.screenshot("events");
+        b.docScreenshot("events");
 
         // a time that is not RFC 3339 is said above the results, in place (htmx swaps them with the message)
         b.type(By.id("since"), "2026-12-01");

@@ -114,7 +114,7 @@ class InventoryBrowserTest extends OwnerSignedInBrowserTest {
         assertThat(b.text(By.id("list-count"))).isEqualTo("51–60 of 60");
         assertThat(b.text(By.id("page-now"))).isEqualTo("Page 2 of 2");
         assertThat(b.driver.getCurrentUrl()).contains("q=tier%3D").contains("sort=-value").contains("page=2");
-        b.screenshot("labels-list");
+        b.docScreenshot("labels-list");
 
         b.type(By.id("list-q"), "tier=t-5");
         b.click(By.id("list-search"));
@@ -146,7 +146,7 @@ class InventoryBrowserTest extends OwnerSignedInBrowserTest {
         }
         b.open("/console/workloads?q=other-w");
         assertThat(b.text(By.cssSelector("tr[data-name='other-w']"))).contains("stage=one").doesNotContain("site=lyon");
-        b.screenshot("workloads-bulk");
+        b.docScreenshot("workloads-bulk");
     }
 
     /** Labels, IP lists, services, label groups and an unmanaged workload's interfaces are edited in their rows. */

@@ -40,7 +40,7 @@ class ProvisionBrowserTest extends OwnerSignedInBrowserTest {
         b.click(By.cssSelector("#versions tbody tr:last-child button"));
         b.waitForText(By.id("notice"), "Restored version 1 as version 3");
         assertThat(b.text(By.cssSelector("#versions tbody tr"))).startsWith("3");
-        b.screenshot("provision");
+        b.docScreenshot("provision");
     }
 
     /** Only the ticked pending changes are provisioned; with nothing pending the buttons are disabled. */

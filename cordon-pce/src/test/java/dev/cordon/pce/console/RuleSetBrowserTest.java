@@ -159,7 +159,7 @@ class RuleSetBrowserTest {
         b.click(By.id("sec_rules-save"));
         b.waitFor(By.id("notice"));
         assertThat(b.text(By.cssSelector("#sec_rules tbody tr"))).contains("role=web").contains("workload db1");
-        b.screenshot("rule-pickers");
+        b.docScreenshot("rule-pickers");
     }
 
     /** A rule's Edit form is filled from the rule and changes every field at once; the rule keeps its href. */
@@ -186,6 +186,6 @@ class RuleSetBrowserTest {
         com.fasterxml.jackson.databind.JsonNode saved = b.api.get(rule).body();
         assertThat(saved.path("consumers").toString()).contains("ams");
         assertThat(saved.path("unscoped_consumers").asBoolean()).isTrue();
-        b.screenshot("rule-edit");
+        b.docScreenshot("rule-edit");
     }
 }

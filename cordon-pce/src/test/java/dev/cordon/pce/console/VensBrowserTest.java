@@ -60,7 +60,7 @@ class VensBrowserTest {
         b.find(row).findElement(By.xpath(".//button[text()='Suspend']")).click();
         b.waitFor(By.id("notice"));
         assertThat(b.text(row)).contains("suspended");
-        b.screenshot("vens");
+        b.docScreenshot("vens");
 
         String venHref = r.body().get("ven").get("href").asText();
         String id = venHref.substring(venHref.lastIndexOf('/') + 1);

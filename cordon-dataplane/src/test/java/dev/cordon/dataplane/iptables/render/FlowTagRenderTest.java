@@ -37,7 +37,10 @@ class FlowTagRenderTest {
         assertThat(in.get(in.size() - 2)).contains("-j NFLOG --nflog-prefix \"cordon D 0\" --nflog-group 1703");
         assertThat(in.get(in.size() - 1)).isEqualTo("-A CORDON-INPUT -j DROP");
         int established = indexOf(in, "RELATED,ESTABLISHED");
-        assertThat(in.subList(0, established)).as("nothing tagged before ESTABLISHED").noneMatch(l -> l.contains("CONNMARK"));
+        // before ESTABLISHED only the clearing of a NEW connection's tag (one a published-port rule set in mangle
+        // before the DNAT: the host's own connection is tagged by the rules below); an established one keeps its tag
+        assertThat(in.subList(0, established)).as("nothing tagged before ESTABLISHED")
+                .allMatch(l -> !l.contains("CONNMARK") || (l.contains("--ctstate NEW") && l.endsWith("--set-xmark 0x0/0x3fff0000")));
     }
 
     @Test
