@@ -28,7 +28,10 @@ class ParkedPollsTest {
             String hashB = pce.anonymous.withAuthorization("Bearer " + b).get("/ven/policy").body().get("hash").asText();
             // HTTP/1.1 as the VEN speaks it (the default HTTP/2 client first tries an h2c upgrade)
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            List<CompletableFuture<HttpResponse<String>>> parked = List.of(park(http, pce, a, hashA), park(http, pce, a, hashA));
+            // one after the other, so that which one is the oldest is known (two sent at once may park in either order)
+            CompletableFuture<HttpResponse<String>> first = park(http, pce, a, hashA);
+            awaitParked(pce, 1);
+            List<CompletableFuture<HttpResponse<String>>> parked = List.of(first, park(http, pce, a, hashA));
             awaitParked(pce, 2);
 
             // a restarted VEN's poll is never refused: its oldest (perhaps on a dead connection) is answered
