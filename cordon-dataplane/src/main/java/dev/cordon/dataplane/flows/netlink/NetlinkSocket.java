@@ -96,11 +96,7 @@ public final class NetlinkSocket implements AutoCloseable {
         try {
             n = LibC.C.recv(fd, buffer, BUFFER, 0);
         } catch (LastErrorException e) {
-            int err = e.getErrorCode();
-            if (err == LibC.EAGAIN || err == LibC.EINTR) return TIMEOUT;
-            if (err == LibC.ENOBUFS) return OVERRUN;
-            if (closed) return TIMEOUT;
-            throw new NetlinkException("netlink receive failed: errno " + err, err);
+            return failedReceive(e);
         }
         if (n <= 0) return TIMEOUT;
         ByteBuffer b = ByteBuffer.wrap(buffer.getByteArray(0, (int) n)).order(ByteOrder.nativeOrder());
@@ -120,15 +116,20 @@ public final class NetlinkSocket implements AutoCloseable {
         try {
             n = batch.receive(fd);
         } catch (LastErrorException e) {
-            int err = e.getErrorCode();
-            if (err == LibC.EAGAIN || err == LibC.EINTR) return TIMEOUT;
-            if (err == LibC.ENOBUFS) return OVERRUN;
-            if (closed) return TIMEOUT;
-            throw new NetlinkException("netlink receive failed: errno " + err, err);
+            return failedReceive(e);
         }
         if (n <= 0) return TIMEOUT;
         for (int i = 0; i < n; i++) each.datagram(batch.slot(i), batch.length(i));
         return n;
+    }
+
+    /** A receive that failed: {@link #TIMEOUT} (nothing yet, or closing), {@link #OVERRUN} (the kernel dropped), or thrown. */
+    private int failedReceive(LastErrorException e) {
+        int err = e.getErrorCode();
+        if (err == LibC.EAGAIN || err == LibC.EINTR) return TIMEOUT;
+        if (err == LibC.ENOBUFS) return OVERRUN;
+        if (closed) return TIMEOUT;
+        throw new NetlinkException("netlink receive failed: errno " + err, err);
     }
 
     /** Takes one received datagram. */

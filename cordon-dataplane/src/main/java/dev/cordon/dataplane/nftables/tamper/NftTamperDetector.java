@@ -65,14 +65,8 @@ public final class NftTamperDetector {
             for (Map.Entry<String, LiveTable.Chain> ce : a.chains().entrySet()) {
                 String name = ce.getKey();
                 LiveTable.Chain ac = ce.getValue();
-                LiveTable.Chain lc = l.chains().get(name);
-                if (lc == null) {
-                    out.add(new Change(f, t, name, "", ChangeKind.CHAIN_DELETED));
-                    continue;
-                }
-                if (!ac.header().equals(lc.header())) {
-                    out.add(new Change(f, t, name, ac.header() + " -> " + lc.header(), ChangeKind.POLICY_CHANGED));
-                }
+                LiveTable.Chain lc = present(f, t, name, ac, l, out);
+                if (lc == null) continue;
                 int was = ac.rules().size();
                 int is = lc.rules().size();
                 String counts = is + " rules where Cordon wrote " + was;
@@ -121,19 +115,26 @@ public final class NftTamperDetector {
         return out;
     }
 
+    /** The live chain {@code name}, or null (noted as deleted); a changed header (hook, priority, policy) is noted. */
+    private static LiveTable.Chain present(Family f, String t, String name, LiveTable.Chain ac, LiveTable l, List<Change> out) {
+        LiveTable.Chain lc = l.chains().get(name);
+        if (lc == null) {
+            out.add(new Change(f, t, name, "", ChangeKind.CHAIN_DELETED));
+            return null;
+        }
+        if (!ac.header().equals(lc.header())) {
+            out.add(new Change(f, t, name, ac.header() + " -> " + lc.header(), ChangeKind.POLICY_CHANGED));
+        }
+        return lc;
+    }
+
     private static void compareTable(Family f, LiveTable a, LiveTable l, List<Change> out) {
         String t = NftTableId.CORDON;
         for (Map.Entry<String, LiveTable.Chain> e : a.chains().entrySet()) {
             String name = e.getKey();
             LiveTable.Chain ac = e.getValue();
-            LiveTable.Chain lc = l.chains().get(name);
-            if (lc == null) {
-                out.add(new Change(f, t, name, "", ChangeKind.CHAIN_DELETED));
-                continue;
-            }
-            if (!ac.header().equals(lc.header())) {
-                out.add(new Change(f, t, name, ac.header() + " -> " + lc.header(), ChangeKind.POLICY_CHANGED));
-            }
+            LiveTable.Chain lc = present(f, t, name, ac, l, out);
+            if (lc == null) continue;
             if (lc.rules().isEmpty() && !ac.rules().isEmpty()) {
                 out.add(new Change(f, t, name, "", ChangeKind.CHAIN_FLUSHED));
             } else if (!ac.rules().equals(lc.rules())) {
