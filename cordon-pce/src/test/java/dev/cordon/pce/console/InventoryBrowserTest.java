@@ -111,6 +111,7 @@ class InventoryBrowserTest extends OwnerSignedInBrowserTest {
         b.click(By.cssSelector("#labels th a[data-sort=value]"));
         assertThat(b.all(By.cssSelector("#labels tbody tr")).get(0).getText()).contains("t-60");
         b.click(By.id("page-next"));
+        b.waitForText(By.id("list-count"), "51–60 of 60"); // the click loads a new page: wait for it, then read
         assertThat(b.text(By.id("list-count"))).isEqualTo("51–60 of 60");
         assertThat(b.text(By.id("page-now"))).isEqualTo("Page 2 of 2");
         assertThat(b.driver.getCurrentUrl()).contains("q=tier%3D").contains("sort=-value").contains("page=2");
@@ -118,6 +119,7 @@ class InventoryBrowserTest extends OwnerSignedInBrowserTest {
 
         b.type(By.id("list-q"), "tier=t-5");
         b.click(By.id("list-search"));
+        b.waitForText(By.id("list-count"), "1–11 of 11"); // the click loads a new page: wait for it, then read
         assertThat(b.text(By.id("list-count"))).isEqualTo("1–11 of 11");
         b.click(By.cssSelector("input[aria-label='Select tier=t-50']"));
         b.click(By.cssSelector("input[aria-label='Select tier=t-51']"));

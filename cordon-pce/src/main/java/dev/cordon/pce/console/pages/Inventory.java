@@ -365,16 +365,23 @@ public final class Inventory {
         r.render("services", p);
     }
 
-    public void createService(Req r) {
-        Form f = r.form("service");
+    /** The service form as an API body, or null when its ports cannot be read (the form is shown again with why). */
+    private ObjectNode serviceBody(Req r, Form f) {
         ObjectNode body = Bodies.object().put("name", r.param("name"));
         try {
             body.set("service_ports", Ports.parse(r.param("service_ports")));
+            return body;
         } catch (Ports.Unreadable e) {
             f.error("service_ports", e.getMessage());
             r.refused(() -> showServices(r, f));
-            return;
+            return null;
         }
+    }
+
+    public void createService(Req r) {
+        Form f = r.form("service");
+        ObjectNode body = serviceBody(r, f);
+        if (body == null) return;
         r.outcome(r.api.post(r.key(), r.draft("/services"), body), f, SERVICE,
                 "Service '" + r.param("name") + "' added to the draft.", "/console/services", () -> showServices(r, f));
     }
@@ -382,14 +389,8 @@ public final class Inventory {
     public void updateService(Req r) {
         String id = r.path("id");
         Form f = r.form("service-" + id);
-        ObjectNode body = Bodies.object().put("name", r.param("name"));
-        try {
-            body.set("service_ports", Ports.parse(r.param("service_ports")));
-        } catch (Ports.Unreadable e) {
-            f.error("service_ports", e.getMessage());
-            r.refused(() -> showServices(r, f));
-            return;
-        }
+        ObjectNode body = serviceBody(r, f);
+        if (body == null) return;
         r.outcome(r.api.put(r.key(), r.draft("/services/" + id), body), f, SERVICE,
                 "Service '" + r.param("name") + "' saved in the draft.", back(r, "/console/services"), () -> showServices(r, f));
     }
