@@ -7,6 +7,7 @@ import dev.cordon.pce.console.infra.Bodies;
 import dev.cordon.pce.console.infra.Form;
 import dev.cordon.pce.console.infra.Form.Field;
 import dev.cordon.pce.console.infra.Page;
+import dev.cordon.pce.console.infra.Picked;
 import dev.cordon.pce.console.infra.Req;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -89,6 +90,11 @@ public final class Users {
     /** Owner: a new user with one role (a rule set manager also needs scope labels, which the API asks for). */
     public void createUser(Req r) {
         Form f = r.form("user");
+        List<String> scope = Picked.hrefs(r, f, "scope", Picked.LABELS);
+        if (f.hasErrors()) {
+            r.refused(() -> show(r, f));
+            return;
+        }
         Response created = r.api.post(r.key(), "/users", Bodies.object().put("username", r.param("username")));
         if (!created.ok()) {
             f.errors(created.errors(), USER);
@@ -98,7 +104,7 @@ public final class Users {
         ObjectNode grant = Bodies.object();
         grant.putObject("role").put("href", "/roles/" + r.param("role"));
         grant.putObject("auth_security_principal").put("href", created.body().path("href").asText());
-        grant.set("scope", scopeOf(r.params("scope")));
+        grant.set("scope", scopeOf(scope));
         r.outcome(r.api.post(r.key(), r.org("/permissions"), grant), f, USER, "User '" + r.param("username")
                 + "' added as " + r.param("role").replace('_', ' ') + ".", "/console/users", () -> show(r, f));
     }
