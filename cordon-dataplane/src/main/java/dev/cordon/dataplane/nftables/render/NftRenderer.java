@@ -146,7 +146,7 @@ public final class NftRenderer {
                     bases.add(new NftChain(t.stage().wire() + "-" + hook, hook, prio, rules));
                 }
             }
-            List<NftChain> published = NftPublishedPorts.chains(r, plan, f);
+            List<NftChain> published = NftPublishedPorts.chains(r, plan, f, tags);
             List<NftChain> out = new ArrayList<>(r.decisions.chains());
             out.addAll(chains);
             out.addAll(published);

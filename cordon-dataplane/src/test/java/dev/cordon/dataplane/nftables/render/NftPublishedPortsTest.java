@@ -25,14 +25,25 @@ class NftPublishedPortsTest {
                     .isEqualTo("type filter hook prerouting priority -160; policy accept;");
             assertThat(chain(d, "CORDON-PUBLISHED").rules()).containsExactly(
                     "iifname \"lo\" accept",
-                    "ip saddr . meta l4proto . th dport @cordon-in-al-4 accept",
-                    "jump CORDON-PUBLISHED-MARK");
-            assertThat(chain(d, "CORDON-PUBLISHED-MARK").rules()).containsExactly("meta mark set meta mark | 0x02000000");
+                    "ip saddr . meta l4proto . th dport @cordon-in-al-4 jump CORDON-M-1fff0000-A",
+                    "jump CORDON-PUB-D-0");
+            // the pass tags as in filter-input (the same chain); the drop tags blocked(0), sets the bit, logs the
+            // un-DNATed packet naming the index and ends the judgement
+            assertThat(chain(d, "CORDON-M-1fff0000-A").rules()).containsExactly(
+                    "ct mark & 0x30000000 == 0 ct mark set ct mark & 0xc000ffff | 0x1fff0000", "accept");
+            assertThat(chain(d, "CORDON-PUB-D-0").rules()).containsExactly(
+                    "ct mark & 0x30000000 == 0 ct mark set ct mark & 0xc000ffff | 0x30000000",
+                    "meta mark set meta mark | 0x02000000",
+                    "limit rate 50/second burst 100 packets log prefix \"cordon P 0\" group 1703 snaplen 128 queue-threshold 16",
+                    "accept");
             assertThat(chain(d, "published-forward").rules()).containsExactly(
+                    "meta mark & 0x02000000 == 0x02000000 ct status dnat limit rate 50/second burst 100 packets log prefix \"cordon F\" group 1703 snaplen 128 queue-threshold 16",
                     "meta mark & 0x02000000 == 0x02000000 ct status dnat drop",
                     "meta mark & 0x02000000 == 0x02000000 meta mark set meta mark & 0xfdffffff");
-            assertThat(chain(d, "published-input").rules())
-                    .containsExactly("meta mark & 0x02000000 == 0x02000000 meta mark set meta mark & 0xfdffffff");
+            // the host's own new connections lose the judgement's tag: filter-input tags them at their place
+            assertThat(chain(d, "published-input").rules()).containsExactly(
+                    "meta mark & 0x02000000 == 0x02000000 meta mark set meta mark & 0xfdffffff",
+                    "ct state new ct mark & 0x3fff0000 != 0 ct mark set ct mark & 0xc000ffff");
         }
     }
 
@@ -41,13 +52,24 @@ class NftPublishedPortsTest {
         NftDesired d = NftRenderer.render(Policies.allowOne("192.0.2.10", 8080, EnforcementMode.VISIBILITY_ONLY, Coexistence.PRIMARY));
         List<String> fwd = chain(d, "published-forward").rules();
         assertThat(fwd.get(0)).contains("ct status dnat").contains("log prefix \"cordon-pb \"");
-        assertThat(String.join("\n", fwd)).doesNotContain("drop");
+        assertThat(String.join("\n", fwd)).doesNotContain("drop").doesNotContain("cordon F");
+        // the default's would-block: the bit (for the log), then the pass tags potentially_blocked(0)
+        assertThat(chain(d, "CORDON-PUBLISHED").rules()).endsWith("jump CORDON-PUBLISHED-MARK",
+                "ct mark & 0x30000000 == 0 ct mark set ct mark & 0xc000ffff | 0x20000000", "accept");
     }
 
     @Test
-    void selectiveWithNothingBlockedNeedsNoPublishedPortChains() {
+    void selectiveWithNothingBlockedOnlyTagsPublishedPortConnections() {
         NftDesired d = NftRenderer.render(Policies.allowOne("192.0.2.10", 8080, EnforcementMode.SELECTIVE, Coexistence.PRIMARY));
         assertThat(d.table(Family.V4).orElseThrow().chains()).extracting(NftChain::name)
-                .noneMatch(n -> n.contains("PUBLISHED") || n.startsWith("published-"));
+                .filteredOn(n -> n.contains("PUB") || n.startsWith("published-"))
+                .containsExactly("CORDON-PUBLISHED", "published-prerouting", "published-input");
+        // the rule's pass and the selective default's both tag allowed, as in filter-input; nothing is marked
+        assertThat(chain(d, "CORDON-PUBLISHED").rules()).containsExactly(
+                "iifname \"lo\" accept",
+                "ip saddr . meta l4proto . th dport @cordon-in-al-4 jump CORDON-M-1fff0000-A",
+                "ct mark & 0x30000000 == 0 ct mark set ct mark & 0xc000ffff | 0x10000000", "accept");
+        assertThat(chain(d, "published-input").rules())
+                .containsExactly("ct state new ct mark & 0x3fff0000 != 0 ct mark set ct mark & 0xc000ffff");
     }
 }
