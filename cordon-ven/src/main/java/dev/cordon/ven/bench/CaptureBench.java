@@ -111,21 +111,43 @@ public final class CaptureBench {
 
             double[] on = new double[o.rounds()];
             double[] off = new double[o.rounds()];
+            // CPU per completed connect, microseconds: the kernel in the client's context (on a veth pair most of the
+            // server side's packet path, conntrack and its events included, runs there), the server process, and
+            // with capture on the VEN's process (readers, aggregator, spool). Load stretches time, not CPU work, so
+            // these are the figures a loaded machine still gives honestly; their ratio is the connect rate's
+            // ratio on a CPU-bound machine.
+            double[] kernelOff = new double[o.rounds()];
+            double[] kernelOn = new double[o.rounds()];
+            double[] totalOff = new double[o.rounds()];
+            double[] totalOn = new double[o.rounds()];
+            double[] venOn = new double[o.rounds()];
             long lostAtFull = 0;
             for (int i = 0; i < o.rounds(); i++) {
-                off[i] = load.run(cli, SERVER_IP, port, o.each(), 0).perSecond();
-                CaptureRun.Outcome r = measured(setup, "full-" + i, load, cli, port, 0);
+                LoadClient.Run c = load.sample(cli, SERVER_IP, port, o.each(), server);
+                off[i] = c.perSecond();
+                kernelOff[i] = c.clientSystemUs();
+                totalOff[i] = c.clientUserUs() + c.clientSystemUs() + Math.max(0, c.serverUs());
+                CaptureRun.Outcome r = measured(setup, "full-" + i, load, cli, port, 0, server);
                 on[i] = r.client().perSecond();
+                kernelOn[i] = r.client().clientSystemUs();
+                venOn[i] = r.client().completed() == 0 ? 0 : r.processCpuSeconds() * 1e6 / r.client().completed();
+                totalOn[i] = r.client().clientUserUs() + r.client().clientSystemUs()
+                        + Math.max(0, r.client().serverUs()) + venOn[i];
                 lostAtFull += r.missing();
             }
             emit("connect_rate", String.format(Locale.ROOT, "\"backend\":\"%s\",\"capture_on_per_s\":%.0f,"
                     + "\"capture_off_per_s\":%.0f,\"ratio\":%.3f,\"target_ratio\":0.85,\"rounds\":%d,"
+                    + "\"kernel_us_per_connect_off\":%.1f,\"kernel_us_per_connect_on\":%.1f,"
+                    + "\"ven_us_per_connect\":%.2f,\"cpu_us_per_connect_off\":%.1f,\"cpu_us_per_connect_on\":%.1f,"
+                    + "\"cpu_ratio\":%.3f,"
                     + "\"events_missing_at_full_speed\":%d,\"load_avg_1m\":%.2f", backend.wire(), median(on),
-                    median(off), median(on) / median(off), o.rounds(), lostAtFull, load0));
+                    median(off), median(on) / median(off), o.rounds(), median(kernelOff), median(kernelOn),
+                    median(venOn), median(totalOff), median(totalOn), median(totalOff) / median(totalOn), lostAtFull,
+                    load0));
 
             Integer onset = null;
             for (int rate : o.rates()) {
-                CaptureRun.Outcome r = measured(setup, "rate-" + rate, load, cli, port, rate);
+                CaptureRun.Outcome r = measured(setup, "rate-" + rate, load, cli, port, rate, null);
                 emit("loss", "\"offered_per_s\":" + rate + "," + r.jsonFields() + String.format(Locale.ROOT,
                         ",\"load_avg_1m\":%.2f", loadAverage()));
                 if (onset == null && r.lost()) onset = rate;
@@ -147,12 +169,17 @@ public final class CaptureBench {
         }
     }
 
-    /** One client run with capture on; the capture stops once the connections' events had time to arrive. */
-    private CaptureRun.Outcome measured(CaptureRun.Setup setup, String name, LoadClient load, String cli, int port, int rate) {
+    /**
+     * One client run with capture on; the capture stops once the connections' events had time to arrive. Unpaced
+     * with {@code server} given (its CPU per connect measured), else paced at {@code rate}.
+     */
+    private CaptureRun.Outcome measured(CaptureRun.Setup setup, String name, LoadClient load, String cli, int port, int rate,
+                                        Process server) {
         CaptureRun run = CaptureRun.start(setup, name);
         LoadClient.Run client;
         try {
-            client = load.run(cli, SERVER_IP, port, o.each(), rate);
+            client = server != null ? load.sample(cli, SERVER_IP, port, o.each(), server)
+                    : load.run(cli, SERVER_IP, port, o.each(), rate);
         } catch (RuntimeException e) {
             run.close();
             throw e;

@@ -21,6 +21,8 @@ public final class NetlinkSocket implements AutoCloseable {
     /** {@link #receive} result: nothing arrived within the read timeout. */
     public static final int TIMEOUT = 0;
     public static final int NETLINK_NETFILTER = 12;
+    /** The most datagrams one {@link #receiveAll} hands over. */
+    public static final int BATCH = BatchReceive.SLOTS;
     private static final int BUFFER = 256 << 10;
 
     private final int fd;
