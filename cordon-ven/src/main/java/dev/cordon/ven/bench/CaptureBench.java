@@ -31,7 +31,9 @@ import java.util.zip.GZIPInputStream;
  * <ul>
  *   <li>{@code connect_rate}: the client's TCP connect rate, as fast as it goes, with the VEN's capture on (a
  *       {@link CaptureRun}: conntrack events + NFLOG → aggregator → spool) against the same policy with capture off,
- *       in alternating rounds of the same run (median of each); the ratio is the figure.</li>
+ *       in alternating rounds of the same run (median of each); the ratio is the figure. With it, each round's CPU
+ *       per connect (the kernel in the client's context, the server, the VEN's process) and {@code cpu_ratio}, off
+ *       over on: what the rate's ratio is on a CPU-bound machine, and what a loaded machine still measures.</li>
  *   <li>{@code loss} per offered rate (the client paced): connects made, NEW events delivered, connections in the
  *       spooled summaries, what is missing, the kernel's overruns, the aggregator's and the spool's drops, and the
  *       CPU of the capture's reader threads and of the whole process per 1k flows/s.</li>
