@@ -28,7 +28,10 @@ import java.util.function.Supplier;
  * are keyed by content, so one made for an older engine is still right; {@link #clear} only bounds memory.
  */
 final class PolicyResponses {
-    private final Map<String, byte[]> rests = new ConcurrentHashMap<>();
+    /** A class's shared part is keyed by its body digest and control plane (a record: no key string per answer). */
+    private record Key(String bodyDigest, List<Endpoint> controlPlane) {}
+
+    private final Map<Key, byte[]> rests = new ConcurrentHashMap<>();
 
     /** The response body for {@code policy}, whose class body digest is {@code bodyDigest}. */
     byte[] json(FirewallPolicy policy, String bodyDigest) {
@@ -44,7 +47,7 @@ final class PolicyResponses {
     byte[] json(WorkloadRef workload, long version, String hash, String bodyDigest, List<Endpoint> controlPlane,
                 Supplier<FirewallPolicy> full) {
         byte[] head = head(workload, version, hash);
-        String key = bodyDigest + "|" + controlPlane;
+        Key key = new Key(bodyDigest, controlPlane);
         byte[] rest = rests.get(key);
         if (rest == null) {
             byte[] whole = Json.write(full.get()).getBytes(StandardCharsets.UTF_8);
