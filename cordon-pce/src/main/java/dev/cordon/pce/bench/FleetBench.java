@@ -216,6 +216,8 @@ public final class FleetBench {
         CpuUse after = CpuUse.now(processes());
         progress.println("bench pce: provision window ended at " + java.time.Instant.now());
         long lastMs = provisionReport(o, updates, vensOf, nodeOf, io0, provisionRequestMs, before, after);
+        long updatedCount = updates.stream().mapToLong(u -> Long.parseLong(u.split(" ")[1])).sum();
+        double provisionCpuPerAnswer = updatedCount == 0 ? 0 : nodeCpuSeconds(before, after) * 1000 / updatedCount;
         ArrayNode heaps = Json.array();
         for (int i = 0; i < nodes.size(); i++) {
             String[] h = nodes.get(i).ask("heap").split(" ");
@@ -244,6 +246,11 @@ public final class FleetBench {
         if (lastMs >= 0 && baselineMs > 0) bl.put("provision_last_ms_over_baseline", round2((double) lastMs / baselineMs));
         bl.set("cpu_seconds", cpu(b0, b1));
         bl.put("machine_busy_cores", b1.busyCoresSince(b0));
+        double perFetch = fa[0] == 0 ? 0 : nodeCpuSeconds(b0, b1) * 1000 / fa[0];
+        bl.put("node_cpu_ms_per_answer", round2(perFetch));
+        if (perFetch > 0 && provisionCpuPerAnswer > 0) {
+            bl.put("provision_node_cpu_per_answer_over_baseline", round2(provisionCpuPerAnswer / perFetch));
+        }
         line(o, "baseline_fetch_all", bl);
 
         progress.println("bench pce: heartbeats for " + o.heartbeatSeconds() + " s ...");
@@ -323,6 +330,8 @@ public final class FleetBench {
         double window = (after.at() - before.at()) / 1e9;
         prov.put("window_s", round2(window)).set("cpu_seconds", cpu(before, after));
         prov.put("machine_busy_cores", after.busyCoresSince(before));
+        // load-robust: what the PCE nodes spent per VEN answered, whatever share of the cores they got meanwhile
+        prov.put("node_cpu_ms_per_answer", updated == 0 ? 0 : round2(nodeCpuSeconds(before, after) * 1000 / updated));
         // the clients' I/O threads are what reads every answer: their busy share of the window bounds the generator
         prov.put("client_io_threads_cpu_s", round2(io / 1e9));
         line(o, "provision_to_last_ven", prov);
@@ -338,6 +347,12 @@ public final class FleetBench {
         g.put("coordinator", List.of(ProcessHandle.current().pid()));
         if (db != null && !db.serverPids().isEmpty()) g.put("postgresql", db.serverPids());
         return g;
+    }
+
+    /** CPU seconds the PCE nodes (every {@code node-*} process) used between the two snapshots. */
+    private static double nodeCpuSeconds(CpuUse a, CpuUse b) {
+        return b.secondsSince(a).entrySet().stream().filter(e -> e.getKey().startsWith("node-"))
+                .mapToDouble(Map.Entry::getValue).sum();
     }
 
     private static ObjectNode cpu(CpuUse a, CpuUse b) {

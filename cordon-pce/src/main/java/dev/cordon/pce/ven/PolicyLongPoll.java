@@ -6,6 +6,7 @@ import dev.cordon.policy.Engine;
 import dev.cordon.policy.compile.CompiledOrg.PolicyBasis;
 import dev.cordon.policy.compile.Endpoint;
 import dev.cordon.policy.compile.FirewallPolicy;
+import dev.cordon.policy.compile.WorkloadRef;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -75,15 +76,28 @@ public final class PolicyLongPoll implements AutoCloseable {
     private record Waiter(Agent agent, String knownHash, Endpoint endpoint, PolicyBasis basis,
                           CompletableFuture<byte[]> future) {}
 
-    /** A workload's policy from one engine, with its basis; the response body once one needed it. */
+    /**
+     * A workload's policy from one engine as a VEN sees it: its hash and basis, and the response body once one
+     * needed it. No {@link FirewallPolicy} is built per workload: the hash comes from the basis ({@link
+     * FirewallPolicy#hashOf}) and the body from the class's shared bytes ({@link PolicyResponses}), so 12,500 woken
+     * VENs of one class cost one policy build and 12,500 small hashes.
+     */
     private static final class Compiled {
-        final FirewallPolicy policy;
+        final Engine engine;
+        final WorkloadRef workload;
+        final long version;
+        final List<Endpoint> controlPlane;
+        final String hash;
         final PolicyBasis basis;
         volatile byte[] json;
 
-        Compiled(FirewallPolicy policy, PolicyBasis basis) {
-            this.policy = policy;
+        Compiled(Engine engine, WorkloadRef workload, long version, List<Endpoint> controlPlane, PolicyBasis basis) {
+            this.engine = engine;
+            this.workload = workload;
+            this.version = version;
+            this.controlPlane = controlPlane;
             this.basis = basis;
+            this.hash = FirewallPolicy.hashOf(workload, basis.bodyDigest(), controlPlane);
         }
     }
 
@@ -105,7 +119,7 @@ public final class PolicyLongPoll implements AutoCloseable {
     public CompletableFuture<byte[]> poll(Agent agent, String knownHash, int waitSeconds, Endpoint endpoint) {
         long seen = changes.get(); // before the first look-up: a change reported after it moves the count
         Compiled now = compiledFor(agent, endpoint);
-        if (!now.policy.hash().equals(knownHash) || waitSeconds <= 0) {
+        if (!now.hash.equals(knownHash) || waitSeconds <= 0) {
             return CompletableFuture.completedFuture(answer(agent, now, knownHash));
         }
         Waiter w = new Waiter(agent, knownHash, endpoint, now.basis, new CompletableFuture<>());
@@ -135,7 +149,8 @@ public final class PolicyLongPoll implements AutoCloseable {
      * (none advertised) the endpoint the request arrived on.
      */
     public FirewallPolicy policyFor(Agent agent, Endpoint endpoint) {
-        return compiledFor(agent, endpoint).policy;
+        Compiled c = compiledFor(agent, endpoint);
+        return c.engine.compile(c.workload.href(), c.version, c.controlPlane);
     }
 
     /** How many policy polls are parked on this node (tests, benchmarks). */
@@ -192,11 +207,14 @@ public final class PolicyLongPoll implements AutoCloseable {
     }
 
     private Compiled compiledFor(Agent agent, Endpoint endpoint) {
-        return compiledFor(agent, endpoint, policy.activeEngine(agent.org()));
+        return compiledFor(agent, endpoint, policy.activeEngine(agent.org()), null);
     }
 
-    /** The workload's compiled policy from {@code engine} (the active one, as taken by the caller). */
-    private Compiled compiledFor(Agent agent, Endpoint endpoint, Engine engine) {
+    /**
+     * The workload's compiled policy from {@code engine} (the active one, as taken by the caller); {@code basis}: its
+     * basis in that engine if the caller has it, else null.
+     */
+    private Compiled compiledFor(Agent agent, Endpoint endpoint, Engine engine, PolicyBasis basis) {
         if (engine != compiledFor) {
             synchronized (compiled) {
                 if (engine != compiledFor) {
@@ -211,9 +229,14 @@ public final class PolicyLongPoll implements AutoCloseable {
         Compiled c = compiled.get(key);
         if (c == null) {
             long version = policy.activeVersion(agent.org());
-            FirewallPolicy p = engine.compile(agent.workloadHref(), version,
-                    advertised.isEmpty() ? List.of(endpoint) : advertised);
-            c = new Compiled(p, engine.compileAll().basisOf(p.workload().href()));
+            List<Endpoint> controlPlane = advertised.isEmpty() ? List.of(endpoint) : advertised;
+            PolicyBasis b = basis != null ? basis : engine.compileAll().basisOf(agent.workloadHref());
+            if (b == null) {
+                // unmanaged or unknown here: compiling says which, with its token
+                engine.compile(agent.workloadHref(), version, controlPlane);
+                throw new IllegalStateException("no policy basis for " + agent.workloadHref());
+            }
+            c = new Compiled(engine, new WorkloadRef(agent.workloadHref(), b.name()), version, controlPlane, b);
             if (engine == compiledFor) compiled.put(key, c);
         }
         return c;
@@ -224,8 +247,8 @@ public final class PolicyLongPoll implements AutoCloseable {
      * remembered (the sync state tells "served, not yet applied" from "applied").
      */
     private byte[] answer(Agent agent, Compiled c, String knownHash) {
-        if (c.policy.hash().equals(knownHash)) return null;
-        served.put(agent.venHref(), c.policy.hash());
+        if (c.hash.equals(knownHash)) return null;
+        served.put(agent.venHref(), c.hash);
         return json(c);
     }
 
@@ -233,7 +256,8 @@ public final class PolicyLongPoll implements AutoCloseable {
     private byte[] json(Compiled c) {
         byte[] j = c.json;
         if (j == null) {
-            j = responses.json(c.policy, c.basis.bodyDigest());
+            j = responses.json(c.workload, c.version, c.hash, c.basis.bodyDigest(), c.controlPlane,
+                    () -> c.engine.compile(c.workload.href(), c.version, c.controlPlane));
             c.json = j;
         }
         return j;
@@ -287,7 +311,7 @@ public final class PolicyLongPoll implements AutoCloseable {
             Engine engine = engines.computeIfAbsent(w.agent().org(), policy::activeEngine);
             PolicyBasis now = engine.compileAll().basisOf(w.agent().workloadHref());
             if (w.basis().equals(now)) return null;
-            Compiled c = compiledFor(w.agent(), w.endpoint(), engine);
+            Compiled c = compiledFor(w.agent(), w.endpoint(), engine, now);
             return answer(w.agent(), c, w.knownHash());
         } catch (RuntimeException e) {
             LOG.warn("cannot compile policy for {}: {}", w.agent().workloadHref(), e.getMessage());

@@ -63,6 +63,9 @@ class FleetBenchTest {
         prov.get("per_node").forEach(n -> assertThat(n.get("vens").asInt()).isEqualTo(100));
         assertThat(prov.get("cpu_seconds").has("node-0")).isTrue();
         assertThat(phases.get("baseline_fetch_all").get("all_answered").asBoolean()).isTrue();
+        // the load-robust figures: the nodes' CPU per answer in each window, and their same-run ratio
+        assertThat(prov.get("node_cpu_ms_per_answer").asDouble()).as(prov.toString()).isNotNegative();
+        assertThat(phases.get("baseline_fetch_all").has("node_cpu_ms_per_answer")).isTrue();
         assertThat(phases.get("heartbeats").get("per_second").asDouble()).isPositive();
         JsonNode gen = phases.get("load_generator_alone");
         assertThat(gen.get("answered").asInt()).isEqualTo(200);

@@ -447,6 +447,49 @@ class MultiNodePostgresTest {
         assertThat(ven.on(b).get("/ven/policy?known_hash=" + fromA.body().get("hash").asText()).status()).isEqualTo(304);
     }
 
+    /**
+     * With the same advertised endpoints, the answer a woken VEN gets is byte for byte the same from either node:
+     * node A answers from the engine its provision built, node B from the one it built meanwhile, each from the
+     * VEN's basis and bytes shared by its class (no policy built per VEN), for VENs of two classes.
+     */
+    @Test
+    void bothNodesWakeEveryVenWithTheSameBytes() throws Exception {
+        List<String> advertise = List.of("192.0.2.10:8443");
+        a.close();
+        b.close();
+        a = new Node(dirs.get(0), Duration.ofHours(1), advertise);
+        b = new Node(dir(), Duration.ofHours(1), advertise);
+        String web = label(a, "role", unique("web"));
+        String db = label(a, "role", unique("db"));
+        List<Ven> vens = List.of(activate(a, web, "10.30.6.1"), activate(b, web, "10.30.6.2"), activate(a, db, "10.30.6.3"));
+        List<CompletableFuture<Resp>> onA = new ArrayList<>();
+        List<CompletableFuture<Resp>> onB = new ArrayList<>();
+        for (Ven v : vens) {
+            String h = v.hash(a);
+            onA.add(v.longPoll(a, h));
+            onB.add(v.longPoll(b, h));
+        }
+        parked(a, vens.size());
+        parked(b, vens.size());
+        allowHttpsTo(a, web);
+        allowHttpsTo(a, db);
+        created(a.owner.post("/orgs/1/sec_policy", Map.of("update_description", "same bytes")));
+        Set<String> hashes = new HashSet<>();
+        for (int i = 0; i < vens.size(); i++) {
+            Resp fromA = onA.get(i).get(60, TimeUnit.SECONDS);
+            Resp fromB = onB.get(i).get(60, TimeUnit.SECONDS);
+            assertThat(fromA.status()).as(fromA.toString()).isEqualTo(200);
+            assertThat(fromB.status()).as(fromB.toString()).isEqualTo(200);
+            assertThat(fromB.raw().body()).as("VEN %d woken on B", i).isEqualTo(fromA.raw().body());
+            assertThat(vens.get(i).on(b).get("/ven/policy").raw().body()).as("VEN %d asking B", i)
+                    .isEqualTo(fromA.raw().body());
+            assertThat(fromA.body().get("workload").get("href").asText()).isEqualTo(vens.get(i).workload());
+            hashes.add(fromA.body().get("hash").asText());
+        }
+        assertThat(hashes).as("one hash per workload").hasSize(vens.size());
+        assertThat(b.server.vens().polls().prebuiltEngines()).as("engines taken prebuilt on node B").isEqualTo(1);
+    }
+
     @Test
     void advertisedEndpointsAreAddressesWithPorts() {
         assertThat(PceServer.Config.endpoint("10.0.0.0/24:443").address()).isEqualTo("10.0.0.0/24");

@@ -113,4 +113,28 @@ class PolicyResponsesTest {
                 .isEqualTo(full(engine, "/orgs/1/workloads/web2", other));
         assertThat(responses.size()).isEqualTo(2);
     }
+
+    /**
+     * What a woken VEN is answered from — its basis, the hash computed from it and the class's shared bytes, with no
+     * policy built for it — is exactly the full serialisation of the compiled policy, for every workload, in either
+     * order of first use.
+     */
+    @Test
+    void bodiesBuiltFromTheBasisAloneAreTheFullSerialisation() {
+        Engine engine = Engine.of(document(null));
+        List<String> all = List.of("/orgs/1/workloads/web2", "/orgs/1/workloads/web1", "/orgs/1/workloads/db1");
+        for (List<String> order : List.of(all, List.of(all.get(2), all.get(1), all.get(0)))) {
+            PolicyResponses responses = new PolicyResponses();
+            for (String w : order) {
+                var basis = engine.compileAll().basisOf(w);
+                var ref = new dev.cordon.policy.compile.WorkloadRef(w, basis.name());
+                String hash = FirewallPolicy.hashOf(ref, basis.bodyDigest(), List.of(PCE));
+                assertThat(hash).isEqualTo(engine.compile(w, 7, List.of(PCE)).hash());
+                byte[] body = responses.json(ref, 7, hash, basis.bodyDigest(), List.of(PCE),
+                        () -> engine.compile(w, 7, List.of(PCE)));
+                assertThat(new String(body, StandardCharsets.UTF_8)).as(w)
+                        .isEqualTo(new String(full(engine, w, PCE), StandardCharsets.UTF_8));
+            }
+        }
+    }
 }

@@ -44,10 +44,17 @@ public record FirewallPolicy(WorkloadRef workload, long version, String hash, En
                                             Coexistence coexistence, List<AddressSet> sets, List<PolicyEntry> inbound,
                                             List<PolicyEntry> outbound, List<CustomStatement> custom,
                                             List<Endpoint> controlPlane) {
-        String hash = Sha256.hex(PolicyJson.write(workload) + "|" + bodyDigest + "|" + PolicyJson.write(controlPlane),
-                16);
-        return new FirewallPolicy(workload, version, hash, mode, coexistence, sets, inbound, outbound, custom,
-                controlPlane);
+        return new FirewallPolicy(workload, version, hashOf(workload, bodyDigest, controlPlane), mode, coexistence, sets,
+                inbound, outbound, custom, controlPlane);
+    }
+
+    /**
+     * The hash of the policy of {@code workload} whose class body digest is {@code bodyDigest}, served with
+     * {@code controlPlane}: what {@link #ofDigested} stamps, without building the policy (the PCE answers a woken
+     * VEN from this and bytes shared by its class).
+     */
+    public static String hashOf(WorkloadRef workload, String bodyDigest, List<Endpoint> controlPlane) {
+        return Sha256.hex(PolicyJson.write(workload) + "|" + bodyDigest + "|" + PolicyJson.write(controlPlane), 16);
     }
 
     /** The content digest of everything a policy class shares: mode, coexistence, sets (by digest), entries, custom. */
