@@ -172,11 +172,22 @@ public final class TrafficBench {
         }
 
         // the load generator alone, against a sink that only drains and acknowledges: it must far outrun the PCE
+        // CPU seconds of the work (this process, plus the PostgreSQL server's processes when there is one): on a
+        // loaded machine the wall-clock rate is the machine's, CPU per summary is the path's
+        CpuClock cpu = new CpuClock(o.dbUrl() == null ? null : pce.traffic().table().serverPid());
+        double[] c0 = cpu.now();
         double generator = sink(bodies, owners, o.senders());
+        double[] c1 = cpu.now();
         double load0 = load();
         double stored = send(base + "/ven/traffic", bodies, owners, o.senders(), false);
+        double[] c2 = cpu.now();
         double resent = send(base + "/ven/traffic", bodies, owners, o.senders(), true);
+        double[] c3 = cpu.now();
         double load1 = load();
+        double perFlow = 1e6 / o.ingestFlows();
+        double genUs = (c1[0] - c0[0]) * perFlow;
+        double storeUs = (c2[0] - c1[0] + c2[1] - c1[1]) * perFlow;
+        double resendUs = (c3[0] - c2[0] + c3[1] - c2[1]) * perFlow;
         long count = pce.traffic().table().flowCount();
         ObjectNode ingest = Json.object().put("measure", "traffic_ingest").put("db", db).put("flows", count)
                 .put("batch", o.batch()).put("senders", o.senders()).put("vens", o.vens())
@@ -187,6 +198,12 @@ public final class TrafficBench {
                 .put("load_generator_to_ingest", round(stored / generator))
                 .put("load_average_before", load0).put("load_average_after", load1)
                 .put("busy_answers_retried", busy.get())
+                .put("cpu_us_per_summary", round(storeUs))
+                .put("cpu_us_per_summary_db_server", round((c2[1] - c1[1]) * perFlow))
+                .put("baseline_resend_cpu_us_per_summary", round(resendUs))
+                .put("load_generator_cpu_us_per_summary", round(genUs))
+                .put("pce_cpu_us_per_summary", round(storeUs - genUs))
+                .put("pce_cores_for_goal", round(50_000 * (storeUs - genUs) / 1e6))
                 .put("gzip_bytes_per_summary", round((double) bodies.stream().mapToLong(x -> x.length).sum() / o.ingestFlows()))
                 .put("json_bytes_per_summary", round((double) rawBytes / o.ingestFlows()))
                 .put("goal_summaries_per_s", 50_000);
@@ -291,6 +308,47 @@ public final class TrafficBench {
         long start = System.nanoTime();
         long[] r = pce.traffic().table().readAggregated(sql.count(), sql.select(), sql.binds());
         return new double[] {(System.nanoTime() - start) / 1e9, r[0], r[1]};
+    }
+
+    /**
+     * CPU seconds so far of this process and of a PostgreSQL server (its postmaster and every child: the backends
+     * doing the COPY, the WAL writer, the checkpointer), read from /proc; {this process, server}.
+     */
+    record CpuClock(Long serverPid) {
+        double[] now() {
+            double self = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+            double server = 0;
+            if (serverPid != null) {
+                server += ticks(serverPid);
+                try (var procs = Files.list(Path.of("/proc"))) {
+                    for (Path p : (Iterable<Path>) procs::iterator) {
+                        String name = p.getFileName().toString();
+                        if (!name.chars().allMatch(Character::isDigit)) continue;
+                        String[] f = stat(Long.parseLong(name));
+                        if (f != null && Long.parseLong(f[1]) == serverPid) server += ticks(Long.parseLong(name));
+                    }
+                } catch (IOException e) {
+                    // no /proc: the figure is this process's alone
+                }
+            }
+            return new double[] {self, server};
+        }
+
+        /** Fields of /proc/PID/stat after the command name: [0] state, [1] ppid, ... [11] utime, [12] stime. */
+        private static String[] stat(long pid) {
+            try {
+                String s = Files.readString(Path.of("/proc/" + pid + "/stat"));
+                return s.substring(s.lastIndexOf(')') + 2).split(" ");
+            } catch (IOException | RuntimeException e) {
+                return null; // the process ended meanwhile
+            }
+        }
+
+        private static double ticks(long pid) {
+            String[] f = stat(pid);
+            return f == null ? 0 : (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // USER_HZ = 100 on Linux
+        }
     }
 
     /** Per column, the median of the runs (the last column: query + download). */

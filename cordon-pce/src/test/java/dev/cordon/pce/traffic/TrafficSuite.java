@@ -245,6 +245,39 @@ abstract class TrafficSuite {
         assertThat(c.flows(owner, window(3))).hasSize(2);
     }
 
+    /**
+     * Two groups are written at once: the same batch sent by several threads at once (a VEN's resend racing its
+     * original) is stored once, every answer is 200, exactly one says it stored the rows, and other VENs' batches
+     * in the same groups are stored.
+     */
+    @Test
+    void theSameBatchSentAtOnceIsStoredOnceBesideOtherVensBatches() throws Exception {
+        String t0 = at(10, 1);
+        List<Map<String, Object>> flows = new ArrayList<>();
+        for (int i = 0; i < 200; i++) flows.add(flow("outbound", web.ip(), "10.79.0." + (i % 250), 6, 1000 + i, "blocked", null, 1, t0, t0));
+        Map<String, Object> same = batch(50, flows);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            List<java.util.concurrent.Future<Reply>> sent = new ArrayList<>();
+            for (int i = 0; i < 6; i++) sent.add(pool.submit(() -> c.send(web, same, true)));
+            for (int i = 0; i < 2; i++) {
+                long seq = 50 + i;
+                sent.add(pool.submit(() -> c.send(db, batch(seq, List.of(flow("inbound", db.ip(), "10.79.1." + seq, 6,
+                        2000 + (int) seq, "allowed", RULE, 1, t0, t0))), false)));
+            }
+            int fresh = 0;
+            for (int i = 0; i < sent.size(); i++) {
+                Reply r = sent.get(i).get(60, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(r.status()).as(r.text()).isEqualTo(200);
+                if (i < 6 && !r.body().get("duplicate").asBoolean()) fresh++;
+            }
+            assertThat(fresh).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(c.flows(owner, window(10))).hasSize(202);
+    }
+
     @Test
     void aRestartedPceKeepsEveryAcknowledgedBatch() {
         PceHarness own = start();
@@ -265,6 +298,12 @@ abstract class TrafficSuite {
             assertThat(resent.body().get("duplicate").asBoolean()).isTrue();
             assertThat(resent.body().get("acknowledged_seq").asLong()).isEqualTo(1);
             assertThat(ac.flows(ac.ownerAuth(), window(4))).hasSize(50);
+            // the restarted PCE goes on storing (on H2 it hands out the flow ids itself, from the highest stored)
+            Reply next = ac.send(v, batch(2, List.of(flow("outbound", v.ip(), "10.78.2.1", 6, 80, "blocked", null, 1,
+                    t0, t0))), false);
+            assertThat(next.status()).as(next.text()).isEqualTo(200);
+            assertThat(next.body().get("acknowledged_seq").asLong()).isEqualTo(2);
+            assertThat(ac.flows(ac.ownerAuth(), window(4))).hasSize(51);
         } finally {
             if (again != null) again.close();
             else own.close();

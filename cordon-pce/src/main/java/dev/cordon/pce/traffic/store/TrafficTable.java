@@ -22,7 +22,8 @@ public final class TrafficTable {
             + " icmp_code, policy_decision, decision_reason, rule_href, policy_version, num_connections, first_seen,"
             + " last_seen, dst_pi, dst_po, dst_bi, dst_bo, state, src_workload, src_managed, src_labels, src_ip_lists,"
             + " src_end, dst_workload, dst_managed, dst_labels, dst_ip_lists, dst_end";
-    private static final String INSERT = "INSERT INTO traffic_flows (" + COLUMNS + ") VALUES ("
+    /** H2: the id is given (see {@link #nextIds}); PostgreSQL's COPY takes it from the identity sequence. */
+    private static final String INSERT = "INSERT INTO traffic_flows (id, " + COLUMNS + ") VALUES (?,"
             + "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     private static final int CHUNK = 1000;
 
@@ -30,10 +31,31 @@ public final class TrafficTable {
     private final java.util.Map<String, Long> ends = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final TrafficWriter writer;
+    /**
+     * H2 only: the next flow id, taken from {@code MAX(id)} at the first insert. H2 serves one PCE process, so the
+     * ids can be handed out here: the identity sequence cost a visible share of each insert in the profile (its
+     * value kept in the file every 32 ids). Ids are handed out in the order groups start writing, so a later insert
+     * still gets a higher id than any row there before (the roll-up fence relies on it). On PostgreSQL the sequence
+     * stays (several nodes insert). One counter per database, whatever the number of tables opened on it.
+     */
+    private final java.util.concurrent.atomic.AtomicLong nextId;
+    private static final java.util.Map<Database, java.util.concurrent.atomic.AtomicLong> NEXT_IDS =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+    /**
+     * H2 only: one batch of a VEN at a time in the writers (by stripe of its href). With two groups written at once,
+     * a resend in one group and its original in the other would both find no batch row and the second insert would
+     * fail its whole group; behind the stripe the resend finds the original stored. A VEN sends one batch at a time,
+     * so the stripe never delays a VEN's own upload; two VENs on one stripe wait for each other's group only.
+     */
+    private final java.util.concurrent.locks.ReentrantLock[] venStripes = new java.util.concurrent.locks.ReentrantLock[256];
 
     public TrafficTable(Database db) {
         this.db = db;
-        this.writer = new TrafficWriter(db.isPostgres() ? 2 : 1, this::commitGroup);
+        this.nextId = NEXT_IDS.computeIfAbsent(db, d -> new java.util.concurrent.atomic.AtomicLong(-1));
+        // two groups at once on both engines: on the 2-core bench machine one H2 writer left a core idle (the
+        // insert is CPU-bound in the writing thread, and H2's MVStore takes concurrent transactions)
+        this.writer = new TrafficWriter(2, this::commitGroup);
+        for (int i = 0; i < venStripes.length; i++) venStripes[i] = new java.util.concurrent.locks.ReentrantLock();
     }
 
     Database database() {
@@ -50,19 +72,26 @@ public final class TrafficTable {
      * not at all, and the answer comes after that transaction is on disk.
      */
     public Stored storeBatch(int org, String venHref, FlowBatch batch, List<StoredFlow> rows, long nowMillis) {
-        return writer.submit(rows.size(), g -> {
-            boolean fresh = insertBatchRow(g.handle(), org, venHref, batch, rows.size(), nowMillis);
-            if (!fresh) return new Stored(false, 0);
-            g.add(rows);
-            return new Stored(true, rows.size());
-        });
+        java.util.concurrent.locks.ReentrantLock stripe = db.isPostgres() ? null
+                : venStripes[Math.floorMod(venHref.hashCode(), venStripes.length)];
+        if (stripe != null) stripe.lock();
+        try {
+            return writer.submit(rows.size(), g -> {
+                boolean fresh = insertBatchRow(g.handle(), org, venHref, batch, rows.size(), nowMillis);
+                if (!fresh) return new Stored(false, 0);
+                g.add(rows);
+                return new Stored(true, rows.size());
+            });
+        } finally {
+            if (stripe != null) stripe.unlock();
+        }
     }
 
     /**
      * The batch row: false when (VEN, seq) is there already. On PostgreSQL {@code ON CONFLICT DO NOTHING} (it waits
      * for another node's uncommitted insert of the same key, then does nothing: stored once across nodes); on H2
-     * (one PCE process, one group writer at a time) a read in the same transaction, which also sees a resend that
-     * came earlier in the same group.
+     * (one PCE process) a read in the same transaction, which also sees a resend that
+     * came earlier in the same group (and, behind the VEN's stripe in {@link #storeBatch}, one in another group).
      */
     private boolean insertBatchRow(org.jdbi.v3.core.Handle h, int org, String venHref, FlowBatch batch, int flows,
                                    long nowMillis) {
@@ -104,7 +133,7 @@ public final class TrafficTable {
                 }
             };
             for (TrafficWriter.Job j : jobs) j.result = j.work.apply(g);
-            if (!all.isEmpty()) insertRows(h, all);
+            if (!all.isEmpty()) insertRows(h, all, db.isPostgres() ? 0 : nextIds(h, all.size()));
             return null;
         });
     }
@@ -114,12 +143,23 @@ public final class TrafficTable {
         return writer.exclusive(work);
     }
 
+    /** H2: the first of {@code n} fresh ids (the first call reads MAX(id) in the caller's transaction). */
+    private long nextIds(org.jdbi.v3.core.Handle h, int n) {
+        synchronized (nextId) {
+            if (nextId.get() < 0) {
+                long max = h.createQuery("SELECT COALESCE(MAX(id), 0) FROM traffic_flows").mapTo(Long.class).one();
+                nextId.set(max + 1);
+            }
+            return nextId.getAndAdd(n);
+        }
+    }
+
     /**
      * The rows in the caller's transaction: on PostgreSQL one {@code COPY ... FROM STDIN} (CSV) per batch, several
      * times faster than even a batched INSERT; on H2 a plain JDBC batch of {@value #CHUNK} rows per round trip (no
      * JDBI binding per value: at 50,000 rows/s its argument lookup was a visible part of the cost).
      */
-    private static void insertRows(org.jdbi.v3.core.Handle h, List<StoredFlow> rows) {
+    private static void insertRows(org.jdbi.v3.core.Handle h, List<StoredFlow> rows, long firstId) {
         Connection c = h.getConnection();
         try {
             if (c.isWrapperFor(PGConnection.class)) {
@@ -128,7 +168,9 @@ public final class TrafficTable {
             }
             try (PreparedStatement ps = c.prepareStatement(INSERT)) {
                 int n = 0;
+                long id = firstId;
                 for (StoredFlow f : rows) {
+                    ps.setLong(1, id++);
                     bind(ps, f);
                     ps.addBatch();
                     if (++n % CHUNK == 0) ps.executeBatch();
@@ -143,7 +185,7 @@ public final class TrafficTable {
     }
 
     private static void bind(PreparedStatement ps, StoredFlow f) throws SQLException {
-        int i = 1;
+        int i = 2;
         ps.setInt(i++, f.org());
         ps.setInt(i++, f.day());
         ps.setString(i++, f.venHref());
@@ -237,6 +279,10 @@ public final class TrafficTable {
     private static void text(StringBuilder b, String v) {
         if (v == null) return;
         b.append('"');
+        if (v.indexOf('"') < 0) { // the checked inputs never hold one: one bulk copy, not a char loop (the profile's top frame)
+            b.append(v).append('"');
+            return;
+        }
         for (int i = 0; i < v.length(); i++) {
             char c = v.charAt(i);
             if (c == '"') b.append('"');
@@ -293,6 +339,19 @@ public final class TrafficTable {
     public long acknowledged(String venHref) {
         return db.read(h -> h.createQuery("SELECT MAX(seq) FROM traffic_batches WHERE ven_href = :v")
                 .bind("v", venHref).mapTo(Long.class).findOne()).orElse(0L);
+    }
+
+    /**
+     * PostgreSQL only: the server's postmaster process id (the first line of its postmaster.pid), for the
+     * benchmark's CPU figure; null when the server is not on this machine or its data directory cannot be read.
+     */
+    public Long serverPid() {
+        try {
+            String dir = db.read(h -> h.createQuery("SHOW data_directory").mapTo(String.class).one());
+            return Long.parseLong(java.nio.file.Files.readAllLines(java.nio.file.Path.of(dir, "postmaster.pid")).get(0).trim());
+        } catch (RuntimeException | java.io.IOException e) {
+            return null;
+        }
     }
 
     /** PostgreSQL only: bytes of traffic_flows with its indexes and TOAST (for the benchmark's disk figure). */
@@ -387,9 +446,15 @@ public final class TrafficTable {
         return db.read(h -> h.createQuery("SELECT COUNT(*) FROM traffic_flows").mapTo(Long.class).one());
     }
 
-    /** The highest flow id (0 when none): the snapshot bound of a query. */
+    /**
+     * The highest flow id (0 when none): the snapshot bound of a query. Read with no group being written by this
+     * process: two groups are written at once, and the one with the lower ids may commit second, so a bound read
+     * between their commits would later take in rows that arrived after it (invariant 6). A query waits for at most
+     * the groups in flight. (Across PostgreSQL nodes the bound is as exact as the sequence's order.)
+     */
     public long maxId() {
-        return db.read(h -> h.createQuery("SELECT MAX(id) FROM traffic_flows").mapTo(Long.class).findOne()).orElse(0L);
+        return exclusive(() -> db.read(h -> h.createQuery("SELECT MAX(id) FROM traffic_flows").mapTo(Long.class)
+                .findOne()).orElse(0L));
     }
 
     /**

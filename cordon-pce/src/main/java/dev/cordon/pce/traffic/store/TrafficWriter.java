@@ -17,7 +17,8 @@ import java.util.function.Function;
  * per concurrent batch, at most 4 at once) and on PostgreSQL on one commit flush per batch; the cost of either is
  * per transaction, not per row, so rows per transaction is what the ingest rate follows.
  *
- * <p>At most {@code writers} groups are written at once: 1 on H2 (one writer to one file anyway), 2 on PostgreSQL.
+ * <p>At most {@code writers} groups are written at once (2 on both engines: the insert is CPU-bound in the writing
+ * thread, so one writer left the second core idle; H2's MVStore and PostgreSQL both take concurrent transactions).
  * {@link #exclusive} runs work that must see no insert in flight in this process (the roll-up and the retention
  * deletes: docs/design/traffic.md "Roll-ups"); across PostgreSQL nodes the table lock they take does the same.
  */
