@@ -31,8 +31,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * The iptables backend: renders a {@link FirewallPolicy} to ipset + iptables-restore text
@@ -131,21 +129,9 @@ public final class IptablesDataplane implements Dataplane {
      * other tables (one {@code nft} listing) run beside the read-back, which they do not touch.
      */
     private IptablesSnapshot write(FirewallPolicy policy) {
-        DesiredState desired = desired(policy);
-        if (desired.idle()) {
-            IptablesSnapshot idle = applier.apply(policy, desired);
-            issues = nativeTables.enforce(policy).issues();
-            return idle;
-        }
-        applier.write(desired);
-        CompletableFuture<NativeTablesGuard.Inspection> others = CompletableFuture.supplyAsync(() -> nativeTables.enforce(policy));
-        IptablesSnapshot next = applier.snapshot(policy, desired);
-        try {
-            issues = others.join().issues();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException re) throw re;
-            throw e;
-        }
+        java.util.concurrent.atomic.AtomicReference<NativeTablesGuard.Inspection> seen = new java.util.concurrent.atomic.AtomicReference<>();
+        IptablesSnapshot next = applier.apply(policy, desired(policy), () -> seen.set(nativeTables.enforce(policy)));
+        issues = seen.get().issues();
         return next;
     }
 

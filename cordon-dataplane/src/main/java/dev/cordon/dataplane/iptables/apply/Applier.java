@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  *       one fails, the tables before it (by the line the tool names) and those of earlier calls are restored from
  *       their live text and the sets swapped back: the previous policy stays in force;</li>
  *   <li>destroy the temporaries and Cordon sets nothing refers to any more, in one batch;</li>
- *   <li>read back: the tables as the kernel now prints them become the applied snapshot.</li>
+ *   <li>read back: the tables as the kernel now prints them become the applied snapshot (each family's as soon as
+ *       they are written).</li>
  * </ol>
  */
 public final class Applier {
@@ -56,12 +57,43 @@ public final class Applier {
             remove();
             return new IptablesSnapshot(policy, Map.of(), Map.of());
         }
-        write(desired);
-        return snapshot(policy, desired);
+        return apply(policy, desired, () -> {});
     }
 
-    /** Steps 1 to 5: the kernel holds {@code desired} on return (not idle), or its previous state and this throws. */
-    public void write(DesiredState desired) {
+    /**
+     * {@link #apply(FirewallPolicy, DesiredState)} with {@code beside} run on another thread while the tables are
+     * read back (work that touches none of them); returns when both are done, and throws what either threw. Each
+     * family's tables are read back as soon as they are written: IPv4's while IPv6's are written.
+     */
+    public IptablesSnapshot apply(FirewallPolicy policy, DesiredState desired, Runnable beside) {
+        if (desired.idle()) {
+            remove();
+            beside.run();
+            return new IptablesSnapshot(policy, Map.of(), Map.of());
+        }
+        Map<Family, CompletableFuture<Map<String, SavedTable>>> reading = new EnumMap<>(Family.class);
+        write(desired, f -> reading.put(f, CompletableFuture.supplyAsync(() -> kernel.readTable(f))));
+        CompletableFuture<Void> other = CompletableFuture.runAsync(beside);
+        Map<Family, Map<String, SavedTable>> after = new EnumMap<>(Family.class);
+        reading.forEach((f, r) -> after.put(f, join(r)));
+        join(other);
+        return snapshot(policy, desired, after);
+    }
+
+    private static <T> T join(CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw e;
+        }
+    }
+
+    /**
+     * Steps 1 to 4: the kernel holds {@code desired} on return (not idle), or its previous state and this throws;
+     * {@code written} hears each family once its tables are all written.
+     */
+    public void write(DesiredState desired, java.util.function.Consumer<Family> written) {
         // the rollback point is read while the sets fill: neither depends on the other (a leftover temporary is the
         // only thing the fill needs the live sets for, and then it is filled again, below)
         CompletableFuture<Kernel.Live> reading = CompletableFuture.supplyAsync(kernel::read);
@@ -101,6 +133,7 @@ public final class Applier {
                     }
                     for (String table : batch.tables()) undo.add(0, rollback(f, table, liveTables));
                 }
+                written.accept(f);
             }
         } catch (RuntimeException e) {
             undo.forEach(Runnable::run);
@@ -144,8 +177,14 @@ public final class Applier {
 
     /** Reads back the tables Cordon watches and records the sets as applied. */
     public IptablesSnapshot snapshot(FirewallPolicy policy, DesiredState desired) {
-        // the tables only: the sets are recorded as written (the tamper check compares their headers and members)
-        Map<Family, Map<String, SavedTable>> after = kernel.readTables();
+        return snapshot(policy, desired, kernel.readTables());
+    }
+
+    /**
+     * The snapshot from tables read after the apply ({@code after}); the tables only are read back: the sets are
+     * recorded as written (the tamper check compares their headers and members).
+     */
+    private static IptablesSnapshot snapshot(FirewallPolicy policy, DesiredState desired, Map<Family, Map<String, SavedTable>> after) {
         Map<Family, Map<String, SavedTable>> tables = new EnumMap<>(Family.class);
         for (Family f : Family.values()) {
             Map<String, SavedTable> keep = new TreeMap<>();

@@ -61,9 +61,18 @@ public final class Kernel {
         return tables(v4, v6.join());
     }
 
+    /** Live tables of one family. */
+    public Map<String, SavedTable> readTable(Family f) {
+        return tables(Map.of(f, save(f))).get(f);
+    }
+
     private Map<Family, Map<String, SavedTable>> tables(CommandResult v4, CommandResult v6) {
+        return tables(Map.of(Family.V4, v4, Family.V6, v6));
+    }
+
+    private Map<Family, Map<String, SavedTable>> tables(Map<Family, CommandResult> saved) {
         Map<Family, Map<String, SavedTable>> tables = new EnumMap<>(Family.class);
-        for (Map.Entry<Family, CommandResult> e : Map.of(Family.V4, v4, Family.V6, v6).entrySet()) {
+        for (Map.Entry<Family, CommandResult> e : saved.entrySet()) {
             CommandResult r = e.getValue();
             if (!r.ok()) throw new DataplaneException("`" + r.commandLine() + "` failed in " + runner.where() + ": "
                     + r.stderr().strip() + ". Is " + Tools.tool(e.getKey()) + " installed, and do you run as root?");
