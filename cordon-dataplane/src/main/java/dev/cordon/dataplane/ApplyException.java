@@ -21,7 +21,8 @@ public final class ApplyException extends DataplaneException {
 
     private static final Pattern LINE = Pattern.compile("line:?\\s*(\\d+)");
 
-    static int lineOf(String stderr) {
+    /** The input line a restore tool names in its error ("line: N"), or 0. */
+    public static int lineOf(String stderr) {
         Matcher m = LINE.matcher(stderr);
         return m.find() ? Integer.parseInt(m.group(1)) : 0;
     }

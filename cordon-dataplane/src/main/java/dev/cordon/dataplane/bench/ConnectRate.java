@@ -17,12 +17,14 @@ import java.util.Locale;
 public final class ConnectRate {
     /**
      * Medians in connects per second, which client measured them, the machine's 1-minute load average when the
-     * measurement began (other work on the machine makes every rate, and the ratios, unreliable), and the CPU per
+     * measurement began (other work on the machine makes every rate, and the ratios, unreliable), the CPU per
      * connect of the median no-firewall round ({@link LoadClient.Run}: how far the client's own code is from
-     * being what limits the rate).
+     * being what limits the rate), and the medians of the whole CPU per completed connect (client and server
+     * processes, user and system, in µs) of each kind of round: what a connect costs whatever else the machine
+     * does, so {@link #cpuRatioToMinimal} is the load-robust form of {@link #ratioToMinimal}.
      */
     public record Result(double cordon, double none, double minimal, String client, double loadAverage,
-                         LoadClient.Run noneCpu) {
+                         LoadClient.Run noneCpu, double cordonCpuUs, double noneCpuUs, double minimalCpuUs) {
         public double ratioToNone() {
             return cordon / none;
         }
@@ -31,16 +33,33 @@ public final class ConnectRate {
             return cordon / minimal;
         }
 
+        /**
+         * The minimal firewall's CPU per connect over Cordon's: 1.0 when Cordon costs what the minimal one does; -1
+         * when the client reports no CPU (the Python fallback).
+         */
+        public double cpuRatioToMinimal() {
+            return minimalCpuUs < 0 || cordonCpuUs <= 0 ? -1 : minimalCpuUs / cordonCpuUs;
+        }
+
         /** The fields of the bench's {@code connect_rate} JSON line (the first three as before). */
         public String jsonFields() {
             return String.format(Locale.ROOT, "\"per_s\":%.0f,\"no_firewall_per_s\":%.0f,\"ratio\":%.2f,"
                     + "\"target_ratio\":0.5,\"minimal_firewall_per_s\":%.0f,\"ratio_to_minimal\":%.2f,"
                     + "\"target_ratio_to_minimal\":0.95,\"client\":\"%s\",\"load_avg_1m\":%.2f,"
                     + "\"no_firewall_target_per_s\":50000,\"no_firewall_client_user_us\":%.2f,"
-                    + "\"no_firewall_client_system_us\":%.2f,\"no_firewall_server_us\":%.2f,\"cores\":%d",
+                    + "\"no_firewall_client_system_us\":%.2f,\"no_firewall_server_us\":%.2f,\"cores\":%d,"
+                    + "\"cpu_us_per_connect\":%.1f,\"no_firewall_cpu_us_per_connect\":%.1f,"
+                    + "\"minimal_firewall_cpu_us_per_connect\":%.1f,\"cpu_ratio_to_minimal\":%.3f",
                     cordon, none, ratioToNone(), minimal, ratioToMinimal(), client, loadAverage, noneCpu.clientUserUs(),
-                    noneCpu.clientSystemUs(), noneCpu.serverUs(), Runtime.getRuntime().availableProcessors());
+                    noneCpu.clientSystemUs(), noneCpu.serverUs(), Runtime.getRuntime().availableProcessors(),
+                    cordonCpuUs, noneCpuUs, minimalCpuUs, cpuRatioToMinimal());
         }
+    }
+
+    /** A run's whole CPU per completed connect (client user + system + server), or -1 when a part is unknown. */
+    static double cpuPerConnect(LoadClient.Run r) {
+        if (r.clientUserUs() < 0 || r.clientSystemUs() < 0 || r.serverUs() < 0) return -1;
+        return r.clientUserUs() + r.clientSystemUs() + r.serverUs();
     }
 
     /** What the bench controls between measurements: Cordon on and off, in the server's namespace. */
@@ -60,30 +79,37 @@ public final class ConnectRate {
                                  CommandRunner server, String clientNs, String clientAddress, String host, int port,
                                  Duration each, int rounds) {
         double load0 = loadAverage();
-        double[] with = new double[rounds];
-        double[] none = new double[rounds];
-        double[] min = new double[rounds];
-        LoadClient.Run[] noneCpu = new LoadClient.Run[rounds];
+        LoadClient.Run[] with = new LoadClient.Run[rounds];
+        LoadClient.Run[] none = new LoadClient.Run[rounds];
+        LoadClient.Run[] min = new LoadClient.Run[rounds];
         for (int i = 0; i < rounds; i++) {
             if (i > 0) cordon.applyCordon();
             settle();
-            with[i] = load.rate(clientNs, host, port, each);
+            with[i] = load.sample(clientNs, host, port, each, serverProcess);
             cordon.removeCordon();
             settle();
-            noneCpu[i] = load.sample(clientNs, host, port, each, serverProcess);
-            none[i] = noneCpu[i].perSecond();
+            none[i] = load.sample(clientNs, host, port, each, serverProcess);
             minimal.apply(server, clientAddress, port);
             try {
                 settle();
-                min[i] = load.rate(clientNs, host, port, each);
+                min[i] = load.sample(clientNs, host, port, each, serverProcess);
             } finally {
                 minimal.remove(server);
             }
         }
         cordon.applyCordon();
-        LoadClient.Run median = java.util.Arrays.stream(noneCpu)
+        LoadClient.Run median = java.util.Arrays.stream(none)
                 .sorted(java.util.Comparator.comparingDouble(LoadClient.Run::perSecond)).toList().get(rounds / 2);
-        return new Result(median(with), median(none), median(min), load.kind(), load0, median);
+        return new Result(medianRate(with), medianRate(none), medianRate(min), load.kind(), load0, median,
+                medianCpu(with), medianCpu(none), medianCpu(min));
+    }
+
+    private static double medianRate(LoadClient.Run[] runs) {
+        return median(Arrays.stream(runs).mapToDouble(LoadClient.Run::perSecond).toArray());
+    }
+
+    private static double medianCpu(LoadClient.Run[] runs) {
+        return median(Arrays.stream(runs).mapToDouble(ConnectRate::cpuPerConnect).toArray());
     }
 
     /**

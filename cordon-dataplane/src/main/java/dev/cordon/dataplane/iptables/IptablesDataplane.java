@@ -16,6 +16,7 @@ import dev.cordon.dataplane.iptables.apply.Applier;
 import dev.cordon.dataplane.iptables.apply.IptablesVariant;
 import dev.cordon.dataplane.iptables.apply.Kernel;
 import dev.cordon.dataplane.iptables.exclusive.NativeTablesGuard;
+import dev.cordon.dataplane.iptables.render.DesiredState;
 import dev.cordon.dataplane.iptables.render.IptablesRenderer;
 import dev.cordon.dataplane.iptables.snapshot.IptablesSnapshot;
 import dev.cordon.dataplane.iptables.tamper.ChainRepair;
@@ -55,6 +56,9 @@ public final class IptablesDataplane implements Dataplane {
     /** What the last check found: what a repair right after it restores. */
     private List<Change> lastChanges = List.of();
     private volatile List<dev.cordon.dataplane.CoexistenceIssue> issues = List.of();
+    /** The last policy rendered and its rendering ({@link #desired}). */
+    private FirewallPolicy renderedFor;
+    private DesiredState rendered;
 
     public IptablesDataplane(CommandRunner runner) {
         this.runner = runner;
@@ -110,16 +114,38 @@ public final class IptablesDataplane implements Dataplane {
     @Override
     public synchronized IptablesSnapshot apply(FirewallPolicy policy) {
         notes.drain(); // changes before this apply are the old state's
-        IptablesSnapshot next = applier.apply(policy, IptablesRenderer.render(policy));
-        nativeTables.enforce(policy);
+        IptablesSnapshot next = write(policy);
         if (current != null) {
             ConntrackFlusher.flush(kernel.runner(), ConntrackFlusher.commands(current.policy(), policy));
         }
         current = next;
         checks = 0;
         lastChanges = List.of();
-        issues = nativeTables.inspect(policy).issues();
         return next;
+    }
+
+    /**
+     * Writes the policy and reads the tables back; exclusive mode's set-aside of native tables and the look at the
+     * other tables (one {@code nft} listing) run beside the read-back, which they do not touch.
+     */
+    private IptablesSnapshot write(FirewallPolicy policy) {
+        java.util.concurrent.atomic.AtomicReference<NativeTablesGuard.Inspection> seen = new java.util.concurrent.atomic.AtomicReference<>();
+        IptablesSnapshot next = applier.apply(policy, desired(policy), () -> seen.set(nativeTables.enforce(policy)));
+        issues = seen.get().issues();
+        return next;
+    }
+
+    /**
+     * The rendered state of {@code policy}: the last one again when the policy is the same (a re-apply, a repair, an
+     * apply after remove), as the nftables backend keeps its last batch; rendering 10,000 rules costs about a fifth
+     * of their apply.
+     */
+    private DesiredState desired(FirewallPolicy policy) {
+        if (rendered == null || !(renderedFor == policy || renderedFor.equals(policy))) {
+            rendered = IptablesRenderer.render(policy);
+            renderedFor = policy;
+        }
+        return rendered;
     }
 
     @Override
@@ -186,8 +212,7 @@ public final class IptablesDataplane implements Dataplane {
         List<Change> found = lastChanges;
         lastChanges = List.of();
         if (targeted(found)) return;
-        current = applier.apply(current.policy(), IptablesRenderer.render(current.policy()));
-        nativeTables.enforce(current.policy());
+        current = write(current.policy());
     }
 
     private boolean targeted(List<Change> found) {

@@ -17,6 +17,7 @@
  * failed is closed and replaced. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <sched.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -31,6 +32,27 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+/* Worker w runs on CPU w (modulo the CPUs this process may use), client and server alike: a connection's packets
+ * then stay on one core's caches and per-CPU lists (on veth the receiving side's work runs in the sender's context).
+ * Measured against unpinned workers in alternated rounds (no firewall, load average 40-46): the kernel's CPU per
+ * connect 46 against 50 us in the client, 20 against 25 us in the server. CONNRATE_PIN=0 turns it off. */
+static void pin(int w) {
+    const char *p = getenv("CONNRATE_PIN");
+    if (p && !strcmp(p, "0")) return;
+    cpu_set_t allowed, one;
+    if (sched_getaffinity(0, sizeof allowed, &allowed)) return;
+    int n = CPU_COUNT(&allowed), k = w % (n > 0 ? n : 1);
+    for (int c = 0; c < CPU_SETSIZE; c++) {
+        if (!CPU_ISSET(c, &allowed)) continue;
+        if (k-- == 0) {
+            CPU_ZERO(&one);
+            CPU_SET(c, &one);
+            sched_setaffinity(0, sizeof one, &one);
+            return;
+        }
+    }
+}
 
 static double now(void) {
     struct timespec t;
@@ -78,9 +100,11 @@ static void serve(int port, int workers) {
     for (int i = 1; i < workers; i++) {
         if (fork() == 0) {
             prctl(PR_SET_PDEATHSIG, SIGKILL); /* dies with the first worker, which the bench kills */
+            pin(i);
             accept_loop(fds[i]);
         }
     }
+    pin(0);
     accept_loop(fds[0]);
 }
 
@@ -145,6 +169,7 @@ static int client(const char *host, int port, double secs, int inflight, int wor
     for (int w = 0; w < workers; w++) {
         if (pipe(pipes[w])) { perror("connrate: pipe"); return 1; }
         if (fork() == 0) {
+            pin(w);
             long failed = 0, ok = work(&dst, end, inflight, rate / workers, &failed);
             long out[2] = {ok, failed};
             if (write(pipes[w][1], out, sizeof out) != sizeof out) _exit(1);

@@ -18,6 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,17 +28,20 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Order and invariants:
  * <ol>
- *   <li>read the live tables and sets (the rollback point);</li>
- *   <li>create and fill a temporary set ({@code NAME-t}) for every desired set in one {@code ipset restore}; on
- *       failure the temporaries are destroyed and nothing else has changed;</li>
+ *   <li>read the live tables and sets (the rollback point) and, at the same time, create and fill a temporary set
+ *       ({@code NAME-t}) for every desired set in one {@code ipset -exist restore} ({@code create -exist} and
+ *       {@code flush}, so a leftover temporary of the same type is reused rather than being a reason to wait for the
+ *       read); on failure the temporaries are destroyed and nothing else has changed;</li>
  *   <li>swap each temporary with the live set of the same name (or rename it when the set is new), in one batch;
  *       a swapped temporary now holds the old members and is kept until the tables succeed;</li>
- *   <li>one {@code iptables-restore} per table, IPv4 then IPv6 (exclusive: whole tables; coexistence:
- *       {@code --noflush}, touching only Cordon's chains and jumps); tables where Cordon had state but wants none
- *       are cleaned the same way; if a table fails, the tables already written are restored from their live
- *       text and the sets swapped back, so the previous policy stays in force;</li>
- *   <li>destroy the temporaries and Cordon sets nothing refers to any more;</li>
- *   <li>read back: the tables as the kernel now prints them become the applied snapshot.</li>
+ *   <li>one {@code iptables-restore} per family for the tables that share a flush mode, IPv4 then IPv6 (exclusive:
+ *       whole tables; coexistence: {@code --noflush}, touching only Cordon's chains and jumps); tables where Cordon
+ *       had state but wants none are cleaned the same way. The tools commit table by table ({@code COMMIT}), so if
+ *       one fails, the tables before it (by the line the tool names) and those of earlier calls are restored from
+ *       their live text and the sets swapped back: the previous policy stays in force;</li>
+ *   <li>destroy the temporaries and Cordon sets nothing refers to any more, in one batch;</li>
+ *   <li>read back: the tables as the kernel now prints them become the applied snapshot (each family's as soon as
+ *       they are written).</li>
  * </ol>
  */
 public final class Applier {
@@ -52,8 +57,56 @@ public final class Applier {
             remove();
             return new IptablesSnapshot(policy, Map.of(), Map.of());
         }
-        Kernel.Live live = kernel.read();
-        List<SetSpec> swapped = stageSets(desired, live.sets());
+        return apply(policy, desired, () -> {});
+    }
+
+    /**
+     * {@link #apply(FirewallPolicy, DesiredState)} with {@code beside} run on another thread while the tables are
+     * read back (work that touches none of them); returns when both are done, and throws what either threw. Each
+     * family's tables are read back as soon as they are written: IPv4's while IPv6's are written.
+     */
+    public IptablesSnapshot apply(FirewallPolicy policy, DesiredState desired, Runnable beside) {
+        if (desired.idle()) {
+            remove();
+            beside.run();
+            return new IptablesSnapshot(policy, Map.of(), Map.of());
+        }
+        Map<Family, CompletableFuture<Map<String, SavedTable>>> reading = new EnumMap<>(Family.class);
+        write(desired, f -> reading.put(f, CompletableFuture.supplyAsync(() -> kernel.readTable(f))));
+        CompletableFuture<Void> other = CompletableFuture.runAsync(beside);
+        Map<Family, Map<String, SavedTable>> after = new EnumMap<>(Family.class);
+        reading.forEach((f, r) -> after.put(f, join(r)));
+        join(other);
+        return snapshot(policy, desired, after);
+    }
+
+    private static <T> T join(CompletableFuture<T> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw e;
+        }
+    }
+
+    /**
+     * Steps 1 to 4: the kernel holds {@code desired} on return (not idle), or its previous state and this throws;
+     * {@code written} hears each family once its tables are all written.
+     */
+    public void write(DesiredState desired, java.util.function.Consumer<Family> written) {
+        // the rollback point is read while the sets fill: neither depends on the other (a leftover temporary is the
+        // only thing the fill needs the live sets for, and then it is filled again, below)
+        CompletableFuture<Kernel.Live> reading = CompletableFuture.supplyAsync(kernel::read);
+        CommandResult filled = kernel.ipsetRestoreExist(fill(desired, List.of()));
+        Kernel.Live live;
+        try {
+            live = reading.join();
+        } catch (CompletionException e) {
+            destroyQuietly(desired.sets().stream().map(s -> temp(s.name())).toList());
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw e;
+        }
+        List<SetSpec> swapped = stageSets(desired, live.sets(), filled);
         List<Runnable> undo = new ArrayList<>();
         try {
             for (Family f : Family.values()) {
@@ -67,19 +120,20 @@ public final class Applier {
                     String removal = RestoreScript.removal(lt);
                     if (removal != null) scripts.put(lt.table(), removal);
                 }
-                for (String table : TableSpec.TABLES) {
-                    String script = scripts.get(table);
-                    if (script == null) continue;
-                    boolean noflush = RestoreScript.noflush(desired.coexistence())
-                            || !desired.tables(f).stream().anyMatch(t -> t.table().equals(table));
-                    CommandResult r = kernel.restore(f, script, noflush);
+                for (RestoreBatch batch : RestoreBatch.of(TableSpec.TABLES, scripts,
+                        table -> RestoreScript.noflush(desired.coexistence())
+                                || desired.tables(f).stream().noneMatch(t -> t.table().equals(table)))) {
+                    CommandResult r = kernel.restore(f, batch.text(), batch.noflush());
                     if (!r.ok()) {
-                        throw new ApplyException("applying table " + table + " (" + f.display() + ") in "
-                                + kernel.runner().where(), r.commandLine(), r.stderr(), script);
+                        int line = ApplyException.lineOf(r.stderr());
+                        // the tables before the refused one are committed: they are put back, with earlier calls'
+                        for (String table : batch.committedBefore(line)) undo.add(0, rollback(f, table, liveTables));
+                        throw new ApplyException("applying table " + batch.tableAt(line) + " (" + f.display() + ") in "
+                                + kernel.runner().where(), r.commandLine(), r.stderr(), line, batch.text());
                     }
-                    SavedTable before = liveTables.get(table);
-                    undo.add(0, () -> rollbackTable(f, table, before));
+                    for (String table : batch.tables()) undo.add(0, rollback(f, table, liveTables));
                 }
+                written.accept(f);
             }
         } catch (RuntimeException e) {
             undo.forEach(Runnable::run);
@@ -87,7 +141,11 @@ public final class Applier {
             throw e;
         }
         finishSets(desired, swapped, live.sets());
-        return snapshot(policy, desired);
+    }
+
+    private Runnable rollback(Family f, String table, Map<String, SavedTable> liveTables) {
+        SavedTable before = liveTables.get(table);
+        return () -> rollbackTable(f, table, before);
     }
 
     /** Takes Cordon's chains, jumps and sets away; leaves every other rule. */
@@ -119,11 +177,18 @@ public final class Applier {
 
     /** Reads back the tables Cordon watches and records the sets as applied. */
     public IptablesSnapshot snapshot(FirewallPolicy policy, DesiredState desired) {
-        Kernel.Live after = kernel.read();
+        return snapshot(policy, desired, kernel.readTables());
+    }
+
+    /**
+     * The snapshot from tables read after the apply ({@code after}); the tables only are read back: the sets are
+     * recorded as written (the tamper check compares their headers and members).
+     */
+    private static IptablesSnapshot snapshot(FirewallPolicy policy, DesiredState desired, Map<Family, Map<String, SavedTable>> after) {
         Map<Family, Map<String, SavedTable>> tables = new EnumMap<>(Family.class);
         for (Family f : Family.values()) {
             Map<String, SavedTable> keep = new TreeMap<>();
-            Map<String, SavedTable> now = after.tables().getOrDefault(f, Map.of());
+            Map<String, SavedTable> now = after.getOrDefault(f, Map.of());
             for (String t : TableSpec.TABLES) {
                 boolean watched = desired.coexistence() == Coexistence.EXCLUSIVE
                         || desired.tables(f).stream().anyMatch(ts -> ts.table().equals(t));
@@ -140,18 +205,38 @@ public final class Applier {
         return name + "-t";
     }
 
-    /** Steps 2 and 3; returns the sets that were swapped (their temporaries hold the old members). */
-    private List<SetSpec> stageSets(DesiredState desired, Map<String, SetHeader> live) {
+    /**
+     * The fill of step 1: each desired set's temporary created (or, left over with the same type, kept), emptied and
+     * filled; {@code leftovers} (temporaries of an earlier, interrupted apply) destroyed first.
+     */
+    private static String fill(DesiredState desired, List<String> leftovers) {
         StringBuilder fill = new StringBuilder();
-        for (String name : live.keySet()) {
-            if (name.startsWith("cordon") && name.endsWith("-t")) fill.append("destroy ").append(name).append('\n');
+        for (String name : leftovers) fill.append("destroy ").append(name).append('\n');
+        for (SetSpec s : desired.sets()) {
+            fill.append(s.createLine(temp(s.name()))).append('\n');
+            fill.append("flush ").append(temp(s.name())).append('\n');
+            for (String m : s.members()) fill.append("add ").append(temp(s.name())).append(' ').append(m).append('\n');
         }
-        for (SetSpec s : desired.sets()) s.appendRestore(fill, temp(s.name()));
-        CommandResult r = kernel.ipsetRestore(fill.toString());
+        return fill.toString();
+    }
+
+    /**
+     * Step 1's outcome and step 2; returns the sets that were swapped (their temporaries hold the old members). A
+     * fill that failed is tried once more with the live temporaries destroyed first (one of another type or size
+     * from an interrupted apply refuses {@code create -exist}).
+     */
+    private List<SetSpec> stageSets(DesiredState desired, Map<String, SetHeader> live, CommandResult filled) {
+        CommandResult r = filled;
+        String text = null;
+        if (!r.ok()) {
+            List<String> leftovers = live.keySet().stream().filter(n -> n.startsWith("cordon") && n.endsWith("-t")).toList();
+            text = fill(desired, leftovers);
+            r = leftovers.isEmpty() ? r : kernel.ipsetRestoreExist(text);
+        }
         if (!r.ok()) {
             destroyQuietly(desired.sets().stream().map(s -> temp(s.name())).toList());
             throw new ApplyException("filling Cordon's ipsets in " + kernel.runner().where(), r.commandLine(),
-                    r.stderr(), fill.toString());
+                    r.stderr(), text != null ? text : fill(desired, List.of()));
         }
         StringBuilder swap = new StringBuilder();
         List<SetSpec> swapped = new ArrayList<>();
@@ -165,6 +250,7 @@ public final class Applier {
                 swap.append("rename ").append(temp(s.name())).append(' ').append(s.name()).append('\n');
             }
         }
+        if (swap.isEmpty()) return swapped;
         CommandResult sr = kernel.ipsetRestore(swap.toString());
         if (!sr.ok()) {
             unstageSets(desired, swapped);
@@ -204,7 +290,15 @@ public final class Applier {
         destroyQuietly(drop);
     }
 
+    /**
+     * Destroys the named sets: one batch (the names are sets this apply made or saw), and one command per set only
+     * when the batch fails (a set already gone, or still referenced), so one failure does not keep the others.
+     */
     private void destroyQuietly(List<String> names) {
+        if (names.isEmpty()) return;
+        StringBuilder batch = new StringBuilder();
+        for (String n : names) batch.append("destroy ").append(n).append('\n');
+        if (kernel.ipsetRestore(batch.toString()).ok()) return;
         for (String n : names) {
             CommandResult r = kernel.runner().run("ipset", "destroy", n);
             if (!r.ok() && !r.stderr().contains("does not exist")) {

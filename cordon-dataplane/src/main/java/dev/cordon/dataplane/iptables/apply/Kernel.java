@@ -48,16 +48,37 @@ public final class Kernel {
         CompletableFuture<CommandResult> v4 = CompletableFuture.supplyAsync(() -> save(Family.V4));
         CompletableFuture<CommandResult> v6 = CompletableFuture.supplyAsync(() -> save(Family.V6));
         CommandResult sets = runner.run(List.of("ipset", "list", "-t"), "", READ_TIMEOUT);
+        Map<Family, Map<String, SavedTable>> tables = tables(v4.join(), v6.join());
+        if (!sets.ok()) throw new DataplaneException("`ipset list -t` failed in " + runner.where() + ": "
+                + sets.stderr().strip() + ". Install ipset (apt-get install ipset) and run as root.");
+        return new Live(tables, SetHeader.parseList(sets.stdout()));
+    }
+
+    /** Live tables of both families, read in parallel (no set headers: the apply's read-back). */
+    public Map<Family, Map<String, SavedTable>> readTables() {
+        CompletableFuture<CommandResult> v6 = CompletableFuture.supplyAsync(() -> save(Family.V6));
+        CommandResult v4 = save(Family.V4);
+        return tables(v4, v6.join());
+    }
+
+    /** Live tables of one family. */
+    public Map<String, SavedTable> readTable(Family f) {
+        return tables(Map.of(f, save(f))).get(f);
+    }
+
+    private Map<Family, Map<String, SavedTable>> tables(CommandResult v4, CommandResult v6) {
+        return tables(Map.of(Family.V4, v4, Family.V6, v6));
+    }
+
+    private Map<Family, Map<String, SavedTable>> tables(Map<Family, CommandResult> saved) {
         Map<Family, Map<String, SavedTable>> tables = new EnumMap<>(Family.class);
-        for (Map.Entry<Family, CommandResult> e : Map.of(Family.V4, v4.join(), Family.V6, v6.join()).entrySet()) {
+        for (Map.Entry<Family, CommandResult> e : saved.entrySet()) {
             CommandResult r = e.getValue();
             if (!r.ok()) throw new DataplaneException("`" + r.commandLine() + "` failed in " + runner.where() + ": "
                     + r.stderr().strip() + ". Is " + Tools.tool(e.getKey()) + " installed, and do you run as root?");
             tables.put(e.getKey(), SavedTable.parseAll(r.stdout()));
         }
-        if (!sets.ok()) throw new DataplaneException("`ipset list -t` failed in " + runner.where() + ": "
-                + sets.stderr().strip() + ". Install ipset (apt-get install ipset) and run as root.");
-        return new Live(tables, SetHeader.parseList(sets.stdout()));
+        return tables;
     }
 
     /** The whole {@code iptables-save} (or {@code ip6tables-save}) output of a family, as printed. */
@@ -89,5 +110,10 @@ public final class Kernel {
 
     public CommandResult ipsetRestore(String text) {
         return runner.run(List.of("ipset", "restore"), text, WRITE_TIMEOUT);
+    }
+
+    /** {@code ipset -exist restore}: {@code create} of a set that exists with the same type and size is no error. */
+    public CommandResult ipsetRestoreExist(String text) {
+        return runner.run(List.of("ipset", "-exist", "restore"), text, WRITE_TIMEOUT);
     }
 }

@@ -33,11 +33,16 @@ public final class NativeTablesGuard {
         return p.coexistence() == Coexistence.EXCLUSIVE && p.enforcementMode() != dev.cordon.policy.model.EnforcementMode.IDLE;
     }
 
-    /** After an apply: exclusive deletes the native foreign tables. */
-    public void enforce(FirewallPolicy policy) {
-        if (!exclusive(policy)) return;
-        List<NftTableId> foreign = deletable();
-        if (foreign.isEmpty()) return;
+    /**
+     * After an apply: exclusive deletes the native foreign tables; returns what {@link #inspect} would find right
+     * after, from the same listing (one {@code nft} process instead of two).
+     */
+    public Inspection enforce(FirewallPolicy policy) {
+        if (!exclusive(policy)) return inspect(policy);
+        if (!tables.available()) return new Inspection(List.of(), List.of());
+        List<NftTableId> all = tables.list();
+        List<NftTableId> foreign = all.stream().filter(t -> t.nativeForeign() && !t.owned()).toList();
+        if (foreign.isEmpty()) return inspection(policy.coexistence(), all);
         String script = NativeTables.deletions(foreign);
         CommandResult r = tables.batch(script);
         if (!r.ok()) {
@@ -46,6 +51,7 @@ public final class NativeTablesGuard {
                     + " e.g. firewalld's, cannot be touched: stop that firewall, or use coexistence)", r.commandLine(),
                     r.stderr());
         }
+        return inspection(policy.coexistence(), all.stream().filter(t -> !foreign.contains(t)).toList());
     }
 
     /** What one look at the other tables found: changes (exclusive: each native foreign table) and issues. */
@@ -63,21 +69,17 @@ public final class NativeTablesGuard {
         if (c != Coexistence.EXCLUSIVE) {
             return new Inspection(List.of(), CoexistenceLimits.of(c, 0, List.of(), tables.baseChains()));
         }
-        List<NftTableId> all = tables.list();
+        return inspection(c, tables.list());
+    }
+
+    /** Exclusive: the inspection of one listing of every table. */
+    private static Inspection inspection(Coexistence c, List<NftTableId> all) {
         List<Change> out = new ArrayList<>();
         for (NftTableId t : all) {
             if (!t.nativeForeign() || t.owned()) continue;
             out.add(new Change(t.ipFamily(), "nft " + t.spec(), "", "foreign nftables table", ChangeKind.FOREIGN_CHAIN));
         }
         return new Inspection(out, CoexistenceLimits.of(c, 0, all, List.of()));
-    }
-
-    /**
-     * The native foreign tables exclusive mode sets aside: not those owned by another process, which nobody else may
-     * delete (the VEN's health says exclusive is impossible instead, {@link #inspect}).
-     */
-    private List<NftTableId> deletable() {
-        return tables.nativeForeign().stream().filter(t -> !t.owned()).toList();
     }
 
     /** The native foreign tables' text, for the saved firewall. */

@@ -89,7 +89,12 @@ public final class IptablesRenderer {
         List<JumpSpec> jumps = new ArrayList<>();
         for (String builtin : TableSpec.builtins(t.table())) {
             String own = "CORDON-" + builtin;
-            if (chains.containsKey(own)) jumps.add(new JumpSpec(builtin, own));
+            if (!chains.containsKey(own)) continue;
+            // a chain of published-port rules alone acts on a connection's first packet only (the mark it tests is
+            // set, and the tag it clears is set, on that packet): every later packet skips the jump and its rules,
+            // which costs what the minimal stateful firewall costs; custom mangle statements see every packet
+            boolean onlyPublished = t.chains().stream().noneMatch(c -> c.name().equals(own) && !c.rules().isEmpty());
+            jumps.add(new JumpSpec(builtin, own, onlyPublished ? JumpSpec.NEW : ""));
         }
         return new TableSpec(t.family(), t.table(), specs, jumps);
     }

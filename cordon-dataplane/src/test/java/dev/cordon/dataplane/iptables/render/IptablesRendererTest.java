@@ -120,7 +120,27 @@ class IptablesRendererTest {
     void everyJumpCarriesTheCordonComment() {
         DesiredState s = IptablesRenderer.render(Policies.rich(EnforcementMode.FULL, Coexistence.NOT_PRIMARY));
         assertThat(s.tables().stream().flatMap(t -> t.jumps().stream()).map(JumpSpec::rule))
-                .isNotEmpty().allMatch(r -> r.startsWith("-m comment --comment \"cordon\" -j CORDON-"));
+                .isNotEmpty().allMatch(r -> r.startsWith("-m comment --comment \"cordon\" -j CORDON-")
+                        || r.startsWith(JumpSpec.NEW + "-m comment --comment \"cordon\" -j CORDON-"))
+                .allMatch(JumpSpec::isCordonJump);
+    }
+
+    @Test
+    void publishedPortChainsAreJumpedToByNewConnectionsOnlyUnlessCustomMangleRulesShareThem() {
+        // the published-port judgement, its mark and its tag concern a connection's first packet; every later
+        // packet must cost what the minimal stateful firewall costs, so it never enters these chains. IPv6 of the
+        // rich policy has a custom mangle PREROUTING statement: that chain sees every packet
+        DesiredState s = IptablesRenderer.render(Policies.rich(EnforcementMode.FULL, Coexistence.EXCLUSIVE));
+        java.util.function.BiFunction<Family, String, String> jump = (f, builtin) -> s.tables(f).stream()
+                .filter(t -> t.table().equals("mangle")).flatMap(t -> t.jumps().stream())
+                .filter(j -> j.builtin().equals(builtin)).findFirst().orElseThrow().rule();
+        for (String builtin : List.of("PREROUTING", "INPUT", "FORWARD")) {
+            assertThat(jump.apply(Family.V4, builtin)).isEqualTo(JumpSpec.NEW + "-m comment --comment \"cordon\" -j CORDON-" + builtin);
+        }
+        assertThat(jump.apply(Family.V6, "PREROUTING")).isEqualTo("-m comment --comment \"cordon\" -j CORDON-PREROUTING");
+        assertThat(jump.apply(Family.V6, "INPUT")).startsWith(JumpSpec.NEW);
+        assertThat(s.tables().stream().filter(t -> !t.table().equals("mangle")).flatMap(t -> t.jumps().stream()))
+                .as("filter, nat and raw jumps judge every packet").allMatch(j -> j.match().isEmpty());
     }
 
     @Test
