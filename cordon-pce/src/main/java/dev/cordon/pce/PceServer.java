@@ -424,6 +424,11 @@ public final class PceServer implements AutoCloseable {
         return config;
     }
 
+    /** The started server's store, for a benchmark's child process that seeds it directly (ConsoleBench). */
+    public Store store() {
+        return store;
+    }
+
     /** This node's id among the PCE nodes sharing a PostgreSQL database; null on H2 (always a single node). */
     public String node() {
         return cluster != null && cluster.isMultiNode() ? cluster.node() : null;

@@ -30,10 +30,15 @@ final class ChildPce {
 
     /** Starts the child with {@code jvmArgs} (and {@code dbUrl} when not null), runs {@code measure}, stops it. */
     static void run(List<String> jvmArgs, String dbUrl, Consumer<Started> measure) {
+        run(jvmArgs, ApiBench.ApiBenchServer.class, dbUrl == null ? List.of() : List.of(dbUrl), measure);
+    }
+
+    /** The same with another child main class (which prints the same first line) and its arguments. */
+    static void run(List<String> jvmArgs, Class<?> main, List<String> args, Consumer<Started> measure) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(jvmArgs);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ApiBench.ApiBenchServer.class.getName()));
-        if (dbUrl != null) cmd.add(dbUrl);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        cmd.addAll(args);
         Process child;
         try {
             child = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();

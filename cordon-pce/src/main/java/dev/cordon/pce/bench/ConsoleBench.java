@@ -2,12 +2,9 @@ package dev.cordon.pce.bench;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cordon.pce.core.Json;
-import dev.cordon.policy.gen.OrgGenerator;
 import dev.cordon.policy.model.Label;
 import dev.cordon.policy.model.PolicyDocument;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -15,22 +12,22 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
- * {@code cordon bench console}: one PCE (its own JVM, H2 in a temporary directory, as {@code bench api} runs it)
- * seeded through the import API with an org of {@code --labels} labels and {@code --workloads} workloads, a console
- * session signed in with the owner's key, then every picker search and list page asked {@code --samples} times one
- * after another (after two unmeasured asks). Each console answer is timed beside its baseline measured in the same
- * run: the API call that answers the same question (the same filter, or one page of 50 of the same collection), so
- * the line's {@code p50_over_api_p50} is the console's own cost (calling the API over loopback, rendering HTML).
- * One JSON line per measure, the goal (500 ms) and whether its p99 meets it.
+ * {@code cordon bench console}: one PCE (its own JVM, H2 in a temporary directory) seeded in that process by
+ * {@link ConsoleSeed} with an org of {@code --labels} labels and {@code --workloads} workloads, a console session
+ * signed in with the owner's key, then every picker search and list page asked {@code --samples} times over HTTP
+ * through the real console (after two unmeasured asks). Each console answer is timed beside its baseline measured in
+ * the same run, in alternating blocks: the API call that answers the same question (the same filter, or one page of
+ * 50 of the same collection), so the line's {@code p50_over_api_p50} is the console's own cost (calling the API over
+ * loopback, naming objects, rendering HTML); {@code cpu_console_over_api} is the same comparison in the PCE
+ * process's CPU time per answer, which a loaded machine distorts less than wall time. One JSON line per measure,
+ * the goal (500 ms) and whether its p99 meets it, and the load average.
  */
 public final class ConsoleBench {
     static final double GOAL_MS = 500;
@@ -58,25 +55,28 @@ public final class ConsoleBench {
     }
 
     public void run(Options o) {
-        ChildPce.run(List.of("-Xmx4g"), null, pce -> {
+        long t0 = System.nanoTime();
+        progress.println("bench console: starting a PCE seeded with " + o.workloads() + " workloads and " + o.labels()
+                + " labels (in its own process, see ConsoleSeed) ...");
+        ChildPce.run(List.of("-Xmx4g"), ConsoleSeed.class, List.of(Integer.toString(o.labels()),
+                Integer.toString(o.workloads()), Integer.toString(o.rules()), Long.toString(o.seed())), pce -> {
             progress.println("bench console: PCE pid " + pce.pid() + " on port " + pce.port());
-            measure(pce.base(), pce.ownerKey(), o);
+            double seedSeconds = (System.nanoTime() - t0) / 1e9;
+            // CPU seconds of the PCE process up to here: what the seeding cost, whatever else loads the machine
+            double cpu = ProcessHandle.of(pce.pid()).flatMap(h -> h.info().totalCpuDuration()).map(d -> d.toMillis() / 1000.0)
+                    .orElse(-1.0);
+            measure(pce.base(), pce.ownerKey(), pce.pid(), o, seedSeconds, cpu);
         });
     }
 
-    private void measure(String base, String ownerKey, Options o) {
+    private void measure(String base, String ownerKey, long pid, Options o, double seedSeconds, double seedCpu) {
         String auth = "Basic " + Base64.getEncoder().encodeToString(ownerKey.getBytes(StandardCharsets.UTF_8));
         ApiBench.Api api = new ApiBench.Api(http, base + "/api/v2", auth);
-        long t0 = System.nanoTime();
-        progress.println("bench console: seeding " + o.workloads() + " workloads and " + o.labels() + " labels ...");
-        PolicyDocument doc = withLabels(OrgGenerator.generate(o.workloads(), o.rules(), o.seed()), o.labels());
-        // an import of 100,000 workloads takes longer than the API client's 60 s on a loaded machine
-        post(base + "/api/v2/orgs/1/sec_policy/draft/import", auth, Json.write(doc), 200);
-        post(base + "/api/v2/orgs/1/sec_policy", auth, "{\"update_description\":\"bench console seed\"}", 201);
         long labels = total(api, "/orgs/1/labels?max_results=1");
         long workloads = total(api, "/orgs/1/workloads?max_results=1");
         line(Json.object().put("phase", "seed").put("labels", labels).put("workloads", workloads)
-                .put("seconds", Math.round((System.nanoTime() - t0) / 1e8) / 10.0));
+                .put("seconds", Math.round(seedSeconds * 10) / 10.0).put("pce_cpu_seconds", Math.round(seedCpu * 10) / 10.0)
+                .put("load_average", load()));
 
         String cookie = signIn(base, ownerKey);
         String mid = "host-" + (o.workloads() / 2);
@@ -102,8 +102,20 @@ public final class ConsoleBench {
                 new Measure("list_events", "/console/events", "/orgs/1/events?max_results=50"));
         for (Measure m : all) {
             progress.println("bench console: " + m.name() + " ...");
-            long[] apiTimes = times(o.samples(), () -> get(base + "/api/v2" + m.api(), "Authorization", auth));
-            long[] consoleTimes = times(o.samples(), () -> get(base + m.console(), "Cookie", cookie));
+            Timed t;
+            try {
+                t = alternated(o.samples(), pid, () -> get(base + "/api/v2" + m.api(), "Authorization", auth),
+                        () -> get(base + m.console(), "Cookie", cookie));
+            } catch (IllegalStateException e) {
+                // one answer that fails (e.g. a sort reading 100,000 workloads past the console's 60 s API timeout)
+                // is a figure too: said on its line, and the other measures still run
+                line(Json.object().put("phase", "answer").put("measure", m.name()).put("console", m.console())
+                        .put("api", m.api()).put("error", e.getMessage()).put("load_average", load())
+                        .put("goal_ms", GOAL_MS).put("meets_goal", false));
+                continue;
+            }
+            long[] apiTimes = t.api();
+            long[] consoleTimes = t.console();
             double cp50 = ms(pct(consoleTimes, 50));
             double cp99 = ms(pct(consoleTimes, 99));
             double ap50 = ms(pct(apiTimes, 50));
@@ -112,8 +124,54 @@ public final class ConsoleBench {
                     .put("max_ms", ms(consoleTimes[consoleTimes.length - 1])).put("api", m.api()).put("api_p50_ms", ap50)
                     .put("api_p99_ms", ms(pct(apiTimes, 99)))
                     .put("p50_over_api_p50", ap50 > 0 ? Math.round(100.0 * cp50 / ap50) / 100.0 : 0)
+                    .put("pce_cpu_ms_per_console_answer", t.consoleCpuMs()).put("pce_cpu_ms_per_api_answer", t.apiCpuMs())
+                    .put("cpu_console_over_api", t.apiCpuMs() > 0 ? Math.round(100.0 * t.consoleCpuMs() / t.apiCpuMs()) / 100.0 : 0)
+                    .put("load_average", load())
                     .put("goal_ms", GOAL_MS).put("meets_goal", cp99 <= GOAL_MS));
         }
+    }
+
+    /** Sorted times of both sides, and the PCE process's CPU milliseconds per answer of each. */
+    record Timed(long[] api, long[] console, double apiCpuMs, double consoleCpuMs) {}
+
+    /**
+     * {@code n} timed calls of each side after two unmeasured ones, in alternating blocks (API, console, API,
+     * console) so a change of the machine's load falls on both; the PCE's CPU time (which, for a console answer,
+     * includes the API calls the console makes) is read around each block.
+     */
+    private static Timed alternated(int n, long pid, Runnable api, Runnable console) {
+        api.run();
+        api.run();
+        console.run();
+        console.run();
+        long[] a = new long[n];
+        long[] c = new long[n];
+        long apiCpu = 0;
+        long consoleCpu = 0;
+        int half = (n + 1) / 2;
+        for (int from = 0; from < n; from += half) {
+            int to = Math.min(n, from + half);
+            long cpu0 = cpuNanos(pid);
+            for (int i = from; i < to; i++) a[i] = timed(api);
+            long cpu1 = cpuNanos(pid);
+            for (int i = from; i < to; i++) c[i] = timed(console);
+            long cpu2 = cpuNanos(pid);
+            apiCpu += cpu1 - cpu0;
+            consoleCpu += cpu2 - cpu1;
+        }
+        Arrays.sort(a);
+        Arrays.sort(c);
+        return new Timed(a, c, Math.round(apiCpu / 1e4 / n) / 100.0, Math.round(consoleCpu / 1e4 / n) / 100.0);
+    }
+
+    private static long timed(Runnable call) {
+        long s = System.nanoTime();
+        call.run();
+        return System.nanoTime() - s;
+    }
+
+    private static long cpuNanos(long pid) {
+        return ProcessHandle.of(pid).flatMap(h -> h.info().totalCpuDuration()).map(java.time.Duration::toNanos).orElse(0L);
     }
 
     /** The generated org plus {@code tag=tag-N} labels up to {@code labels} in all. */
@@ -130,23 +188,6 @@ public final class ConsoleBench {
             return api.send("GET", path, null).headers().firstValueAsLong("X-Total-Count").orElse(-1);
         } catch (IOException e) {
             throw new IllegalStateException("GET " + path + " failed: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-    }
-
-    private void post(String url, String auth, String body, int status) {
-        try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(30))
-                    .header("Authorization", auth).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != status) {
-                throw new IllegalStateException("POST " + url + " answered " + r.statusCode() + ": "
-                        + r.body().substring(0, Math.min(500, r.body().length())));
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("POST " + url + " failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
@@ -189,20 +230,6 @@ public final class ConsoleBench {
         }
     }
 
-    /** Sorted durations of {@code n} calls after two unmeasured ones. */
-    private static long[] times(int n, Runnable call) {
-        call.run();
-        call.run();
-        long[] t = new long[n];
-        for (int i = 0; i < n; i++) {
-            long s = System.nanoTime();
-            call.run();
-            t[i] = System.nanoTime() - s;
-        }
-        Arrays.sort(t);
-        return t;
-    }
-
     private static long pct(long[] sorted, int p) {
         int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
@@ -210,6 +237,11 @@ public final class ConsoleBench {
 
     private static double ms(long nanos) {
         return Math.round(nanos / 10_000.0) / 100.0;
+    }
+
+    /** The 1-minute load average, so a figure says how loaded the machine was (-1 where the OS does not tell). */
+    static double load() {
+        return Math.round(java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage() * 100) / 100.0;
     }
 
     private static String enc(String s) {

@@ -113,6 +113,34 @@ public final class ApiClient {
         return send(c, "GET", path, null);
     }
 
+    /**
+     * Several GETs at once (HTTP/1.1, one connection each, so the API answers them on its own threads in parallel):
+     * for a page that names a few dozen objects by href, the time of the slowest read instead of their sum. Each
+     * path's answer, in the order given; a 401 throws {@link Unauthorized}.
+     */
+    public List<Response> getAll(Credentials c, List<String> paths) {
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> pending = new ArrayList<>();
+        for (String p : paths) {
+            pending.add(client().sendAsync(request(c, "GET", p, null, Map.of()).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        List<Response> out = new ArrayList<>();
+        for (int i = 0; i < paths.size(); i++) {
+            try {
+                HttpResponse<String> h = pending.get(i).get();
+                Response r = parse(h.statusCode(), h.body());
+                if (r.status() == 401) throw new Unauthorized(r.errors().get(0).message());
+                out.add(r);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException("The console cannot read " + paths.get(i) + " from the PCE's API: "
+                        + e.getCause().getMessage(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while calling the PCE's API.", e);
+            }
+        }
+        return out;
+    }
+
     /** A read the page cannot do without: 401 ends the session, any other failure becomes {@link ReadFailed}. */
     Response read(Credentials c, String path) {
         Response r = get(c, path);

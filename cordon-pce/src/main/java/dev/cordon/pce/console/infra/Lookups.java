@@ -16,6 +16,8 @@ public final class Lookups {
     private final int org;
     private final Map<String, List<JsonNode>> lists = new HashMap<>();
     private final Map<String, JsonNode> byHref = new HashMap<>();
+    /** Hrefs read and not found (deleted meanwhile, or not the caller's to see): not read again in this request. */
+    private final java.util.Set<String> missing = new java.util.HashSet<>();
 
     Lookups(ApiClient api, Credentials credentials, int org) {
         this.api = api;
@@ -51,17 +53,65 @@ public final class Lookups {
         });
     }
 
-    /** The object with this href (in any policy version), loading its collection first; null when unknown. */
+    /**
+     * The object with this href (in any policy version); null when unknown. Labels and workloads are read one by one
+     * (an org may have 10,000 labels and 100,000 workloads and a page names a few dozen) until a page has named
+     * {@link #ONE_BY_ONE} labels that way, then the whole label list is read once; the other kinds are read as a
+     * whole collection, which stays small.
+     */
     public JsonNode find(String href) {
         String draft = href.replaceFirst("/sec_policy/(active|\\d+)/", "/sec_policy/draft/");
         if (!byHref.containsKey(draft)) {
-            if (draft.contains("/labels/")) labels();
+            if (draft.contains("/labels/")) label(draft);
             else if (draft.contains("/label_groups/")) labelGroups();
             else if (draft.contains("/ip_lists/")) ipLists();
             else if (draft.contains("/services/")) services();
             else if (draft.contains("/workloads/")) one(draft);
         }
         return byHref.get(draft);
+    }
+
+    /** Labels a page may name by single reads before it reads the whole list instead. */
+    static final int ONE_BY_ONE = 48;
+    private int labelReads;
+
+    private void label(String href) {
+        if (lists.containsKey("/orgs/" + org + "/labels") || missing.contains(href)) return;
+        if (labelReads >= ONE_BY_ONE) {
+            labels();
+            return;
+        }
+        labelReads++;
+        ApiClient.Response r = api.get(credentials, href);
+        if (r.ok() && r.body() != null && r.body().isObject()) byHref.put(href, r.body());
+        else missing.add(href);
+    }
+
+    /**
+     * Reads the labels and workloads among {@code hrefs} that are not known yet, all at once: a list page calls this
+     * with the references of its rows before it renders, so naming them costs one round of parallel reads.
+     */
+    public void prefetch(java.util.Collection<String> hrefs) {
+        java.util.List<String> todo = new java.util.ArrayList<>();
+        for (String h : new java.util.LinkedHashSet<>(hrefs)) {
+            if (h == null || byHref.containsKey(h) || missing.contains(h)) continue;
+            if (h.contains("/labels/") && !lists.containsKey("/orgs/" + org + "/labels")) todo.add(h);
+            else if (h.contains("/workloads/") && !lists.containsKey("/orgs/" + org + "/workloads")) todo.add(h);
+        }
+        if (todo.isEmpty()) return;
+        java.util.List<ApiClient.Response> answers = api.getAll(credentials, todo);
+        for (int i = 0; i < todo.size(); i++) {
+            ApiClient.Response r = answers.get(i);
+            if (r.ok() && r.body() != null && r.body().isObject()) byHref.put(todo.get(i), r.body());
+            else missing.add(todo.get(i));
+        }
+    }
+
+    /** The references ({@code [{"href"}]}) under {@code field} of each object, for {@link #prefetch}. */
+    public static java.util.List<String> refs(java.util.List<JsonNode> objects, String field) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (JsonNode o : objects) for (JsonNode ref : o.path(field)) out.add(ref.path("href").asText());
+        return out;
     }
 
     /**

@@ -47,6 +47,8 @@ public final class Inventory {
 
     private void showWorkloads(Req r, Form posted) {
         ListPage lp = Lister.load(r, workloadList(r), Map.of());
+        // the labels the page names, read at once (not the org's every label)
+        r.lookups.prefetch(dev.cordon.pce.console.infra.Lookups.refs(lp.rows(), "labels"));
         Page p = r.page("Workloads", "workloads").with("list", lp).with("workloads", lp.rows());
         if (posted != null) p.form(posted);
         r.render("workloads", p);
@@ -229,6 +231,7 @@ public final class Inventory {
     private void showLabelGroups(Req r, Form posted) {
         ListPage lp = Lister.load(r, new Lister.Spec(r.draft("/label_groups"), Lister.byName(), Map.of(
                 "name", g -> g.path("name").asText(), "key", g -> g.path("key").asText() + " " + g.path("name").asText())), Map.of());
+        r.lookups.prefetch(dev.cordon.pce.console.infra.Lookups.refs(lp.rows(), "labels"));
         Page p = r.page("Label groups", "label_groups").with("list", lp).with("groups", lp.rows());
         if (posted != null) p.form(posted);
         r.render("label_groups", p);

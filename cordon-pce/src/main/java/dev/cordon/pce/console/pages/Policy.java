@@ -31,9 +31,12 @@ public final class Policy {
     }
 
     private void showProvision(Req r, Form posted) {
+        JsonNode pending = r.read(r.org("/sec_policy/pending"));
         Page p = r.page("Provision", "provision")
-                .with("pending", r.read(r.org("/sec_policy/pending")))
+                .with("pending", pending)
                 .with("versions", r.list(r.org("/sec_policy?max_results=50")));
+        // the review: each pending object's draft beside its active version, field by field and rule by rule
+        p.with("review", dev.cordon.pce.console.policy.ProvisionReview.of(r, pending, p));
         if (posted != null) p.form(posted);
         r.render("provision", p);
     }
