@@ -1,5 +1,6 @@
 package dev.cordon.dataplane.nftables;
 
+import dev.cordon.dataplane.exec.Futures;
 import dev.cordon.dataplane.AppliedState;
 import dev.cordon.dataplane.Change;
 import dev.cordon.dataplane.ChangeKind;
@@ -42,7 +43,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * The native nftables backend: renders a {@link FirewallPolicy} to Cordon's tables {@code ip cordon} and
@@ -259,11 +259,11 @@ public final class NftablesDataplane implements Dataplane {
             changes = new ArrayList<>(NftTamperDetector.compare(applied, live));
         }
         if (others != null) {
-            List<NftTableId> tables = join(others);
+            List<NftTableId> tables = Futures.join(others);
             changes.addAll(NftTamperDetector.foreignTables(tables));
             issues = CoexistenceLimits.of(Coexistence.EXCLUSIVE, NftRenderer.FIRST_PRIORITY, tables, List.of());
         } else if (hooks != null) {
-            issues = CoexistenceLimits.of(current.policy().coexistence(), NftRenderer.FIRST_PRIORITY, List.of(), join(hooks));
+            issues = CoexistenceLimits.of(current.policy().coexistence(), NftRenderer.FIRST_PRIORITY, List.of(), Futures.join(hooks));
         } else if (!fromNotes) {
             issues = List.of();
         }
@@ -277,15 +277,6 @@ public final class NftablesDataplane implements Dataplane {
         Map<Family, LiveTable> out = new EnumMap<>(Family.class);
         for (Family f : applied.tables().keySet()) live.getOrDefault(f, Optional.empty()).ifPresent(t -> out.put(f, t));
         return out;
-    }
-
-    private static <T> T join(CompletableFuture<T> f) {
-        try {
-            return f.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException re) throw re;
-            throw e;
-        }
     }
 
     private static long elements(NftSnapshot s) {

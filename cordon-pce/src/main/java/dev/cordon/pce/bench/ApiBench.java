@@ -190,38 +190,7 @@ public final class ApiBench {
     /** The PCE side, in its own process: prints "port key" (or "error message"), stops when its input ends. */
     public static final class ApiBenchServer {
         public static void main(String[] args) throws IOException {
-            Path dir = Files.createTempDirectory("cordon-bench-api");
-            PceServer pce = null;
-            try {
-                pce = new PceServer(new PceServer.Config(dir, args.length > 0 ? args[0] : null, "127.0.0.1", 0, true),
-                        new PrintStream(new ByteArrayOutputStream()));
-                pce.start();
-                if (!Files.exists(pce.ownerKeyFile())) {
-                    System.out.println("error db_not_empty: the database at --db-url already holds a PCE; the bench"
-                            + " seeds org 1 and would change it: give it an empty database.");
-                    return;
-                }
-                System.out.println(pce.port() + " " + Files.readString(pce.ownerKeyFile()).trim());
-                System.out.flush();
-                BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-                while (in.readLine() != null) {
-                    // nothing is asked: the PCE runs until the bench closes this input
-                }
-            } catch (RuntimeException e) {
-                System.out.println("error " + e.getMessage());
-            } finally {
-                System.out.flush();
-                if (pce != null) pce.stop();
-                deleteQuietly(dir);
-            }
-        }
-    }
-
-    static void deleteQuietly(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a temporary directory left behind is harmless
+            ServedPce.serve("cordon-bench-api", args.length > 0 ? args[0] : null, (pce, key) -> { });
         }
     }
 }

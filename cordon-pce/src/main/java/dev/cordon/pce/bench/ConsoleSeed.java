@@ -42,26 +42,8 @@ public final class ConsoleSeed {
     }
 
     public static void main(String[] args) throws IOException {
-        Path dir = Files.createTempDirectory("cordon-bench-console");
-        PceServer pce = null;
-        try {
-            pce = new PceServer(new PceServer.Config(dir, null, "127.0.0.1", 0, true), new PrintStream(new ByteArrayOutputStream()));
-            pce.start();
-            String key = Files.readString(pce.ownerKeyFile()).trim();
-            seed(pce, key, Integer.parseInt(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]), Long.parseLong(args[3]));
-            System.out.println(pce.port() + " " + key);
-            System.out.flush();
-            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-            while (in.readLine() != null) {
-                // nothing is asked: the PCE runs until the bench closes this input
-            }
-        } catch (RuntimeException e) {
-            System.out.println("error " + e.getMessage());
-        } finally {
-            System.out.flush();
-            if (pce != null) pce.stop();
-            ApiBench.deleteQuietly(dir);
-        }
+        ServedPce.serve("cordon-bench-console", null, (pce, key) -> seed(pce, key, Integer.parseInt(args[0]),
+                Integer.parseInt(args[1]), Integer.parseInt(args[2]), Long.parseLong(args[3])));
     }
 
     static void seed(PceServer pce, String ownerKey, int labels, int workloads, int rules, long seed) {

@@ -1,5 +1,6 @@
 package dev.cordon.dataplane.iptables.apply;
 
+import dev.cordon.dataplane.exec.Futures;
 import dev.cordon.dataplane.ApplyException;
 import dev.cordon.dataplane.Family;
 import dev.cordon.dataplane.exec.CommandResult;
@@ -75,18 +76,9 @@ public final class Applier {
         write(desired, f -> reading.put(f, CompletableFuture.supplyAsync(() -> kernel.readTable(f))));
         CompletableFuture<Void> other = CompletableFuture.runAsync(beside);
         Map<Family, Map<String, SavedTable>> after = new EnumMap<>(Family.class);
-        reading.forEach((f, r) -> after.put(f, join(r)));
-        join(other);
+        reading.forEach((f, r) -> after.put(f, Futures.join(r)));
+        Futures.join(other);
         return snapshot(policy, desired, after);
-    }
-
-    private static <T> T join(CompletableFuture<T> f) {
-        try {
-            return f.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException re) throw re;
-            throw e;
-        }
     }
 
     /**
