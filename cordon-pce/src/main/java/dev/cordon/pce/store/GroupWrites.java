@@ -72,6 +72,10 @@ public final class GroupWrites<T, R> {
             writeGroup(group);
         } finally {
             synchronized (this) {
+                // an Error in the writer settled nobody: its followers must not wait for ever
+                for (Item<T, R> i : group) {
+                    if (!i.done) settle(i, null, new IllegalStateException("the group's write failed in another request"));
+                }
                 writing = false;
                 notifyAll();
             }
