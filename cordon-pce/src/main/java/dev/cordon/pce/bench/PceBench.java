@@ -53,6 +53,8 @@ public final class PceBench {
     private String base;
     private String auth;
     private InetSocketAddress pce;
+    /** The PCE child's process id, whose CPU time each phase reports ({@link CpuUse}). */
+    private long pcePid;
 
     public PceBench(PrintStream out) {
         this.out = out;
@@ -80,6 +82,7 @@ public final class PceBench {
         try (BufferedReader fromPce = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
              PrintStream toPce = new PrintStream(child.getOutputStream(), true, StandardCharsets.UTF_8)) {
             String[] hello = fromPce.readLine().split(" ", 2); // "<port> <owner key>"
+            pcePid = child.pid();
             base = "http://127.0.0.1:" + hello[0] + "/api/v2";
             pce = new InetSocketAddress("127.0.0.1", Integer.parseInt(hello[0]));
             auth = "Basic " + Base64.getEncoder().encodeToString(hello[1].trim().getBytes(StandardCharsets.UTF_8));
@@ -133,6 +136,8 @@ public final class PceBench {
                 + label + "\"}]}", auth).get("href").asText();
         String code = post(profile + "/pairing_key", "{}", auth).get("activation_code").asText();
 
+        double load = CpuUse.loadAverage();
+        CpuUse cpu0 = pceCpu();
         long t0 = System.nanoTime();
         String[] tokens = new String[n];
         Semaphore gate = new Semaphore(CONCURRENCY);
@@ -149,7 +154,11 @@ public final class PceBench {
         }
         CompletableFuture.allOf(acts.toArray(CompletableFuture[]::new)).join();
         double actSeconds = (System.nanoTime() - t0) / 1e9;
-        line("activate", n, Json.object().put("seconds", round(actSeconds)).put("per_second", round(n / actSeconds)));
+        double actCpu = pceCpu().secondsSince(cpu0).get("pce");
+        // CPU seconds of the PCE process per 1,000 activations: what load on the machine distorts least
+        line("activate", n, Json.object().put("seconds", round(actSeconds)).put("per_second", round(n / actSeconds))
+                .put("pce_cpu_seconds", actCpu).put("pce_cpu_seconds_per_1k", round3(actCpu * 1000 / n))
+                .put("load_average_at_start", load));
 
         String[] hashes = new String[n];
         try (VenConnections policyPolls = new VenConnections(pce, n)) {
@@ -222,11 +231,14 @@ public final class PceBench {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         List<CompletableFuture<Void>> senders = new ArrayList<>();
         for (int s = 0; s < CONCURRENCY; s++) senders.add(heartbeats(s, tokens, hashes, end, beats));
+        CpuUse cpu0 = pceCpu();
         long hbStart = System.nanoTime();
         CompletableFuture.allOf(senders.toArray(CompletableFuture[]::new)).join();
         double hbSeconds = (System.nanoTime() - hbStart) / 1e9;
+        double hbCpu = pceCpu().secondsSince(cpu0).get("pce");
         line("heartbeats", n, Json.object().put("senders", CONCURRENCY).put("seconds", round(hbSeconds))
-                .put("per_second", round(beats.get() / hbSeconds)));
+                .put("per_second", round(beats.get() / hbSeconds)).put("pce_cpu_seconds", hbCpu)
+                .put("pce_cpu_seconds_per_1k", beats.get() == 0 ? 0 : round3(hbCpu * 1000 / beats.get())));
     }
 
     private void poll(VenConnections policyPolls, int i, String[] tokens, String[] hashes, long[] receivedAt,
@@ -311,6 +323,15 @@ public final class PceBench {
         ObjectNode n = Json.object().put("bench", "pce").put("phase", phase).put("vens", vens);
         n.setAll(fields);
         out.println(n);
+    }
+
+    /** The PCE child's CPU time now (utime + stime from /proc; 0 where /proc cannot be read). */
+    private CpuUse pceCpu() {
+        return CpuUse.now(java.util.Map.of("pce", List.of(pcePid)));
+    }
+
+    private static double round3(double d) {
+        return Math.round(d * 1000) / 1000.0;
     }
 
     private static double round(double d) {

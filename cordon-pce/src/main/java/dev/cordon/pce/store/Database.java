@@ -38,6 +38,7 @@ public final class Database implements AutoCloseable {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final ThreadLocal<Handle> current = new ThreadLocal<>();
     private final ThreadLocal<List<Runnable>> afterwards = new ThreadLocal<>();
+    private final ThreadLocal<List<Runnable>> beforeCommit = new ThreadLocal<>();
     /** Set by {@link #change} inside {@link #write}: a transaction that changed nothing needs no sync. */
     private final ThreadLocal<boolean[]> changed = new ThreadLocal<>();
     private final boolean postgres;
@@ -153,11 +154,13 @@ public final class Database implements AutoCloseable {
             return work.get();
         }
         List<Runnable> after = new ArrayList<>();
+        List<Runnable> before = new ArrayList<>();
         long committed = -1;
         boolean[] dirty = {false};
         T result;
         writeLock.lock();
         afterwards.set(after);
+        beforeCommit.set(before);
         changed.set(dirty);
         try {
             result = StoreUnavailableException.translate(() -> jdbi.inTransaction(h -> {
@@ -167,7 +170,10 @@ public final class Database implements AutoCloseable {
                 }
                 current.set(h);
                 try {
-                    return work.get();
+                    T out = work.get();
+                    // a hook may add another (a counter first taken by an earlier hook): index, not iterator
+                    for (int i = 0; i < before.size(); i++) before.get(i).run();
+                    return out;
                 } finally {
                     current.remove();
                 }
@@ -175,6 +181,7 @@ public final class Database implements AutoCloseable {
             if (dirty[0]) committed = durability.committed();
         } finally {
             afterwards.remove();
+            beforeCommit.remove();
             changed.remove();
             writeLock.unlock();
             // outside the lock: while this thread waits for the disk the next writer runs, and one sync covers both
@@ -195,6 +202,17 @@ public final class Database implements AutoCloseable {
         List<Runnable> after = afterwards.get();
         if (after == null) r.run();
         else after.add(r);
+    }
+
+    /**
+     * Runs {@code r} inside the current write transaction once its use case has returned, just before it commits
+     * (not when it rolls back): for what a table keeps in memory during a transaction and writes once, such as
+     * {@link Counters}' values. Only inside {@link #write}.
+     */
+    void beforeCommit(Runnable r) {
+        List<Runnable> before = beforeCommit.get();
+        if (before == null) throw new IllegalStateException("beforeCommit() outside a write transaction");
+        before.add(r);
     }
 
     public void writeVoid(Runnable work) {

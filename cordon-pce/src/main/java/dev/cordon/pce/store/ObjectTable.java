@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.Query;
 
 /**
@@ -97,6 +98,44 @@ public final class ObjectTable {
      * @throws PolicyException (406) when an indexed field is longer than its column
      */
     public void put(int org, String kind, String href, JsonNode body, String lookup) {
+        Map<String, Object> cols = checkedColumns(href, body, lookup);
+        String text = body.toString();
+        db.change(h -> {
+            int n = h.createUpdate("UPDATE objects SET name = :name, hostname = :hostname, label_key = :key,"
+                            + " label_value = :value, ext_set = :ext_set, ext_ref = :ext_ref, lookup = :lookup,"
+                            + " body = :body WHERE org = :org AND kind = :kind AND href = :href")
+                    .bindMap(cols).bind("lookup", lookup).bind("body", text)
+                    .bind("org", org).bind("kind", kind).bind("href", href).execute();
+            if (n == 0) insert(h, org, kind, href, cols, lookup, text);
+            return null;
+        });
+        counters.wrote(org, kind);
+    }
+
+    /**
+     * Inserts an object the caller has just made under a new href (a random UUID, say), so no row can hold it yet:
+     * one statement instead of {@link #put}'s update-or-insert. A row already there is a bug, not a user's error.
+     *
+     * @throws PolicyException (406) when an indexed field is longer than its column
+     */
+    public void insertNew(int org, String kind, String href, JsonNode body, String lookup) {
+        Map<String, Object> cols = checkedColumns(href, body, lookup);
+        String text = body.toString();
+        db.change(h -> insert(h, org, kind, href, cols, lookup, text));
+        counters.wrote(org, kind);
+    }
+
+    private static int insert(Handle h, int org, String kind, String href, Map<String, Object> cols, String lookup,
+                              String text) {
+        return h.createUpdate("INSERT INTO objects (org, kind, href, name, hostname, label_key, label_value, ext_set,"
+                        + " ext_ref, lookup, body) VALUES (:org, :kind, :href, :name, :hostname, :key, :value,"
+                        + " :ext_set, :ext_ref, :lookup, :body)")
+                .bindMap(cols).bind("lookup", lookup).bind("body", text)
+                .bind("org", org).bind("kind", kind).bind("href", href).execute();
+    }
+
+    /** The indexed columns of {@code body}, or a 406 naming each that is longer than its column. */
+    private static Map<String, Object> checkedColumns(String href, JsonNode body, String lookup) {
         Map<String, Object> cols = columns(body);
         List<ValidationError> tooLong = new ArrayList<>();
         WIDTHS.forEach((col, width) -> {
@@ -114,23 +153,7 @@ public final class ObjectTable {
             throw new PolicyException(List.of(new ValidationError("value_too_long", "The href " + href.substring(0, 60)
                     + "... is " + href.length() + " characters long; at most 400 are allowed.")));
         }
-        String text = body.toString();
-        db.change(h -> {
-            int n = h.createUpdate("UPDATE objects SET name = :name, hostname = :hostname, label_key = :key,"
-                            + " label_value = :value, ext_set = :ext_set, ext_ref = :ext_ref, lookup = :lookup,"
-                            + " body = :body WHERE org = :org AND kind = :kind AND href = :href")
-                    .bindMap(cols).bind("lookup", lookup).bind("body", text)
-                    .bind("org", org).bind("kind", kind).bind("href", href).execute();
-            if (n == 0) {
-                h.createUpdate("INSERT INTO objects (org, kind, href, name, hostname, label_key, label_value, ext_set,"
-                                + " ext_ref, lookup, body) VALUES (:org, :kind, :href, :name, :hostname, :key, :value,"
-                                + " :ext_set, :ext_ref, :lookup, :body)")
-                        .bindMap(cols).bind("lookup", lookup).bind("body", text)
-                        .bind("org", org).bind("kind", kind).bind("href", href).execute();
-            }
-            return null;
-        });
-        counters.wrote(org, kind);
+        return cols;
     }
 
     private static Map<String, Object> columns(JsonNode body) {

@@ -46,7 +46,7 @@ public final class AgentTokens {
         String tokenId = Secrets.random(8);
         String secret = Secrets.random(32);
         String salt = Secrets.random(16);
-        store.objects().put(org, VenKinds.AGENT_TOKEN, tokenHref(venHref), Json.object().put("ven", venHref)
+        store.objects().insertNew(org, VenKinds.AGENT_TOKEN, tokenHref(venHref), Json.object().put("ven", venHref)
                 .put("salt", salt).put("hash", Secrets.hash(salt, secret)), tokenId);
         return tokenId + "." + secret;
     }

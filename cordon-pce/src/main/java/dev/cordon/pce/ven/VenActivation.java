@@ -11,6 +11,7 @@ import dev.cordon.pce.core.Workloads;
 import dev.cordon.pce.events.Events;
 import dev.cordon.pce.objects.WorkloadChecks;
 import dev.cordon.pce.policy.ActiveEngine;
+import dev.cordon.pce.store.GroupWrites;
 import dev.cordon.pce.store.Row;
 import dev.cordon.pce.store.Store;
 import dev.cordon.protocol.ActivationAnswer;
@@ -27,8 +28,13 @@ import java.util.UUID;
  * and creates a managed workload (the profile's labels and enforcement mode, the host's interfaces), its VEN and
  * the VEN's agent token ({@link AgentTokens#issue}) in one transaction.
  *
- * <p>Holds no state of its own: request threads only; the database transaction (the cluster-wide write lock) orders
- * two activations spending the last use of one key, so exactly one of them gets it.
+ * <p>Activations are written in groups ({@link GroupWrites}): those that arrive while one group is being written
+ * share the next transaction and its sync of the store, and each request still answers only once its own activation
+ * is committed and on stable storage. A group that fails (a spent key, a refused workload) is written again one
+ * activation per transaction, so each request gets its own answer, as before.
+ *
+ * <p>Holds no state of its own beyond the group's queue: request threads only; the database transaction (the
+ * cluster-wide write lock) orders two activations spending the last use of one key, so exactly one of them gets it.
  */
 public final class VenActivation {
     private final Store store;
@@ -36,6 +42,7 @@ public final class VenActivation {
     private final ActiveEngine policy;
     private final AgentTokens tokens;
     private final Clock clock;
+    private final GroupWrites<ActivationRequest, ActivationAnswer> activations;
 
     public VenActivation(Store store, Events events, ActiveEngine policy, AgentTokens tokens, Clock clock) {
         this.store = store;
@@ -43,6 +50,7 @@ public final class VenActivation {
         this.policy = policy;
         this.tokens = tokens;
         this.clock = clock;
+        this.activations = new GroupWrites<>(store, this::doActivate);
     }
 
     /** {@code POST /orgs/{org}/pairing_profiles/{id}/pairing_key} → {@code {"activation_code"}}. */
@@ -84,7 +92,7 @@ public final class VenActivation {
             throw ApiException.invalid("hostname_required", "Activation needs the host's hostname.");
         }
         // a 401 is throttled and recorded by the caller (auth.throttle), once per source and interval
-        ActivationAnswer answer = store.write(() -> doActivate(request));
+        ActivationAnswer answer = activations.write(request);
         policy.liveChanged();
         return (ObjectNode) Wire.tree(answer);
     }
@@ -113,8 +121,10 @@ public final class VenActivation {
         if (!profile.path("enabled").asBoolean(true)) {
             throw ApiException.unauthorized("The pairing profile of this activation code is disabled.");
         }
-        if (key.has("uses_left")) key.put("uses_left", key.get("uses_left").asInt() - 1);
-        store.objects().put(org, VenKinds.PAIRING_KEY, keyHref, key, Secrets.hash("activation", code));
+        if (key.has("uses_left")) { // a key without a limit is not changed by its use: nothing to write
+            key.put("uses_left", key.get("uses_left").asInt() - 1);
+            store.objects().put(org, VenKinds.PAIRING_KEY, keyHref, key, Secrets.hash("activation", code));
+        }
 
         String now = Json.now(clock);
         String venHref = "/orgs/" + org + "/vens/" + UUID.randomUUID();
@@ -141,7 +151,7 @@ public final class VenActivation {
         // what POST /workloads refuses, activation refuses too (the transaction then stores nothing)
         var problems = Workloads.problems(parsed, WorkloadChecks.labelsOf(store, org, parsed));
         if (!problems.isEmpty()) throw ApiException.invalid(problems);
-        store.objects().put(org, Kind.WORKLOAD.kind(), workloadHref, w, null);
+        store.objects().insertNew(org, Kind.WORKLOAD.kind(), workloadHref, w, null);
 
         ObjectNode ven = Json.object().put("href", venHref).put("name", hostname).put("hostname", hostname)
                 .put("status", "active").put("ven_type", venType).put("version", request.version())
@@ -154,7 +164,7 @@ public final class VenActivation {
         ven.put("created_at", now).put("updated_at", now);
         ven.set("created_by", by);
         ven.set("updated_by", by);
-        store.objects().put(org, VenKinds.VEN, venHref, ven, null);
+        store.objects().insertNew(org, VenKinds.VEN, venHref, ven, null);
 
         String token = tokens.issue(org, venHref);
 

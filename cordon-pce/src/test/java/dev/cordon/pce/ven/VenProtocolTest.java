@@ -131,6 +131,38 @@ class VenProtocolTest {
                 .isEqualTo("invalid_key_lifespan");
     }
 
+    /**
+     * Activations at once share transactions (GroupWrites); one spending a used-up key must fail alone, and every
+     * other one must get its own VEN, workload and working token, with the key spent exactly as often as it allows.
+     */
+    @Test
+    void concurrentActivationsSpendAKeyExactlyAsOftenAsItAllowsAndEachGetsItsOwnToken() throws Exception {
+        String p = profile(Map.of("allowed_uses_per_key", 5));
+        String code = code(p);
+        String host = unique("burst");
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(12);
+        try {
+            List<CompletableFuture<Resp>> calls = new java.util.ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                int n = i;
+                calls.add(CompletableFuture.supplyAsync(() -> activate(code, host + "-" + n, "10.20.4." + (n + 1)), pool));
+            }
+            List<Resp> answers = calls.stream().map(CompletableFuture::join).toList();
+            List<Resp> ok = answers.stream().filter(r -> r.status() == 201).toList();
+            assertThat(ok).as(answers.toString()).hasSize(5);
+            assertThat(answers.stream().filter(r -> r.status() == 401)).as(answers.toString()).hasSize(7);
+            assertThat(ok.stream().map(r -> r.body().get("agent_token").asText()).distinct()).hasSize(5);
+            assertThat(ok.stream().map(r -> r.body().get("workload").get("href").asText()).distinct()).hasSize(5);
+            for (Resp a : ok) {
+                assertThat(agent(a).post("/ven/heartbeat", Map.of("applied_hash", "abc", "sync_state", "applied")).status())
+                        .isEqualTo(204);
+            }
+            assertThat(api.get("/orgs/1/workloads?hostname=" + host).body()).hasSize(5);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void policyIsServedWithTheControlPlaneAndLongPollsAnswerSoonAfterAProvision() throws Exception {
         String role = label("role", unique("db"));
