@@ -52,7 +52,8 @@ class DataplaneEnforcerTest {
     }
 
     /**
-     * A kernel played by text: a full {@code iptables-restore} replaces its tables, {@code iptables-save} prints them.
+     * A kernel played by text: a full {@code iptables-restore} replaces each table it carries (one call carries
+     * every table of a family), {@code iptables-save} prints them.
      * {@code afterRestore} runs after each IPv4 restore, so a test can change the firewall inside an apply.
      */
     static final class TextKernel {
@@ -64,7 +65,7 @@ class DataplaneEnforcerTest {
                     .on(List.of("iptables-save"), c -> new dev.cordon.dataplane.exec.CommandResult(c.argv(), 0,
                             String.join("", v4.values()), ""))
                     .on(List.of("iptables-restore"), c -> {
-                        for (String t : c.stdin().split("(?=^\\*)", -1)) {
+                        for (String t : c.stdin().split("(?m)(?=^\\*)", -1)) {
                             if (!t.startsWith("*")) continue;
                             String name = t.substring(1, t.indexOf('\n'));
                             if (c.argv().contains("--noflush") && v4.containsKey(name)) v4.put(name, noflush(v4.get(name), t));
