@@ -57,13 +57,24 @@ final class ChildPce {
         } catch (IOException e) {
             throw new IllegalStateException("The benchmark's PCE process failed: " + e.getMessage(), e);
         } finally {
-            // its standard input is closed by now: the child stops the PCE and deletes its data directory
-            try {
-                if (!child.waitFor(60, TimeUnit.SECONDS)) child.destroyForcibly();
-            } catch (InterruptedException e) {
-                child.destroyForcibly();
-                Thread.currentThread().interrupt();
+            awaitEnd(child);
+        }
+    }
+
+    /**
+     * Waits for a benchmark's child PCE whose standard input is closed: it stops the PCE and deletes its data
+     * directory itself. Killing it at once often left the directory behind, so only a child that has not ended
+     * after a minute is asked to stop, and one that ignores that too is killed.
+     */
+    static void awaitEnd(Process child) {
+        try {
+            if (!child.waitFor(60, TimeUnit.SECONDS)) {
+                child.destroy();
+                if (!child.waitFor(10, TimeUnit.SECONDS)) child.destroyForcibly();
             }
+        } catch (InterruptedException e) {
+            child.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -97,14 +97,7 @@ public final class PceBench {
         } catch (IOException e) {
             throw new IllegalStateException("The benchmark's PCE process failed: " + e.getMessage(), e);
         } finally {
-            // its standard input is closed by now: the child stops the PCE and deletes its data directory; killing it
-            // at once (as before) often left the directory behind, so only a child that does not end is killed
-            try {
-                if (!child.waitFor(60, TimeUnit.SECONDS)) child.destroy();
-            } catch (InterruptedException e) {
-                child.destroy();
-                Thread.currentThread().interrupt();
-            }
+            ChildPce.awaitEnd(child);
         }
     }
 
