@@ -99,13 +99,14 @@ public final class Applier {
             throw e;
         }
         List<SetSpec> swapped = stageSets(desired, live.sets(), filled);
+        RestoreScript.Builtins builtins = kernel.builtins();
         List<Runnable> undo = new ArrayList<>();
         try {
             for (Family f : Family.values()) {
                 Map<String, SavedTable> liveTables = live.tables().getOrDefault(f, Map.of());
                 Map<String, String> scripts = new LinkedHashMap<>();
                 for (TableSpec t : desired.tables(f)) {
-                    scripts.put(t.table(), RestoreScript.script(t, desired.coexistence(), liveTables.get(t.table())));
+                    scripts.put(t.table(), RestoreScript.script(t, desired.coexistence(), liveTables.get(t.table()), builtins));
                 }
                 for (SavedTable lt : liveTables.values()) {
                     if (scripts.containsKey(lt.table()) || !TableSpec.TABLES.contains(lt.table())) continue;
@@ -305,9 +306,12 @@ public final class Applier {
         if (!r.ok()) log.error("could not restore table {} ({}) to its previous state: {}", table, f.display(), r.stderr().strip());
     }
 
-    private static String emptyTable(String table) {
+    /** A table that was not there: on iptables-nft, {@code *table} alone deletes it again. */
+    private String emptyTable(String table) {
         StringBuilder sb = new StringBuilder("*").append(table).append('\n');
-        for (String b : TableSpec.builtins(table)) sb.append(':').append(b).append(" ACCEPT [0:0]\n");
+        if (kernel.builtins() == RestoreScript.Builtins.ALL) {
+            for (String b : TableSpec.builtins(table)) sb.append(':').append(b).append(" ACCEPT [0:0]\n");
+        }
         return sb.append("COMMIT\n").toString();
     }
 }
