@@ -161,6 +161,12 @@ public final class Applier {
         }
         if (destroy.length() > 0) {
             CommandResult r = kernel.ipsetRestore(destroy.toString());
+            // iptables-nft drops a deleted rule's reference to its set after the commit, from a kernel worker: a
+            // destroy right behind the restore can still find the set in use (seen once in the bench); wait for it
+            for (int i = 0; i < IN_USE_RETRIES && !r.ok() && r.stderr().contains("in use by a kernel component"); i++) {
+                sleep(IN_USE_WAIT);
+                r = kernel.ipsetRestoreExist(destroy.toString()); // -exist: the sets destroyed before the refused one are no error
+            }
             if (!r.ok()) {
                 throw new ApplyException("removing Cordon's ipsets in " + kernel.runner().where()
                         + " (is another firewall still using one?)", r.commandLine(), r.stderr(), destroy.toString());
@@ -192,6 +198,18 @@ public final class Applier {
         Map<String, IptablesSnapshot.SetSnapshot> sets = new TreeMap<>();
         for (SetSpec s : desired.sets()) sets.put(s.name(), new IptablesSnapshot.SetSnapshot(s.type(), s.members()));
         return new IptablesSnapshot(policy, tables, sets);
+    }
+
+    private static final int IN_USE_RETRIES = 20;
+    private static final java.time.Duration IN_USE_WAIT = java.time.Duration.ofMillis(100);
+
+    private static void sleep(java.time.Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the kernel to release Cordon's ipsets", e);
+        }
     }
 
     static String temp(String name) {
