@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -74,6 +75,11 @@ public final class ConnectRate {
     /**
      * Measures with Cordon applied on entry (and applied again on exit). {@code server} runs commands in the server's
      * namespace; the load goes from {@code clientNs} (address {@code clientAddress}) to {@code host:port}.
+     *
+     * <p>Every sample of every kind begins the same way ({@link #settle}): the server namespace's conntrack table
+     * flushed, this JVM's garbage collected, a pause. The order of the three kinds alternates between rounds
+     * (Cordon, none, minimal; then none, minimal, Cordon), so no kind always runs right after the same other one;
+     * each figure is the median of its rounds.
      */
     public static Result measure(LoadClient load, Process serverProcess, Firewall cordon, MinimalFirewall minimal,
                                  CommandRunner server, String clientNs, String clientAddress, String host, int port,
@@ -82,26 +88,45 @@ public final class ConnectRate {
         LoadClient.Run[] with = new LoadClient.Run[rounds];
         LoadClient.Run[] none = new LoadClient.Run[rounds];
         LoadClient.Run[] min = new LoadClient.Run[rounds];
+        boolean cordonOn = true;
         for (int i = 0; i < rounds; i++) {
-            if (i > 0) cordon.applyCordon();
-            settle();
-            with[i] = load.sample(clientNs, host, port, each, serverProcess);
-            cordon.removeCordon();
-            settle();
+            boolean cordonFirst = i % 2 == 0;
+            if (cordonFirst) {
+                if (!cordonOn) cordon.applyCordon();
+                settle(server);
+                with[i] = load.sample(clientNs, host, port, each, serverProcess);
+                cordon.removeCordon();
+                cordonOn = false;
+            }
+            settle(server);
             none[i] = load.sample(clientNs, host, port, each, serverProcess);
-            minimal.apply(server, clientAddress, port);
-            try {
-                settle();
-                min[i] = load.sample(clientNs, host, port, each, serverProcess);
-            } finally {
-                minimal.remove(server);
+            if (cordonFirst) {
+                min[i] = minimal(load, serverProcess, minimal, server, clientNs, clientAddress, host, port, each);
+            } else {
+                min[i] = minimal(load, serverProcess, minimal, server, clientNs, clientAddress, host, port, each);
+                cordon.applyCordon();
+                cordonOn = true;
+                settle(server);
+                with[i] = load.sample(clientNs, host, port, each, serverProcess);
             }
         }
-        cordon.applyCordon();
+        if (!cordonOn) cordon.applyCordon();
         LoadClient.Run median = java.util.Arrays.stream(none)
                 .sorted(java.util.Comparator.comparingDouble(LoadClient.Run::perSecond)).toList().get(rounds / 2);
         return new Result(medianRate(with), medianRate(none), medianRate(min), load.kind(), load0, median,
                 medianCpu(with), medianCpu(none), medianCpu(min));
+    }
+
+    private static LoadClient.Run minimal(LoadClient load, Process serverProcess, MinimalFirewall minimal,
+                                          CommandRunner server, String clientNs, String clientAddress, String host,
+                                          int port, Duration each) {
+        minimal.apply(server, clientAddress, port);
+        try {
+            settle(server);
+            return load.sample(clientNs, host, port, each, serverProcess);
+        } finally {
+            minimal.remove(server);
+        }
     }
 
     private static double medianRate(LoadClient.Run[] runs) {
@@ -113,11 +138,16 @@ public final class ConnectRate {
     }
 
     /**
-     * Lets the work of the last change finish before a measurement: applying Cordon's 100,000 elements leaves this
-     * JVM with garbage from reading them back, and a concurrent collection during the next 3 s would take CPU from
-     * the cores the connects run on, and only in Cordon's rounds. Every round settles alike.
+     * Lets the work of the last change finish before a measurement, the same for every kind of sample: the server
+     * namespace's conntrack entries flushed (each round leaves tens of thousands in CLOSE state for 10 s, and a SYN
+     * that meets one costs a kill and a second lookup: the first seconds of a round after a slow switch, such as a
+     * whole re-apply, would otherwise start from fewer of them than one after a fast one), then this JVM's garbage
+     * collected (reading 100,000 elements back leaves garbage, and a collection during the next seconds would take
+     * CPU from the cores the connects run on) and a pause for what the kernel and the JIT compiler finish in the
+     * background. Without the {@code conntrack} tool every sample goes without the flush.
      */
-    private static void settle() {
+    static void settle(CommandRunner server) {
+        server.run(List.of("conntrack", "-F"), "", Duration.ofSeconds(30));
         System.gc();
         try {
             Thread.sleep(SETTLE.toMillis());
@@ -127,7 +157,7 @@ public final class ConnectRate {
         }
     }
 
-    static final Duration SETTLE = Duration.ofMillis(500);
+    static final Duration SETTLE = Duration.ofMillis(1000);
 
     /** The 1-minute load average, or -1 where /proc/loadavg cannot be read. */
     static double loadAverage() {

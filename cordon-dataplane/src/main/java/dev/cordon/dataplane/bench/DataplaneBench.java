@@ -212,7 +212,9 @@ public final class DataplaneBench {
             procs.add(serverProcess);
             // the baseline in the backend's own tool: iptables-nft's chains and a native nft table differ in cost
             MinimalFirewall minimal = backend == Backends.Choice.NFTABLES ? MinimalFirewall.NFTABLES : MinimalFirewall.IPTABLES;
-            ConnectRate.Result rate = ConnectRate.measure(load, serverProcess, new ConnectRate.Firewall() {
+            // iptables: the rounds switch Cordon's tables only, its sets stay loaded (IptablesTableSwitch); nftables
+            // sets live in its table, so there a switch is the dataplane's own remove and apply
+            ConnectRate.Firewall cordonSwitch = backend == Backends.Choice.NFTABLES ? new ConnectRate.Firewall() {
                 @Override
                 public void applyCordon() {
                     dp.apply(policy);
@@ -222,7 +224,9 @@ public final class DataplaneBench {
                 public void removeCordon() {
                     dp.remove();
                 }
-            }, minimal, server, cli, "10.255.0.2", "10.255.0.1", port, o.connectFor(), o.repeats());
+            } : new IptablesTableSwitch(server, iptDesired);
+            ConnectRate.Result rate = ConnectRate.measure(load, serverProcess, cordonSwitch, minimal, server, cli,
+                    "10.255.0.2", "10.255.0.1", port, o.connectFor(), o.repeats());
             dp.remove();
             emit(o, "connect_rate", rate.jsonFields() + ",\"minimal_firewall\":\"" + minimal.name().toLowerCase(Locale.ROOT) + "\"");
         } finally {
@@ -246,13 +250,15 @@ public final class DataplaneBench {
      * {@code iptables-restore} (and one {@code ip6tables-restore}) of every table.
      */
     private static long rawApply(CommandRunner ns, DesiredState desired) {
+        // the built-in chains the apply declares on this variant (iptables-nft: only those Cordon jumps from)
+        RestoreScript.Builtins builtins = new dev.cordon.dataplane.iptables.apply.Kernel(ns).builtins();
         StringBuilder sets = new StringBuilder();
         for (SetSpec s : desired.sets()) s.appendRestore(sets, s.name());
         long t = System.nanoTime();
         check(ns.run(List.of("ipset", "restore"), sets.toString(), Duration.ofMinutes(2)));
         for (Family f : Family.values()) {
             StringBuilder tables = new StringBuilder();
-            for (TableSpec ts : desired.tables(f)) tables.append(RestoreScript.fresh(ts, desired.coexistence()));
+            for (TableSpec ts : desired.tables(f)) tables.append(RestoreScript.fresh(ts, desired.coexistence(), builtins));
             if (tables.length() > 0) check(ns.run(List.of(Tools.restoreCommand(f), "-w"), tables.toString(), Duration.ofMinutes(2)));
         }
         return System.nanoTime() - t;

@@ -17,8 +17,9 @@ import java.util.List;
  * with the system's {@code cc}. It keeps many non-blocking connects in flight from two worker processes and resets
  * each completed one (an RST, so no TIME_WAIT) to connect the same socket again, so that the firewall, not the client,
  * sets the rate (the Python client it replaced topped out near 14k connects/s here). The server drains its accept
- * queue at each epoll wakeup. Client and server worker {@code w} are pinned to CPU {@code w} (a connection's packets
- * stay on one core; {@code CONNRATE_PIN=0} in the bench's environment turns it off). The client reports its own CPU per connect ({@link Sample}): its user part is a fraction
+ * queue at each epoll wakeup. Client and server worker {@code w} are pinned to CPU {@code w}, and server worker {@code w}'s
+ * listener takes the connections whose SYN arrives on CPU {@code w} ({@code SO_INCOMING_CPU}), so a connection's
+ * packets, accept and wakeups stay on one core ({@code CONNRATE_PIN=0} in the bench's environment turns both off). The client reports its own CPU per connect ({@link Sample}): its user part is a fraction
  * of a microsecond, so what bounds the rate with no firewall is the kernel's TCP work for each connect on the
  * machine's cores, not the client. Without a C compiler the bench falls back to that
  * Python client and says so ({@link #kind()} = "python"): its ratios then understate the firewall's cost.

@@ -82,6 +82,26 @@ class IptablesTamperKernelTest extends TamperKernelHarness {
         return IptablesVariant.parse(host.run("iptables", "-V").stdout()) == IptablesVariant.NF_TABLES;
     }
 
+    /**
+     * iptables-nft turns every declared built-in chain into a base chain on its hook, and an empty nat table into NAT
+     * hooks that every new connection pays for: an exclusive apply with nothing in nat or raw leaves those tables
+     * absent and declares only the built-in chains Cordon jumps from; a foreign nat rule brings the table back and
+     * is tampering, and the repair takes it away again. Legacy keeps every chain of a table whatever is declared.
+     */
+    @Test
+    void exclusiveLeavesNoEmptyTableOrUnusedBaseChainOnIptablesNft() {
+        Dataplane dp = applied(Backends.Choice.IPTABLES, dev.cordon.dataplane.bench.DataplaneBench.policy(3, 6, "10.9.9.9"));
+        if (!nfTables()) return; // legacy: nothing to look at with nft
+        assertThat(host.run("nft", "list", "tables").stdout()).doesNotContain("ip nat").doesNotContain("ip raw")
+                .doesNotContain("ip6 nat").doesNotContain("ip6 raw").contains("ip filter").contains("ip mangle");
+        assertThat(host.run("nft", "list", "table", "ip", "mangle").stdout()).contains("hook prerouting")
+                .contains("hook input").doesNotContain("hook output").doesNotContain("hook postrouting");
+        expectDetectedAndRepaired(dp, ChangeKind.FOREIGN_RULE, "POSTROUTING",
+                "iptables", "-w", "-t", "nat", "-A", "POSTROUTING", "-j", "MASQUERADE");
+        assertThat(host.run("nft", "list", "tables").stdout()).doesNotContain("ip nat");
+        assertThat(dp.checkFull().changes()).isEmpty();
+    }
+
     @Test
     void deletedTableIsDetectedAndRepaired() {
         Dataplane dp = applied(Coexistence.PRIMARY);

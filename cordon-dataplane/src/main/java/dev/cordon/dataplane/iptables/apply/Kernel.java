@@ -6,6 +6,7 @@ import dev.cordon.dataplane.exec.CommandResult;
 import dev.cordon.dataplane.exec.CommandRunner;
 import dev.cordon.dataplane.iptables.ipset.SetHeader;
 import dev.cordon.dataplane.iptables.ipset.SetMembers;
+import dev.cordon.dataplane.iptables.render.RestoreScript;
 import dev.cordon.dataplane.iptables.render.Tools;
 import dev.cordon.dataplane.iptables.save.SavedTable;
 import java.time.Duration;
@@ -33,8 +34,25 @@ public final class Kernel {
         return runner;
     }
 
-    /** The iptables variant, from {@code iptables -V}. */
+    /** The variant, read once: the binaries do not change under a running VEN. */
+    private volatile IptablesVariant variant;
+
+    /** The iptables variant, from {@code iptables -V} (run once). */
     public IptablesVariant variant() {
+        IptablesVariant v = variant;
+        if (v == null) variant = v = readVariant();
+        return v;
+    }
+
+    /**
+     * What a whole-table restore declares on this variant ({@link RestoreScript.Builtins}): on iptables-nft only the
+     * built-in chains Cordon uses, so that no empty base chain (or empty nat table) costs every packet.
+     */
+    public RestoreScript.Builtins builtins() {
+        return variant() == IptablesVariant.NF_TABLES ? RestoreScript.Builtins.USED : RestoreScript.Builtins.ALL;
+    }
+
+    private IptablesVariant readVariant() {
         CommandResult r = runner.run("iptables", "-V");
         if (!r.ok()) throw new DataplaneException("cannot run `iptables -V` in " + runner.where() + ": " + r.stderr().strip()
                 + ". Install iptables (apt-get install iptables) and run as root.", r.commandLine(), r.stderr());
