@@ -61,6 +61,16 @@ public final class SortKeys {
         return m;
     }
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private static JsonNode parse(String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("A stored object is not JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
     private static String text(JsonNode n, String field) {
         JsonNode v = n.get(field);
         return v == null || v.isNull() ? null : v.asText();
@@ -85,7 +95,7 @@ public final class SortKeys {
                         + " sort_key = :sort_key, sort_value = :sort_value WHERE org = :org AND kind = :kind AND href = :href");
                 for (Object[] r : rows) {
                     // a selected row has a name, hostname, key or value, so at least one key is non-null after this
-                    Map<String, Object> cols = columns(dev.cordon.pce.core.Json.parse((String) r[3]));
+                    Map<String, Object> cols = columns(parse((String) r[3]));
                     batch.bindMap(cols).bind("org", r[0]).bind("kind", r[1]).bind("href", r[2]).add();
                 }
                 batch.execute();
