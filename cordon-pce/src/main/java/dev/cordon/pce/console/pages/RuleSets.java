@@ -54,7 +54,13 @@ public final class RuleSets {
         // the conflict markers come after the page (markers(): the draft's rule_conflicts over every rule can take
         // seconds at 1,000 rules), so the list answers at once; the page names the rule sets whose markers it wants
         List<String> ids = new ArrayList<>();
-        for (JsonNode rs : visible) ids.add(Bodies.id(rs.path("href").asText()));
+        List<String> scopeLabels = new ArrayList<>();
+        for (JsonNode rs : visible) {
+            ids.add(Bodies.id(rs.path("href").asText()));
+            for (JsonNode scope : rs.path("scopes")) for (JsonNode a : scope) scopeLabels.add(a.path("label").path("href").asText(null));
+        }
+        // the scopes' labels in one read, not one by one (and not the org's 10,000 once a page names more than 48)
+        r.lookups.prefetch(scopeLabels);
         Page p = r.page("Rule sets", "rule_sets").with("rule_sets", visible).with("marker_ids", String.join(",", ids))
                 .with("hidden", all.size() - shown).with("scope_rows", SCOPE_ROWS).with("list", lp);
         if (posted != null) p.form(posted);
