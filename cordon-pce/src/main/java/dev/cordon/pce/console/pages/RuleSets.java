@@ -74,7 +74,8 @@ public final class RuleSets {
      */
     public void markers(Req r) {
         Set<String> wanted = new HashSet<>();
-        for (String id : r.param("ids").split(",")) if (!id.isBlank()) wanted.add(id.strip());
+        String ids = r.ctx.queryParam("ids");
+        for (String id : (ids == null ? "" : ids).split(",")) if (!id.isBlank()) wanted.add(id.strip());
         Set<String> marked = new java.util.TreeSet<>();
         for (String h : conflicted(r)) {
             String set = h.replaceFirst("/(sec_rules|deny_rules|ip_tables_rules)/.*", "");
