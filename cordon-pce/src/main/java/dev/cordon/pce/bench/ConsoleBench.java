@@ -42,7 +42,17 @@ public final class ConsoleBench {
     }
 
     /** One console answer and the API call it is compared with. */
-    record Measure(String name, String console, String api) {}
+    record Measure(String name, String console, String api, int samples) {
+        Measure(String name, String console, String api) {
+            this(name, console, api, 0);
+        }
+    }
+
+    /**
+     * Samples of the rule set list's conflict markers (the fragment it loads after itself): each costs the draft's
+     * {@code rule_conflicts} over every rule, seconds at 1,000 rules, so a few samples keep the bench short.
+     */
+    static final int MARKER_SAMPLES = 3;
 
     private final PrintStream out;
     private final PrintStream progress;
@@ -67,6 +77,9 @@ public final class ConsoleBench {
                     .orElse(-1.0);
             measure(pce.base(), pce.ownerKey(), pce.pid(), o, seedSeconds, cpu);
         });
+        // the whole command's wall time, so a quiet-machine run can be planned (seeding included)
+        line(Json.object().put("phase", "done").put("seconds", Math.round((System.nanoTime() - t0) / 1e8) / 10.0)
+                .put("samples", o.samples()).put("load_average", load()));
     }
 
     private void measure(String base, String ownerKey, long pid, Options o, double seedSeconds, double seedCpu) {
@@ -88,23 +101,27 @@ public final class ConsoleBench {
                 new Measure("picker_service", "/console/pick?kinds=service&q=a", "/orgs/1/sec_policy/draft/services?name=a&max_results=8"),
                 new Measure("list_labels", "/console/labels", "/orgs/1/labels?max_results=50"),
                 new Measure("list_labels_search", "/console/labels?q=" + enc("role=w"), "/orgs/1/labels?key=role&value=w&max_results=50"),
-                new Measure("list_labels_sorted", "/console/labels?sort=value", "/orgs/1/labels?max_results=50"),
-                new Measure("list_labels_page_100", "/console/labels?page=100", "/orgs/1/labels?max_results=5000"),
+                new Measure("list_labels_sorted", "/console/labels?sort=value", "/orgs/1/labels?sort=value&max_results=50"),
+                new Measure("list_labels_page_100", "/console/labels?page=100", "/orgs/1/labels?offset=4950&max_results=50"),
                 new Measure("list_workloads", "/console/workloads", "/orgs/1/workloads?max_results=50"),
                 new Measure("list_workloads_search", "/console/workloads?q=" + mid, "/orgs/1/workloads?name=" + mid + "&max_results=50"),
-                new Measure("list_workloads_page_100", "/console/workloads?page=100", "/orgs/1/workloads?max_results=5000"),
-                new Measure("list_workloads_sorted", "/console/workloads?sort=name", "/orgs/1/workloads?max_results=50"),
+                new Measure("list_workloads_page_100", "/console/workloads?page=100", "/orgs/1/workloads?offset=4950&max_results=50"),
+                new Measure("list_workloads_sorted", "/console/workloads?sort=name", "/orgs/1/workloads?sort=name&max_results=50"),
+                new Measure("list_workloads_sorted_desc_page_100", "/console/workloads?sort=-hostname&page=100",
+                        "/orgs/1/workloads?sort=-hostname&offset=4950&max_results=50"),
                 new Measure("list_label_groups", "/console/label_groups", "/orgs/1/sec_policy/draft/label_groups?max_results=50"),
                 new Measure("list_ip_lists", "/console/ip_lists", "/orgs/1/sec_policy/draft/ip_lists?max_results=50"),
                 new Measure("list_services", "/console/services", "/orgs/1/sec_policy/draft/services?max_results=50"),
                 new Measure("list_rule_sets", "/console/rule_sets", "/orgs/1/sec_policy/draft/rule_sets?max_results=50"),
+                new Measure("list_rule_sets_markers", "/console/rule_set_markers?ids=" + enc(ruleSetIds(api)),
+                        "/orgs/1/sec_policy/draft/rule_conflicts", MARKER_SAMPLES),
                 new Measure("list_vens", "/console/vens", "/orgs/1/vens?max_results=50"),
                 new Measure("list_events", "/console/events", "/orgs/1/events?max_results=50"));
         for (Measure m : all) {
             progress.println("bench console: " + m.name() + " ...");
             Timed t;
             try {
-                t = alternated(o.samples(), pid, () -> get(base + "/api/v2" + m.api(), "Authorization", auth),
+                t = alternated(m.samples() > 0 ? m.samples() : o.samples(), pid, () -> get(base + "/api/v2" + m.api(), "Authorization", auth),
                         () -> get(base + m.console(), "Cookie", cookie));
             } catch (IllegalStateException e) {
                 // one answer that fails (e.g. a sort reading 100,000 workloads past the console's 60 s API timeout)
@@ -120,7 +137,7 @@ public final class ConsoleBench {
             double cp99 = ms(pct(consoleTimes, 99));
             double ap50 = ms(pct(apiTimes, 50));
             line(Json.object().put("phase", "answer").put("measure", m.name()).put("console", m.console())
-                    .put("samples", o.samples()).put("p50_ms", cp50).put("p99_ms", cp99)
+                    .put("samples", consoleTimes.length).put("p50_ms", cp50).put("p99_ms", cp99)
                     .put("max_ms", ms(consoleTimes[consoleTimes.length - 1])).put("api", m.api()).put("api_p50_ms", ap50)
                     .put("api_p99_ms", ms(pct(apiTimes, 99)))
                     .put("p50_over_api_p50", ap50 > 0 ? Math.round(100.0 * cp50 / ap50) / 100.0 : 0)
@@ -128,6 +145,24 @@ public final class ConsoleBench {
                     .put("cpu_console_over_api", t.apiCpuMs() > 0 ? Math.round(100.0 * t.consoleCpuMs() / t.apiCpuMs()) / 100.0 : 0)
                     .put("load_average", load())
                     .put("goal_ms", GOAL_MS).put("meets_goal", cp99 <= GOAL_MS));
+        }
+    }
+
+    /** The ids of the rule sets on the list's first page, as the list page names them to its markers fragment. */
+    private static String ruleSetIds(ApiBench.Api api) {
+        try {
+            var r = api.send("GET", "/orgs/1/sec_policy/draft/rule_sets?max_results=50", null);
+            List<String> ids = new ArrayList<>();
+            for (var rs : Json.parse(r.body())) {
+                String h = rs.path("href").asText();
+                ids.add(h.substring(h.lastIndexOf('/') + 1));
+            }
+            return String.join(",", ids);
+        } catch (IOException e) {
+            throw new IllegalStateException("Reading the rule sets failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
         }
     }
 

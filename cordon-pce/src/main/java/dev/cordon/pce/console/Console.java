@@ -107,6 +107,7 @@ public final class Console {
 
         app.get("/console/rule_sets", page(ruleSets::list));
         app.post("/console/rule_sets", page(ruleSets::create));
+        app.get("/console/rule_set_markers", page(ruleSets::markers));
         app.get("/console/rule_sets/{id}", page(ruleSets::show));
         app.post("/console/rule_sets/{id}", page(ruleSets::update));
         app.post("/console/rule_sets/{id}/delete", page(ruleSets::delete));

@@ -49,19 +49,33 @@ public final class ObjectTable {
     }
 
     public Page list(int org, String kind, Filter f, int limit) {
+        return list(org, kind, f, ListOrder.BY_HREF, limit);
+    }
+
+    /**
+     * One page of the objects of {@code kind} that {@code f} keeps, in {@code order} from its offset, at most
+     * {@code limit} of them, with the number of all that match.
+     */
+    public Page list(int org, String kind, Filter f, ListOrder order, int limit) {
+        if (f.hrefs() != null && f.hrefs().isEmpty()) return new Page(List.of(), 0);
         StringBuilder where = new StringBuilder(" WHERE org = :org AND kind = :kind");
         if (f.name() != null) where.append(" AND LOWER(name) LIKE :name ESCAPE '!'");
         if (f.hostname() != null) where.append(" AND LOWER(hostname) LIKE :hostname ESCAPE '!'");
         if (f.key() != null) where.append(" AND label_key = :key");
         if (f.value() != null) where.append(" AND label_value = :value");
+        if (f.valuePart() != null) where.append(" AND LOWER(label_value) LIKE :value_part ESCAPE '!'");
         if (f.externalDataSet() != null) where.append(" AND ext_set = :ext_set");
         if (f.externalDataReference() != null) where.append(" AND ext_ref = :ext_ref");
+        if (f.hrefs() != null) where.append(" AND href IN (<hrefs>)");
+        String page = " ORDER BY " + order.column().orderBy(order.descending())
+                + (order.offset() > 0 ? " OFFSET " + order.offset() + " ROWS" : "");
         return db.with(h -> {
             Query count = bindFilter(h.createQuery("SELECT COUNT(*) FROM objects" + where), org, kind, f);
             long total = count.mapTo(Long.class).one();
-            Query q = bindFilter(h.createQuery("SELECT href, body FROM objects" + where + " ORDER BY href"), org, kind, f);
             List<Row> rows = new ArrayList<>();
-            if (limit > 0) {
+            if (limit > 0 && order.offset() < total) {
+                String fetch = limit < Integer.MAX_VALUE ? " FETCH NEXT " + limit + " ROWS ONLY" : "";
+                Query q = bindFilter(h.createQuery("SELECT href, body FROM objects" + where + page + fetch), org, kind, f);
                 q.setMaxRows(limit);
                 rows = q.map((rs, ctx) -> new Row(rs.getString(1), rs.getString(2))).list();
             }
@@ -75,8 +89,10 @@ public final class ObjectTable {
         if (f.hostname() != null) q.bind("hostname", like(f.hostname()));
         if (f.key() != null) q.bind("key", f.key());
         if (f.value() != null) q.bind("value", f.value());
+        if (f.valuePart() != null) q.bind("value_part", like(f.valuePart()));
         if (f.externalDataSet() != null) q.bind("ext_set", f.externalDataSet());
         if (f.externalDataReference() != null) q.bind("ext_ref", f.externalDataReference());
+        if (f.hrefs() != null) q.bindList("hrefs", f.hrefs());
         return q;
     }
 
@@ -103,7 +119,8 @@ public final class ObjectTable {
         db.change(h -> {
             int n = h.createUpdate("UPDATE objects SET name = :name, hostname = :hostname, label_key = :key,"
                             + " label_value = :value, ext_set = :ext_set, ext_ref = :ext_ref, lookup = :lookup,"
-                            + " body = :body WHERE org = :org AND kind = :kind AND href = :href")
+                            + " sort_name = :sort_name, sort_hostname = :sort_hostname, sort_key = :sort_key,"
+                            + " sort_value = :sort_value, body = :body WHERE org = :org AND kind = :kind AND href = :href")
                     .bindMap(cols).bind("lookup", lookup).bind("body", text)
                     .bind("org", org).bind("kind", kind).bind("href", href).execute();
             if (n == 0) insert(h, org, kind, href, cols, lookup, text);
@@ -128,8 +145,9 @@ public final class ObjectTable {
     private static int insert(Handle h, int org, String kind, String href, Map<String, Object> cols, String lookup,
                               String text) {
         return h.createUpdate("INSERT INTO objects (org, kind, href, name, hostname, label_key, label_value, ext_set,"
-                        + " ext_ref, lookup, body) VALUES (:org, :kind, :href, :name, :hostname, :key, :value,"
-                        + " :ext_set, :ext_ref, :lookup, :body)")
+                        + " ext_ref, lookup, sort_name, sort_hostname, sort_key, sort_value, body) VALUES (:org, :kind,"
+                        + " :href, :name, :hostname, :key, :value, :ext_set, :ext_ref, :lookup, :sort_name,"
+                        + " :sort_hostname, :sort_key, :sort_value, :body)")
                 .bindMap(cols).bind("lookup", lookup).bind("body", text)
                 .bind("org", org).bind("kind", kind).bind("href", href).execute();
     }
@@ -137,6 +155,7 @@ public final class ObjectTable {
     /** The indexed columns of {@code body}, or a 406 naming each that is longer than its column. */
     private static Map<String, Object> checkedColumns(String href, JsonNode body, String lookup) {
         Map<String, Object> cols = columns(body);
+        cols.putAll(SortKeys.columns(body));
         List<ValidationError> tooLong = new ArrayList<>();
         WIDTHS.forEach((col, width) -> {
             if (cols.get(col) instanceof String str && str.length() > width.max()) {

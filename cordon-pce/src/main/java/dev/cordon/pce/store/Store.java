@@ -27,7 +27,15 @@ public final class Store implements AutoCloseable {
 
     /** Opens (and migrates) the database: PostgreSQL for a {@code jdbc:postgresql:} URL, else an H2 file in dataDir. */
     public static Store open(Path dataDir, String jdbcUrl) {
-        return new Store(Database.open(dataDir, jdbcUrl));
+        Database db = Database.open(dataDir, jdbcUrl);
+        try {
+            // rows stored before the sort columns existed (V6) get their keys once; afterwards this finds nothing
+            SortKeys.backfill(db);
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+        return new Store(db);
     }
 
     public Database database() {

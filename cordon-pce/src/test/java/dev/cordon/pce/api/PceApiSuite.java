@@ -192,6 +192,52 @@ abstract class PceApiSuite {
         assertThat(api.get("/orgs/1/labels?max_results=-1").status()).isEqualTo(406);
     }
 
+    /**
+     * Cordon's collection extensions (docs/api.md › Collections): {@code sort} in natural order either way,
+     * {@code offset}, and {@code href} naming several objects; a bad value is a 406 naming the parameter.
+     */
+    @Test
+    void collectionsSortOffsetAndReadSeveralHrefsAsCordonExtensions() {
+        String p = unique("srt");
+        List<String> hrefs = new java.util.ArrayList<>();
+        for (int i : List.of(10, 2, 1, 30, 3)) {
+            Resp r = api.post("/orgs/1/workloads", Map.of("name", p + "-w" + i, "hostname", p + "-h" + (40 - i)));
+            assertThat(r.status()).as(r.toString()).isEqualTo(201);
+            hrefs.add(r.body().get("href").asText());
+        }
+        assertThat(names(api.get("/orgs/1/workloads?name=" + p + "&sort=name")))
+                .containsExactly(p + "-w1", p + "-w2", p + "-w3", p + "-w10", p + "-w30");
+        Resp page = api.get("/orgs/1/workloads?name=" + p + "&sort=-name&offset=1&max_results=2");
+        assertThat(names(page)).containsExactly(p + "-w10", p + "-w3");
+        assertThat(page.header("X-Total-Count")).isEqualTo("5");
+        assertThat(names(api.get("/orgs/1/workloads?name=" + p + "&sort=hostname&max_results=1"))).containsExactly(p + "-w30");
+        assertThat(names(api.get("/orgs/1/workloads?name=" + p + "&offset=5"))).isEmpty();
+        Resp two = api.get("/orgs/1/workloads?href=" + hrefs.get(0) + "&href=" + hrefs.get(3) + "&href=/orgs/1/workloads/none");
+        assertThat(names(two)).containsExactlyInAnyOrder(p + "-w10", p + "-w30");
+        assertThat(two.header("X-Total-Count")).isEqualTo("2");
+
+        String v = unique("Val");
+        String l9 = label("loc", v + "-9");
+        label("loc", v + "-11");
+        assertThat(api.get("/orgs/1/labels?key=loc&value=" + v.toLowerCase().substring(0, 9) + "&sort=-value").body())
+                .extracting(n -> n.path("value").asText()).containsExactly(v + "-11", v + "-9");
+        assertThat(api.get("/orgs/1/labels?href=" + l9).body()).extracting(n -> n.path("value").asText()).containsExactly(v + "-9");
+
+        assertThat(api.get("/orgs/1/labels?sort=name").token()).isEqualTo("invalid_sort");
+        assertThat(api.get("/orgs/1/workloads?sort=enforcement_mode").token()).isEqualTo("invalid_sort");
+        assertThat(api.get("/orgs/1/workloads?offset=-1").token()).isEqualTo("invalid_offset");
+        String many = "href=/orgs/1/labels/1&".repeat(201);
+        assertThat(api.get("/orgs/1/labels?" + many).token()).isEqualTo("invalid_href");
+        for (String h : hrefs) assertThat(api.delete(h).status()).isEqualTo(204);
+    }
+
+    private static List<String> names(Resp r) {
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        List<String> out = new java.util.ArrayList<>();
+        for (JsonNode n : r.body()) out.add(n.path("name").asText());
+        return out;
+    }
+
     @Test
     void workloadsCreatedByApiAreUnmanagedWithComputedFields() {
         String name = unique("db-host");

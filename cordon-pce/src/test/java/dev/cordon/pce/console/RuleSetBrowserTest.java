@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
 
 /** Rule sets: scopes with exclusions, allow / override-deny / custom rules, the conflict marker and its panel. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -71,6 +72,15 @@ class RuleSetBrowserTest {
                 .contains("override deny rule in rule set 'shop'")
                 .contains("10.0.0.1 → 10.0.0.2 tcp port 22");
         b.screenshot("rule-set-conflict");
+
+        // the list answers without the markers and loads them after itself (htmx, hx-trigger=load)
+        b.open("/console/rule_sets");
+        b.waitFor(By.id("markers-done"));
+        assertThat(b.text(By.id("markers-done"))).contains("listed here ha").contains("conflicting rules")
+                .doesNotStartWith("No rule set");
+        WebElement shopRow = b.all(By.cssSelector("#rule-sets tbody tr")).stream()
+                .filter(tr -> tr.getText().startsWith("shop")).findFirst().orElseThrow();
+        assertThat(shopRow.findElements(By.cssSelector(".marker[aria-label='has conflicting rules']"))).hasSize(1);
     }
 
     @Test

@@ -5,16 +5,17 @@ import dev.cordon.pce.core.ApiException;
 import dev.cordon.pce.core.Json;
 import dev.cordon.pce.core.Kind;
 import dev.cordon.pce.store.Filter;
+import dev.cordon.pce.store.ListOrder;
 import dev.cordon.pce.store.Page;
 import dev.cordon.pce.store.Store;
 import io.javalin.http.Context;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 
 /**
  * A stored collection as the API lists it. The column filters ({@code name}, {@code hostname}, ...) page in the
@@ -35,17 +36,25 @@ public final class Listing {
         Predicate<JsonNode> match = fieldFilter(ctx, fields);
         Filter columns = Requests.filter(ctx);
         if (kind.equals(Kind.LABEL.kind()) && columns.value() != null) {
-            // Illumio's label value filter is partial: matched on the objects, not the exact-value column
-            Predicate<JsonNode> partial = dev.cordon.pce.api.filters.ExtraFilters.of("labels", ctx::queryParam);
-            match = match == null ? partial : match.and(partial);
-            columns = new Filter(columns.name(), columns.hostname(), columns.key(), null,
-                    columns.externalDataSet(), columns.externalDataReference());
+            // Illumio's label value filter is partial: LIKE on the value column, not the exact match
+            columns = new Filter(columns.name(), columns.hostname(), columns.key(), null, columns.externalDataSet(),
+                    columns.externalDataReference(), columns.value(), null);
         }
+        columns = new Filter(columns.name(), columns.hostname(), columns.key(), columns.value(),
+                columns.externalDataSet(), columns.externalDataReference(), columns.valuePart(), ListParams.hrefs(ctx));
+        ListOrder order = ListParams.order(ctx, kind);
+        int limit = Requests.limit(ctx);
+        if (match == null) {
+            Page page = store.objects().list(orgs.org(ctx), kind, columns, order, limit);
+            Responses.list(ctx, page.rows().stream().map(r -> view.apply(Json.parse(r.body()))).toList(), page.total());
+            return;
+        }
+        // field filters look inside the objects: every column match is read in order, then offset and limit apply
         Page page = store.objects().list(orgs.org(ctx), kind, columns,
-                match == null ? Requests.limit(ctx) : Integer.MAX_VALUE);
-        Stream<JsonNode> shown = page.rows().stream().map(r -> view.apply(Json.parse(r.body())));
-        if (match == null) Responses.list(ctx, shown.toList(), page.total());
-        else Responses.list(ctx, shown.filter(match).toList());
+                new ListOrder(order.column(), order.descending(), 0), Integer.MAX_VALUE);
+        List<JsonNode> kept = page.rows().stream().map(r -> view.apply(Json.parse(r.body()))).filter(match).toList();
+        int from = Math.min(order.offset(), kept.size());
+        Responses.list(ctx, kept.subList(from, (int) Math.min(kept.size(), (long) from + limit)), kept.size());
     }
 
     /**

@@ -13,13 +13,29 @@ public final class ListPage {
     private final List<JsonNode> rows;
     private final long total;
     private final List<String> sortable;
+    private final String note;
 
     ListPage(String path, ListQuery query, List<JsonNode> rows, long total, List<String> sortable) {
+        this(path, query, rows, total, sortable, "");
+    }
+
+    private ListPage(String path, ListQuery query, List<JsonNode> rows, long total, List<String> sortable, String note) {
+        this.note = note == null ? "" : note;
         this.path = path;
         this.query = query;
         this.rows = List.copyOf(rows);
         this.total = total;
         this.sortable = List.copyOf(sortable);
+    }
+
+    /** This page with a note for the user (why it is not sorted as asked). */
+    ListPage note(String text) {
+        return new ListPage(path, query, rows, total, sortable, text);
+    }
+
+    /** Why the list is not as asked (too many to sort by that column), or empty. */
+    public String note() {
+        return note;
     }
 
     public List<JsonNode> rows() {

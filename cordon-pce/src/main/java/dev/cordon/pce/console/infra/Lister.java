@@ -23,14 +23,33 @@ public final class Lister {
 
     /**
      * One list: its API collection ({@code /orgs/1/labels}), the API filters for a search text, the sort keys by
-     * column name, and which objects to keep (null: all of them).
+     * column name, which objects to keep (null: all of them), and, for a collection that takes Cordon's
+     * {@code sort}/{@code offset} parameters (labels, workloads, VENs), the API's sort name of each column it sorts
+     * (null: the collection has neither, so pages are cut from the first {@code page × 50}).
      */
     public record Spec(String collection, Function<String, Map<String, String>> search,
-                       Map<String, Function<JsonNode, String>> sorts, Predicate<JsonNode> keep) {
+                       Map<String, Function<JsonNode, String>> sorts, Predicate<JsonNode> keep,
+                       Map<String, String> apiSorts) {
         public Spec(String collection, Function<String, Map<String, String>> search, Map<String, Function<JsonNode, String>> sorts) {
-            this(collection, search, sorts, null);
+            this(collection, search, sorts, null, null);
+        }
+
+        public Spec(String collection, Function<String, Map<String, String>> search,
+                    Map<String, Function<JsonNode, String>> sorts, Predicate<JsonNode> keep) {
+            this(collection, search, sorts, keep, null);
+        }
+
+        /** This list read one page at a time, sorted and offset by the API ({@code apiSorts}: column → API sort). */
+        public Spec paged(Map<String, String> apiSorts) {
+            return new Spec(collection, search, sorts, keep, Map.copyOf(apiSorts));
         }
     }
+
+    /**
+     * A column the API cannot sort by is sorted here, after reading every match: only while there are at most this
+     * many; a larger list is shown in the API's order with a note to search first.
+     */
+    static final int SORT_HERE_MAX = 5_000;
 
     private Lister() {}
 
@@ -46,14 +65,39 @@ public final class Lister {
         Map<String, String> params = new LinkedHashMap<>(filters);
         if (!query.q().isEmpty()) params.putAll(spec.search().apply(query.q()));
         Function<JsonNode, String> key = spec.sorts().get(query.sort());
+        List<String> sortable = List.copyOf(spec.sorts().keySet());
         int size = ListQuery.PAGE_SIZE;
         int from = (query.page() - 1) * size;
+        String apiSort = spec.apiSorts() == null ? null : spec.apiSorts().get(query.sort());
+        if (spec.apiSorts() != null && spec.keep() == null && (key == null || apiSort != null)) {
+            // one page, sorted and cut by the API: the same cost at any size and any page
+            if (apiSort != null) params.put("sort", (query.descending() ? "-" : "") + apiSort);
+            params.put("offset", Integer.toString(from));
+            params.put("max_results", Integer.toString(size));
+            ApiClient.Slice s = r.api.slice(r.key(), spec.collection() + ApiClient.query(params));
+            return new ListPage(path, query, s.items(), s.total(), sortable);
+        }
         if (key == null && spec.keep() == null) {
             params.put("max_results", Integer.toString(query.page() * size));
             ApiClient.Slice s = r.api.slice(r.key(), spec.collection() + ApiClient.query(params));
             List<JsonNode> items = s.items();
             List<JsonNode> rows = from >= items.size() ? List.of() : items.subList(from, Math.min(items.size(), from + size));
-            return new ListPage(path, query, rows, s.total(), List.copyOf(spec.sorts().keySet()));
+            return new ListPage(path, query, rows, s.total(), sortable);
+        }
+        if (spec.keep() == null && spec.apiSorts() != null) {
+            // a column only the console sorts: first the count (no objects read), then every match if few enough
+            Map<String, String> count = new LinkedHashMap<>(params);
+            count.put("max_results", "0");
+            long total = r.api.slice(r.key(), spec.collection() + ApiClient.query(count)).total();
+            if (total > SORT_HERE_MAX) {
+                ListQuery unsorted = new ListQuery(query.q(), "", false, query.page(), query.others());
+                params.put("offset", Integer.toString(from));
+                params.put("max_results", Integer.toString(size));
+                ApiClient.Slice s = r.api.slice(r.key(), spec.collection() + ApiClient.query(params));
+                return new ListPage(path, unsorted, s.items(), s.total(), sortable).note(String.format(
+                        "%,d match: too many to sort by %s (at most %,d); shown unsorted. Search to narrow the list.",
+                        total, query.sort(), SORT_HERE_MAX));
+            }
         }
         params.put("max_results", Integer.toString(ALL));
         List<JsonNode> all = new ArrayList<>(r.api.slice(r.key(), spec.collection() + ApiClient.query(params)).items());
@@ -63,7 +107,7 @@ public final class Lister {
             all.sort(query.descending() ? by.reversed() : by);
         }
         List<JsonNode> rows = from >= all.size() ? List.of() : all.subList(from, Math.min(all.size(), from + size));
-        return new ListPage(path, query, rows, all.size(), List.copyOf(spec.sorts().keySet()));
+        return new ListPage(path, query, rows, all.size(), sortable);
     }
 
     /** Case-insensitive, with runs of digits compared as numbers: role=app-4 < app-10 < app-94. */

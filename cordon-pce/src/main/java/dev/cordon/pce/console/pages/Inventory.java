@@ -42,7 +42,9 @@ public final class Inventory {
         return new Lister.Spec(r.org("/workloads"), Lister.byName(), Map.of(
                 "name", w -> w.path("name").asText(w.path("hostname").asText()),
                 "hostname", w -> w.path("hostname").asText(),
-                "enforcement", w -> w.path("managed").asBoolean() ? w.path("enforcement_mode").asText() : "~unmanaged"));
+                "enforcement", w -> w.path("managed").asBoolean() ? w.path("enforcement_mode").asText() : "~unmanaged"))
+                // name and hostname are sorted and paged by the API (100,000 workloads); enforcement here, when few
+                .paged(Map.of("name", "name", "hostname", "hostname"));
     }
 
     private void showWorkloads(Req r, Form posted) {
@@ -177,7 +179,8 @@ public final class Inventory {
     private static Lister.Spec labelList(Req r) {
         return new Lister.Spec(r.org("/labels"), Inventory::labelSearch, Map.of(
                 "key", l -> l.path("key").asText() + "=" + l.path("value").asText(),
-                "value", l -> l.path("value").asText() + "=" + l.path("key").asText()));
+                "value", l -> l.path("value").asText() + "=" + l.path("key").asText()))
+                .paged(Map.of("key", "key", "value", "value"));
     }
 
     /** {@code role=web} searches key role, values containing web; {@code web} values containing web. */

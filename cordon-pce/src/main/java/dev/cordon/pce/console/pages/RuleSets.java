@@ -51,13 +51,39 @@ public final class RuleSets {
                         rs -> visible(r, rs)), Map.of());
         List<JsonNode> visible = lp.rows();
         long shown = all.stream().filter(rs -> visible(r, rs)).count();
-        Set<String> conflicted = conflicted(r);
-        Set<String> setsWithConflicts = new HashSet<>();
-        for (String h : conflicted) setsWithConflicts.add(h.replaceFirst("/(sec_rules|deny_rules|ip_tables_rules)/.*", ""));
-        Page p = r.page("Rule sets", "rule_sets").with("rule_sets", visible).with("conflicted_sets", setsWithConflicts)
+        // the conflict markers come after the page (markers(): the draft's rule_conflicts over every rule can take
+        // seconds at 1,000 rules), so the list answers at once; the page names the rule sets whose markers it wants
+        List<String> ids = new ArrayList<>();
+        List<String> scopeLabels = new ArrayList<>();
+        for (JsonNode rs : visible) {
+            ids.add(Bodies.id(rs.path("href").asText()));
+            for (JsonNode scope : rs.path("scopes")) for (JsonNode a : scope) scopeLabels.add(a.path("label").path("href").asText(null));
+        }
+        // the scopes' labels in one read, not one by one (and not the org's 10,000 once a page names more than 48)
+        r.lookups.prefetch(scopeLabels);
+        Page p = r.page("Rule sets", "rule_sets").with("rule_sets", visible).with("marker_ids", String.join(",", ids))
                 .with("hidden", all.size() - shown).with("scope_rows", SCOPE_ROWS).with("list", lp);
         if (posted != null) p.form(posted);
         r.render("rule_sets", p);
+    }
+
+    /**
+     * The conflict markers of the listed rule sets ({@code ids}, comma-separated), an htmx fragment the list loads
+     * after itself: a status line that replaces the loading note, and each marked set's marker swapped out of band
+     * into its row's slot ({@code marker-<id>}).
+     */
+    public void markers(Req r) {
+        Set<String> wanted = new HashSet<>();
+        String ids = r.ctx.queryParam("ids");
+        for (String id : (ids == null ? "" : ids).split(",")) if (!id.isBlank()) wanted.add(id.strip());
+        Set<String> marked = new java.util.TreeSet<>();
+        for (String h : conflicted(r)) {
+            String set = h.replaceFirst("/(sec_rules|deny_rules|ip_tables_rules)/.*", "");
+            String id = Bodies.id(set);
+            if (wanted.contains(id)) marked.add(id);
+        }
+        Page p = r.page("Conflict markers", "rule_sets").with("marked", new ArrayList<>(marked));
+        r.render("rule_set_markers", p);
     }
 
     public void create(Req r) {

@@ -30,7 +30,8 @@ public final class Vens {
         dev.cordon.pce.console.infra.ListPage lp = dev.cordon.pce.console.infra.Lister.load(r,
                 new dev.cordon.pce.console.infra.Lister.Spec(r.org("/vens"), q -> Map.of("hostname", q), Map.of(
                         "hostname", v -> v.path("hostname").asText(), "status", v -> v.path("status").asText(),
-                        "heartbeat", v -> v.path("last_heartbeat_on").asText(""))), Map.of());
+                        "heartbeat", v -> v.path("last_heartbeat_on").asText("")))
+                        .paged(Map.of("hostname", "hostname")), Map.of());
         List<JsonNode> vens = lp.rows();
         // the policy sync state is the workload's: found by hostname for the VENs shown (an org may hold 100,000)
         Map<String, JsonNode> syncByVen = new HashMap<>();
