@@ -2,6 +2,8 @@ package dev.cordon.pce.store;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.LongAccumulator;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
@@ -11,10 +13,16 @@ import java.util.function.Function;
  * {@link Durability}) instead of 64 in a row. Each caller still returns only once its own write is committed and on
  * stable storage, so its answer is as durable as a write of its own.
  *
- * <p>Leader and followers, no thread of its own: a caller queues its item; when no group is being written it takes
- * the whole queue (its own item included) and writes it; otherwise it waits until its item was written by another
- * caller or the writing ends and it may take the queue itself. A caller never writes more than one group, so no
- * request is held up writing others' items for long.
+ * <p>Leader and followers, no thread of its own: a caller queues its item; when no group is in its transaction it
+ * takes the whole queue (its own item included) and writes it; otherwise it waits until its item was written by
+ * another caller or that transaction ends and it may take the queue itself. A caller never writes more than one
+ * group, so no request is held up writing others' items for long.
+ *
+ * <p>Pipelined: a group's transaction ends (and the next leader may take the queue) as soon as it has committed,
+ * before its leader waits for the sync ({@link Database#write(java.util.function.Supplier, Runnable)}); the next
+ * group's transaction then runs while the disk syncs the previous one, and its sync covers every commit before it
+ * started. Each item is settled (its caller answered) only once the sync that covers it has returned. Without this
+ * the database sat idle for each sync and a group's time was its transaction plus its sync.
  *
  * <p>A failing item must not fail the items that came with it, and a rolled-back part of a transaction would leave
  * per-transaction memos (the write stamps {@link Counters} moved, its counter values) wrong, so there are no
@@ -22,8 +30,8 @@ import java.util.function.Function;
  * own, and gets its own outcome. {@code writeOne} therefore must leave nothing behind outside the transaction
  * before it commits (whatever it keeps for later goes in {@link Database#afterTransaction}).
  *
- * <p>Threads: request threads only; {@link #queue} and {@link #writing} are guarded by {@code this}, an item's
- * outcome is set by the writer before it notifies.
+ * <p>Threads: request threads only; {@link #queue}, {@link #writing} and each item's state are guarded by
+ * {@code this}, an item's outcome is set by the writer before it notifies. {@link #stats} are lock-free counters.
  *
  * @param <T> one write
  * @param <R> what writing it gives its caller
@@ -33,10 +41,20 @@ public final class GroupWrites<T, R> {
     /** Writes one item inside the group's transaction. */
     private final Function<T, R> writeOne;
     private List<Item<T, R>> queue = new ArrayList<>();
+    /** A group is in its transaction (not yet committed); its sync may still be running after this is false. */
     private boolean writing;
+    private final LongAdder groups = new LongAdder();
+    private final LongAdder items = new LongAdder();
+    private final LongAccumulator largest = new LongAccumulator(Math::max, 0);
+    private final LongAdder queuedNanos = new LongAdder();
+    private final LongAdder transactionNanos = new LongAdder();
+    private final LongAdder syncNanos = new LongAdder();
 
     private static final class Item<T, R> {
         final T value;
+        final long queuedAt = System.nanoTime();
+        /** Taken into a group by its leader: its caller waits for the outcome, never takes the queue. */
+        boolean taken;
         boolean done;
         R result;
         RuntimeException failure;
@@ -45,6 +63,12 @@ public final class GroupWrites<T, R> {
             this.value = value;
         }
     }
+
+    /**
+     * What the groups cost so far, summed over groups (transaction, sync) or items (queued: from arriving to its
+     * group's start), in nanoseconds: for the benchmark's breakdown of a write's latency.
+     */
+    public record Stats(long groups, long items, long largest, long queuedNanos, long transactionNanos, long syncNanos) {}
 
     public GroupWrites(Store store, Function<T, R> writeOne) {
         this.store = store;
@@ -61,22 +85,39 @@ public final class GroupWrites<T, R> {
             queue.add(mine);
             while (true) {
                 if (mine.done) return outcome(mine);
-                if (!writing) break;
+                if (!writing && !mine.taken) break;
                 waitQuietly();
             }
             writing = true;
             group = queue;
             queue = new ArrayList<>();
+            for (Item<T, R> i : group) i.taken = true;
         }
+        long start = System.nanoTime();
+        for (Item<T, R> i : group) queuedNanos.add(start - i.queuedAt);
+        groups.increment();
+        items.add(group.size());
+        largest.accumulate(group.size());
+        boolean[] ended = {false};
+        // once per group: the next leader may take the queue (by then another group may be writing: leave it be)
+        Runnable end = () -> {
+            synchronized (this) {
+                if (!ended[0]) {
+                    ended[0] = true;
+                    writing = false;
+                    notifyAll();
+                }
+            }
+        };
         try {
-            writeGroup(group);
+            writeGroup(group, start, end);
         } finally {
+            end.run();
             synchronized (this) {
                 // an Error in the writer settled nobody: its followers must not wait for ever
                 for (Item<T, R> i : group) {
                     if (!i.done) settle(i, null, new IllegalStateException("the group's write failed in another request"));
                 }
-                writing = false;
                 notifyAll();
             }
         }
@@ -88,14 +129,26 @@ public final class GroupWrites<T, R> {
         return queue.size();
     }
 
-    private void writeGroup(List<Item<T, R>> group) {
+    /** The groups written so far. */
+    public Stats stats() {
+        return new Stats(groups.sum(), items.sum(), largest.get(), queuedNanos.sum(), transactionNanos.sum(),
+                syncNanos.sum());
+    }
+
+    private void writeGroup(List<Item<T, R>> group, long start, Runnable end) {
         List<R> results;
+        long[] committedAt = {0};
         try {
-            results = store.write(() -> {
+            results = store.database().write(() -> {
                 List<R> out = new ArrayList<>(group.size());
                 for (Item<T, R> i : group) out.add(writeOne.apply(i.value));
                 return out;
+            }, () -> {
+                committedAt[0] = System.nanoTime();
+                transactionNanos.add(committedAt[0] - start);
+                end.run(); // committed (or failed): the next group's transaction overlaps this one's sync
             });
+            syncNanos.add(System.nanoTime() - committedAt[0]);
         } catch (RuntimeException groupFailed) {
             if (group.size() == 1) {
                 settle(group.get(0), null, groupFailed);
@@ -104,14 +157,23 @@ public final class GroupWrites<T, R> {
             }
             return;
         }
-        for (int k = 0; k < group.size(); k++) settle(group.get(k), results.get(k), null);
+        synchronized (this) {
+            for (int k = 0; k < group.size(); k++) settle(group.get(k), results.get(k), null);
+            notifyAll();
+        }
     }
 
     private void writeAlone(Item<T, R> i) {
+        RuntimeException failure = null;
+        R result = null;
         try {
-            settle(i, store.write(() -> writeOne.apply(i.value)), null);
+            result = store.write(() -> writeOne.apply(i.value));
         } catch (RuntimeException e) {
-            settle(i, null, e);
+            failure = e;
+        }
+        synchronized (this) {
+            settle(i, result, failure);
+            notifyAll();
         }
     }
 
