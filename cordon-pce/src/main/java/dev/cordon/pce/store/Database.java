@@ -155,9 +155,8 @@ public final class Database implements AutoCloseable {
 
     /**
      * {@link #write(Supplier)}, and {@code committed} (when not null) runs once the transaction has ended and the
-     * write lock is released, before this thread waits for the sync: a group commit ({@link GroupWrites}) lets the
-     * next group start its transaction there, so its transaction overlaps this one's sync. It runs also when the
-     * transaction failed; it must not throw. Nested calls join the outer transaction and never run it.
+     * write lock is released, before this thread waits for the sync: the group commit ({@link GroupWrites}) tells
+     * its transaction's time from its sync's there. It runs also when the transaction failed; it must not throw. Nested calls join the outer transaction and never run it.
      */
     public <T> T write(Supplier<T> work, Runnable committed) {
         if (current.get() != null) {

@@ -13,16 +13,15 @@ import java.util.function.Function;
  * {@link Durability}) instead of 64 in a row. Each caller still returns only once its own write is committed and on
  * stable storage, so its answer is as durable as a write of its own.
  *
- * <p>Leader and followers, no thread of its own: a caller queues its item; when no group is in its transaction it
- * takes the whole queue (its own item included) and writes it; otherwise it waits until its item was written by
- * another caller or that transaction ends and it may take the queue itself. A caller never writes more than one
+ * <p>Leader and followers, no thread of its own: a caller queues its item; when no group is being written it takes
+ * the whole queue (its own item included) and writes it; otherwise it waits until its item was written by another
+ * caller or the writing ends and it may take the queue itself. A caller never writes more than one
  * group, so no request is held up writing others' items for long.
  *
- * <p>Pipelined: a group's transaction ends (and the next leader may take the queue) as soon as it has committed,
- * before its leader waits for the sync ({@link Database#write(java.util.function.Supplier, Runnable)}); the next
- * group's transaction then runs while the disk syncs the previous one, and its sync covers every commit before it
- * started. Each item is settled (its caller answered) only once the sync that covers it has returned. Without this
- * the database sat idle for each sync and a group's time was its transaction plus its sync.
+ * <p>Not pipelined: the next group starts only after this group's sync has returned, so a group's time is its
+ * transaction plus its sync (about a fifth of it, {@link #stats}). Letting the next group start at the commit was
+ * tried (sixth session, docs/benchmarks.md): the groups got smaller, the syncs more, and the PCE's CPU per heartbeat
+ * higher on the loaded two-core machine, so it was not kept.
  *
  * <p>A failing item must not fail the items that came with it, and a rolled-back part of a transaction would leave
  * per-transaction memos (the write stamps {@link Counters} moved, its counter values) wrong, so there are no
@@ -41,7 +40,7 @@ public final class GroupWrites<T, R> {
     /** Writes one item inside the group's transaction. */
     private final Function<T, R> writeOne;
     private List<Item<T, R>> queue = new ArrayList<>();
-    /** A group is in its transaction (not yet committed); its sync may still be running after this is false. */
+    /** A group is being written (its transaction and its sync). */
     private boolean writing;
     private final LongAdder groups = new LongAdder();
     private final LongAdder items = new LongAdder();
@@ -99,7 +98,7 @@ public final class GroupWrites<T, R> {
         items.add(group.size());
         largest.accumulate(group.size());
         boolean[] ended = {false};
-        // once per group: the next leader may take the queue (by then another group may be writing: leave it be)
+        // once per group, after its sync: the next leader may take the queue
         Runnable end = () -> {
             synchronized (this) {
                 if (!ended[0]) {
@@ -145,8 +144,7 @@ public final class GroupWrites<T, R> {
                 return out;
             }, () -> {
                 committedAt[0] = System.nanoTime();
-                transactionNanos.add(committedAt[0] - start);
-                end.run(); // committed (or failed): the next group's transaction overlaps this one's sync
+                transactionNanos.add(committedAt[0] - start); // committed (or failed); the sync follows
             });
             syncNanos.add(System.nanoTime() - committedAt[0]);
         } catch (RuntimeException groupFailed) {

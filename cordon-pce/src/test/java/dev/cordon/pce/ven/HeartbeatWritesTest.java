@@ -38,8 +38,8 @@ class HeartbeatWritesTest {
                     leaderInside.countDown();
                     await(release);
                 }
-                // the followers' transaction overlaps the leader's sync (pipelined): let it commit only after that
-                // sync began, else one sync may cover both groups and the count below would depend on timing
+                // the followers' transaction commits only after the leader's sync: were the group commit pipelined
+                // (next group at the commit), one sync could cover both groups and the count below depend on timing
                 if (i == 1) awaitSyncs(store, syncs0 + 1);
                 return i % 2 == 0;
             });
