@@ -97,26 +97,15 @@ public final class GroupWrites<T, R> {
         groups.increment();
         items.add(group.size());
         largest.accumulate(group.size());
-        boolean[] ended = {false};
-        // once per group, after its sync: the next leader may take the queue
-        Runnable end = () -> {
-            synchronized (this) {
-                if (!ended[0]) {
-                    ended[0] = true;
-                    writing = false;
-                    notifyAll();
-                }
-            }
-        };
         try {
-            writeGroup(group, start, end);
+            writeGroup(group, start);
         } finally {
-            end.run();
             synchronized (this) {
                 // an Error in the writer settled nobody: its followers must not wait for ever
                 for (Item<T, R> i : group) {
                     if (!i.done) settle(i, null, new IllegalStateException("the group's write failed in another request"));
                 }
+                writing = false;
                 notifyAll();
             }
         }
@@ -134,7 +123,7 @@ public final class GroupWrites<T, R> {
                 syncNanos.sum());
     }
 
-    private void writeGroup(List<Item<T, R>> group, long start, Runnable end) {
+    private void writeGroup(List<Item<T, R>> group, long start) {
         List<R> results;
         long[] committedAt = {0};
         try {
