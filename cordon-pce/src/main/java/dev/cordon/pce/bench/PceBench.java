@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cordon.pce.PceServer;
 import dev.cordon.pce.core.Json;
+import dev.cordon.pce.store.GroupWrites;
 import java.io.ByteArrayOutputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -86,10 +87,10 @@ public final class PceBench {
             base = "http://127.0.0.1:" + hello[0] + "/api/v2";
             pce = new InetSocketAddress("127.0.0.1", Integer.parseInt(hello[0]));
             auth = "Basic " + Base64.getEncoder().encodeToString(hello[1].trim().getBytes(StandardCharsets.UTF_8));
-            measure(() -> {
-                toPce.println("waiting");
+            measure(question -> {
+                toPce.println(question);
                 try {
-                    return Integer.parseInt(fromPce.readLine().trim());
+                    return fromPce.readLine().trim();
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -113,7 +114,14 @@ public final class PceBench {
                 System.out.flush();
                 BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    System.out.println(pce.vens().polls().waitingCount());
+                    if (line.trim().equals("groups")) {
+                        // the heartbeat groups written so far: "groups items largest queued_ns transaction_ns sync_ns"
+                        GroupWrites.Stats g = pce.vens().heartbeats().writeStats();
+                        System.out.println(g.groups() + " " + g.items() + " " + g.largest() + " " + g.queuedNanos()
+                                + " " + g.transactionNanos() + " " + g.syncNanos());
+                    } else {
+                        System.out.println(pce.vens().polls().waitingCount());
+                    }
                     System.out.flush();
                 }
             } finally {
@@ -123,7 +131,9 @@ public final class PceBench {
         }
     }
 
-    private void measure(java.util.function.IntSupplier waiting, int n) {
+    /** {@code ask}: a question to the PCE child ("waiting", "groups") and its one-line answer. */
+    private void measure(java.util.function.UnaryOperator<String> ask, int n) {
+        java.util.function.IntSupplier waiting = () -> Integer.parseInt(ask.apply("waiting"));
         String label = post("/orgs/1/labels", "{\"key\":\"role\",\"value\":\"bench\"}", auth).get("href").asText();
         String profile = post("/orgs/1/pairing_profiles", "{\"name\":\"bench\",\"enforcement_mode\":\"full\",\"labels\":[{\"href\":\""
                 + label + "\"}]}", auth).get("href").asText();
@@ -165,7 +175,7 @@ public final class PceBench {
             CompletableFuture.allOf(firsts.toArray(CompletableFuture[]::new)).join();
             long lastMs = provision(policyPolls, waiting, label, tokens, hashes);
             fetchAllBaseline(policyPolls, tokens, lastMs);
-            heartbeats(tokens, hashes); // with every VEN's policy connection still open, as in a real fleet
+            heartbeats(tokens, hashes, ask); // with every VEN's policy connection still open, as in a real fleet
         }
     }
 
@@ -218,8 +228,10 @@ public final class PceBench {
         line("baseline_fetch_all", n, base);
     }
 
-    private void heartbeats(String[] tokens, String[] hashes) {
+    private void heartbeats(String[] tokens, String[] hashes, java.util.function.UnaryOperator<String> ask) {
         int n = tokens.length;
+        double load = CpuUse.loadAverage();
+        long[] groups0 = groups(ask);
         AtomicLong beats = new AtomicLong();
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         List<CompletableFuture<Void>> senders = new ArrayList<>();
@@ -229,9 +241,26 @@ public final class PceBench {
         CompletableFuture.allOf(senders.toArray(CompletableFuture[]::new)).join();
         double hbSeconds = (System.nanoTime() - hbStart) / 1e9;
         double hbCpu = pceCpu().secondsSince(cpu0).get("pce");
-        line("heartbeats", n, Json.object().put("senders", CONCURRENCY).put("seconds", round(hbSeconds))
+        long[] g = groups(ask);
+        for (int k = 0; k < g.length; k++) if (k != 2) g[k] -= groups0[k]; // largest: since the PCE started
+        // CPU seconds of the PCE process per 1,000 heartbeats: what load on the machine distorts least
+        ObjectNode hb = Json.object().put("senders", CONCURRENCY).put("seconds", round(hbSeconds))
                 .put("per_second", round(beats.get() / hbSeconds)).put("pce_cpu_seconds", hbCpu)
-                .put("pce_cpu_seconds_per_1k", beats.get() == 0 ? 0 : round3(hbCpu * 1000 / beats.get())));
+                .put("pce_cpu_seconds_per_1k", beats.get() == 0 ? 0 : round3(hbCpu * 1000 / beats.get()))
+                .put("load_average_at_start", load);
+        if (g[0] > 0) {
+            // the write path of a heartbeat: how many share a group, and where a group's time goes (this run's groups)
+            hb.put("groups", g[0]).put("mean_group", round(1.0 * g[1] / g[0])).put("largest_group", g[2])
+                    .put("queued_ms_per_heartbeat", round3(g[3] / 1e6 / g[1]))
+                    .put("transaction_ms_per_group", round3(g[4] / 1e6 / g[0]))
+                    .put("sync_ms_per_group", round3(g[5] / 1e6 / g[0]));
+        }
+        line("heartbeats", n, hb);
+    }
+
+    /** The child's heartbeat group counters: groups, items, largest (since it started), queued, transaction, sync ns. */
+    private static long[] groups(java.util.function.UnaryOperator<String> ask) {
+        return Arrays.stream(ask.apply("groups").split(" ")).mapToLong(Long::parseLong).toArray();
     }
 
     private void poll(VenConnections policyPolls, int i, String[] tokens, String[] hashes, long[] receivedAt,

@@ -150,12 +150,21 @@ public final class Database implements AutoCloseable {
 
     /** Runs a use case under the write lock in one transaction; nested calls join the outer one. */
     public <T> T write(Supplier<T> work) {
+        return write(work, null);
+    }
+
+    /**
+     * {@link #write(Supplier)}, and {@code committed} (when not null) runs once the transaction has ended and the
+     * write lock is released, before this thread waits for the sync: the group commit ({@link GroupWrites}) tells
+     * its transaction's time from its sync's there. It runs also when the transaction failed; it must not throw. Nested calls join the outer transaction and never run it.
+     */
+    public <T> T write(Supplier<T> work, Runnable committed) {
         if (current.get() != null) {
             return work.get();
         }
         List<Runnable> after = new ArrayList<>();
         List<Runnable> before = new ArrayList<>();
-        long committed = -1;
+        long commit = -1;
         boolean[] dirty = {false};
         T result;
         writeLock.lock();
@@ -178,15 +187,16 @@ public final class Database implements AutoCloseable {
                     current.remove();
                 }
             }));
-            if (dirty[0]) committed = durability.committed();
+            if (dirty[0]) commit = durability.committed();
         } finally {
             afterwards.remove();
             beforeCommit.remove();
             changed.remove();
             writeLock.unlock();
+            if (committed != null) committed.run();
             // outside the lock: while this thread waits for the disk the next writer runs, and one sync covers both
             try {
-                if (committed >= 0) durability.sync(committed);
+                if (commit >= 0) durability.sync(commit);
             } finally {
                 for (Runnable r : after) r.run();
             }

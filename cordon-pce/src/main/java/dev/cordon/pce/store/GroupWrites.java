@@ -2,6 +2,8 @@ package dev.cordon.pce.store;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.LongAccumulator;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
@@ -13,8 +15,13 @@ import java.util.function.Function;
  *
  * <p>Leader and followers, no thread of its own: a caller queues its item; when no group is being written it takes
  * the whole queue (its own item included) and writes it; otherwise it waits until its item was written by another
- * caller or the writing ends and it may take the queue itself. A caller never writes more than one group, so no
- * request is held up writing others' items for long.
+ * caller or the writing ends and it may take the queue itself. A caller never writes more than one
+ * group, so no request is held up writing others' items for long.
+ *
+ * <p>Not pipelined: the next group starts only after this group's sync has returned, so a group's time is its
+ * transaction plus its sync (about a fifth of it, {@link #stats}). Letting the next group start at the commit was
+ * tried (sixth session, docs/benchmarks.md): the groups got smaller, the syncs more, and the PCE's CPU per heartbeat
+ * higher on the loaded two-core machine, so it was not kept.
  *
  * <p>A failing item must not fail the items that came with it, and a rolled-back part of a transaction would leave
  * per-transaction memos (the write stamps {@link Counters} moved, its counter values) wrong, so there are no
@@ -22,8 +29,8 @@ import java.util.function.Function;
  * own, and gets its own outcome. {@code writeOne} therefore must leave nothing behind outside the transaction
  * before it commits (whatever it keeps for later goes in {@link Database#afterTransaction}).
  *
- * <p>Threads: request threads only; {@link #queue} and {@link #writing} are guarded by {@code this}, an item's
- * outcome is set by the writer before it notifies.
+ * <p>Threads: request threads only; {@link #queue}, {@link #writing} and each item's state are guarded by
+ * {@code this}, an item's outcome is set by the writer before it notifies. {@link #stats} are lock-free counters.
  *
  * @param <T> one write
  * @param <R> what writing it gives its caller
@@ -33,10 +40,20 @@ public final class GroupWrites<T, R> {
     /** Writes one item inside the group's transaction. */
     private final Function<T, R> writeOne;
     private List<Item<T, R>> queue = new ArrayList<>();
+    /** A group is being written (its transaction and its sync). */
     private boolean writing;
+    private final LongAdder groups = new LongAdder();
+    private final LongAdder items = new LongAdder();
+    private final LongAccumulator largest = new LongAccumulator(Math::max, 0);
+    private final LongAdder queuedNanos = new LongAdder();
+    private final LongAdder transactionNanos = new LongAdder();
+    private final LongAdder syncNanos = new LongAdder();
 
     private static final class Item<T, R> {
         final T value;
+        final long queuedAt = System.nanoTime();
+        /** Taken into a group by its leader: its caller waits for the outcome, never takes the queue. */
+        boolean taken;
         boolean done;
         R result;
         RuntimeException failure;
@@ -45,6 +62,12 @@ public final class GroupWrites<T, R> {
             this.value = value;
         }
     }
+
+    /**
+     * What the groups cost so far, summed over groups (transaction, sync) or items (queued: from arriving to its
+     * group's start), in nanoseconds: for the benchmark's breakdown of a write's latency.
+     */
+    public record Stats(long groups, long items, long largest, long queuedNanos, long transactionNanos, long syncNanos) {}
 
     public GroupWrites(Store store, Function<T, R> writeOne) {
         this.store = store;
@@ -61,15 +84,21 @@ public final class GroupWrites<T, R> {
             queue.add(mine);
             while (true) {
                 if (mine.done) return outcome(mine);
-                if (!writing) break;
+                if (!writing && !mine.taken) break;
                 waitQuietly();
             }
             writing = true;
             group = queue;
             queue = new ArrayList<>();
+            for (Item<T, R> i : group) i.taken = true;
         }
+        long start = System.nanoTime();
+        for (Item<T, R> i : group) queuedNanos.add(start - i.queuedAt);
+        groups.increment();
+        items.add(group.size());
+        largest.accumulate(group.size());
         try {
-            writeGroup(group);
+            writeGroup(group, start);
         } finally {
             synchronized (this) {
                 // an Error in the writer settled nobody: its followers must not wait for ever
@@ -88,14 +117,25 @@ public final class GroupWrites<T, R> {
         return queue.size();
     }
 
-    private void writeGroup(List<Item<T, R>> group) {
+    /** The groups written so far. */
+    public Stats stats() {
+        return new Stats(groups.sum(), items.sum(), largest.get(), queuedNanos.sum(), transactionNanos.sum(),
+                syncNanos.sum());
+    }
+
+    private void writeGroup(List<Item<T, R>> group, long start) {
         List<R> results;
+        long[] committedAt = {0};
         try {
-            results = store.write(() -> {
+            results = store.database().write(() -> {
                 List<R> out = new ArrayList<>(group.size());
                 for (Item<T, R> i : group) out.add(writeOne.apply(i.value));
                 return out;
+            }, () -> {
+                committedAt[0] = System.nanoTime();
+                transactionNanos.add(committedAt[0] - start); // committed (or failed); the sync follows
             });
+            syncNanos.add(System.nanoTime() - committedAt[0]);
         } catch (RuntimeException groupFailed) {
             if (group.size() == 1) {
                 settle(group.get(0), null, groupFailed);
@@ -104,14 +144,23 @@ public final class GroupWrites<T, R> {
             }
             return;
         }
-        for (int k = 0; k < group.size(); k++) settle(group.get(k), results.get(k), null);
+        synchronized (this) {
+            for (int k = 0; k < group.size(); k++) settle(group.get(k), results.get(k), null);
+            notifyAll();
+        }
     }
 
     private void writeAlone(Item<T, R> i) {
+        RuntimeException failure = null;
+        R result = null;
         try {
-            settle(i, store.write(() -> writeOne.apply(i.value)), null);
+            result = store.write(() -> writeOne.apply(i.value));
         } catch (RuntimeException e) {
-            settle(i, null, e);
+            failure = e;
+        }
+        synchronized (this) {
+            settle(i, result, failure);
+            notifyAll();
         }
     }
 

@@ -27,6 +27,11 @@ final class HeartbeatWrites<T> {
         return group.write(value);
     }
 
+    /** The groups written so far (for the benchmark). */
+    GroupWrites.Stats stats() {
+        return group.stats();
+    }
+
     /** How many heartbeats wait for the next group (for tests). */
     int queued() {
         return group.queued();

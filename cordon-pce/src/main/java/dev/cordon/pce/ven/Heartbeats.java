@@ -184,6 +184,11 @@ public final class Heartbeats implements AutoCloseable {
         return text == null ? null : Instant.parse(text);
     }
 
+    /** The heartbeat groups this node has written so far ({@link HeartbeatWrites}): for the benchmark's breakdown. */
+    public dev.cordon.pce.store.GroupWrites.Stats writeStats() {
+        return writes.stats();
+    }
+
     /** The offline sweep this node runs, or null. */
     public OfflineSweep offline() {
         return offline;

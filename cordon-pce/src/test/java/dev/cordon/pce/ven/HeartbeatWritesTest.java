@@ -31,15 +31,18 @@ class HeartbeatWritesTest {
         try (Store store = Store.open(data, null)) {
             CountDownLatch leaderInside = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
+            long syncs0 = store.database().syncs();
             HeartbeatWrites<Integer> writes = new HeartbeatWrites<>(store, i -> {
                 store.objects().put(1, "ven", "/orgs/1/vens/" + i, JSON.createObjectNode().put("n", i), null);
                 if (i == 0) {
                     leaderInside.countDown();
                     await(release);
                 }
+                // the followers' transaction commits only after the leader's sync: were the group commit pipelined
+                // (next group at the commit), one sync could cover both groups and the count below depend on timing
+                if (i == 1) awaitSyncs(store, syncs0 + 1);
                 return i % 2 == 0;
             });
-            long syncs0 = store.database().syncs();
             try (Group group = Group.start(writes, followers, leaderInside)) {
                 assertThat(group.followers).noneMatch(Future::isDone);
                 release.countDown();
@@ -142,6 +145,19 @@ class HeartbeatWritesTest {
         @Override
         public void close() {
             pool.shutdownNow();
+        }
+    }
+
+    private static void awaitSyncs(Store store, long atLeast) {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (store.database().syncs() < atLeast) {
+            if (System.nanoTime() > until) throw new IllegalStateException("timed out waiting for the leader's sync");
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
         }
     }
 
