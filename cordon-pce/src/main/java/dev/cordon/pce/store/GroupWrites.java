@@ -20,8 +20,9 @@ import java.util.function.Function;
  *
  * <p>Not pipelined: the next group starts only after this group's sync has returned, so a group's time is its
  * transaction plus its sync (about a fifth of it, {@link #stats}). Letting the next group start at the commit was
- * tried (sixth session, docs/benchmarks.md): the groups got smaller, the syncs more, and the PCE's CPU per heartbeat
- * higher on the loaded two-core machine, so it was not kept.
+ * tried (sixth session, docs/benchmarks.md): on the loaded two-core machine the groups got smaller, the syncs more
+ * and the CPU per heartbeat higher; on the quiet one it gave 352 against 331 heartbeats/s in one pair. Not kept: the
+ * row write inside the transaction, not the sync, is what a heartbeat costs.
  *
  * <p>A failing item must not fail the items that came with it, and a rolled-back part of a transaction would leave
  * per-transaction memos (the write stamps {@link Counters} moved, its counter values) wrong, so there are no
