@@ -30,7 +30,7 @@ import java.util.function.Function;
  * own, and gets its own outcome. {@code writeOne} therefore must leave nothing behind outside the transaction
  * before it commits (whatever it keeps for later goes in {@link Database#afterTransaction}).
  *
- * <p>Threads: request threads only; {@link #queue}, {@link #writing} and each item's state are guarded by
+ * <p>Threads: request threads only; {@link #queue}, {@link #writing} and each item's outcome are guarded by
  * {@code this}, an item's outcome is set by the writer before it notifies. {@link #stats} are lock-free counters.
  *
  * @param <T> one write
@@ -53,8 +53,6 @@ public final class GroupWrites<T, R> {
     private static final class Item<T, R> {
         final T value;
         final long queuedAt = System.nanoTime();
-        /** Taken into a group by its leader: its caller waits for the outcome, never takes the queue. */
-        boolean taken;
         boolean done;
         R result;
         RuntimeException failure;
@@ -85,13 +83,12 @@ public final class GroupWrites<T, R> {
             queue.add(mine);
             while (true) {
                 if (mine.done) return outcome(mine);
-                if (!writing && !mine.taken) break;
+                if (!writing) break;
                 waitQuietly();
             }
             writing = true;
             group = queue;
             queue = new ArrayList<>();
-            for (Item<T, R> i : group) i.taken = true;
         }
         long start = System.nanoTime();
         for (Item<T, R> i : group) queuedNanos.add(start - i.queuedAt);
